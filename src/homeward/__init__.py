@@ -1,0 +1,1 @@
+"""Homeward: children missing from home or care."""

@@ -1,0 +1,641 @@
+"""The protocol engine: obligations as a pure function of the record.
+
+``evaluate(pack, timeline, as_of)`` reads the events known at ``as_of``, works
+out every obligation the pack's rules raise and the state of each at ``as_of``.
+It has no clock, no database and no per-authority code: everything an authority
+decides is in its pack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from homeward.protocols.calendar import Span, iso, local_date, local_midnight, to_utc
+from homeward.protocols.pack import Condition, Count, Due, Pack, Rule
+from homeward.protocols.timeline import (
+    Completed,
+    DirectorReviewed,
+    Entry,
+    Found,
+    MediaInterest,
+    Placement,
+    PlacementStarted,
+    PoliceInformed,
+    Reclassified,
+    Reported,
+    RiskGraded,
+    Timeline,
+)
+
+CLOSED = ("done", "declined", "not_required")
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """Something someone must do or consider, by a time, because a rule says so."""
+
+    rule: str
+    kind: str
+    requirement: str
+    child: str
+    episode: str | None
+    recipient: str | None
+    establishment: str | None
+    level: int | None
+    opens_at: datetime
+    due_at: datetime | None
+    status: str
+    cites: str
+    closed_at: datetime | None = None
+    reason: str | None = None
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """What identifies an obligation across re-evaluations."""
+        return (self.rule, self.child, self.episode, self.recipient, self.level, self.opens_at)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "kind": self.kind,
+            "requirement": self.requirement,
+            "child": self.child,
+            "episode": self.episode,
+            "recipient": self.recipient,
+            "establishment": self.establishment,
+            "level": self.level,
+            "opens_at": iso(self.opens_at),
+            "due_at": iso(self.due_at),
+            "status": self.status,
+            "cites": self.cites,
+        }
+
+
+@dataclass
+class Episode:
+    """What the timeline says about one episode, as the engine needs it."""
+
+    id: str
+    child: str
+    order: int  # position among all reports, by instant then file order
+    reported_at: datetime
+    start: datetime
+    report: Reported
+    changes: list[tuple[datetime, str]] = field(default_factory=list)
+    police: list[datetime] = field(default_factory=list)
+    gradings: list[tuple[datetime, str]] = field(default_factory=list)
+    media: list[datetime] = field(default_factory=list)
+    found: Found | None = None
+    # set by the pack's definitions:
+    turn_at: datetime | None = None
+    vulnerable: bool = False
+    missing_from: datetime | None = None
+
+    @property
+    def found_at(self) -> datetime | None:
+        return self.found.at if self.found else None
+
+    def raw_category(self, t: datetime) -> str:
+        category: str = self.report.category
+        for at, changed in self.changes:
+            if at <= t:
+                category = changed
+        return category
+
+    def is_missing(self, t: datetime) -> bool:
+        if self.raw_category(t) == "missing" or self.vulnerable:
+            return True
+        return self.turn_at is not None and t >= self.turn_at
+
+    def category(self, t: datetime) -> str:
+        return "missing" if self.is_missing(t) else self.raw_category(t)
+
+    def still_missing(self, t: datetime) -> bool:
+        """Not found before ``t`` and missing at ``t`` (CATALOGUE.md)."""
+        return (self.found is None or self.found.at >= t) and self.is_missing(t)
+
+    def police_informed_by(self, t: datetime) -> bool:
+        return self.report.police_informed or any(at <= t for at in self.police)
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    id: str
+    looked_after: bool
+    allocated: bool
+    open_to_services: bool
+    plans: tuple[str, ...]
+    flags: tuple[str, ...]
+    placement: Placement | None
+    uasc_arrival: date | None
+    last_director_review: date | None
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """An instant at which a rule may fire, with what is known there."""
+
+    at: datetime
+    child: str
+    episode: Episode | None = None
+    harmed: bool | None = None
+    emergency: bool | None = None
+
+
+@dataclass
+class _Draft:
+    rule: Rule
+    order: int
+    child: str
+    episode: Episode | None
+    opens_at: datetime
+    due_at: datetime | None
+    requirement: str
+    lapses: bool
+    level: int | None = None
+    establishment: str | None = None
+    closed_at: datetime | None = None
+    outcome: str | None = None
+    reason: str | None = None
+
+    def open_at(self, t: datetime) -> bool:
+        if self.opens_at > t or self.closed_at is not None:
+            return False
+        found = self.episode.found_at if self.episode else None
+        return not (self.lapses and found is not None and found < t)
+
+    def status(self, as_of: datetime) -> str:
+        if self.outcome is not None:
+            return self.outcome
+        found = self.episode.found_at if self.episode else None
+        if self.lapses and found is not None and found <= as_of:
+            return "cancelled"
+        if self.opens_at > as_of:
+            return "scheduled"
+        if self.due_at is not None and as_of > self.due_at:
+            return "overdue"
+        return "open"
+
+
+class World:
+    """The record known at ``as_of``, read through one pack's definitions."""
+
+    def __init__(self, pack: Pack, timeline: Timeline, as_of: datetime) -> None:
+        self.pack = pack
+        self.as_of = as_of
+        self.children = timeline.children
+        self.entries = timeline.until(as_of)
+        self.episodes: dict[str, Episode] = {}
+        self.placements: dict[str, list[tuple[datetime, PlacementStarted]]] = {}
+        self.reviews: dict[str, list[datetime]] = {}
+        for entry in self.entries:
+            self._apply(entry)
+        by_child: dict[str, list[Episode]] = {c: [] for c in self.children}
+        for episode in self.episodes.values():
+            by_child[episode.child].append(episode)
+        self.by_child = by_child
+        for episode in self.episodes.values():
+            self._define(episode)
+        self.missing_by_child = {
+            child: sorted((e for e in eps if e.missing_from), key=self._missing_order)
+            for child, eps in by_child.items()
+        }
+        self._count_cache: dict[tuple[str, str, Span], int] = {}
+
+    @staticmethod
+    def _missing_order(episode: Episode) -> tuple[datetime, int]:
+        assert episode.missing_from is not None
+        return (episode.missing_from, episode.order)
+
+    def _apply(self, entry: Entry) -> None:
+        event = entry.event
+        if isinstance(event, Reported):
+            self.episodes[event.episode] = Episode(
+                id=event.episode,
+                child=event.child,
+                order=len(self.episodes),
+                reported_at=event.at,
+                start=event.last_seen or event.at,
+                report=event,
+            )
+        elif isinstance(event, Reclassified):
+            self.episodes[event.episode].changes.append((event.at, event.category))
+        elif isinstance(event, RiskGraded):
+            self.episodes[event.episode].gradings.append((event.at, event.level))
+        elif isinstance(event, PoliceInformed):
+            self.episodes[event.episode].police.append(event.at)
+        elif isinstance(event, Found):
+            self.episodes[event.episode].found = event
+        elif isinstance(event, MediaInterest):
+            self.episodes[event.episode].media.append(event.at)
+        elif isinstance(event, PlacementStarted):
+            self.placements.setdefault(event.child, []).append((event.at, event))
+        elif isinstance(event, DirectorReviewed):
+            self.reviews.setdefault(event.child, []).append(event.at)
+
+    def _define(self, episode: Episode) -> None:
+        definitions = self.pack.definitions
+        if definitions.absent_is_missing_if is not None:
+            occasion = Occasion(at=episode.reported_at, child=episode.child, episode=episode)
+            episode.vulnerable = self.holds(definitions.absent_is_missing_if, occasion)
+        if definitions.absent_becomes_missing_after is not None:
+            turn = max(definitions.absent_becomes_missing_after.after(episode.start), episode.reported_at)
+            # Only an episode still open at the turn becomes missing by it.
+            if episode.found_at is None or episode.found_at > turn:
+                episode.turn_at = turn
+        candidates = sorted(
+            {episode.reported_at, *(at for at, _ in episode.changes)}
+            | ({episode.turn_at} if episode.turn_at else set())
+        )
+        for instant in candidates:
+            before_found = instant == episode.reported_at or (
+                episode.found_at is None or instant < episode.found_at
+            )
+            if before_found and episode.is_missing(instant):
+                episode.missing_from = instant
+                break
+
+    def child_at(self, child_id: str, t: datetime) -> ChildFacts:
+        child = self.children[child_id]
+        placement = child.placement
+        for at, started in self.placements.get(child_id, []):
+            if at <= t:
+                placement = Placement(
+                    establishment=started.establishment,
+                    type=started.placement_type,
+                    out_of_area=started.out_of_area,
+                )
+        review = child.last_director_review
+        for at in self.reviews.get(child_id, []):
+            if at <= t:
+                reviewed = local_date(at)
+                review = reviewed if review is None else max(review, reviewed)
+        return ChildFacts(
+            id=child.id,
+            looked_after=child.looked_after,
+            allocated=child.allocated,
+            open_to_services=child.is_open_to_services,
+            plans=tuple(child.plans),
+            flags=tuple(child.flags),
+            placement=placement,
+            uasc_arrival=child.uasc_arrival,
+            last_director_review=review,
+        )
+
+    def establishment_of(self, episode: Episode) -> str | None:
+        when = episode.missing_from or episode.reported_at
+        placement = self.child_at(episode.child, when).placement
+        return placement.establishment if placement else None
+
+    # -- count windows ----------------------------------------------------------
+
+    def _peers(self, episode: Episode, of: str) -> list[Episode]:
+        """The missing episodes counted together with this one, in the order they became missing."""
+        if of == "child":
+            return self.missing_by_child[episode.child]
+        place = self.establishment_of(episode)
+        if place is None:
+            return [episode]
+        return sorted(
+            (e for e in self.episodes.values() if e.missing_from and self.establishment_of(e) == place),
+            key=self._missing_order,
+        )
+
+    def count(self, episode: Episode, of: str, window: Span) -> int:
+        key = (episode.id, of, window)
+        if key not in self._count_cache:
+            assert episode.missing_from is not None
+            since = window.before(episode.start)
+            self._count_cache[key] = sum(
+                1
+                for e in self._peers(episode, of)
+                if e.missing_from is not None
+                and self._missing_order(e) <= self._missing_order(episode)
+                and since < e.start <= episode.start
+            )
+        return self._count_cache[key]
+
+    def previous(self, episode: Episode, of: str) -> Episode | None:
+        peers = self._peers(episode, of)
+        index = peers.index(episode)
+        return peers[index - 1] if index > 0 else None
+
+    def crossed(self, episode: Episode, rule: Count) -> bool:
+        if self.count(episode, rule.of, rule.window) < rule.at_least:
+            return False
+        if not rule.crossing:
+            return True
+        before = self.previous(episode, rule.of)
+        return before is None or self.count(before, rule.of, rule.window) < rule.at_least
+
+    def level(self, episode: Episode | None, scale: str) -> int:
+        if episode is None:
+            return 0
+        for step in self.pack.scales[scale]:
+            if self.count(episode, "child", step.window) >= step.at_least:
+                return step.level
+        return 0
+
+    # -- conditions -------------------------------------------------------------
+
+    def holds(self, condition: Condition | None, occasion: Occasion) -> bool:
+        if condition is None:
+            return True
+        facts = self.child_at(occasion.child, occasion.at)
+        episode = occasion.episode
+        checks: list[bool] = []
+        for name, want in (
+            ("looked_after", condition.looked_after),
+            ("allocated", condition.allocated),
+            ("open_to_services", condition.open_to_services),
+        ):
+            if want is not None:
+                checks.append(getattr(facts, name) == want)
+        if condition.plans_any is not None:
+            checks.append(bool(set(condition.plans_any) & set(facts.plans)))
+        if condition.flags_any is not None:
+            checks.append(bool(set(condition.flags_any) & set(facts.flags)))
+        if condition.out_of_area is not None:
+            out = bool(facts.placement and facts.placement.out_of_area)
+            checks.append(out == condition.out_of_area)
+        if condition.emergency is not None:
+            checks.append(bool(occasion.emergency) == condition.emergency)
+        if condition.harmed is not None:
+            checks.append(bool(occasion.harmed) == condition.harmed)
+        if condition.uasc_arrived_within is not None:
+            checks.append(self._uasc_within(facts, condition.uasc_arrived_within, occasion))
+        if condition.director_review_older_than is not None:
+            ref = episode.reported_at if episode else occasion.at
+            cutoff = local_date(condition.director_review_older_than.before(ref))
+            review = facts.last_director_review
+            checks.append(review is None or review < cutoff)
+        if episode is not None:
+            if condition.police_informed is not None:
+                checks.append(episode.police_informed_by(occasion.at) == condition.police_informed)
+            if condition.was_missing is not None:
+                was = episode.missing_from is not None and episode.missing_from <= occasion.at
+                checks.append(was == condition.was_missing)
+            if condition.prior_episodes is not None:
+                prior = sum(1 for e in self.by_child[episode.child] if e.order < episode.order)
+                checks.append(prior >= condition.prior_episodes)
+            if condition.prior_missing_episodes is not None:
+                checks.append(self._prior_missing(episode, occasion.at) >= condition.prior_missing_episodes)
+            if condition.count is not None:
+                checks.append(episode.missing_from is not None and self.crossed(episode, condition.count))
+            if condition.level_rises is not None:
+                checks.append(self._level_rose(episode, condition) is not None)
+        elif any(
+            value is not None
+            for value in (
+                condition.police_informed,
+                condition.was_missing,
+                condition.prior_episodes,
+                condition.prior_missing_episodes,
+                condition.count,
+                condition.level_rises,
+            )
+        ):
+            checks.append(False)
+        if condition.any_of is not None:
+            checks.append(any(self.holds(inner, occasion) for inner in condition.any_of))
+        return all(checks)
+
+    def _uasc_within(self, facts: ChildFacts, span: Span, occasion: Occasion) -> bool:
+        if facts.uasc_arrival is None:
+            return False
+        arrived = local_midnight(facts.uasc_arrival)
+        ref = occasion.episode.start if occasion.episode else occasion.at
+        return arrived <= ref <= span.after(arrived)
+
+    def _prior_missing(self, episode: Episode, t: datetime) -> int:
+        mine = self._missing_order(episode) if episode.missing_from else (t, episode.order)
+        return sum(
+            1
+            for e in self.missing_by_child[episode.child]
+            if e is not episode and self._missing_order(e) < mine
+        )
+
+    def _level_rose(self, episode: Episode, condition: Condition) -> int | None:
+        """The new level, when the child's level rises at this episode."""
+        rise = condition.level_rises
+        assert rise is not None
+        if episode.missing_from is None:
+            return None
+        now = self.level(episode, rise.scale)
+        before = self.level(self.previous(episode, "child"), rise.scale)
+        if now <= before:
+            return None
+        if rise.through is not None and not (before < rise.through <= now):
+            return None
+        return now
+
+
+def _level_condition(rule: Rule) -> Condition | None:
+    condition = rule.conditions
+    return condition if condition is not None and condition.level_rises is not None else None
+
+
+def _occasions(world: World, rule: Rule, until: datetime) -> Iterable[Occasion]:
+    trigger = rule.when
+    for episode in world.episodes.values():
+        child = episode.child
+        if trigger.event == "reported":
+            if trigger.categories is None or episode.report.category in trigger.categories:
+                yield Occasion(episode.reported_at, child, episode)
+        elif trigger.event == "becomes_missing":
+            if episode.missing_from is not None:
+                yield Occasion(episode.missing_from, child, episode)
+        elif trigger.event == "still_missing":
+            assert trigger.after is not None
+            at = max(trigger.after.after(episode.start), episode.reported_at)
+            if episode.still_missing(at):
+                yield Occasion(at, child, episode)
+        elif trigger.event == "found":
+            if episode.found is not None:
+                at = episode.found.at
+                if trigger.at == "notified" and episode.found.notified_at is not None:
+                    at = episode.found.notified_at
+                yield Occasion(at, child, episode, harmed=episode.found.harmed)
+        elif trigger.event == "graded":
+            for at, level in episode.gradings:
+                if trigger.levels and level in trigger.levels:
+                    yield Occasion(at, child, episode)
+        elif trigger.event == "media_interest":
+            for at in episode.media:
+                yield Occasion(at, child, episode)
+        elif trigger.event == "every":
+            assert trigger.after is not None
+            wanted = trigger.categories or ["missing"]
+            n = 1
+            while True:
+                at = Span(**{trigger.after.unit: trigger.after.amount * n}).after(episode.reported_at)
+                if at > until or (episode.found_at is not None and at >= episode.found_at):
+                    break
+                if episode.category(at) in wanted:
+                    yield Occasion(at, child, episode)
+                n += 1
+    if trigger.event == "placement_started":
+        for child_id, starts in world.placements.items():
+            for at, started in starts:
+                yield Occasion(at, child_id, emergency=started.emergency)
+
+
+def _due(world: World, rule: Rule, occasion: Occasion) -> datetime | None:
+    for due in rule.dues:
+        if world.holds(due.when, occasion):
+            return _due_time(due, occasion)
+    return None
+
+
+def _due_time(due: Due, occasion: Occasion) -> datetime:
+    episode = occasion.episode
+    anchor = occasion.at
+    if episode is not None:
+        if due.from_ == "start":
+            anchor = episode.start
+        elif due.from_ == "report":
+            anchor = episode.reported_at
+        elif due.from_ == "found" and episode.found is not None:
+            anchor = episode.found.at
+        elif due.from_ == "notified" and episode.found is not None:
+            anchor = episode.found.notified_at or episode.found.at
+    when = due.after.after(anchor)
+    sooner = due.sooner_if_graded
+    if sooner is not None and episode is not None:
+        for at, level in episode.gradings:
+            if level in sooner.levels and at < when:
+                when = min(when, sooner.after.after(at))
+    return when
+
+
+def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: datetime) -> list[_Draft]:
+    if not world.holds(rule.conditions, occasion):
+        return []
+    requirement = rule.requirement
+    if rule.must_if is not None and world.holds(rule.must_if, occasion):
+        requirement = "must"
+    episode = occasion.episode
+    level = None
+    establishment = None
+    lifted = _level_condition(rule)
+    if lifted is not None and episode is not None and rule.kind == "intervention_meeting":
+        level = world._level_rose(episode, lifted)
+    counted = rule.conditions.count if rule.conditions else None
+    if counted is not None and counted.of == "establishment" and episode is not None:
+        establishment = world.establishment_of(episode)
+    first = _Draft(
+        rule=rule,
+        order=order,
+        child=occasion.child,
+        episode=episode,
+        opens_at=occasion.at,
+        due_at=_due(world, rule, occasion),
+        requirement=requirement,
+        lapses=rule.lapses_when_found,
+        level=level,
+        establishment=establishment,
+    )
+    drafts = [first]
+    every = rule.repeat_while_missing
+    if every is not None and episode is not None and first.due_at is not None:
+        n, falls_due = 1, first.due_at
+        # Held "monthly while still missing": each repeat lapses with the episode.
+        while falls_due <= until and episode.still_missing(falls_due):
+            next_due = Span(**{every.unit: every.amount * n}).after(first.due_at)
+            drafts.append(replace(first, opens_at=falls_due, due_at=next_due, lapses=True))
+            n, falls_due = n + 1, next_due
+    return drafts
+
+
+def evaluate(
+    pack: Pack, timeline: Timeline, as_of: datetime, until: datetime | None = None
+) -> list[Obligation]:
+    """Every obligation the pack raises from the record known at ``as_of``.
+
+    Only obligations opening at or before ``until`` (default ``as_of``) are
+    returned; a later ``until`` shows what will open if nothing else happens,
+    with status ``scheduled``.
+    """
+    as_of = to_utc(as_of)
+    until = as_of if until is None else max(to_utc(until), as_of)
+    world = World(pack, timeline, as_of)
+    drafts: list[_Draft] = []
+    completion_rules: list[tuple[int, Rule]] = []
+    for order, rule in enumerate(pack.rules):
+        if rule.when.event == "completed":
+            completion_rules.append((order, rule))
+            continue
+        for occasion in _occasions(world, rule, until):
+            if occasion.at <= until:
+                drafts.extend(d for d in _drafts(world, rule, order, occasion, until) if d.opens_at <= until)
+    _close(world, drafts, completion_rules, until)
+    drafts.sort(key=lambda d: (d.opens_at, d.child, d.episode.order if d.episode else -1, d.order))
+    return [_finish(d, as_of) for d in drafts]
+
+
+def _close(
+    world: World, drafts: list[_Draft], completion_rules: list[tuple[int, Rule]], until: datetime
+) -> None:
+    """Apply what closes obligations, in the order it happened."""
+    for entry in world.entries:
+        event = entry.event
+        if isinstance(event, PoliceInformed):
+            for draft in drafts:
+                if (
+                    draft.episode is not None
+                    and draft.episode.id == event.episode
+                    and draft.rule.kind == "notify"
+                    and draft.rule.recipient == "police"
+                    and draft.open_at(event.at)
+                ):
+                    draft.closed_at, draft.outcome = event.at, "done"
+        elif isinstance(event, Completed):
+            matched = _earliest_open(drafts, event)
+            if matched is not None:
+                matched.closed_at, matched.outcome, matched.reason = event.at, event.outcome, event.reason
+            episode_id = event.episode or (matched.episode.id if matched and matched.episode else None)
+            episode = world.episodes.get(episode_id) if episode_id else None
+            for order, rule in completion_rules:
+                trigger = rule.when
+                if trigger.kind != event.kind or (trigger.outcome and trigger.outcome != event.outcome):
+                    continue
+                occasion = Occasion(event.at, event.child, episode)
+                drafts.extend(d for d in _drafts(world, rule, order, occasion, until) if d.opens_at <= until)
+
+
+def _earliest_open(drafts: list[_Draft], event: Completed) -> _Draft | None:
+    candidates = [
+        d
+        for d in drafts
+        if d.rule.kind == event.kind
+        and d.child == event.child
+        and (event.episode is None or (d.episode is not None and d.episode.id == event.episode))
+        and (event.recipient is None or d.rule.recipient == event.recipient)
+        and d.open_at(event.at)
+    ]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: (d.opens_at, d.order))
+
+
+def _finish(draft: _Draft, as_of: datetime) -> Obligation:
+    rule = draft.rule
+    return Obligation(
+        rule=rule.id,
+        kind=rule.kind,
+        requirement=draft.requirement,
+        child=draft.child,
+        episode=draft.episode.id if draft.episode else None,
+        recipient=rule.recipient,
+        establishment=draft.establishment,
+        level=draft.level,
+        opens_at=draft.opens_at,
+        due_at=draft.due_at,
+        status=draft.status(as_of),
+        cites=rule.cites,
+        closed_at=draft.closed_at,
+        reason=draft.reason,
+    )

@@ -1,0 +1,340 @@
+"""The protocol pack: one authority's rules as data.
+
+A pack is a YAML file. Each rule says when it fires (a trigger and conditions on
+the child and episode), what it asks (a kind from REPLAY.md, with a recipient for
+``notify``), whether it is a "must" or a "consider", by when, and which paragraph
+of which document says so. The engine reads nothing else: a new authority writes
+a new pack and never touches code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
+
+from homeward.protocols.calendar import Span
+from homeward.protocols.vocabulary import (
+    KINDS,
+    RECIPIENTS,
+    Category,
+    Flag,
+    Outcome,
+    Plan,
+    Requirement,
+    RiskLevel,
+)
+
+PACKS_DIR = Path(__file__).parent / "packs"
+
+TriggerEvent = Literal[
+    "reported",
+    "becomes_missing",
+    "still_missing",
+    "found",
+    "graded",
+    "media_interest",
+    "placement_started",
+    "completed",
+    "every",
+]
+# Triggers that belong to one episode: their obligations carry it.
+EPISODE_TRIGGERS = {
+    "reported",
+    "becomes_missing",
+    "still_missing",
+    "found",
+    "graded",
+    "media_interest",
+    "every",
+}
+Anchor = Literal["trigger", "start", "report", "found", "notified"]
+
+
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Count(_Part):
+    """N missing episodes in a window, counted as CATALOGUE.md's count windows."""
+
+    of: Literal["child", "establishment"] = "child"
+    window: Span
+    at_least: StrictInt = Field(ge=1)
+    # A crossing rule fires only at the episode that takes the count to the
+    # threshold, not at every episode while the count stays above it.
+    crossing: StrictBool = True
+
+
+class LevelRise(_Part):
+    """The child's level on a pack scale is higher than at their previous missing episode."""
+
+    scale: StrictStr
+    # Only rises that reach or pass this level (a jump from 2 to 4 passes 3).
+    through: StrictInt | None = None
+
+
+class Condition(_Part):
+    """Facts about the child, episode or event at the trigger instant; all must hold."""
+
+    looked_after: StrictBool | None = None
+    allocated: StrictBool | None = None
+    open_to_services: StrictBool | None = None
+    plans_any: list[Plan] | None = None
+    flags_any: list[Flag] | None = None
+    out_of_area: StrictBool | None = None
+    police_informed: StrictBool | None = None
+    was_missing: StrictBool | None = None
+    harmed: StrictBool | None = None
+    emergency: StrictBool | None = None
+    prior_episodes: StrictInt | None = Field(default=None, ge=0)
+    prior_missing_episodes: StrictInt | None = Field(default=None, ge=0)
+    uasc_arrived_within: Span | None = None
+    director_review_older_than: Span | None = None
+    count: Count | None = None
+    level_rises: LevelRise | None = None
+    any_of: list[Condition] | None = None
+
+
+class Trigger(_Part):
+    event: TriggerEvent
+    # reported: the category at report; every: the categories it repeats while in
+    categories: list[Category] | None = None
+    # still_missing: how long after the episode's start; every: the period from report
+    after: Span | None = None
+    levels: list[RiskLevel] | None = None  # graded
+    kind: StrictStr | None = None  # completed
+    outcome: Outcome | None = None  # completed
+    at: Literal["found", "notified"] = "found"  # found: when the finding was notified
+
+
+class GradedSooner(_Part):
+    levels: list[RiskLevel]
+    after: Span
+
+
+class Due(_Part):
+    after: Span
+    from_: Anchor = Field(default="trigger", alias="from")
+    when: Condition | None = Field(default=None, alias="if")
+    # "by the 3rd day, or earlier if graded high": the earlier of the two
+    sooner_if_graded: GradedSooner | None = None
+
+
+class Rule(_Part):
+    id: StrictStr
+    catalogue: StrictStr | None = None
+    title: StrictStr | None = None
+    kind: StrictStr
+    recipient: StrictStr | None = None
+    requirement: Requirement
+    must_if: Condition | None = None
+    when: Trigger
+    conditions: Condition | None = Field(default=None, alias="if")
+    due: Due | list[Due] | None = None
+    # Duties that exist only while the child is missing lapse when they are found.
+    lapses_when_found: StrictBool = False
+    # While still missing when the obligation falls due, the next opens then.
+    repeat_while_missing: Span | None = None
+    cites: StrictStr = Field(min_length=1)
+    note: StrictStr | None = None
+
+    @property
+    def dues(self) -> list[Due]:
+        if self.due is None:
+            return []
+        return self.due if isinstance(self.due, list) else [self.due]
+
+
+class ScaleStep(_Part):
+    level: StrictInt = Field(ge=1)
+    window: Span
+    at_least: StrictInt = Field(ge=1)
+
+
+class Definitions(_Part):
+    # Six-hour packs: an absent or away episode still open this long after its
+    # start is missing from then on.
+    absent_becomes_missing_after: Span | None = None
+    # For these children an absent or away episode is missing from its report.
+    absent_is_missing_if: Condition | None = None
+    note: StrictStr | None = None
+
+
+class Pack(_Part):
+    id: StrictStr
+    title: StrictStr
+    document: StrictStr
+    seed: StrictStr | None = None
+    definitions: Definitions = Definitions()
+    scales: dict[str, list[ScaleStep]] = {}
+    rules: list[Rule]
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+
+class PackError(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems[0] if problems else "invalid pack")
+        self.problems = problems
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("Due", "list[Due]") or part.startswith("list["):
+            continue  # pydantic's union branch names say nothing to a pack author
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def _message(item: Any) -> str:
+    kind = item["type"]
+    if kind == "missing":
+        return "required"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "literal_error":
+        return f"must be one of {item['ctx']['expected']} (got {item.get('input')!r})"
+    msg = str(item["msg"])
+    return msg.removeprefix("Value error, ")
+
+
+def validate_pack(data: Any) -> Pack:
+    """Check a decoded pack; ``PackError`` lists one line per problem.
+
+    Lines name the rule by its id when it has one: ``wakefield/x: due.after: ...``.
+    """
+    if not isinstance(data, dict):
+        raise PackError(["pack: must be a mapping with id, title, document and rules"])
+    problems: list[str] = []
+    raw_rules = data.get("rules")
+    if not isinstance(raw_rules, list):
+        problems.append("rules: required, a list of rules")
+        raw_rules = []
+
+    def rule_name(i: int) -> str:
+        raw = raw_rules[i] if i < len(raw_rules) else None
+        rid = raw.get("id") if isinstance(raw, dict) else None
+        return rid if isinstance(rid, str) and rid else f"rules[{i}]"
+
+    try:
+        pack = Pack.model_validate(data)
+    except ValidationError as exc:
+        for item in exc.errors():
+            loc = tuple(item["loc"])
+            if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+                field = _loc(loc[2:]) or "rule"
+                problems.append(f"{rule_name(loc[1])}: {field}: {_message(item)}")
+            else:
+                problems.append(f"{_loc(loc)}: {_message(item)}")
+        raise PackError(problems) from None
+    problems.extend(_check_meaning(pack))
+    if problems:
+        raise PackError(problems)
+    return pack
+
+
+def _conditions(condition: Condition | None) -> list[Condition]:
+    if condition is None:
+        return []
+    found = [condition]
+    for inner in condition.any_of or []:
+        found.extend(_conditions(inner))
+    return found
+
+
+def _check_meaning(pack: Pack) -> list[str]:
+    problems: list[str] = []
+    seen: set[str] = set()
+    for rule in pack.rules:
+
+        def problem(field: str, message: str, rid: str = rule.id) -> None:
+            problems.append(f"{rid}: {field}: {message}")
+
+        if rule.id in seen:
+            problem("id", "duplicate rule id")
+        seen.add(rule.id)
+        if not rule.cites.strip():
+            problem("cites", "missing citation (document and paragraph)")
+        if rule.kind not in KINDS:
+            problem("kind", f"unknown kind {rule.kind!r}")
+        if rule.kind == "notify":
+            if rule.recipient is None:
+                problem("recipient", "required for a notify rule")
+            elif rule.recipient not in RECIPIENTS:
+                problem("recipient", f"unknown recipient {rule.recipient!r}")
+        elif rule.recipient is not None:
+            problem("recipient", "only a notify rule has a recipient")
+
+        trigger = rule.when
+        if trigger.event in ("still_missing", "every") and trigger.after is None:
+            problem("when.after", f"required for a {trigger.event} trigger")
+        if trigger.event == "every" and trigger.after is not None and trigger.after.amount == 0:
+            problem("when.after", "an every trigger needs a period above zero")
+        if trigger.event == "graded" and not trigger.levels:
+            problem("when.levels", "required for a graded trigger")
+        if trigger.event == "completed":
+            if trigger.kind is None:
+                problem("when.kind", "required for a completed trigger")
+            elif trigger.kind not in KINDS:
+                problem("when.kind", f"unknown kind {trigger.kind!r}")
+        episodic = trigger.event in EPISODE_TRIGGERS
+        conditions = _conditions(rule.conditions) + _conditions(rule.must_if)
+        for due in rule.dues:
+            conditions += _conditions(due.when)
+            if due.from_ in ("found", "notified") and trigger.event != "found":
+                problem("due.from", f"{due.from_!r} is only known for a found trigger")
+            if due.from_ in ("start", "report") and not episodic:
+                problem("due.from", f"{due.from_!r} needs an episode trigger")
+        for condition in conditions:
+            if (condition.count or condition.level_rises) and trigger.event != "becomes_missing":
+                problem("if", "count and level_rises are evaluated when an episode becomes missing")
+            if condition.level_rises and condition.level_rises.scale not in pack.scales:
+                problem("if.level_rises.scale", f"unknown scale {condition.level_rises.scale!r}")
+            if condition.emergency is not None and trigger.event != "placement_started":
+                problem("if.emergency", "only a placement_started trigger knows emergency")
+            if condition.harmed is not None and trigger.event != "found":
+                problem("if.harmed", "only a found trigger knows harmed")
+        if rule.lapses_when_found and not episodic:
+            problem("lapses_when_found", "needs an episode trigger")
+        if rule.repeat_while_missing is not None:
+            if not episodic:
+                problem("repeat_while_missing", "needs an episode trigger")
+            if not rule.dues:
+                problem("repeat_while_missing", "needs a due time to repeat from")
+    return problems
+
+
+def load_pack_file(path: Path) -> Pack:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PackError([f"{path}: cannot read ({exc.strerror})"]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise PackError([f"{path}:{where} not valid YAML"]) from None
+    return validate_pack(data)
+
+
+def available_packs() -> list[str]:
+    return sorted(p.stem for p in PACKS_DIR.glob("*.yaml"))
+
+
+def load_pack(name_or_path: str) -> Pack:
+    """A pack by name (one of the shipped packs) or by path to a YAML file."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.is_file():
+        return load_pack_file(candidate)
+    shipped = PACKS_DIR / f"{name_or_path}.yaml"
+    if not shipped.is_file():
+        known = ", ".join(available_packs())
+        raise PackError([f"protocol: unknown pack {name_or_path!r} (known: {known})"])
+    return load_pack_file(shipped)

@@ -1,0 +1,363 @@
+"""The case file: a child's record as an ordered timeline of facts and events.
+
+Read from JSON or YAML as REPLAY.md describes, validated with pydantic, then
+checked for what a schema cannot see (unknown children and episodes, a child
+found before being reported). Every problem is reported as one line naming the
+field, e.g. ``events[3].at: not an ISO-8601 timestamp``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    StrictStr,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
+
+from homeward.protocols.vocabulary import (
+    KINDS,
+    RECIPIENTS,
+    Category,
+    Flag,
+    Outcome,
+    PlacementType,
+    Plan,
+    RiskLevel,
+)
+
+
+class CaseFileError(ValueError):
+    """A case file that cannot be evaluated; ``problems`` are one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems[0] if problems else "invalid case file")
+        self.problems = problems
+
+
+def _instant(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError("instant", "not an ISO-8601 timestamp") from None
+    else:
+        raise PydanticCustomError("instant", "not an ISO-8601 timestamp")
+    if parsed.tzinfo is None:
+        raise PydanticCustomError("instant", "timestamp has no UTC offset (add Z or +01:00)")
+    return parsed.astimezone(UTC)
+
+
+def _plain_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        raise PydanticCustomError("plain_date", "a date (YYYY-MM-DD), not a timestamp")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PydanticCustomError("plain_date", "not a date (YYYY-MM-DD)")
+
+
+Instant = Annotated[datetime, BeforeValidator(_instant)]
+PlainDate = Annotated[date, BeforeValidator(_plain_date)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Placement(_Strict):
+    establishment: StrictStr | None = None
+    type: PlacementType | None = None
+    out_of_area: StrictBool = False
+
+
+class Child(_Strict):
+    id: StrictStr
+    date_of_birth: PlainDate | None = None
+    looked_after: StrictBool = False
+    allocated: StrictBool = False
+    open_to_services: StrictBool | None = None
+    plans: list[Plan] = []
+    placement: Placement | None = None
+    uasc_arrival: PlainDate | None = None
+    flags: list[Flag] = []
+    last_director_review: PlainDate | None = None
+
+    @property
+    def is_open_to_services(self) -> bool:
+        return self.allocated if self.open_to_services is None else self.open_to_services
+
+
+class _Event(_Strict):
+    at: Instant
+    # Episode events may name their child too; it is checked against the episode.
+    child: StrictStr | None = None
+
+
+class Reported(_Event):
+    type: Literal["reported"]
+    child: StrictStr
+    episode: StrictStr
+    category: Category
+    last_seen: Instant | None = None
+    police_informed: StrictBool = True
+
+
+class Reclassified(_Event):
+    type: Literal["reclassified"]
+    episode: StrictStr
+    category: Category
+
+
+class RiskGraded(_Event):
+    type: Literal["risk_graded"]
+    episode: StrictStr
+    level: RiskLevel
+
+
+class PoliceInformed(_Event):
+    type: Literal["police_informed"]
+    episode: StrictStr
+
+
+class Found(_Event):
+    type: Literal["found"]
+    episode: StrictStr
+    notified_at: Instant | None = None
+    harmed: StrictBool = False
+
+
+class Completed(_Event):
+    type: Literal["completed"]
+    child: StrictStr
+    kind: StrictStr
+    episode: StrictStr | None = None
+    recipient: StrictStr | None = None
+    outcome: Outcome = "done"
+    reason: StrictStr | None = None
+
+
+class PlacementStarted(_Event):
+    type: Literal["placement_started"]
+    child: StrictStr
+    establishment: StrictStr
+    placement_type: PlacementType | None = None
+    out_of_area: StrictBool = False
+    emergency: StrictBool = False
+
+
+class MediaInterest(_Event):
+    type: Literal["media_interest"]
+    episode: StrictStr
+
+
+class DirectorReviewed(_Event):
+    type: Literal["director_reviewed"]
+    child: StrictStr
+
+
+Event = (
+    Reported
+    | Reclassified
+    | RiskGraded
+    | PoliceInformed
+    | Found
+    | Completed
+    | PlacementStarted
+    | MediaInterest
+    | DirectorReviewed
+)
+EVENT_TYPES: dict[str, type[_Event]] = {
+    "reported": Reported,
+    "reclassified": Reclassified,
+    "risk_graded": RiskGraded,
+    "police_informed": PoliceInformed,
+    "found": Found,
+    "completed": Completed,
+    "placement_started": PlacementStarted,
+    "media_interest": MediaInterest,
+    "director_reviewed": DirectorReviewed,
+}
+
+
+class _Header(BaseModel):
+    # Unknown top-level keys (``expect``, notes) are a file's own business.
+    model_config = ConfigDict(extra="ignore")
+
+    protocol: StrictStr | None = None
+    as_of: Instant | None = None
+    children: list[Child]
+    events: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event in its place: ``index`` is its position in the file."""
+
+    index: int
+    event: Event
+
+    @property
+    def at(self) -> datetime:
+        return self.event.at
+
+
+@dataclass(frozen=True)
+class Timeline:
+    children: dict[str, Child]
+    entries: tuple[Entry, ...]  # in application order: by instant, ties in file order
+    protocol: str | None = None
+    as_of: datetime | None = None
+
+    def until(self, as_of: datetime) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.at <= as_of)
+
+
+_FRIENDLY = {
+    "missing": "required",
+    "extra_forbidden": "unknown field",
+    "bool_type": "must be true or false",
+    "string_type": "must be a string",
+    "list_type": "must be a list",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+}
+
+
+def _path(prefix: str, loc: tuple[int | str, ...]) -> str:
+    out = prefix
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _messages(prefix: str, error: ValidationError, value: Any = None) -> list[str]:
+    lines = []
+    for item in error.errors():
+        kind = item["type"]
+        if kind == "literal_error":
+            expected = item.get("ctx", {}).get("expected", "")
+            message = f"must be one of {expected} (got {item.get('input')!r})"
+        else:
+            message = _FRIENDLY.get(kind, item["msg"])
+        lines.append(f"{_path(prefix, tuple(item['loc']))}: {message}")
+    return lines
+
+
+def parse_case(data: Any) -> Timeline:
+    """Validate a decoded case file (dict) and return its timeline.
+
+    Raises ``CaseFileError`` listing every problem found, each naming its field.
+    """
+    if not isinstance(data, dict):
+        raise CaseFileError(["case file: must be an object with children and events"])
+    try:
+        header = _Header.model_validate(data)
+    except ValidationError as exc:
+        raise CaseFileError(_messages("", exc)) from None
+
+    problems: list[str] = []
+    events: list[Event] = []
+    for i, raw in enumerate(header.events):
+        where = f"events[{i}]"
+        kind = raw.get("type")
+        model = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+        if model is None:
+            known = ", ".join(EVENT_TYPES)
+            problems.append(f"{where}.type: unknown event type {kind!r} (one of {known})")
+            continue
+        try:
+            events.append(model.model_validate(raw))  # type: ignore[arg-type]
+        except ValidationError as exc:
+            problems.extend(_messages(where, exc))
+    if problems:
+        raise CaseFileError(problems)
+
+    children: dict[str, Child] = {}
+    for i, child in enumerate(header.children):
+        if child.id in children:
+            problems.append(f"children[{i}].id: duplicate child {child.id!r}")
+        children[child.id] = child
+
+    problems.extend(_check_references(children, events))
+    if problems:
+        raise CaseFileError(problems)
+
+    order = sorted(range(len(events)), key=lambda i: (events[i].at, i))
+    return Timeline(
+        children=children,
+        entries=tuple(Entry(i, events[i]) for i in order),
+        protocol=header.protocol,
+        as_of=header.as_of,
+    )
+
+
+def _check_references(children: dict[str, Child], events: list[Event]) -> list[str]:
+    problems: list[str] = []
+    reports: dict[str, tuple[int, Reported]] = {}
+    for i, event in enumerate(events):
+        if isinstance(event, Reported):
+            if event.episode in reports:
+                first = reports[event.episode][0]
+                problems.append(
+                    f"events[{i}].episode: episode {event.episode!r} is already reported at events[{first}]"
+                )
+            else:
+                reports[event.episode] = (i, event)
+
+    found: dict[str, int] = {}
+    for i, event in enumerate(events):
+        where = f"events[{i}]"
+        if event.child is not None and event.child not in children:
+            problems.append(f"{where}.child: unknown child {event.child!r}")
+            continue
+        episode = getattr(event, "episode", None)
+        if episode is not None:
+            if episode not in reports:
+                problems.append(f"{where}.episode: unknown episode {episode!r} (never reported)")
+                continue
+            report_index, report = reports[episode]
+            if event.child is not None and event.child != report.child:
+                problems.append(f"{where}.child: episode {episode!r} belongs to child {report.child!r}")
+            if not isinstance(event, Reported) and event.at < report.at:
+                what = "found" if isinstance(event, Found) else event.type
+                problems.append(f"{where}.at: {what} before its episode's report (events[{report_index}])")
+        if isinstance(event, Reported):
+            if event.last_seen is not None and event.last_seen > event.at:
+                problems.append(f"{where}.last_seen: after the report time (at)")
+        elif isinstance(event, Found):
+            if event.episode in found:
+                problems.append(
+                    f"{where}.episode: episode {event.episode!r} is already found "
+                    f"at events[{found[event.episode]}]"
+                )
+            found[event.episode] = i
+            if event.notified_at is not None and event.notified_at < event.at:
+                problems.append(f"{where}.notified_at: before the child was found (at)")
+        elif isinstance(event, Completed):
+            if event.kind not in KINDS:
+                problems.append(f"{where}.kind: unknown kind {event.kind!r}")
+            if event.outcome != "done" and not (event.reason and event.reason.strip()):
+                problems.append(f"{where}.reason: required when outcome is {event.outcome!r}")
+            if event.kind == "notify" and event.recipient is None:
+                problems.append(f"{where}.recipient: required when kind is 'notify'")
+            if event.recipient is not None:
+                if event.kind != "notify":
+                    problems.append(f"{where}.recipient: only a 'notify' has a recipient")
+                elif event.recipient not in RECIPIENTS:
+                    problems.append(f"{where}.recipient: unknown recipient {event.recipient!r}")
+    return problems
