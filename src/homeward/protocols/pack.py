@@ -10,10 +10,19 @@ a new pack and never touches code.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+)
 
 from homeward.protocols.calendar import Span
 from homeward.protocols.vocabulary import (
@@ -123,6 +132,10 @@ class Due(_Part):
     sooner_if_graded: GradedSooner | None = None
 
 
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
+
+
 class Rule(_Part):
     id: StrictStr
     catalogue: StrictStr | None = None
@@ -133,19 +146,18 @@ class Rule(_Part):
     must_if: Condition | None = None
     when: Trigger
     conditions: Condition | None = Field(default=None, alias="if")
-    due: Due | list[Due] | None = None
+    # One due time, or alternatives whose first matching ``if`` wins.
+    due: Annotated[list[Due], BeforeValidator(_as_list)] = []
     # Duties that exist only while the child is missing lapse when they are found.
     lapses_when_found: StrictBool = False
     # While still missing when the obligation falls due, the next opens then.
     repeat_while_missing: Span | None = None
-    cites: StrictStr = Field(min_length=1)
+    cites: StrictStr
     note: StrictStr | None = None
 
     @property
     def dues(self) -> list[Due]:
-        if self.due is None:
-            return []
-        return self.due if isinstance(self.due, list) else [self.due]
+        return self.due
 
 
 class ScaleStep(_Part):
@@ -209,36 +221,41 @@ def _message(item: Any) -> str:
 def validate_pack(data: Any) -> Pack:
     """Check a decoded pack; ``PackError`` lists one line per problem.
 
-    Lines name the rule by its id when it has one: ``wakefield/x: due.after: ...``.
+    Each rule is checked on its own, so one broken rule does not hide the
+    problems of the others. Lines name the rule by its id when it has one:
+    ``wakefield/x: due.after: ...``.
     """
     if not isinstance(data, dict):
         raise PackError(["pack: must be a mapping with id, title, document and rules"])
     problems: list[str] = []
     raw_rules = data.get("rules")
-    if not isinstance(raw_rules, list):
+    if not isinstance(raw_rules, list) or not raw_rules:
         problems.append("rules: required, a list of rules")
         raw_rules = []
-
-    def rule_name(i: int) -> str:
-        raw = raw_rules[i] if i < len(raw_rules) else None
-        rid = raw.get("id") if isinstance(raw, dict) else None
-        return rid if isinstance(rid, str) and rid else f"rules[{i}]"
-
     try:
-        pack = Pack.model_validate(data)
+        header = Pack.model_validate({**data, "rules": []})
     except ValidationError as exc:
-        for item in exc.errors():
-            loc = tuple(item["loc"])
-            if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-                field = _loc(loc[2:]) or "rule"
-                problems.append(f"{rule_name(loc[1])}: {field}: {_message(item)}")
-            else:
-                problems.append(f"{_loc(loc)}: {_message(item)}")
-        raise PackError(problems) from None
-    problems.extend(_check_meaning(pack))
-    if problems:
-        raise PackError(problems)
-    return pack
+        problems.extend(f"{_loc(tuple(item['loc']))}: {_message(item)}" for item in exc.errors())
+        header = None
+    rules: list[Rule] = []
+    for i, raw in enumerate(raw_rules):
+        rid = raw.get("id") if isinstance(raw, dict) else None
+        name = rid if isinstance(rid, str) and rid else f"rules[{i}]"
+        try:
+            rules.append(Rule.model_validate(raw))
+        except ValidationError as exc:
+            single_due = isinstance(raw, dict) and isinstance(raw.get("due"), dict)
+            for item in exc.errors():
+                field = _loc(tuple(item["loc"])) or "rule"
+                if single_due:
+                    field = field.replace("due[0]", "due")
+                problems.append(f"{name}: {field}: {_message(item)}")
+    if header is not None:
+        pack = header.model_copy(update={"rules": rules})
+        problems.extend(_check_meaning(pack))
+        if not problems:
+            return pack
+    raise PackError(problems)
 
 
 def _conditions(condition: Condition | None) -> list[Condition]:
@@ -262,7 +279,7 @@ def _check_meaning(pack: Pack) -> list[str]:
             problem("id", "duplicate rule id")
         seen.add(rule.id)
         if not rule.cites.strip():
-            problem("cites", "missing citation (document and paragraph)")
+            problem("cites", "missing citation: name the document and paragraph")
         if rule.kind not in KINDS:
             problem("kind", f"unknown kind {rule.kind!r}")
         if rule.kind == "notify":
