@@ -541,12 +541,13 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
     drafts = [first]
     every = rule.repeat_while_missing
     if every is not None and episode is not None and first.due_at is not None:
-        n, falls_due = 1, first.due_at
-        # Held "monthly while still missing": each repeat lapses with the episode.
+        falls_due = first.due_at
+        # Held "monthly while still missing": each next meeting is due a month after
+        # the last fell due, and each repeat lapses with the episode.
         while falls_due <= until and episode.still_missing(falls_due):
-            next_due = Span(**{every.unit: every.amount * n}).after(first.due_at)
+            next_due = every.after(falls_due)
             drafts.append(replace(first, opens_at=falls_due, due_at=next_due, lapses=True))
-            n, falls_due = n + 1, next_due
+            falls_due = next_due
     return drafts
 
 
@@ -618,7 +619,8 @@ def _earliest_open(drafts: list[_Draft], event: Completed) -> _Draft | None:
     ]
     if not candidates:
         return None
-    return min(candidates, key=lambda d: (d.opens_at, d.order))
+    # Of several opened at once, a "must" is met before a "consider".
+    return min(candidates, key=lambda d: (d.opens_at, d.requirement != "must", d.order))
 
 
 def _finish(draft: _Draft, as_of: datetime) -> Obligation:

@@ -154,6 +154,8 @@ class Rule(_Part):
     repeat_while_missing: Span | None = None
     cites: StrictStr
     note: StrictStr | None = None
+    # The role the work falls to, where the protocol names one (else the kind decides).
+    falls_to: StrictStr | None = None
 
     @property
     def dues(self) -> list[Due]:
