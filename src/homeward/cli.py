@@ -1,15 +1,35 @@
-"""The ``homeward`` command."""
+"""The ``homeward`` command.
+
+``replay`` and ``check-pack`` run the protocol engine alone (no Django, no
+database). Every other command is the Django management command of that name:
+``homeward migrate``, ``homeward export-case C12``, ``homeward runserver`` ...
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from homeward.protocols.replay import run_check_pack, run_replay
 
+ENGINE_COMMANDS = ("replay", "check-pack")
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="homeward", description="Homeward command line")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] not in ENGINE_COMMANDS and not argv[0].startswith("-"):
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings.base")
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["homeward", *argv])
+        return 0
+
+    parser = argparse.ArgumentParser(
+        prog="homeward",
+        description="Homeward command line. Besides the commands below, any Django management "
+        "command (migrate, runserver, export-case, demo-data ...) runs as `homeward COMMAND`.",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     replay = commands.add_parser("replay", help="evaluate a protocol pack against a case file")
@@ -23,10 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "replay":
         return run_replay(args.file, args.as_of, args.protocol)
-    if args.command == "check-pack":
-        return run_check_pack(args.files)
-    parser.error(f"unknown command {args.command}")
-    return 2
+    return run_check_pack(args.files)
 
 
 if __name__ == "__main__":

@@ -82,8 +82,11 @@ def run_replay(file: str, as_of: str | None, protocol: str | None, out: TextIO =
     except (UsageError, PackError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    json.dump(result, out, indent=2)
-    out.write("\n")
+    try:
+        out.write(json.dumps(result, indent=2) + "\n")
+        out.flush()
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
     return 0
 
 
