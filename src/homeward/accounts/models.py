@@ -1,0 +1,91 @@
+"""Organisations, teams and the people who use Homeward, in the roles the seeds name."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from homeward.protocols.pack import PackError, load_pack
+
+
+class OrganisationKind(models.TextChoices):
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    POLICE_FORCE = "police_force", "Police force"
+    CARE_PROVIDER = "care_provider", "Care provider"
+    SCHOOL = "school", "School"
+
+
+class Role(models.TextChoices):
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    MISSING_COORDINATOR = "missing_coordinator", "Missing Children Coordinator"
+    MASH_OFFICER = "mash_officer", "MASH officer"
+    RETURN_INTERVIEW_WORKER = "return_interview_worker", "Return interview worker"
+    IRO = "iro", "Independent Reviewing Officer"
+    POLICE_LIAISON = "police_liaison", "Police liaison officer"
+    CARER = "carer", "Carer"
+    SENIOR_MANAGER = "senior_manager", "Senior manager"
+    ANALYST = "analyst", "Analyst"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+def validate_protocol(value: str) -> None:
+    try:
+        load_pack(value)
+    except PackError as exc:
+        raise ValidationError(str(exc)) from None
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    # The local protocol this authority works to (a pack name or pack file).
+    protocol = models.CharField(max_length=200, blank=True, validators=[validate_protocol])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == OrganisationKind.LOCAL_AUTHORITY and not self.protocol:
+            raise ValidationError({"protocol": "A local authority needs a protocol pack."})
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    manager = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams"
+    )
+    # A service manager above the team manager, for escalation.
+    service_manager = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="people"
+    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    role = models.CharField(max_length=30, choices=Role.choices, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    # Carers: the home or foster household they work in.
+    establishment = models.ForeignKey(
+        "children.Establishment", null=True, blank=True, on_delete=models.SET_NULL, related_name="carers"
+    )
+
+    def __str__(self) -> str:
+        name = self.get_full_name() or self.username
+        return f"{name} ({self.get_role_display()})" if self.role else name

@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from homeward.accounts.models import Role, Team, User
+from homeward.children.models import (
+    Child,
+    Establishment,
+    FindMePlan,
+    Flag,
+    PlacementRiskAssessment,
+    PlacementType,
+    Plan,
+)
+from homeward.web.forms import DateField, DateTimeField, GovukForm, GovukModelForm
+
+
+class ChildForm(GovukModelForm):
+    date_of_birth = DateField(label="Date of birth")
+    uasc_arrival = DateField(label="Date arrived in the UK", required=False)
+    flags = forms.MultipleChoiceField(
+        choices=Flag.choices, widget=forms.CheckboxSelectMultiple, required=False, label="Concerns"
+    )
+    plans = forms.MultipleChoiceField(
+        choices=Plan.choices, widget=forms.CheckboxSelectMultiple, required=False, label="Plans"
+    )
+
+    class Meta:
+        model = Child
+        fields = [
+            "first_name",
+            "last_name",
+            "known_as",
+            "aliases",
+            "date_of_birth",
+            "gender",
+            "ethnicity",
+            "mobile_phone",
+            "looked_after",
+            "legal_status",
+            "open_to_services",
+            "team",
+            "allocated_worker",
+            "iro",
+            "school",
+            "flags",
+            "plans",
+            "uasc",
+            "uasc_arrival",
+            "photo",
+        ]
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = User.objects.filter(organisation=authority, is_active=True).order_by("last_name")
+        self.fields["allocated_worker"].queryset = people.filter(  # type: ignore[attr-defined]
+            role__in=[Role.SOCIAL_WORKER, Role.TEAM_MANAGER]
+        )
+        self.fields["iro"].queryset = people.filter(role=Role.IRO)  # type: ignore[attr-defined]
+        self.fields["team"].queryset = Team.objects.filter(organisation=authority)  # type: ignore[attr-defined]
+        self.fields[
+            "photo"
+        ].help_text = (
+            "A recent photograph (JPEG or PNG, up to 5 MB) for the police if the child goes missing."
+        )
+
+    def clean_date_of_birth(self) -> date:
+        born: date = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born > today:
+            raise forms.ValidationError("Date of birth must be in the past.")
+        if born.year < today.year - 25:
+            raise forms.ValidationError("Date of birth must be within the last 25 years.")
+        return born
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "size") and photo.size > settings.HOMEWARD_PHOTO_MAX_BYTES:
+            raise forms.ValidationError("The photo must be smaller than 5 MB.")
+        return photo
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        arrival = data.get("uasc_arrival")
+        if data.get("uasc") and not arrival:
+            self.add_error("uasc_arrival", "Enter the date the child arrived in the UK.")
+        if arrival and arrival > timezone.localdate():
+            self.add_error("uasc_arrival", "The arrival date must be in the past.")
+        born = data.get("date_of_birth")
+        if arrival and born and arrival < born:
+            self.add_error("uasc_arrival", "The arrival date must be after the date of birth.")
+        if data.get("legal_status") and not data.get("looked_after"):
+            self.add_error("legal_status", "A legal status is recorded only for a looked-after child.")
+        return data
+
+
+class PlacementForm(GovukForm):
+    establishment = forms.ModelChoiceField(
+        queryset=Establishment.objects.all(), label="Home or foster household"
+    )
+    placement_type = forms.ChoiceField(
+        choices=[("", "As the establishment"), *PlacementType.choices],
+        required=False,
+        label="Type of placement",
+    )
+    at = DateTimeField(label="Placement started")
+    emergency = forms.BooleanField(
+        required=False,
+        label="Emergency placement",
+        help_text="The pre-placement risk assessment is then due within 72 hours (West Mercia 6.1).",
+    )
+
+
+class FindMePlanForm(GovukModelForm):
+    class Meta:
+        model = FindMePlan
+        fields = [
+            "description",
+            "contacts",
+            "likely_places",
+            "phone_and_social_media",
+            "return_to",
+            "people_not_to_associate_with",
+            "triggers",
+        ]
+
+
+class RiskAssessmentForm(GovukModelForm):
+    completed_at = DateTimeField(label="Date completed")
+
+    class Meta:
+        model = PlacementRiskAssessment
+        exclude = ["child", "placement", "completed_by"]
+
+    def clean_completed_at(self) -> Any:
+        value = self.cleaned_data["completed_at"]
+        if value > timezone.now():
+            raise forms.ValidationError("The date completed cannot be in the future.")
+        return value

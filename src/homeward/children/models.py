@@ -1,0 +1,235 @@
+"""The child: identity, care status, placement, flags, the Find Me plan and the
+pre-placement missing-from-care risk assessment (West Mercia Appendix A)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+
+from homeward.accounts.models import Organisation
+
+
+class Flag(models.TextChoices):
+    # The engine's flags (REPLAY.md), in practitioners' words.
+    CSE_RISK = "cse_risk", "Risk of child sexual exploitation"
+    CCE_RISK = "cce_risk", "Risk of child criminal exploitation"
+    MENTAL_HEALTH = "mental_health", "Mental health concerns"
+    HOUSEHOLD_CONCERNS = (
+        "household_concerns",
+        "Household concerns (mental health, CP, domestic abuse, substances)",
+    )
+    CRIMINAL_ACTIVITY = "criminal_activity", "Involved in criminal activity"
+    RISKY_CONTACTS = "risky_contacts", "Contact with people posing a risk"
+    PARTICULARLY_VULNERABLE = (
+        "particularly_vulnerable",
+        "Particularly vulnerable (e.g. severe learning disability)",
+    )
+    SUBJECT_TO_ORDER = "subject_to_order", "Subject to a criminal-justice or secure order (absconder)"
+
+
+class Plan(models.TextChoices):
+    CHILD_PROTECTION = "child_protection", "Child protection plan"
+    CHILD_IN_NEED = "child_in_need", "Child in need plan"
+
+
+class LegalStatus(models.TextChoices):
+    # The DfE SSDA903 legal status codes.
+    C1 = "C1", "C1 Interim care order"
+    C2 = "C2", "C2 Full care order"
+    D1 = "D1", "D1 Freeing order granted"
+    E1 = "E1", "E1 Placement order granted"
+    J1 = "J1", "J1 Remanded to local authority accommodation or youth detention accommodation"
+    J2 = "J2", "J2 Placed in local authority accommodation under PACE"
+    J3 = "J3", "J3 Sentenced to a youth rehabilitation order with residence requirement"
+    L1 = "L1", "L1 Under police protection"
+    L2 = "L2", "L2 Emergency protection order"
+    L3 = "L3", "L3 Under child assessment order and in local authority accommodation"
+    V2 = "V2", "V2 Single period of accommodation under section 20"
+    V3 = "V3", "V3 Accommodated under an agreed series of short-term breaks (individual)"
+    V4 = "V4", "V4 Accommodated under an agreed series of short-term breaks (multiple)"
+
+
+class PlacementType(models.TextChoices):
+    RESIDENTIAL = "residential", "Children's home (residential)"
+    FOSTER = "foster", "Foster care"
+    SEMI_INDEPENDENT = "semi_independent", "Semi-independent accommodation"
+    HOME = "home", "Living at home"
+
+
+class Establishment(models.Model):
+    """A children's home, foster household or other place children are placed."""
+
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=20, choices=PlacementType.choices)
+    provider = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="establishments"
+    )
+    # The local authority area the establishment is in (the host authority).
+    area = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="hosted_establishments"
+    )
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Child(models.Model):
+    responsible_authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="children")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    known_as = models.CharField("Known as", max_length=100, blank=True)
+    aliases = models.TextField("Aliases and other names", blank=True)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=40, blank=True)
+    ethnicity = models.CharField(max_length=100, blank=True)
+    mobile_phone = models.CharField("Child's mobile phone", max_length=40, blank=True)
+    looked_after = models.BooleanField("Looked after (in care)", default=False)
+    legal_status = models.CharField(max_length=2, choices=LegalStatus.choices, blank=True)
+    open_to_services = models.BooleanField("Open to children's social care", default=True)
+    allocated_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="caseload"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    iro = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="IRO",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="iro_children",
+    )
+    school = models.CharField(max_length=200, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    plans = models.JSONField(default=list, blank=True)
+    uasc = models.BooleanField("Unaccompanied asylum-seeking child", default=False)
+    uasc_arrival = models.DateField("Date arrived in the UK", null=True, blank=True)
+    photo = models.ImageField(upload_to="photos/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every change to the record: optimistic concurrency for editors and the API.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name_plural = "children"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        known = f" ({self.known_as})" if self.known_as and self.known_as != self.first_name else ""
+        return f"{self.first_name} {self.last_name}{known}"
+
+    @property
+    def reference(self) -> str:
+        return f"C{self.pk}"
+
+    @property
+    def age(self) -> int:
+        from django.utils import timezone
+
+        return self.age_on(timezone.localdate())
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    def flag_labels(self) -> list[str]:
+        return [Flag(f).label for f in self.flags if f in Flag.values]
+
+    def plan_labels(self) -> list[str]:
+        return [Plan(p).label for p in self.plans if p in Plan.values]
+
+    @property
+    def current_placement(self) -> Placement | None:
+        return self.placements.filter(ended_on__isnull=True).order_by("-started_at").first()
+
+
+class Placement(models.Model):
+    """Where the child lives. Written only through the episodes write path (placement_started)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
+    establishment = models.ForeignKey(Establishment, on_delete=models.PROTECT, related_name="placements")
+    type = models.CharField(max_length=20, choices=PlacementType.choices)
+    started_at = models.DateTimeField()
+    ended_on = models.DateTimeField(null=True, blank=True)
+    host_authority = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="hosted_placements"
+    )
+    out_of_area = models.BooleanField("Placed outside the responsible authority", default=False)
+    emergency = models.BooleanField("Emergency placement", default=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.child} at {self.establishment} from {self.started_at:%d %b %Y}"
+
+
+class FindMePlan(models.Model):
+    """What helps find the child quickly (Wakefield s.10 "Knowing the Child")."""
+
+    child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="find_me_plan")
+    description = models.TextField("Physical description", blank=True)
+    contacts = models.TextField("Friends, family and significant others (with contact details)", blank=True)
+    likely_places = models.TextField("Where the child is likely to go", blank=True)
+    phone_and_social_media = models.TextField("Mobile phone and other ways to contact the child", blank=True)
+    return_to = models.TextField("Where the child should be returned to when found", blank=True)
+    people_not_to_associate_with = models.TextField("People the child should not associate with", blank=True)
+    triggers = models.TextField("Known triggers and patterns", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+
+class Rating(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class PlacementRiskAssessment(models.Model):
+    """The West Mercia Missing Children Risk Assessment (001 Appendix A, s.6.1)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="risk_assessments")
+    placement = models.ForeignKey(Placement, null=True, blank=True, on_delete=models.SET_NULL)
+    completed_at = models.DateTimeField()
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    photograph_available = models.BooleanField(default=False)
+    gp = models.TextField("Name and address of GP", blank=True)
+    dentist = models.TextField("Name and address of dentist", blank=True)
+    special_educational_needs = models.BooleanField("Statement of educational needs", default=False)
+    always_missing = models.BooleanField("Should be considered missing and never absent", default=False)
+    always_missing_reasons = models.TextField("Reasons for missing category", blank=True)
+    history_of_missing = models.BooleanField("History of going missing", default=False)
+    likelihood = models.CharField("Likelihood of going missing", max_length=10, choices=Rating.choices)
+    out_of_character = models.CharField("Generally out of character", max_length=10, blank=True)
+    harmed_before = models.BooleanField("Exposed to harm when missing before", default=False)
+    harmed_before_explanation = models.TextField(blank=True)
+    risk_if_missing = models.CharField("Risk to the child if missing", max_length=10, choices=Rating.choices)
+    risk_reasons = models.TextField("Reasons (self-harm, suicide, victim of crime)", blank=True)
+    cse_risk = models.CharField("Risk of sexual exploitation", max_length=10, choices=Rating.choices)
+    cse_explanation = models.TextField(blank=True)
+    risk_to_others = models.CharField("Risk to others", max_length=10, choices=Rating.choices)
+    risk_to_others_reasons = models.TextField(blank=True)
+    potential_addresses = models.TextField("Addresses the child may head to (with occupiers)", blank=True)
+    associates = models.TextField("People the child may meet (adult or child)", blank=True)
+    vulnerabilities = models.TextField("General issues of vulnerability", blank=True)
+    not_to_associate_with = models.TextField(
+        "People the child should not associate with, and why", blank=True
+    )
+
+    class Meta:
+        ordering = ["-completed_at"]

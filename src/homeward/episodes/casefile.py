@@ -1,0 +1,81 @@
+"""A child's record as a REPLAY.md case file.
+
+The same function feeds the engine inside the application and
+``homeward export-case``, so replaying an export gives exactly the
+obligations the application shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from homeward.children.models import Child
+from homeward.episodes.models import Event
+from homeward.protocols.calendar import iso
+
+EPISODE_EVENTS = {"reclassified", "risk_graded", "police_informed", "found", "media_interest"}
+
+
+def child_ref(pk: int) -> str:
+    return f"C{pk}"
+
+
+def episode_ref(pk: int) -> str:
+    return f"E{pk}"
+
+
+def establishment_ref(pk: int) -> str:
+    return f"H{pk}"
+
+
+def parse_ref(ref: str | None, prefix: str) -> int | None:
+    if not ref or not ref.startswith(prefix) or not ref[len(prefix) :].isdigit():
+        return None
+    return int(ref[len(prefix) :])
+
+
+def child_facts(child: Child) -> dict[str, Any]:
+    return {
+        "id": child_ref(child.pk),
+        "date_of_birth": child.date_of_birth.isoformat(),
+        "looked_after": child.looked_after,
+        "allocated": child.allocated_worker_id is not None,
+        "open_to_services": child.open_to_services,
+        "plans": list(child.plans),
+        "placement": None,  # placements are placement_started events on the timeline
+        "uasc_arrival": child.uasc_arrival.isoformat() if child.uasc and child.uasc_arrival else None,
+        "flags": list(child.flags),
+        "last_director_review": None,  # director_reviewed events
+    }
+
+
+def event_entry(event: Event) -> dict[str, Any]:
+    entry: dict[str, Any] = {"at": iso(event.at), "type": event.type}
+    if event.type in EPISODE_EVENTS:
+        entry["episode"] = episode_ref(event.episode_id) if event.episode_id else None
+    else:
+        entry["child"] = child_ref(event.child_id)
+        if event.episode_id is not None:
+            entry["episode"] = episode_ref(event.episode_id)
+    data = dict(event.data)
+    if event.type == "placement_started":
+        data["establishment"] = establishment_ref(int(data["establishment"]))
+    entry.update({k: v for k, v in data.items() if v is not None})
+    return entry
+
+
+def case_file(
+    children: Iterable[Child], protocol: str, as_of: datetime | None, extra: Iterable[Event] = ()
+) -> dict[str, Any]:
+    """The case file of these children; ``extra`` events not yet saved are included."""
+    children = list(children)
+    events = list(Event.objects.filter(child__in=children).order_by("at", "id"))
+    events.extend(extra)
+    return {
+        "protocol": protocol,
+        "as_of": iso(as_of) if as_of else None,
+        "children": [child_facts(c) for c in children],
+        "events": [event_entry(e) for e in events],
+    }

@@ -1,0 +1,162 @@
+"""Episodes and the timeline of events they are made of.
+
+``Event`` is the record: append-only, one row per thing that happened, in the
+vocabulary of REPLAY.md. ``Episode`` holds what was asked when it was reported
+(the West Mercia per-episode form) and a projection of its events for lists.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from homeward.children.models import Child
+
+
+class Category(models.TextChoices):
+    MISSING = "missing", "Missing"
+    ABSENT = "absent", "Absent"
+    AWAY = "away", "Away from placement without authorisation"
+
+
+class RiskLevel(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+    VERY_LOW = "very_low", "Very low"
+    NO_APPARENT_RISK = "no_apparent_risk", "No apparent risk"
+
+
+class PushFactor(models.TextChoices):
+    FAMILY_CONFLICT = "family_conflict", "Conflict or break-up at home"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    PARENT_SUBSTANCES = "parent_substances", "Parental drug or alcohol use"
+    ABUSE_NEGLECT = "abuse_neglect", "Abuse or neglect"
+    UNFAIR_TREATMENT = "unfair_treatment", "Sense of unfair treatment or rejection"
+    BULLYING = "bullying", "Bullying"
+    PLACEMENT_UNHAPPY = "placement_unhappy", "Unhappy in placement"
+    MENTAL_HEALTH = "mental_health", "Mental health problems"
+    SCHOOL = "school", "Problems at school"
+
+
+class PullFactor(models.TextChoices):
+    FRIENDS_FAMILY = "friends_family", "To be near friends or family"
+    RELATIONSHIP = "relationship", "A boyfriend, girlfriend or older partner"
+    GROOMING = "grooming", "Grooming: gifts, new phone, money, being collected"
+    CRIMINAL_EXPLOITATION = "criminal_exploitation", "Drug running or criminal exploitation"
+    SUBSTANCES = "substances", "Drugs or alcohol"
+    PEER_GROUP = "peer_group", "Peer group or gang"
+
+
+class Episode(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="episodes")
+    reported_at = models.DateTimeField(db_index=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    # Projection of the timeline (kept in step by episodes.services):
+    category = models.CharField(max_length=10, choices=Category.choices)
+    risk_level = models.CharField(max_length=20, choices=RiskLevel.choices, blank=True)
+    police_informed = models.BooleanField(default=False)
+    police_reference = models.CharField(max_length=60, blank=True)
+    found_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+
+    # The per-episode questions (West Mercia Appendix A, "upon each episode of missing").
+    last_seen_where = models.CharField("Where last seen", max_length=300, blank=True)
+    wearing = models.TextField("What they were last seen wearing", blank=True)
+    actions_taken = models.TextField("Actions taken to locate them", blank=True)
+    likely_destinations = models.TextField("Where they are likely to go", blank=True)
+    with_whom = models.TextField("Did they go with anyone else?", blank=True)
+    out_of_character = models.BooleanField("Out of character", null=True, blank=True)
+    vulnerabilities = models.TextField("Are they vulnerable? How?", blank=True)
+    likely_offence = models.TextField("Likely to commit an offence? What?", blank=True)
+    self_harm_risk = models.BooleanField("Risk of self-harm or suicide", null=True, blank=True)
+    weapons = models.BooleanField("Access to weapons", null=True, blank=True)
+    medication = models.TextField("Essential medication and effects if not taken", blank=True)
+    money = models.BooleanField("Do they have money?", null=True, blank=True)
+    preparation = models.TextField("Did they prepare to go missing? How?", blank=True)
+    plans_at_last_contact = models.TextField("What they were going to do at last contact", blank=True)
+    family_issues = models.TextField("Family issues to be aware of", blank=True)
+    push_factors = models.JSONField(default=list, blank=True)
+    pull_factors = models.JSONField(default=list, blank=True)
+
+    # On return:
+    found_where = models.CharField("Where found", max_length=300, blank=True)
+    found_by = models.CharField("Found by or returned by", max_length=200, blank=True)
+    return_notified_at = models.DateTimeField(null=True, blank=True)
+    harmed = models.BooleanField("Harmed while missing", default=False)
+    safe_and_well_done = models.BooleanField("Safe and well check done", null=True, blank=True)
+    safe_and_well_reason = models.TextField("Why no safe and well check", blank=True)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        indexes = [models.Index(fields=["child", "-reported_at"], name="episode_child_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.child} {self.get_category_display().lower()} {self.start:%d %b %Y}"
+
+    @property
+    def reference(self) -> str:
+        return f"E{self.pk}"
+
+    @property
+    def start(self) -> datetime:
+        return self.last_seen_at or self.reported_at
+
+    @property
+    def is_open(self) -> bool:
+        return self.found_at is None
+
+    def duration(self, now: datetime | None = None) -> float:
+        """Hours from the start to being found, or to now while still open."""
+        end = self.found_at or now or timezone.now()
+        return (end - self.start).total_seconds() / 3600
+
+    def push_labels(self) -> list[str]:
+        return [PushFactor(f).label for f in self.push_factors if f in PushFactor.values]
+
+    def pull_labels(self) -> list[str]:
+        return [PullFactor(f).label for f in self.pull_factors if f in PullFactor.values]
+
+
+class EventType(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    RECLASSIFIED = "reclassified", "Reclassified"
+    RISK_GRADED = "risk_graded", "Risk graded"
+    POLICE_INFORMED = "police_informed", "Police informed"
+    FOUND = "found", "Found"
+    COMPLETED = "completed", "Obligation closed"
+    PLACEMENT_STARTED = "placement_started", "Placement started"
+    MEDIA_INTEREST = "media_interest", "Media interest"
+    DIRECTOR_REVIEWED = "director_reviewed", "Director reviewed"
+
+
+class Event(models.Model):
+    """One fact on a child's timeline. Never edited, never deleted."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="events")
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    type = models.CharField(max_length=20, choices=EventType.choices)
+    at = models.DateTimeField()
+    # The REPLAY.md fields of this event type, exactly (category, level, kind ...).
+    data = models.JSONField(default=dict, blank=True)
+    # What the record keeps beyond the protocol: references, names, free text.
+    details = models.JSONField(default=dict, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["child", "at"], name="event_child_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} at {self.at:%d %b %Y %H:%M}"

@@ -1,0 +1,406 @@
+"""The one write path into a child's record.
+
+Every change appends events (or edits the child's facts), re-evaluates the
+child's obligations and stores them, all in one transaction: either the whole
+change is recorded and the obligations agree with it, or nothing is.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.accounts.models import User
+from homeward.children.models import Child, Establishment, Placement, PlacementRiskAssessment
+from homeward.episodes.casefile import case_file
+from homeward.episodes.models import Episode, Event
+from homeward.obligations import evaluation
+from homeward.obligations.models import Obligation
+from homeward.protocols.timeline import CaseFileError, parse_case
+
+# Clocks on phones and laptops drift; a minute ahead is not "in the future".
+CLOCK_TOLERANCE = timedelta(minutes=2)
+
+# Field names of the engine's case file, as the forms call them.
+FORM_FIELDS = {"at": "at", "last_seen": "last_seen_at", "notified_at": "return_notified_at"}
+
+
+def _not_future(field: str, value: datetime | None, now: datetime) -> None:
+    if value is not None and value > now + CLOCK_TOLERANCE:
+        raise ValidationError({field: "This cannot be in the future."})
+
+
+def _check(child: Child, event: Event, field: str) -> None:
+    """Refuse an event the engine would refuse, naming the form's field."""
+    protocol = evaluation.protocol_of(child)
+    units = evaluation.evaluation_unit(child)
+    try:
+        parse_case(case_file(units, protocol, None, extra=[event]))
+    except CaseFileError as exc:
+        message = exc.problems[0].split(": ", 1)[-1]
+        name = exc.problems[0].split(":", 1)[0].rsplit(".", 1)[-1]
+        raise ValidationError(
+            {FORM_FIELDS.get(name, field): message[:1].upper() + message[1:] + "."}
+        ) from None
+
+
+def _append(
+    child: Child,
+    type_: str,
+    at: datetime,
+    *,
+    by: User | None,
+    episode: Episode | None = None,
+    data: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,
+    field: str = "at",
+) -> Event:
+    now = timezone.now()
+    _not_future(field, at, now)
+    event = Event(
+        child=child,
+        episode=episode,
+        type=type_,
+        at=at,
+        data=data or {},
+        details=details or {},
+        recorded_at=now,
+        recorded_by=by,
+    )
+    _check(child, event, field)
+    event.save()
+    return event
+
+
+def _finish(child: Child) -> None:
+    Child.objects.filter(pk=child.pk).update(version=child.version + 1)
+    child.version += 1
+    evaluation.reevaluate([child], timezone.now())
+
+
+def _lock(child: Child) -> Child:
+    # One writer per child at a time: the timeline and its obligations change together.
+    return Child.objects.select_for_update().select_related("responsible_authority").get(pk=child.pk)
+
+
+@transaction.atomic
+def report_episode(
+    child: Child,
+    *,
+    category: str,
+    reported_at: datetime,
+    last_seen_at: datetime | None,
+    police_informed: bool,
+    by: User | None,
+    police_reference: str = "",
+    answers: dict[str, Any] | None = None,
+) -> Episode:
+    """A new episode becomes known: the West Mercia per-episode questions and its category."""
+    child = _lock(child)
+    now = timezone.now()
+    _not_future("reported_at", reported_at, now)
+    _not_future("last_seen_at", last_seen_at, now)
+    if last_seen_at is not None and last_seen_at > reported_at:
+        raise ValidationError({"last_seen_at": "The child must have been last seen before the report."})
+    start = last_seen_at or reported_at
+    if timezone.localtime(start).date() < child.date_of_birth:
+        raise ValidationError({"last_seen_at": "This is before the child's date of birth."})
+    episode = Episode.objects.create(
+        child=child,
+        reported_at=reported_at,
+        reported_by=by,
+        last_seen_at=last_seen_at,
+        category=category,
+        police_informed=police_informed,
+        police_reference=police_reference,
+        **(answers or {}),
+    )
+    _append(
+        child,
+        "reported",
+        reported_at,
+        by=by,
+        episode=episode,
+        data={
+            "category": category,
+            "last_seen": last_seen_at.isoformat() if last_seen_at else None,
+            "police_informed": police_informed,
+        },
+        details={"police_reference": police_reference} if police_reference else {},
+        field="reported_at",
+    )
+    _finish(child)
+    return episode
+
+
+def _open_episode(episode: Episode) -> tuple[Child, Episode]:
+    child = _lock(episode.child)
+    return child, Episode.objects.select_for_update().get(pk=episode.pk)
+
+
+def _bump(episode: Episode, **changes: Any) -> None:
+    changes["version"] = episode.version + 1
+    for name, value in changes.items():
+        setattr(episode, name, value)
+    episode.save(update_fields=list(changes))
+
+
+@transaction.atomic
+def reclassify(episode: Episode, *, category: str, at: datetime, by: User | None, reason: str = "") -> Event:
+    child, episode = _open_episode(episode)
+    if category == episode.category:
+        raise ValidationError(
+            {"category": f"The episode is already {episode.get_category_display().lower()}."}
+        )
+    event = _append(
+        child,
+        "reclassified",
+        at,
+        by=by,
+        episode=episode,
+        data={"category": category},
+        details={"reason": reason},
+    )
+    _bump(episode, category=category)
+    _finish(child)
+    return event
+
+
+@transaction.atomic
+def grade_risk(episode: Episode, *, level: str, at: datetime, by: User | None, rationale: str = "") -> Event:
+    child, episode = _open_episode(episode)
+    event = _append(
+        child,
+        "risk_graded",
+        at,
+        by=by,
+        episode=episode,
+        data={"level": level},
+        details={"rationale": rationale},
+    )
+    _bump(episode, risk_level=level)
+    _finish(child)
+    return event
+
+
+@transaction.atomic
+def inform_police(episode: Episode, *, at: datetime, by: User | None, reference: str = "") -> Event:
+    child, episode = _open_episode(episode)
+    event = _append(
+        child, "police_informed", at, by=by, episode=episode, details={"police_reference": reference}
+    )
+    _bump(episode, police_informed=True, police_reference=reference or episode.police_reference)
+    _finish(child)
+    return event
+
+
+@transaction.atomic
+def record_found(
+    episode: Episode,
+    *,
+    at: datetime,
+    by: User | None,
+    notified_at: datetime | None = None,
+    where: str = "",
+    found_by: str = "",
+    harmed: bool = False,
+    safe_and_well_done: bool | None = None,
+    safe_and_well_reason: str = "",
+) -> Event:
+    """The child is found or has returned; the episode ends."""
+    child, episode = _open_episode(episode)
+    if episode.found_at is not None:
+        raise ValidationError({"at": "This episode has already ended."})
+    if at < episode.start:
+        raise ValidationError({"at": "The child cannot be found before they were last seen."})
+    if notified_at is not None and notified_at < at:
+        raise ValidationError({"return_notified_at": "Notification cannot come before the child was found."})
+    _not_future("return_notified_at", notified_at, timezone.now())
+    if safe_and_well_done is False and not safe_and_well_reason.strip():
+        raise ValidationError({"safe_and_well_reason": "Say why no safe and well check was done."})
+    event = _append(
+        child,
+        "found",
+        at,
+        by=by,
+        episode=episode,
+        data={"notified_at": notified_at.isoformat() if notified_at else None, "harmed": harmed},
+        details={"where": where, "found_by": found_by},
+    )
+    _bump(
+        episode,
+        found_at=at,
+        return_notified_at=notified_at,
+        found_where=where,
+        found_by=found_by,
+        harmed=harmed,
+        safe_and_well_done=safe_and_well_done,
+        safe_and_well_reason=safe_and_well_reason,
+    )
+    _finish(child)
+    return event
+
+
+@transaction.atomic
+def record_media_interest(episode: Episode, *, at: datetime, by: User | None, note: str = "") -> Event:
+    child, episode = _open_episode(episode)
+    event = _append(child, "media_interest", at, by=by, episode=episode, details={"note": note})
+    _bump(episode)
+    _finish(child)
+    return event
+
+
+@transaction.atomic
+def start_placement(
+    child: Child,
+    *,
+    establishment: Establishment,
+    at: datetime,
+    by: User | None,
+    placement_type: str = "",
+    emergency: bool = False,
+) -> Placement:
+    child = _lock(child)
+    authority = child.responsible_authority
+    out_of_area = establishment.area_id is not None and establishment.area_id != authority.pk
+    placement_type = placement_type or establishment.type
+    previous = child.placements.filter(ended_on__isnull=True).order_by("-started_at").first()
+    if previous is not None and at <= previous.started_at:
+        raise ValidationError({"at": "A new placement must start after the current one."})
+    _append(
+        child,
+        "placement_started",
+        at,
+        by=by,
+        data={
+            "establishment": establishment.pk,
+            "placement_type": placement_type,
+            "out_of_area": out_of_area,
+            "emergency": emergency,
+        },
+    )
+    if previous is not None:
+        previous.ended_on = at
+        previous.save(update_fields=["ended_on"])
+    placement = Placement.objects.create(
+        child=child,
+        establishment=establishment,
+        type=placement_type,
+        started_at=at,
+        host_authority=establishment.area,
+        out_of_area=out_of_area,
+        emergency=emergency,
+    )
+    _finish(child)
+    return placement
+
+
+@transaction.atomic
+def record_director_review(child: Child, *, at: datetime, by: User | None) -> Event:
+    child = _lock(child)
+    event = _append(child, "director_reviewed", at, by=by)
+    _finish(child)
+    return event
+
+
+@transaction.atomic
+def close_obligation(
+    obligation: Obligation,
+    *,
+    outcome: str,
+    at: datetime,
+    by: User | None,
+    reason: str = "",
+    agreed_by: User | None = None,
+    note: str = "",
+) -> Event:
+    """Record that an obligation was met, declined or not required (a ``completed`` event)."""
+    child = _lock(obligation.child)
+    obligation = Obligation.objects.get(pk=obligation.pk)
+    if obligation.outcome:
+        raise ValidationError(
+            {"outcome": f"This is already closed ({obligation.get_outcome_display().lower()})."}
+        )
+    if outcome != "done" and not reason.strip():
+        raise ValidationError({"reason": "Give the reason it was declined or not required."})
+    if obligation.kind == "return_interview" and outcome != "done" and agreed_by is None:
+        # 001 s.12.9: a return interview not held needs a manager's agreement on record.
+        raise ValidationError(
+            {"agreed_by": "Name the manager who agreed the return interview will not be held."}
+        )
+    if at < obligation.opens_at:
+        raise ValidationError({"at": "This is before the obligation opened."})
+    event = _append(
+        child,
+        "completed",
+        at,
+        by=by,
+        episode=obligation.episode,
+        data={
+            "kind": obligation.kind,
+            "recipient": obligation.recipient or None,
+            "outcome": outcome,
+            "reason": reason.strip() or None,
+        },
+        details={
+            "obligation": obligation.pk,
+            "rule": obligation.rule,
+            "agreed_by": agreed_by.pk if agreed_by else None,
+            "note": note,
+        },
+    )
+    _finish(child)
+    return event
+
+
+CHILD_FACTS = (
+    "looked_after",
+    "open_to_services",
+    "allocated_worker",
+    "plans",
+    "flags",
+    "uasc",
+    "uasc_arrival",
+)
+
+
+@transaction.atomic
+def save_child(child: Child, *, by: User | None) -> Child:
+    """Create or change a child's details; facts the protocol reads are re-evaluated."""
+    if child.pk is not None:
+        _lock(child)
+        child.version += 1
+    child.save()
+    evaluation.reevaluate([child], timezone.now())
+    return child
+
+
+@transaction.atomic
+def record_risk_assessment(
+    assessment: PlacementRiskAssessment, *, by: User | None
+) -> PlacementRiskAssessment:
+    """Save the pre-placement risk assessment and meet the obligation that asked for it."""
+    _lock(assessment.child)
+    assessment.save()
+    duty = (
+        Obligation.objects.outstanding()
+        .filter(
+            child=assessment.child, kind="placement_risk_assessment", opens_at__lte=assessment.completed_at
+        )
+        .first()
+    )
+    if duty is not None:
+        close_obligation(duty, outcome="done", at=assessment.completed_at, by=by)
+    return assessment
+
+
+@transaction.atomic
+def update_answers(episode: Episode, answers: dict[str, Any], *, by: User | None) -> Episode:
+    """Change the per-episode answers (where last seen, wearing ...): not protocol facts."""
+    _, episode = _open_episode(episode)
+    _bump(episode, **answers)
+    return episode

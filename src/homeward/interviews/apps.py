@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InterviewsConfig(AppConfig):
+    name = "homeward.interviews"
+    verbose_name = "Return home interviews"

@@ -1,0 +1,82 @@
+"""The return home interview: offered, accepted or refused, held, and what the child said."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from homeward.episodes.models import Episode
+
+
+class Response(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    REFUSED = "refused", "Refused by the child"
+    NO_RESPONSE = "no_response", "No response yet"
+
+
+class Method(models.TextChoices):
+    FACE_TO_FACE = "face_to_face", "Face to face"
+    PHONE = "phone", "By phone"
+
+
+class ExploitationIndicator(models.TextChoices):
+    GIFTS_MONEY = "gifts_money", "Unexplained gifts, phone or money"
+    OLDER_ASSOCIATES = "older_associates", "Older associates or boyfriend/girlfriend"
+    COLLECTED = "collected", "Being met or collected by unknown people"
+    DRUGS_ALCOHOL = "drugs_alcohol", "Given drugs or alcohol"
+    CARRYING = "carrying", "Carrying drugs, money or weapons for others"
+    TRAVEL = "travel", "Travel out of area (county lines)"
+    SEXUAL = "sexual", "Sexual activity or images"
+    RADICALISATION = "radicalisation", "Radicalisation"
+    TRAFFICKING = "trafficking", "Signs of trafficking or modern slavery"
+
+
+class ReturnInterview(models.Model):
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="return_interviews")
+    offered_at = models.DateTimeField("When it was offered")
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    response = models.CharField(max_length=20, choices=Response.choices, default=Response.NO_RESPONSE)
+    refusal_reason = models.TextField("Why the child refused", blank=True)
+    held_at = models.DateTimeField("When it was held", null=True, blank=True)
+    held_where = models.CharField("Where it was held", max_length=200, blank=True)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Held by",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interviews_held",
+    )
+    independent = models.BooleanField("Held by someone independent of the child's care", default=True)
+    method = models.CharField(max_length=20, choices=Method.choices, blank=True)
+    # The child's own account.
+    account_where = models.TextField("Where they went", blank=True)
+    account_with_whom = models.TextField("Who they were with", blank=True)
+    account_why = models.TextField("Why they went missing, in their words", blank=True)
+    harm = models.TextField("Harm suffered or risk of harm", blank=True)
+    exploitation_indicators = models.JSONField(default=list, blank=True)
+    carer_observations = models.TextField(
+        "Observations of the parent or carer on return (how they looked, what they said)", blank=True
+    )
+    referrals = models.TextField("Referrals made", blank=True)
+    plan_changes = models.TextField("What changes in the plan", blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-offered_at"]
+
+    def __str__(self) -> str:
+        return f"Return home interview for {self.episode}"
+
+    def indicator_labels(self) -> list[str]:
+        return [
+            ExploitationIndicator(i).label
+            for i in self.exploitation_indicators
+            if i in ExploitationIndicator.values
+        ]

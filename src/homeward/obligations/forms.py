@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from homeward.accounts.models import Role, User
+from homeward.obligations.models import Obligation
+from homeward.web.forms import DateTimeField, GovukForm
+
+OUTCOMES = [
+    ("done", "Done"),
+    ("declined", "Declined (for example, refused by the child or family)"),
+    ("not_required", "Not required"),
+]
+
+
+class CloseObligationForm(GovukForm):
+    outcome = forms.ChoiceField(choices=OUTCOMES, widget=forms.RadioSelect, label="Outcome")
+    at = DateTimeField(label="When")
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        max_length=4000,
+        label="Reason",
+        help_text="Required if declined or not required.",
+    )
+    agreed_by = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Manager who agreed",
+        help_text="For a return interview not held: the manager who agreed (West Mercia 12.9).",
+    )
+    note = forms.CharField(widget=forms.Textarea, required=False, max_length=4000, label="Notes")
+
+    def __init__(self, *args: Any, obligation: Obligation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.obligation = obligation
+        self.fields["agreed_by"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            role__in=[Role.TEAM_MANAGER, Role.SENIOR_MANAGER], is_active=True
+        ).order_by("last_name")
+        if obligation.kind != "return_interview":
+            del self.fields["agreed_by"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        outcome = data.get("outcome")
+        if outcome and outcome != "done" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give the reason it was declined or not required.")
+        if (
+            outcome
+            and outcome != "done"
+            and self.obligation.kind == "return_interview"
+            and not data.get("agreed_by")
+        ):
+            self.add_error("agreed_by", "Name the manager who agreed the return interview will not be held.")
+        return data

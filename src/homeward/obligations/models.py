@@ -1,0 +1,104 @@
+"""What the authority's protocol pack asks of whom, stored as the engine computed it.
+
+Rows are replaced by re-evaluation only (obligations.evaluation); a person
+closes one by appending a ``completed`` event through the episodes write path.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from homeward.children.models import Child, Establishment
+from homeward.episodes.models import Episode
+from homeward.protocols.vocabulary import KINDS, RECIPIENTS
+
+
+class Outcome(models.TextChoices):
+    DONE = "done", "Done"
+    DECLINED = "declined", "Declined"
+    NOT_REQUIRED = "not_required", "Not required"
+    CANCELLED = "cancelled", "No longer needed (child found)"
+
+
+class ObligationQuerySet(models.QuerySet["Obligation"]):
+    def opened(self, now: datetime | None = None) -> ObligationQuerySet:
+        return self.filter(opens_at__lte=now or timezone.now())
+
+    def outstanding(self, now: datetime | None = None) -> ObligationQuerySet:
+        """Opened and not closed: what someone still has to do."""
+        return self.opened(now).filter(outcome="")
+
+    def overdue(self, now: datetime | None = None) -> ObligationQuerySet:
+        now = now or timezone.now()
+        return self.outstanding(now).filter(due_at__lt=now)
+
+
+class Obligation(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="obligations")
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.CASCADE, related_name="obligations"
+    )
+    rule = models.CharField(max_length=120)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=40, choices=[(k, k.replace("_", " ")) for k in KINDS])
+    requirement = models.CharField(max_length=10)
+    recipient = models.CharField(max_length=40, blank=True, choices=[(r, d) for r, d in RECIPIENTS.items()])
+    establishment = models.ForeignKey(Establishment, null=True, blank=True, on_delete=models.SET_NULL)
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    opens_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    cites = models.CharField(max_length=300)
+    note = models.TextField(blank=True)
+    # Empty while outstanding; otherwise how it closed.
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    falls_to = models.CharField(max_length=30, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="obligations"
+    )
+    team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="obligations"
+    )
+
+    objects = ObligationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["opens_at", "id"]
+        indexes = [
+            # "My work" and the overdue view read only outstanding rows.
+            models.Index(
+                fields=["assignee", "due_at"],
+                name="obligation_outstanding_mine",
+                condition=models.Q(outcome=""),
+            ),
+            models.Index(
+                fields=["team", "due_at"], name="obligation_outstanding_team", condition=models.Q(outcome="")
+            ),
+            models.Index(fields=["child", "opens_at"], name="obligation_child"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.child})"
+
+    def status(self, now: datetime | None = None) -> str:
+        now = now or timezone.now()
+        if self.outcome:
+            return str(self.outcome)
+        if self.opens_at > now:
+            return "scheduled"
+        if self.due_at is not None and now > self.due_at:
+            return "overdue"
+        return "open"
+
+    @property
+    def is_outstanding(self) -> bool:
+        return not self.outcome and self.opens_at <= timezone.now()
+
+    @property
+    def key(self) -> tuple[object, ...]:
+        return (self.rule, self.child_id, self.episode_id, self.recipient, self.level, self.opens_at)

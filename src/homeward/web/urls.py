@@ -1,0 +1,30 @@
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, path
+
+from homeward.web.forms import SignInForm
+from homeward.web.views import children, episodes, obligations, work
+
+urlpatterns: list[URLPattern] = [
+    path("sign-in/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", work.currently_missing, name="home"),
+    path("my-work/", work.my_work, name="my_work"),
+    path("overdue/", work.overdue, name="overdue"),
+    path("children/", children.child_list, name="children"),
+    path("children/new/", children.child_create, name="child_new"),
+    path("children/<int:pk>/", children.child_detail, name="child"),
+    path("children/<int:pk>/edit/", children.child_edit, name="child_edit"),
+    path("children/<int:pk>/placement/", children.placement_new, name="placement_new"),
+    path("children/<int:pk>/find-me-plan/", children.find_me_plan, name="find_me_plan"),
+    path("children/<int:pk>/risk-assessment/", children.risk_assessment_new, name="risk_assessment_new"),
+    path("children/<int:pk>/director-review/", children.director_review, name="director_review"),
+    path("children/<int:pk>/report/", episodes.report, name="report_episode"),
+    path("episodes/<int:pk>/", episodes.detail, name="episode"),
+    path("episodes/<int:pk>/details/", episodes.answers, name="episode_answers"),
+    path("episodes/<int:pk>/reclassify/", episodes.reclassify, name="reclassify"),
+    path("episodes/<int:pk>/risk/", episodes.grade, name="grade_risk"),
+    path("episodes/<int:pk>/police/", episodes.police, name="police_informed"),
+    path("episodes/<int:pk>/found/", episodes.found, name="found"),
+    path("episodes/<int:pk>/media-interest/", episodes.media_interest, name="media_interest"),
+    path("obligations/<int:pk>/close/", obligations.close, name="close_obligation"),
+]

@@ -1,0 +1,169 @@
+"""A child's record: details, placement, Find Me plan, risk assessment, timeline."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from homeward.accounts.access import visible_children
+from homeward.accounts.models import OrganisationKind
+from homeward.children.forms import ChildForm, FindMePlanForm, PlacementForm, RiskAssessmentForm
+from homeward.children.models import FindMePlan
+from homeward.episodes import services
+from homeward.obligations.models import Obligation
+from homeward.web import timeline
+from homeward.web.forms import now_local
+from homeward.web.views.common import apply_errors, child_for, form_page, login_required, me
+
+
+@login_required
+def child_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    children = visible_children(me(request))
+    if query:
+        children = children.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(known_as__icontains=query)
+            | Q(aliases__icontains=query)
+        )
+    return render(request, "children/list.html", {"children": children[:200], "query": query})
+
+
+@login_required
+def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    child = child_for(request, pk)
+    now = timezone.now()
+    obligations = list(child.obligations.select_related("episode", "assignee").order_by("-opens_at"))
+    return render(
+        request,
+        "children/detail.html",
+        {
+            "child": child,
+            "now": now,
+            "age": child.age_on(timezone.localdate()),
+            "placement": child.current_placement,
+            "episodes": child.episodes.all(),
+            "outstanding": [o for o in obligations if not o.outcome and o.opens_at <= now],
+            "scheduled": [o for o in obligations if not o.outcome and o.opens_at > now][:10],
+            "closed": [o for o in obligations if o.outcome][:30],
+            "timeline": timeline.for_child(child),
+            "find_me_plan": FindMePlan.objects.filter(child=child).first(),
+            "risk_assessment": child.risk_assessments.first(),
+            "meetings": child.meetings.all(),
+        },
+    )
+
+
+@login_required
+def child_create(request: HttpRequest) -> HttpResponse:
+    user = me(request)
+    authority = user.organisation
+    if authority is None or authority.kind != OrganisationKind.LOCAL_AUTHORITY:
+        messages.error(request, "Only a local authority can record a new child.")
+        return redirect("children")
+    form = ChildForm(request.POST or None, request.FILES or None, authority=authority)
+    if request.method == "POST" and form.is_valid():
+        child = form.save(commit=False)
+        child.responsible_authority = authority
+        services.save_child(child, by=user)
+        messages.success(request, f"{child.name} has been recorded.")
+        return redirect("child", pk=child.pk)
+    return form_page(request, form, "Record a child", back="/children/", submit="Save child")
+
+
+@login_required
+def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    child = child_for(request, pk)
+    form = ChildForm(
+        request.POST or None, request.FILES or None, instance=child, authority=child.responsible_authority
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_child(form.save(commit=False), by=me(request))
+        messages.success(request, "The child's details have been saved.")
+        return redirect("child", pk=child.pk)
+    return form_page(request, form, f"Change details: {child.name}", back=f"/children/{pk}/")
+
+
+@login_required
+def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
+    child = child_for(request, pk)
+    form = PlacementForm(request.POST or None, initial={"at": now_local()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.start_placement(
+                child,
+                establishment=data["establishment"],
+                at=data["at"],
+                placement_type=data["placement_type"],
+                emergency=data["emergency"],
+                by=me(request),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "The placement has been recorded.")
+            return redirect("child", pk=child.pk)
+    return form_page(request, form, "Record a new placement", caption=child.name, back=f"/children/{pk}/")
+
+
+@login_required
+def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    child = child_for(request, pk)
+    plan = FindMePlan.objects.filter(child=child).first() or FindMePlan(child=child)
+    form = FindMePlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            plan = form.save(commit=False)
+            plan.updated_by = me(request)
+            plan.save()
+        messages.success(request, "The Find Me plan has been saved.")
+        return redirect("child", pk=child.pk)
+    return form_page(
+        request,
+        form,
+        "Find Me plan",
+        caption=child.name,
+        back=f"/children/{pk}/",
+        intro="Keep this up to date at all times: the police use it to find the child quickly (Wakefield s.10).",
+    )
+
+
+@login_required
+def risk_assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    child = child_for(request, pk)
+    form = RiskAssessmentForm(request.POST or None, initial={"completed_at": now_local()})
+    if request.method == "POST" and form.is_valid():
+        assessment = form.save(commit=False)
+        assessment.child = child
+        assessment.placement = child.current_placement
+        assessment.completed_by = me(request)
+        services.record_risk_assessment(assessment, by=me(request))
+        messages.success(request, "The missing children risk assessment has been saved.")
+        return redirect("child", pk=child.pk)
+    return form_page(
+        request,
+        form,
+        "Missing children risk assessment",
+        caption=child.name,
+        back=f"/children/{pk}/",
+        intro="Complete before the placement, or within 72 hours of an emergency placement (West Mercia 6.1).",
+    )
+
+
+@login_required
+def director_review(request: HttpRequest, pk: int) -> HttpResponse:
+    child = child_for(request, pk)
+    if request.method == "POST":
+        services.record_director_review(child, at=timezone.now(), by=me(request))
+        messages.success(request, "The director's review has been recorded.")
+    return redirect("child", pk=child.pk)
+
+
+__all__ = ["Obligation"]

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+
+from homeward.accounts.access import visible_children
+from homeward.episodes import services
+from homeward.obligations.forms import CloseObligationForm
+from homeward.obligations.models import Obligation
+from homeward.web.forms import now_local
+from homeward.web.views.common import apply_errors, form_page, login_required, me
+
+
+@login_required
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    obligation = get_object_or_404(
+        Obligation.objects.select_related("child", "episode"), pk=pk, child__in=visible_children(me(request))
+    )
+    back = (
+        f"/episodes/{obligation.episode_id}/"
+        if obligation.episode_id
+        else f"/children/{obligation.child_id}/"
+    )
+    if obligation.outcome:
+        messages.success(request, "This has already been closed.")
+        return redirect(back)
+    if not obligation.is_outstanding:
+        raise Http404("This is not due yet.")
+    form = CloseObligationForm(
+        request.POST or None, obligation=obligation, initial={"at": now_local(), "outcome": "done"}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.close_obligation(
+                obligation,
+                outcome=data["outcome"],
+                at=data["at"],
+                reason=data["reason"],
+                agreed_by=data.get("agreed_by"),
+                note=data["note"],
+                by=me(request),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Recorded: {obligation.title}.")
+            return redirect(back)
+    return form_page(
+        request,
+        form,
+        obligation.title,
+        caption=f"{obligation.child.name}{', ' + obligation.episode.reference if obligation.episode else ''}",
+        back=back,
+        intro=f"Why: {obligation.cites}. {obligation.note}",
+        submit="Record outcome",
+    )
