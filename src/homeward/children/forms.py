@@ -76,6 +76,12 @@ class ChildForm(GovukModelForm):
             raise forms.ValidationError("Date of birth must be in the past.")
         if born.year < today.year - 25:
             raise forms.ValidationError("Date of birth must be within the last 25 years.")
+        if self.instance.pk is not None:
+            first = self.instance.episodes.order_by("reported_at").first()
+            if first is not None and timezone.localtime(first.start).date() < born:
+                raise forms.ValidationError(
+                    f"Date of birth must be before the child's first episode ({first.start:%d/%m/%Y})."
+                )
         return born
 
     def clean_photo(self) -> Any:

@@ -86,6 +86,7 @@ def store(children: list[Child], computed: list[Computed]) -> None:
     pack = pack_of(children[0])
     existing = {o.key: o for o in Obligation.objects.filter(child__in=children)}
     keep: set[int] = set()
+    new: list[Obligation] = []
     assignees: dict[tuple[int, str], User | None] = {}
     for item in computed:
         child_pk = parse_ref(item.child, "C")
@@ -128,15 +129,17 @@ def store(children: list[Child], computed: list[Computed]) -> None:
                 opens_at=item.opens_at,
                 **values,
             )
-            row.save()
-        else:
-            changed = [f for f, v in values.items() if getattr(row, f) != v]
-            if changed:
-                for f in changed:
-                    setattr(row, f, values[f])
-                row.save(update_fields=changed)
+            new.append(row)
+            continue
+        changed = [f for f, v in values.items() if getattr(row, f) != v]
+        if changed:
+            for f in changed:
+                setattr(row, f, values[f])
+            row.save(update_fields=changed)
         keep.add(row.pk)
     Obligation.objects.filter(child__in=children).exclude(pk__in=keep).delete()
+    # A child missing for weeks under a two-hourly review duty has hundreds of rows.
+    Obligation.objects.bulk_create(new, batch_size=500)
 
 
 def reevaluate(children: Iterable[Child], now: datetime) -> None:

@@ -70,46 +70,52 @@ CLASSES = {
 }
 
 
-class GovukForm(forms.Form):
-    """A form whose widgets carry GOV.UK classes and point at their hints and errors."""
+class GovukMixin:
+    """Widgets carry GOV.UK classes and point at their hints; once validated, at their errors."""
+
+    fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        _style(self)  # type: ignore[arg-type]
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        _mark_errors(self)  # type: ignore[arg-type]
 
 
-class GovukModelForm(forms.ModelForm):  # type: ignore[type-arg]
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
+class GovukForm(GovukMixin, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukMixin, forms.ModelForm):  # type: ignore[type-arg]
+    pass
 
 
 def _style(form: forms.BaseForm) -> None:
     for name, field in form.fields.items():
         widget_type = form[name].widget_type
-        css = CLASSES.get(widget_type, "govuk-input")
-        if form.errors.get(name) and widget_type in (
-            "text",
-            "textarea",
-            "select",
-            "datetime",
-            "date",
-            "number",
-        ):
-            css += f" {css.split()[0]}--error"
-        field.widget.attrs["class"] = css
+        field.widget.attrs["class"] = CLASSES.get(widget_type, "govuk-input")
         if isinstance(field.widget, forms.Textarea):
             field.widget.attrs.setdefault("rows", 4)
-        described = []
-        if field.help_text:
-            described.append(f"{form[name].auto_id}-hint")
-        if form.errors.get(name):
-            described.append(f"{form[name].auto_id}-error")
-        if described and widget_type not in ("checkboxselectmultiple", "radioselect"):
-            field.widget.attrs["aria-describedby"] = " ".join(described)
+        if field.help_text and widget_type not in ("checkboxselectmultiple", "radioselect"):
+            field.widget.attrs["aria-describedby"] = f"{form[name].auto_id}-hint"
 
 
-class SignInForm(AuthenticationForm):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _style(self)
+def _mark_errors(form: forms.BaseForm) -> None:
+    for name in form.errors:
+        if name not in form.fields:
+            continue
+        field = form.fields[name]
+        widget_type = form[name].widget_type
+        if widget_type in ("checkboxselectmultiple", "radioselect"):
+            continue
+        base = CLASSES.get(widget_type, "govuk-input").split()[0]
+        if widget_type not in ("checkbox",) and f"{base}--error" not in field.widget.attrs["class"]:
+            field.widget.attrs["class"] += f" {base}--error"
+        described = [f"{form[name].auto_id}-hint"] if field.help_text else []
+        field.widget.attrs["aria-describedby"] = " ".join([*described, f"{form[name].auto_id}-error"])
+
+
+class SignInForm(GovukMixin, AuthenticationForm):
+    pass
