@@ -334,6 +334,20 @@ def close_obligation(
         )
     if at < obligation.opens_at:
         raise ValidationError({"at": "This is before the obligation opened."})
+    # The protocol closes the earliest outstanding obligation of this kind (a must
+    # before a consider); record which one that is, whichever the user picked.
+    target = (
+        Obligation.objects.outstanding(at)
+        .filter(
+            child=child,
+            kind=obligation.kind,
+            recipient=obligation.recipient,
+            episode_id=obligation.episode_id,
+        )
+        .order_by("opens_at", "-requirement", "id")
+        .first()
+        or obligation
+    )
     event = _append(
         child,
         "completed",
@@ -347,8 +361,8 @@ def close_obligation(
             "reason": reason.strip() or None,
         },
         details={
-            "obligation": obligation.pk,
-            "rule": obligation.rule,
+            "obligation": target.pk,
+            "rule": target.rule,
             "agreed_by": agreed_by.pk if agreed_by else None,
             "note": note,
         },

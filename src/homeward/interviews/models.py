@@ -39,6 +39,16 @@ class ReturnInterview(models.Model):
     )
     response = models.CharField(max_length=20, choices=Response.choices, default=Response.NO_RESPONSE)
     refusal_reason = models.TextField("Why the child refused", blank=True)
+    # 001 s.12.9: an interview not held needs a manager's agreement on the record itself,
+    # not only on the obligation it closes (there may be none, e.g. an absent episode).
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Manager who agreed it will not be held",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     held_at = models.DateTimeField("When it was held", null=True, blank=True)
     held_where = models.CharField("Where it was held", max_length=200, blank=True)
     held_by = models.ForeignKey(

@@ -45,15 +45,33 @@ def counts_establishments(pack: Pack) -> bool:
 
 
 def evaluation_unit(child: Child) -> list[Child]:
-    """The child, and when the pack counts episodes per establishment, every child of the
-    same authority ever placed where this child has been placed."""
+    """The children whose obligations are evaluated together with this child's.
+
+    Alone, unless the pack counts episodes per establishment: then every child of
+    the same authority connected to this one through homes they have lived in,
+    however indirectly. A smaller unit would re-store a peer's obligations
+    computed without the peer's other homes.
+    """
     if not counts_establishments(pack_of(child)):
         return [child]
-    places = child.placements.values_list("establishment_id", flat=True)
-    peers = Child.objects.filter(
-        responsible_authority=child.responsible_authority, placements__establishment_id__in=list(places)
-    ).distinct()
-    return sorted({child, *peers}, key=lambda c: c.pk)
+    Placement = child.placements.model
+    children: set[int] = {child.pk}
+    homes: set[int] = set()
+    frontier = {child.pk}
+    while frontier:
+        new_homes = set(
+            Placement.objects.filter(child_id__in=frontier).values_list("establishment_id", flat=True)
+        ) - homes
+        homes |= new_homes
+        reached = set(
+            Placement.objects.filter(
+                establishment_id__in=new_homes, child__responsible_authority_id=child.responsible_authority_id
+            ).values_list("child_id", flat=True)
+        )
+        frontier = reached - children
+        children |= reached
+    others = Child.objects.filter(pk__in=children - {child.pk}).select_related("responsible_authority")
+    return sorted([child, *others], key=lambda c: c.pk)
 
 
 def compute(children: list[Child], now: datetime) -> list[Computed]:

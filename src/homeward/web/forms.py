@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -19,9 +20,11 @@ class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
     def format_value(self, value: Any) -> str | None:
-        if hasattr(value, "astimezone"):
-            value = timezone.localtime(value).replace(tzinfo=None)
-            return str(value.isoformat(timespec="minutes"))
+        if isinstance(value, datetime):
+            # Django hands a stored value over already made naive in local time.
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return str(value.replace(tzinfo=None).isoformat(timespec="minutes"))
         return super().format_value(value)
 
 
@@ -81,7 +84,7 @@ class GovukMixin:
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
-        _mark_errors(self)  # type: ignore[arg-type]
+        mark_errors(self)  # type: ignore[arg-type]
 
 
 class GovukForm(GovukMixin, forms.Form):
@@ -102,7 +105,7 @@ def _style(form: forms.BaseForm) -> None:
             field.widget.attrs["aria-describedby"] = f"{form[name].auto_id}-hint"
 
 
-def _mark_errors(form: forms.BaseForm) -> None:
+def mark_errors(form: forms.BaseForm) -> None:
     for name in form.errors:
         if name not in form.fields:
             continue

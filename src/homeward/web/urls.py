@@ -1,10 +1,10 @@
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from homeward.web.forms import SignInForm
 from homeward.web.views import children, episodes, obligations, work
 
-urlpatterns: list[URLPattern] = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("sign-in/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", work.currently_missing, name="home"),
@@ -27,4 +27,6 @@ urlpatterns: list[URLPattern] = [
     path("episodes/<int:pk>/found/", episodes.found, name="found"),
     path("episodes/<int:pk>/media-interest/", episodes.media_interest, name="media_interest"),
     path("obligations/<int:pk>/close/", obligations.close, name="close_obligation"),
+    path("", include("homeward.interviews.urls")),
+    path("", include("homeward.meetings.urls")),
 ]

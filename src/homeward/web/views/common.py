@@ -12,6 +12,7 @@ from homeward.accounts.access import visible_children
 from homeward.accounts.models import User
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
+from homeward.web.forms import mark_errors
 
 __all__ = ["apply_errors", "child_for", "episode_for", "form_page", "login_required", "me"]
 
@@ -42,6 +43,7 @@ def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+    mark_errors(form)
 
 
 def form_page(request: HttpRequest, form: forms.BaseForm, title: str, **context: Any) -> HttpResponse:

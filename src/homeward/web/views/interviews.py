@@ -1,0 +1,96 @@
+"""Return home interviews: offered, accepted or refused, held, and what the child said."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from homeward.accounts.access import visible_children
+from homeward.episodes.models import Episode
+from homeward.interviews import services
+from homeward.interviews.forms import ReturnInterviewForm
+from homeward.interviews.models import ReturnInterview
+from homeward.web.forms import now_local
+from homeward.web.views.common import apply_errors, episode_for, form_page, login_required, me
+
+INTRO = (
+    "Offer the interview within 72 hours of the child's return. Record the child's account in their words, "
+    "and what their parent or carer saw when they came back."
+)
+
+
+def _interview_for(request: HttpRequest, pk: int) -> ReturnInterview:
+    # An interview about a child the user may not see is indistinguishable from none.
+    return get_object_or_404(
+        ReturnInterview.objects.select_related(
+            "episode", "episode__child", "episode__child__responsible_authority"
+        ),
+        pk=pk,
+        episode__child__in=visible_children(me(request)),
+    )
+
+
+def _save(
+    request: HttpRequest, episode: Episode, interview: ReturnInterview, title: str, done: str
+) -> HttpResponse:
+    initial: dict[str, str] = {"offered_at": now_local()} if interview.pk is None else {}
+    form = ReturnInterviewForm(request.POST or None, instance=interview, episode=episode, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_return_interview(form.save(commit=False), by=me(request))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("return_interview", pk=interview.pk)
+    back = f"/return-interviews/{interview.pk}/" if interview.pk else f"/episodes/{episode.pk}/"
+    return form_page(
+        request,
+        form,
+        title,
+        caption=f"{episode.child.name}, {episode.reference}",
+        back=back,
+        intro=INTRO,
+        submit="Save interview",
+    )
+
+
+@login_required
+def new(request: HttpRequest, pk: int) -> HttpResponse:
+    episode = episode_for(request, pk)
+    interview = ReturnInterview(episode=episode, offered_by=me(request))
+    return _save(
+        request, episode, interview, "Return home interview", "The return home interview has been recorded."
+    )
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = _interview_for(request, pk)
+    return _save(
+        request,
+        interview.episode,
+        interview,
+        "Change the return home interview",
+        "The return home interview has been saved.",
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    interview = _interview_for(request, pk)
+    episode = interview.episode
+    return render(
+        request,
+        "interviews/detail.html",
+        {
+            "interview": interview,
+            "episode": episode,
+            "child": episode.child,
+            "now": timezone.now(),
+            "obligations": episode.obligations.filter(kind="return_interview").select_related("assignee"),
+        },
+    )
