@@ -342,7 +342,7 @@ def close_obligation(
             child=child,
             kind=obligation.kind,
             recipient=obligation.recipient,
-            episode_id=obligation.episode_id,
+            episode=obligation.episode,
         )
         .order_by("opens_at", "-requirement", "id")
         .first()

@@ -59,9 +59,10 @@ def evaluation_unit(child: Child) -> list[Child]:
     homes: set[int] = set()
     frontier = {child.pk}
     while frontier:
-        new_homes = set(
-            Placement.objects.filter(child_id__in=frontier).values_list("establishment_id", flat=True)
-        ) - homes
+        new_homes = (
+            set(Placement.objects.filter(child_id__in=frontier).values_list("establishment_id", flat=True))
+            - homes
+        )
         homes |= new_homes
         reached = set(
             Placement.objects.filter(
