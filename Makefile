@@ -1,10 +1,18 @@
 # Homeward: `make run` sets everything up and serves the app; `make test` runs every check.
+# A fresh machine needs only python3 (3.11), node and npm.
 PYTHON ?= python3
+NPM ?= npm
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: setup run test lint typecheck pytest examples clean
+# GOV.UK Frontend, from npm, served by Django as static files.
+GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
+GOVUK_STATIC := src/homeward/web/static/govuk
+
+.PHONY: setup assets run test lint typecheck pytest examples clean
 
 setup: $(VENV)/.installed
 
@@ -14,6 +22,23 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+node_modules/.installed: package.json $(wildcard package-lock.json)
+	$(if $(wildcard package-lock.json),$(NPM) ci,$(NPM) install) --no-audit --no-fund
+	touch $@
+
+assets: $(GOVUK_STATIC)/.copied
+
+# The stylesheet asks for its fonts and images at /assets/...; here they live under /static/govuk/.
+$(GOVUK_STATIC)/.copied: node_modules/.installed
+	rm -rf $(GOVUK_STATIC)
+	mkdir -p $(GOVUK_STATIC)
+	cp $(GOVUK_DIST)/govuk-frontend.min.css $(GOVUK_DIST)/govuk-frontend.min.css.map $(GOVUK_STATIC)/
+	cp $(GOVUK_DIST)/govuk-frontend.min.js $(GOVUK_DIST)/govuk-frontend.min.js.map $(GOVUK_STATIC)/
+	cp -R $(GOVUK_DIST)/assets $(GOVUK_STATIC)/assets
+	sed -i 's#url(\(["'\'']\{0,1\}\)/assets/#url(\1/static/govuk/assets/#g' $(GOVUK_STATIC)/govuk-frontend.min.css
+	! grep -q 'url(["'\'']\{0,1\}/assets/' $(GOVUK_STATIC)/govuk-frontend.min.css
+	touch $@
+
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
@@ -21,7 +46,8 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-pytest: setup
+# The tests render pages, which link the GOV.UK Frontend assets.
+pytest: setup assets
 	$(BIN)/pytest -q
 
 examples: setup
@@ -29,9 +55,11 @@ examples: setup
 
 test: lint typecheck pytest
 
-run: setup
+run: setup assets
 	$(BIN)/homeward check-pack src/homeward/protocols/packs/*.yaml
-	$(BIN)/python $(SHARED)/protocols/check_examples.py $(SHARED)/protocols/examples
+	$(BIN)/homeward migrate --noinput
+	$(BIN)/homeward demo_data
+	$(BIN)/homeward runserver $(HOST):$(PORT)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(GOVUK_STATIC)

@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings.base")
         from django.core.management import execute_from_command_line
 
-        execute_from_command_line(["homeward", *argv])
+        # Django names commands with underscores; `homeward export-case` reads better.
+        execute_from_command_line(["homeward", argv[0].replace("-", "_"), *argv[1:]])
         return 0
 
     parser = argparse.ArgumentParser(

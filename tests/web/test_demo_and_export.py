@@ -1,0 +1,247 @@
+"""The demo data set, and ``export-case`` against the engine: an export of any child
+replays (``homeward replay``) to exactly the obligations the application stores."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.accounts.management.commands.demo_data import DEMO_PASSWORD, DEMO_USERS
+from homeward.accounts.models import Organisation, OrganisationKind, Role, User
+from homeward.children.models import Child, Establishment, Placement, PlacementType
+from homeward.episodes import services
+from homeward.episodes.models import Episode, Event
+from homeward.obligations import evaluation
+from homeward.obligations.models import Obligation
+from homeward.protocols.replay import replay
+
+HOMEWARD = Path(sys.executable).with_name("homeward")
+
+Key = tuple[str, str, str | None, str | None, int | None, datetime, datetime | None, str]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """Build the demo once for this module, in a transaction rolled back at the end:
+    each test's own transaction nests inside it, so the tests still see a clean copy."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            out = StringIO()
+            call_command("demo_data", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def counts() -> dict[str, int]:
+    models = [User, Child, Establishment, Placement, Episode, Event, Obligation]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+@pytest.mark.django_db
+def test_demo_data_has_a_user_for_every_role_children_and_current_episodes(demo: str) -> None:
+    for role in Role:
+        assert User.objects.filter(role=role).exists(), role
+    for username, role, *_ in DEMO_USERS:
+        user = User.objects.get(username=username)
+        assert user.role == role
+        assert user.check_password(DEMO_PASSWORD)
+        assert username in demo
+    assert DEMO_PASSWORD in demo
+    assert User.objects.get(username="admin").is_superuser
+    carer = User.objects.get(username="carer")
+    assert carer.establishment is not None and carer.establishment.type == PlacementType.RESIDENTIAL
+    assert Placement.objects.filter(out_of_area=True).exists()
+
+    children = Child.objects.all()
+    assert 30 <= children.count() <= 50
+    assert children.filter(looked_after=True).exists() and children.filter(looked_after=False).exists()
+    per_child = Counter(Episode.objects.values_list("child_id", flat=True))
+    assert sum(1 for c in children if per_child[c.pk] <= 1) > children.count() / 2
+    assert any(n >= 5 for n in per_child.values())
+
+    now = timezone.now()
+    current = Episode.objects.filter(found_at__isnull=True)
+    assert 4 <= current.count() <= 6
+    for episode in current:
+        assert now - timedelta(hours=61) <= episode.reported_at <= now
+    assert not Event.objects.filter(at__gt=now).exists()
+    # Something is closed and something is still to do.
+    assert Obligation.objects.exclude(outcome="").exclude(outcome="cancelled").exists()
+    assert Obligation.objects.outstanding(now).exists()
+
+
+@pytest.mark.django_db
+def test_demo_data_a_second_time_changes_nothing(demo: str) -> None:
+    before = counts()
+    out = StringIO()
+    call_command("demo_data", stdout=out)
+    assert counts() == before
+    assert "already there" in out.getvalue()
+    assert DEMO_PASSWORD in out.getvalue()
+
+
+def replayed_keys(result: dict[str, Any], reference: str) -> Counter[Key]:
+    def instant(value: str | None) -> datetime | None:
+        return datetime.fromisoformat(value) if value else None
+
+    keys: Counter[Key] = Counter()
+    for o in result["obligations"]:
+        if o["child"] == reference:
+            opens_at = instant(o["opens_at"])
+            assert opens_at is not None
+            keys[
+                (
+                    o["rule"],
+                    o["child"],
+                    o["episode"],
+                    o["recipient"],
+                    o["level"],
+                    opens_at,
+                    instant(o["due_at"]),
+                    o["status"],
+                )
+            ] += 1
+    return keys
+
+
+def stored_keys(child: Child, now: datetime) -> Counter[Key]:
+    return Counter(
+        (
+            o.rule,
+            child.reference,
+            f"E{o.episode_id}" if o.episode_id else None,
+            o.recipient or None,
+            o.level,
+            o.opens_at,
+            o.due_at,
+            o.status(now),
+        )
+        for o in Obligation.objects.filter(child=child, opens_at__lte=now)
+    )
+
+
+@pytest.mark.django_db
+def test_every_demo_child_exported_replays_to_the_stored_obligations(demo: str, tmp_path: Path) -> None:
+    now = timezone.now()
+    # Re-evaluate as the application would, at the instant the exports are evaluated at.
+    with transaction.atomic():
+        evaluation.reevaluate(Child.objects.order_by("pk"), now)
+    as_of = now.isoformat()
+    compared: Counter[str] = Counter()
+    for child in Child.objects.order_by("pk"):
+        path = tmp_path / f"{child.reference}.json"
+        call_command("export_case", child.reference, out=str(path), as_of=as_of, stdout=StringIO())
+        result = replay(path, as_of=as_of)
+        replayed = replayed_keys(result, child.reference)
+        assert replayed == stored_keys(child, now), child.reference
+        compared.update(key[-1] for key in replayed.elements())
+    # The comparison covered obligations in every state the demo should show.
+    assert {"open", "overdue", "done", "declined", "not_required", "cancelled"} <= set(compared), compared
+    assert sum(compared.values()) > 150
+
+
+@pytest.mark.django_db
+def test_export_case_takes_the_number_and_refuses_unknown_children(demo: str) -> None:
+    child = Child.objects.order_by("pk").first()
+    assert child is not None
+    out = StringIO()
+    call_command("export_case", str(child.pk), stdout=out)
+    case = json.loads(out.getvalue())
+    assert case["protocol"] == "west-mercia"
+    assert child.reference in [c["id"] for c in case["children"]]
+    with pytest.raises(CommandError, match="No child 'C999999'"):
+        call_command("export_case", "C999999", stdout=StringIO())
+    with pytest.raises(CommandError, match="no UTC offset"):
+        call_command("export_case", child.reference, as_of="2026-01-01T09:00", stdout=StringIO())
+
+
+def homeward(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(HOMEWARD), *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_the_homeward_console_script_exports_a_case_that_replays(tmp_path: Path) -> None:
+    """What `make run` does on a fresh machine, then `homeward export-case` and `homeward replay`."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    assert homeward("migrate", "--noinput", "-v0", env=env).returncode == 0
+    built = homeward("demo_data", env=env)
+    assert built.returncode == 0, built.stderr
+    assert DEMO_PASSWORD in built.stdout
+    again = homeward("demo_data", env=env)
+    assert again.returncode == 0 and "already there" in again.stdout
+
+    case = tmp_path / "c1.json"
+    exported = homeward("export-case", "C1", "--out", str(case), env=env)
+    assert exported.returncode == 0, exported.stderr
+    replayed = homeward("replay", str(case), env=env)
+    assert replayed.returncode == 0, replayed.stderr
+    assert any(o["child"] == "C1" for o in json.loads(replayed.stdout)["obligations"])
+
+    missing = homeward("export-case", "C999999", env=env)
+    assert missing.returncode == 1
+    assert "No child 'C999999'" in missing.stderr
+
+
+@pytest.mark.django_db
+def test_a_write_to_one_child_keeps_the_establishment_obligations_of_the_children_it_lived_with() -> None:
+    """Obligations are evaluated over every child connected through the homes they lived in:
+    re-storing X's obligations from a write to Y must not lose Z's episodes at X's other home."""
+    la = Organisation.objects.create(
+        name="Test Council", kind=OrganisationKind.LOCAL_AUTHORITY, protocol="west-mercia"
+    )
+    first, second = (
+        Establishment.objects.create(name=name, type=PlacementType.RESIDENTIAL, area=la)
+        for name in ("One", "Two")
+    )
+    now = timezone.now().replace(microsecond=0)
+
+    def child(name: str) -> Child:
+        return services.save_child(
+            Child(
+                responsible_authority=la, first_name=name, last_name="Test", date_of_birth=date(2011, 5, 1)
+            ),
+            by=None,
+        )
+
+    x, y, z = child("X"), child("Y"), child("Z")
+    services.start_placement(y, establishment=first, at=now - timedelta(days=300), by=None)
+    services.start_placement(x, establishment=first, at=now - timedelta(days=300), by=None)
+    services.start_placement(z, establishment=second, at=now - timedelta(days=300), by=None)
+    services.start_placement(x, establishment=second, at=now - timedelta(days=200), by=None)
+    # Twenty missing episodes at the second home, then X's is the twenty-first: an organisational review.
+    for i in range(20):
+        reported = now - timedelta(days=150 - 5 * i)
+        episode = services.report_episode(
+            z, category="missing", reported_at=reported, last_seen_at=None, police_informed=True, by=None
+        )
+        services.record_found(episode, at=reported + timedelta(hours=3), by=None)
+    reported = now - timedelta(days=20)
+    episode = services.report_episode(
+        x, category="missing", reported_at=reported, last_seen_at=None, police_informed=True, by=None
+    )
+    services.record_found(episode, at=reported + timedelta(hours=3), by=None)
+    reviews = Obligation.objects.filter(child=x, rule="west-mercia/organisational-review")
+    if not reviews.exists():
+        pytest.fail("set-up: the 21st episode at the second home should raise an organisational review")
+
+    # Y only ever lived at the first home; changing Y's record must not touch X's review.
+    services.save_child(y, by=None)
+    assert reviews.exists()
