@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Min, OuterRef, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -25,12 +25,28 @@ def currently_missing(request: HttpRequest) -> HttpResponse:
         .filter(episode=OuterRef("pk"), due_at__isnull=False)
         .order_by("due_at")
     )
+    # What opens next if the child is still missing (the 24-hour strategy meeting, the 72-hour alert).
+    next_scheduled = (
+        Obligation.objects.filter(episode=OuterRef("pk"), outcome="", opens_at__gt=now)
+        .exclude(kind__in=["carer_update", "risk_review"])
+        .order_by("opens_at")
+    )
+    to_do = (
+        Obligation.objects.outstanding(now)
+        .filter(episode=OuterRef("pk"))
+        .values("episode")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     episodes = (
         Episode.objects.filter(found_at__isnull=True, child__in=visible_children(me(request)))
         .select_related("child", "child__allocated_worker")
         .annotate(
             next_due_at=Subquery(next_due.values("due_at")[:1]),
             next_due_title=Subquery(next_due.values("title")[:1]),
+            next_opens_at=Subquery(next_scheduled.values("opens_at")[:1]),
+            next_opens_title=Subquery(next_scheduled.values("title")[:1]),
+            outstanding=Subquery(to_do[:1]),
         )
         .order_by("reported_at")
     )

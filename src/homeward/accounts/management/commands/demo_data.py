@@ -41,6 +41,10 @@ from homeward.children.models import (
 )
 from homeward.episodes import services
 from homeward.episodes.models import Category, Episode, PullFactor, PushFactor, RiskLevel
+from homeward.interviews.models import Method, Response, ReturnInterview
+from homeward.interviews.services import record_return_interview
+from homeward.meetings.models import Action, Meeting, MeetingKind
+from homeward.meetings.services import record_meeting
 from homeward.obligations.models import Obligation
 
 DEMO_PASSWORD = "homeward-demo-2026"
@@ -676,6 +680,19 @@ class Builder:
             at = obligation.opens_at
         child = obligation.child
         manager = staff.managers["cic" if child.looked_after else "fsp"]
+        # Interviews and meetings are recorded as such; recording them closes the obligation.
+        if (
+            obligation.kind == "return_interview"
+            and obligation.episode is not None
+            and outcome != "not_required"
+        ):
+            self._interview(obligation, outcome, at, staff, manager, reason)
+            self.closed += 1
+            return
+        if obligation.kind in ("strategy_meeting", "intervention_meeting") and outcome == "done":
+            self._meeting(obligation, at, staff)
+            self.closed += 1
+            return
         services.close_obligation(
             obligation,
             outcome=outcome,
@@ -685,6 +702,76 @@ class Builder:
             agreed_by=manager if obligation.kind == "return_interview" and outcome != "done" else None,
         )
         self.closed += 1
+
+    def _interview(
+        self, obligation: Obligation, outcome: str, at: datetime, staff: Staff, manager: User, reason: str
+    ) -> None:
+        rng = self.rng
+        episode = obligation.episode
+        assert episode is not None
+        offered = max(at - timedelta(hours=rng.randint(2, 20)), obligation.opens_at)
+        interview = ReturnInterview(episode=episode, offered_at=offered, offered_by=staff.users["rhi"])
+        if outcome == "declined":
+            interview.response = Response.REFUSED
+            interview.refusal_reason = reason
+            interview.agreed_by = manager
+        else:
+            interview.response = Response.ACCEPTED
+            interview.held_at = at
+            interview.held_by = staff.users["rhi"]
+            interview.held_where = rng.choice(
+                ["At school, in a quiet room", "At the placement", "In a cafe in town"]
+            )
+            interview.method = rng.choice([Method.FACE_TO_FACE] * 4 + [Method.PHONE])
+            interview.independent = True
+            interview.account_where = rng.choice(
+                [
+                    "With friends in the town centre",
+                    "At a friend's flat",
+                    "In the park, then at a bus shelter",
+                ]
+            )
+            interview.account_with_whom = rng.choice(["Friends from school", "An older friend", "On my own"])
+            interview.account_why = rng.choice(
+                [
+                    "Argument about phone time; wanted space.",
+                    "Wanted to see my mum and wasn't allowed.",
+                    "Friends asked me to come out and I lost track of time.",
+                ]
+            )
+            interview.exploitation_indicators = rng.sample(
+                ["gifts_money", "older_associates", "collected", "drugs_alcohol"], k=rng.randint(0, 2)
+            )
+            interview.carer_observations = "Tired and hungry on return; went straight to bed."
+            interview.plan_changes = "Agree a later curfew at weekends; update the Find Me plan."
+        record_return_interview(interview, by=staff.users["rhi"])
+
+    def _meeting(self, obligation: Obligation, at: datetime, staff: Staff) -> None:
+        kind = MeetingKind.STRATEGY if obligation.kind == "strategy_meeting" else MeetingKind.INTERVENTION
+        meeting = Meeting(
+            child=obligation.child,
+            episode=obligation.episode,
+            kind=kind,
+            level=obligation.level,
+            held_at=at,
+            chair=staff.users["tm"].get_full_name(),
+            attendees="Team manager (chair); social worker; police missing persons coordinator; carer",
+            summary="Patterns of missing episodes, push and pull factors and the current plan were reviewed.",
+            decisions="Update the Find Me plan; police to share intelligence on associates; review in a month.",
+        )
+        actions = [
+            Action(
+                description="Update the Find Me plan",
+                owner="Social worker",
+                due_on=(at + timedelta(days=3)).date(),
+            ),
+            Action(
+                description="Share intelligence on associates",
+                owner="Police liaison",
+                due_on=(at + timedelta(days=7)).date(),
+            ),
+        ]
+        record_meeting(meeting, actions, by=staff.users["tm"])
 
     DELAY_HOURS: dict[str, tuple[int, int]] = {
         "notify": (0, 3),
