@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from homeward.protocols.engine import Obligation
 from tests.protocols.timelines import (
     child,
@@ -22,32 +20,14 @@ from tests.protocols.timelines import (
     reported,
     where,
 )
+from tests.protocols.timelines import (
+    none as expect_none,
+)
+from tests.protocols.timelines import (
+    one as expect_one,
+)
 
 PACK = "essex"
-
-
-def _show(result: list[Obligation]) -> str:
-    return "\n".join(
-        f"  {o.rule} {o.kind} {o.requirement} recipient={o.recipient} child={o.child} "
-        f"episode={o.episode} opens={o.opens_at.isoformat()} "
-        f"due={o.due_at.isoformat() if o.due_at else None} {o.status}"
-        for o in result
-    )
-
-
-def expect_one(result: list[Obligation], **fields: Any) -> Obligation:
-    """The single obligation with these fields; on failure, what there was of that kind."""
-    matches = where(result, **fields)
-    if len(matches) != 1:
-        kin = [o for o in result if o.kind == fields.get("kind", o.kind)]
-        pytest.fail(f"expected one obligation with {fields}, got {len(matches)}; of that kind:\n{_show(kin)}")
-    return matches[0]
-
-
-def expect_none(result: list[Obligation], **fields: Any) -> None:
-    matches = where(result, **fields)
-    if matches:
-        pytest.fail(f"expected no obligation with {fields}, got:\n{_show(matches)}")
 
 
 def spell(

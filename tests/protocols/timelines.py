@@ -155,12 +155,27 @@ def where(found_obligations: list[Obligation], **fields: Any) -> list[Obligation
     return out
 
 
+def show(found_obligations: list[Obligation]) -> str:
+    return "\n".join(
+        f"  {o.rule} {o.kind} {o.requirement} recipient={o.recipient} level={o.level} "
+        f"establishment={o.establishment} child={o.child} episode={o.episode} "
+        f"opens={o.opens_at.isoformat()} due={o.due_at.isoformat() if o.due_at else None} {o.status}"
+        for o in found_obligations
+    )
+
+
 def one(found_obligations: list[Obligation], **fields: Any) -> Obligation:
+    """The single obligation with these fields; on failure, what there was of that kind."""
     matches = where(found_obligations, **fields)
-    assert len(matches) == 1, f"expected one obligation with {fields}, got {len(matches)}: {matches}"
+    if len(matches) != 1:
+        kin = [o for o in found_obligations if o.kind == fields.get("kind", o.kind)]
+        raise AssertionError(
+            f"expected one obligation with {fields}, got {len(matches)}; of that kind:\n{show(kin)}"
+        )
     return matches[0]
 
 
 def none(found_obligations: list[Obligation], **fields: Any) -> None:
     matches = where(found_obligations, **fields)
-    assert not matches, f"expected no obligation with {fields}, got {matches}"
+    if matches:
+        raise AssertionError(f"expected no obligation with {fields}, got:\n{show(matches)}")
