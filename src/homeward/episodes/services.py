@@ -36,10 +36,11 @@ def _not_future(field: str, value: datetime | None, now: datetime) -> None:
 
 def _check(child: Child, event: Event, field: str) -> None:
     """Refuse an event the engine would refuse, naming the form's field."""
-    protocol = evaluation.protocol_of(child)
-    units = evaluation.evaluation_unit(child)
+    # The case file's own checks (unknown episode, found before report ...) are per
+    # child, so this child's timeline is enough; the whole evaluation unit is read
+    # once, when obligations are re-evaluated.
     try:
-        parse_case(case_file(units, protocol, None, extra=[event]))
+        parse_case(case_file([child], evaluation.protocol_of(child), None, extra=[event]))
     except CaseFileError as exc:
         message = exc.problems[0].split(": ", 1)[-1]
         name = exc.problems[0].split(":", 1)[0].rsplit(".", 1)[-1]

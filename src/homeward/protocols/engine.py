@@ -186,6 +186,8 @@ class World:
     def __init__(self, pack: Pack, timeline: Timeline, as_of: datetime) -> None:
         self.pack = pack
         self.as_of = as_of
+        self._placed_at: dict[str, str | None] = {}
+        self._residents: dict[str, list[Episode]] = {}
         self.children = timeline.children
         self.entries = timeline.until(as_of)
         self.episodes: dict[str, Episode] = {}
@@ -286,9 +288,11 @@ class World:
         )
 
     def establishment_of(self, episode: Episode) -> str | None:
-        when = episode.missing_from or episode.reported_at
-        placement = self.child_at(episode.child, when).placement
-        return placement.establishment if placement else None
+        if episode.id not in self._placed_at:
+            when = episode.missing_from or episode.reported_at
+            placement = self.child_at(episode.child, when).placement
+            self._placed_at[episode.id] = placement.establishment if placement else None
+        return self._placed_at[episode.id]
 
     # -- count windows ----------------------------------------------------------
 
@@ -299,10 +303,12 @@ class World:
         place = self.establishment_of(episode)
         if place is None:
             return [episode]
-        return sorted(
-            (e for e in self.episodes.values() if e.missing_from and self.establishment_of(e) == place),
-            key=self._missing_order,
-        )
+        if place not in self._residents:
+            self._residents[place] = sorted(
+                (e for e in self.episodes.values() if e.missing_from and self.establishment_of(e) == place),
+                key=self._missing_order,
+            )
+        return self._residents[place]
 
     def count(self, episode: Episode, of: str, window: Span) -> int:
         key = (episode.id, of, window)

@@ -15,7 +15,6 @@ from homeward.accounts.models import OrganisationKind
 from homeward.children.forms import ChildForm, FindMePlanForm, PlacementForm, RiskAssessmentForm
 from homeward.children.models import FindMePlan
 from homeward.episodes import services
-from homeward.obligations.models import Obligation
 from homeward.web import timeline
 from homeward.web.forms import now_local
 from homeward.web.views.common import apply_errors, child_for, form_page, login_required, me
@@ -164,6 +163,3 @@ def director_review(request: HttpRequest, pk: int) -> HttpResponse:
         services.record_director_review(child, at=timezone.now(), by=me(request))
         messages.success(request, "The director's review has been recorded.")
     return redirect("child", pk=child.pk)
-
-
-__all__ = ["Obligation"]

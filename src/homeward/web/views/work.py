@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -131,6 +131,3 @@ def overdue(request: HttpRequest) -> HttpResponse:
             "total": sum(counts.values()),
         },
     )
-
-
-__all__ = ["Q", "currently_missing", "my_work", "overdue"]
