@@ -95,8 +95,9 @@ def cast() -> Cast:
             category=category,
             reported_at=now - timedelta(hours=hours - 1),
             last_seen_at=now - timedelta(hours=hours),
-            police_informed=True,
-            police_reference=f"WMP-26-00{hours}41",
+            # Amira is absent and the police have not been told yet.
+            police_informed=category == "missing",
+            police_reference=f"WMP-26-00{hours}41" if category == "missing" else "",
             by=made["carer"],
         )
         if level:
