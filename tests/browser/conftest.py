@@ -73,6 +73,13 @@ def browser() -> Iterator[Browser]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.fixture(autouse=True)
+def _quick_passwords(settings: Any) -> None:
+    # Each journey makes seven people and signs in a dozen times; Django's real hasher spends
+    # about a second on each, which is its point but not what these tests are about.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _context(browser: Browser, live_server: Any, *, javascript: bool) -> BrowserContext:
     context = browser.new_context(
         base_url=live_server.url,
