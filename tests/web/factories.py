@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import factory
+from django.test import Client
 
 from homeward.accounts.models import Organisation, OrganisationKind, Role, Team, User
 from homeward.children.models import Child, Establishment, PlacementType
@@ -65,3 +66,14 @@ class ChildFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="en_GB")
     date_of_birth = date(2011, 4, 2)
     looked_after = True
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign ``client`` in as ``user`` the way the pages do (password, then the second factor)."""
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def signed_in(user: User) -> Client:
+    """A new test client signed in as ``user``."""
+    return sign_in(Client(), user)

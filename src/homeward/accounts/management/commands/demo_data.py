@@ -160,6 +160,10 @@ class Builder:
         ]
         for key, name, kind, protocol in specs:
             self.orgs[key] = Organisation.objects.create(name=name, kind=kind, protocol=protocol)
+        # West Mercia Police covers both authorities: it is told of every episode there.
+        for key in ("la", "host"):
+            self.orgs[key].police_force = self.orgs["police"]
+            self.orgs[key].save(update_fields=["police_force"])
 
     def establishments(self) -> None:
         fake, rng = self.fake, self.rng
