@@ -5,7 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import factory
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from homeward.accounts import two_factor
 from homeward.accounts.models import Organisation, OrganisationKind, Role, Team, User
 from homeward.children.models import Child, Establishment, PlacementType
 
@@ -65,3 +69,33 @@ class ChildFactory(factory.django.DjangoModelFactory):
     last_name = factory.Faker("last_name", locale="en_GB")
     date_of_birth = date(2011, 4, 2)
     looked_after = True
+
+
+# The RFC 6238 test key: every test user's authenticator app (see totp_device).
+TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+def totp_device(user: User) -> TOTPDevice:
+    """The user's confirmed authenticator, given the test key if they have none yet."""
+    return two_factor.confirmed_device(user) or two_factor.give_device(user, TOTP_KEY)
+
+
+def current_code(user: User) -> str:
+    """The 6-digit code the user's authenticator app shows now (what a browser test types)."""
+    return two_factor.current_code(totp_device(user))
+
+
+def sign_in(client: Client, user: User) -> Client:
+    """Sign ``client`` in as ``user`` with both factors verified (the pages' own sign-in is tested in
+    tests/web/test_sign_in.py; this skips the slow password hash and the one-use-per-30-s code)."""
+    device = totp_device(user)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def signed_in(user: User) -> Client:
+    """A new test client signed in as ``user``."""
+    return sign_in(Client(), user)

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from base64 import b32encode
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -18,9 +19,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 
-from homeward.accounts.management.commands.demo_data import DEMO_PASSWORD, DEMO_USERS
+from homeward.accounts import two_factor
+from homeward.accounts.management.commands.demo_data import DEMO_PASSWORD, DEMO_TOTP_KEY, DEMO_USERS
 from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.children.models import Child, Establishment, Placement, PlacementType
 from homeward.episodes import services
@@ -86,6 +89,25 @@ def test_demo_data_has_a_user_for_every_role_children_and_current_episodes(demo:
     # Something is closed and something is still to do.
     assert Obligation.objects.exclude(outcome="").exclude(outcome="cancelled").exists()
     assert Obligation.objects.outstanding(now).exists()
+
+
+@pytest.mark.django_db
+def test_every_demo_user_signs_in_with_the_demo_authenticator_key(demo: str) -> None:
+    assert "homeward totp USERNAME" in demo
+    assert b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode() in demo
+    for username, *_ in DEMO_USERS:
+        device = two_factor.confirmed_device(User.objects.get(username=username))
+        assert device is not None and device.key == DEMO_TOTP_KEY, username
+    client = Client()
+    client.post("/sign-in/", {"username": "coordinator", "password": DEMO_PASSWORD})
+    out = StringIO()
+    with override_settings(DEBUG=True):
+        call_command("totp", "coordinator", stdout=out)
+    assert client.post("/sign-in/code/", {"code": out.getvalue().strip()}).status_code == 302
+    board = client.get("/")
+    assert board.status_code == 200 and "Currently missing" in board.content.decode()
+    # The police see what their force was told of on the same board.
+    assert Episode.objects.filter(police_force__name="West Mercia Police").exists()
 
 
 @pytest.mark.django_db

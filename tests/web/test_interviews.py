@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
@@ -20,7 +19,7 @@ from homeward.episodes import services
 from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import ReturnInterview
 from homeward.obligations.models import Obligation
-from tests.web.factories import PASSWORD, AuthorityFactory, ChildFactory, TeamFactory, UserFactory
+from tests.web.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,12 +30,6 @@ def local(dt: datetime) -> str:
 
 def minute(dt: datetime) -> datetime:
     return dt.replace(second=0, microsecond=0)
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

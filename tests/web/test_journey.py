@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from homeward.episodes.models import Episode, Event
 from homeward.obligations.models import Obligation
-from tests.web.factories import PASSWORD, ChildFactory, TeamFactory, UserFactory
+from tests.web.factories import ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +25,6 @@ def social_worker():  # type: ignore[no-untyped-def]
     team.manager = manager
     team.save()
     return UserFactory(role="social_worker", team=team, organisation=team.organisation)
-
-
-def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_a_social_worker_reports_a_child_missing_and_sees_what_is_due(social_worker) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
@@ -20,19 +19,13 @@ from homeward.episodes import services
 from homeward.episodes.models import Episode, Event
 from homeward.meetings.models import Action, Meeting
 from homeward.obligations.models import Obligation
-from tests.web.factories import PASSWORD, AuthorityFactory, ChildFactory, TeamFactory, UserFactory
+from tests.web.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 def local(dt: datetime) -> str:
     return timezone.localtime(dt).strftime("%Y-%m-%dT%H:%M")
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def worker_of(authority_name: str, protocol: str) -> User:

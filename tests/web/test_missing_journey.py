@@ -8,15 +8,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
-from homeward.accounts.models import Organisation, OrganisationKind, Role, User
+from homeward.accounts.models import Organisation, OrganisationKind, Role
 from homeward.children.models import Child, Establishment, PlacementType
 from homeward.episodes import services
 from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation
-from tests.web.factories import PASSWORD, AuthorityFactory, ChildFactory, TeamFactory, UserFactory
+from tests.web.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,15 +24,11 @@ def local(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def signed_in(user: User) -> Client:
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
-
-
 def test_from_reported_missing_to_return_interview_held() -> None:
     authority = AuthorityFactory(protocol="west-mercia")
     police_force = Organisation.objects.create(name="West Mercia Police", kind=OrganisationKind.POLICE_FORCE)
+    authority.police_force = police_force
+    authority.save()
     provider = Organisation.objects.create(name="Brightpath Homes", kind=OrganisationKind.CARE_PROVIDER)
     home = Establishment.objects.create(
         name="The Willows", type=PlacementType.RESIDENTIAL, provider=provider, area=authority
@@ -70,13 +65,19 @@ def test_from_reported_missing_to_return_interview_held() -> None:
     episode = Episode.objects.get(child=child)
     assert Obligation.objects.get(episode=episode, kind="notify", recipient="police").outcome == ""
 
-    # The police liaison officer records the report and a high risk grading.
+    # Until the force is told, its liaison officer cannot see the episode at all.
     as_police = signed_in(police)
-    told = as_police.post(
+    assert as_police.get(f"/episodes/{episode.pk}/").status_code == 404
+
+    # The carer calls 101 and records it; the force covering the home now sees the episode ...
+    told = as_carer.post(
         f"/episodes/{episode.pk}/police/",
         {"at": local(now - timedelta(hours=28)), "reference": "WMP-26-000123"},
     )
     assert told.status_code == 302
+    episode.refresh_from_db()
+    assert episode.police_force == police_force
+    # ... and its liaison officer records a high risk grading.
     graded = as_police.post(
         f"/episodes/{episode.pk}/risk/", {"level": "high", "at": local(now - timedelta(hours=27))}
     )

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation
@@ -15,7 +15,7 @@ from homeward.episodes import services
 from homeward.episodes.models import Episode, Event
 from homeward.obligations import evaluation
 from homeward.obligations.models import Obligation
-from tests.web.factories import PASSWORD, ChildFactory, TeamFactory, UserFactory
+from tests.web.factories import ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,6 @@ def local(moment: timezone.datetime) -> str:
 def worker():  # type: ignore[no-untyped-def]
     team = TeamFactory()
     return UserFactory(role="social_worker", team=team, organisation=team.organisation)
-
-
-def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
-    client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_a_failure_while_storing_obligations_leaves_no_episode_and_no_event(worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -1,33 +1,61 @@
-"""Which children a person may see: by their relationship to the child.
+"""The records a person may see, as querysets: the same relationships as the object permissions.
 
-A first cut for the case-management pages; the access-control work refines it
-per role with django-rules predicates.
+``visible_children`` and ``visible_episodes`` are what list pages (and the API)
+filter by; ``user.has_perm(...)`` with the permissions of
+``homeward.accounts.relationships`` is what a page about one record checks.
+Both are built from the same filters, so they agree.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 
-from homeward.accounts.models import OrganisationKind, Role, User
+from homeward.accounts import relationships as rel
+from homeward.accounts.models import User
 from homeward.children.models import Child
+from homeward.episodes.models import Episode
 
 
-def visible_children(user: User) -> QuerySet[Child]:
+def visible_children(user: User | AnonymousUser) -> QuerySet[Child]:
+    """The children whose page this person may open (a restricted record only for those named on it)."""
     children = Child.objects.select_related("responsible_authority", "allocated_worker", "team")
-    if not user.is_authenticated or not user.is_active:
+    if rel.person(user) is None:
         return children.none()
-    if user.is_superuser:
-        return children
-    if user.role == Role.ANALYST or user.organisation is None:
-        return children.none()
-    if user.role == Role.CARER:
-        if user.establishment_id is None:
-            return children.none()
-        return children.filter(
-            placements__establishment_id=user.establishment_id, placements__ended_on__isnull=True
-        ).distinct()
-    if user.organisation.kind == OrganisationKind.POLICE_FORCE:
-        return children.filter(episodes__isnull=False).distinct()
-    if user.organisation.kind == OrganisationKind.LOCAL_AUTHORITY:
-        return children.filter(responsible_authority=user.organisation)
-    return children.none()
+    return children.filter(rel.any_of(rel.CHILD_RELATIONSHIPS, user)).filter(
+        rel.named_on_restricted_record(user)
+    )
+
+
+def case_children(user: User | AnonymousUser) -> QuerySet[Child]:
+    """The children whose case this person holds for the responsible authority (may change the record)."""
+    if rel.person(user) is None:
+        return Child.objects.none()
+    return Child.objects.filter(rel.any_of(rel.CASE_RELATIONSHIPS, user)).filter(
+        rel.named_on_restricted_record(user)
+    )
+
+
+def _unrestricted_for(user: User | AnonymousUser) -> QuerySet[Child]:
+    return Child.objects.filter(rel.named_on_restricted_record(user))
+
+
+def visible_episodes(user: User | AnonymousUser) -> QuerySet[Episode]:
+    """Episodes this person may open in full: those of visible children, and those told to their force."""
+    episodes = Episode.objects.select_related("child", "child__responsible_authority")
+    if rel.person(user) is None:
+        return episodes.none()
+    police = rel.notified_force(user)
+    mine = episodes.filter(child__in=visible_children(user).values("pk"))
+    if police == rel.NOTHING:
+        return mine
+    told = episodes.filter(police, child__in=_unrestricted_for(user).values("pk"))
+    return (mine | told).distinct()
+
+
+def hosted_episodes(user: User | AnonymousUser) -> QuerySet[Episode]:
+    """Episodes of other authorities' children placed in this person's area: the host's view only."""
+    episodes = Episode.objects.select_related("child", "child__responsible_authority")
+    if rel.person(user) is None:
+        return episodes.none()
+    return episodes.filter(rel.host_area(user), child__in=_unrestricted_for(user).values("pk"))

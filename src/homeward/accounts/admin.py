@@ -1,12 +1,16 @@
+from typing import Any
+
+from auditlog.admin import LogEntryAdmin
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.http import HttpRequest
 
-from homeward.accounts.models import Organisation, Team, User
+from homeward.accounts.models import AuditEntry, Organisation, Team, User
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "kind", "protocol"]
+    list_display = ["name", "kind", "protocol", "police_force"]
     list_filter = ["kind"]
 
 
@@ -23,3 +27,20 @@ class PersonAdmin(UserAdmin):  # type: ignore[type-arg]
         *UserAdmin.fieldsets,  # type: ignore[misc]
         ("Homeward", {"fields": ("organisation", "team", "role", "job_title", "phone", "establishment")}),
     )
+
+
+# auditlog registers its own admin for the swapped-in model; ours may only read, whoever asks.
+if admin.site.is_registered(AuditEntry):
+    admin.site.unregister(AuditEntry)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(LogEntryAdmin):  # type: ignore[misc]
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
+from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -42,6 +46,16 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
     # The local protocol this authority works to (a pack name or pack file).
     protocol = models.CharField(max_length=200, blank=True, validators=[validate_protocol])
+    # A local authority: the police force covering its area, which is told of episodes there
+    # (so the force's liaison officers see them).
+    police_force = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="areas_policed",
+        limit_choices_to={"kind": "police_force"},
+    )
 
     class Meta:
         ordering = ["name"]
@@ -86,6 +100,64 @@ class User(AbstractUser):
         "children.Establishment", null=True, blank=True, on_delete=models.SET_NULL, related_name="carers"
     )
 
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        # A child's record opens by relationship alone: not to a superuser as such, nor to a
+        # group holding Django's model permission of the same name (relationships.PERMISSIONS).
+        from rules.permissions import has_perm as rule_allows
+
+        from homeward.accounts.relationships import PERMISSIONS
+
+        if perm in PERMISSIONS:
+            return self.is_active and bool(rule_allows(perm, self, obj))  # type: ignore[no-untyped-call]
+        return super().has_perm(perm, obj)
+
     def __str__(self) -> str:
         name = self.get_full_name() or self.username
         return f"{name} ({self.get_role_display()})" if self.role else name
+
+
+class AuditTrailIsPermanent(Exception):
+    """An audit row was about to be changed or removed: the trail is append-only."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditTrailIsPermanent("Audit rows cannot be changed.")
+
+    def delete(self) -> NoReturn:
+        raise AuditTrailIsPermanent("Audit rows cannot be deleted.")
+
+
+class AuditEntry(AbstractLogEntry):  # type: ignore[misc]
+    """One row of the audit trail (django-auditlog's log entry, AUDITLOG_LOGENTRY_MODEL).
+
+    Who created, changed or viewed which record, when, and from which address.
+    Rows are written once: saving an existing row, deleting one, or a bulk
+    update or delete raises, whoever asks (the admin grants no change or delete
+    either). Only a retention job may anonymise (``homeward.accounts.audit``).
+    """
+
+    # A person who has touched a child's record stays on the trail: deactivate, never delete.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        blank=True,
+        null=True,
+        related_name="+",
+        verbose_name="actor",
+    )
+
+    objects = LogEntryManager.from_queryset(AuditEntryQuerySet)()
+
+    class Meta(AbstractLogEntry.Meta):  # type: ignore[misc]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit trail"
+        indexes = [models.Index(fields=["content_type", "object_pk", "-timestamp"], name="audit_object")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditTrailIsPermanent("Audit rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditTrailIsPermanent("Audit rows cannot be deleted.")

@@ -114,6 +114,15 @@ class Child(models.Model):
     uasc = models.BooleanField("Unaccompanied asylum-seeking child", default=False)
     uasc_arrival = models.DateField("Date arrived in the UK", null=True, blank=True)
     photo = models.ImageField(upload_to="photos/", blank=True)
+    # A restricted record (e.g. a child in a refuge, or a staff member's child): only the people
+    # named here may see it, and only while their relationship to the child also allows it.
+    sealed = models.BooleanField("Restricted record", default=False)
+    sealed_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="People who may see the restricted record",
+        blank=True,
+        related_name="sealed_children",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Raised on every change to the record: optimistic concurrency for editors and the API.

@@ -63,6 +63,10 @@ class Episode(models.Model):
     risk_level = models.CharField(max_length=20, choices=RiskLevel.choices, blank=True)
     police_informed = models.BooleanField(default=False)
     police_reference = models.CharField(max_length=60, blank=True)
+    # The force that was told (the force covering where the child lives); its liaison officers see it.
+    police_force = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     found_at = models.DateTimeField(null=True, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
 

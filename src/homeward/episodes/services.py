@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from homeward.accounts.models import User
+from homeward.accounts.models import Organisation, User
 from homeward.children.models import Child, Establishment, Placement, PlacementRiskAssessment
 from homeward.episodes.casefile import case_file
 from homeward.episodes.models import Episode, Event
@@ -88,6 +88,15 @@ def _lock(child: Child) -> Child:
     return Child.objects.select_for_update().select_related("responsible_authority").get(pk=child.pk)
 
 
+def force_for(child: Child) -> Organisation | None:
+    """The police force to tell: the one covering where the child lives, else the responsible authority's."""
+    placement = child.placements.filter(ended_on__isnull=True).select_related("establishment__area").first()
+    area = placement.establishment.area if placement is not None else None
+    if area is not None and area.police_force_id is not None:
+        return area.police_force
+    return child.responsible_authority.police_force
+
+
 @transaction.atomic
 def report_episode(
     child: Child,
@@ -118,6 +127,7 @@ def report_episode(
         category=category,
         police_informed=police_informed,
         police_reference=police_reference,
+        police_force=force_for(child) if police_informed else None,
         **(answers or {}),
     )
     _append(
@@ -194,7 +204,12 @@ def inform_police(episode: Episode, *, at: datetime, by: User | None, reference:
     event = _append(
         child, "police_informed", at, by=by, episode=episode, details={"police_reference": reference}
     )
-    _bump(episode, police_informed=True, police_reference=reference or episode.police_reference)
+    _bump(
+        episode,
+        police_informed=True,
+        police_reference=reference or episode.police_reference,
+        police_force=episode.police_force or force_for(child),
+    )
     _finish(child)
     return event
 

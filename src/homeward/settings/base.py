@@ -7,6 +7,7 @@ throwaway secret key. ``homeward.settings.production`` insists on real values.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "rules",
+    "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "homeward.accounts",
     "homeward.children",
     "homeward.episodes",
@@ -59,8 +65,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "homeward.accounts.two_factor.RequireSecondFactorMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "homeward.web.security.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "homeward.urls"
@@ -92,6 +105,15 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Object permissions follow the professional relationship (homeward.accounts.relationships).
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The audit trail: django-auditlog writing to our append-only model.
+AUDITLOG_LOGENTRY_MODEL = "accounts.AuditEntry"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -118,13 +140,45 @@ MEDIA_ROOT = Path(os.environ.get("HOMEWARD_MEDIA_ROOT", str(BASE_DIR / "var" / "
 HOMEWARD_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-SESSION_COOKIE_AGE = 60 * 60 * 8
+# Signed out after this long without a request (every request pushes the expiry on).
+SESSION_COOKIE_AGE = 60 * int(os.environ.get("HOMEWARD_SESSION_IDLE_MINUTES", "30"))
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Two-factor sign-in (django-otp TOTP) for every account; see homeward.accounts.two_factor.
+OTP_TOTP_ISSUER = "Homeward"
+# Lockout after repeated failures (django-axes): wrong passwords and wrong codes both count.
+AXES_FAILURE_LIMIT = int(os.environ.get("HOMEWARD_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HOMEWARD_LOCKOUT_MINUTES", "15")))
+# By username only: a council office signs in from one address, and a lockout by address would
+# stop every colleague there after one person's mistakes (so axes.W006 is silenced on purpose).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Content Security Policy (django-csp): only our own scripts, styles, fonts and images; no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
 LOGGING = {
     "version": 1,

@@ -127,3 +127,20 @@ def mark_errors(form: forms.BaseForm) -> None:
 
 class SignInForm(GovukMixin, AuthenticationForm):
     pass
+
+
+class SecurityCodeForm(GovukForm):
+    code = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code your authenticator app shows now.",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (len(code) == 6 and code.isdigit()):
+            raise forms.ValidationError("Enter the security code as 6 digits, like 123456.")
+        return code

@@ -2,10 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
 from homeward.web.forms import SignInForm
-from homeward.web.views import children, episodes, obligations, work
+from homeward.web.views import children, episodes, obligations, sign_in, work
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("sign-in/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
+    path("sign-in/code/", sign_in.code, name="sign_in_code"),
+    path("sign-in/set-up/", sign_in.set_up, name="sign_in_set_up"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", work.currently_missing, name="home"),
     path("my-work/", work.my_work, name="my_work"),
@@ -19,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("children/<int:pk>/risk-assessment/", children.risk_assessment_new, name="risk_assessment_new"),
     path("children/<int:pk>/director-review/", children.director_review, name="director_review"),
     path("children/<int:pk>/report/", episodes.report, name="report_episode"),
+    path("children/<int:pk>/audit/", children.audit_trail, name="child_audit"),
     path("episodes/<int:pk>/", episodes.detail, name="episode"),
     path("episodes/<int:pk>/details/", episodes.answers, name="episode_answers"),
     path("episodes/<int:pk>/reclassify/", episodes.reclassify, name="reclassify"),

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from homeward.accounts.access import visible_children
-from homeward.accounts.models import OrganisationKind
+from homeward.accounts.audit import record_view, trail_for_child
 from homeward.children.forms import ChildForm, FindMePlanForm, PlacementForm, RiskAssessmentForm
 from homeward.children.models import FindMePlan
 from homeward.episodes import services
@@ -37,6 +37,7 @@ def child_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk)
+    record_view(request, child)
     now = timezone.now()
     obligations = list(child.obligations.select_related("episode", "assignee").order_by("-opens_at"))
     return render(
@@ -63,8 +64,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def child_create(request: HttpRequest) -> HttpResponse:
     user = me(request)
     authority = user.organisation
-    if authority is None or authority.kind != OrganisationKind.LOCAL_AUTHORITY:
-        messages.error(request, "Only a local authority can record a new child.")
+    if authority is None or not user.has_perm("children.add_child"):
+        messages.error(request, "Only a local authority's social care staff can record a new child.")
         return redirect("children")
     form = ChildForm(request.POST or None, request.FILES or None, authority=authority)
     if request.method == "POST" and form.is_valid():
@@ -78,7 +79,7 @@ def child_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    child = child_for(request, pk)
+    child = child_for(request, pk, "children.change_child")
     form = ChildForm(
         request.POST or None, request.FILES or None, instance=child, authority=child.responsible_authority
     )
@@ -91,7 +92,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
-    child = child_for(request, pk)
+    child = child_for(request, pk, "children.change_child")
     form = PlacementForm(request.POST or None, initial={"at": now_local()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -114,7 +115,7 @@ def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    child = child_for(request, pk)
+    child = child_for(request, pk, "children.change_child")
     plan = FindMePlan.objects.filter(child=child).first() or FindMePlan(child=child)
     form = FindMePlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
@@ -136,7 +137,7 @@ def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def risk_assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
-    child = child_for(request, pk)
+    child = child_for(request, pk, "children.change_child")
     form = RiskAssessmentForm(request.POST or None, initial={"completed_at": now_local()})
     if request.method == "POST" and form.is_valid():
         assessment = form.save(commit=False)
@@ -158,8 +159,16 @@ def risk_assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def director_review(request: HttpRequest, pk: int) -> HttpResponse:
-    child = child_for(request, pk)
+    child = child_for(request, pk, "children.change_child")
     if request.method == "POST":
         services.record_director_review(child, at=timezone.now(), by=me(request))
         messages.success(request, "The director's review has been recorded.")
     return redirect("child", pk=child.pk)
+
+
+@login_required
+def audit_trail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who has viewed and changed this record: every audit row about the child and what is recorded."""
+    child = child_for(request, pk, "children.view_audit")
+    entries = trail_for_child(child)
+    return render(request, "children/audit.html", {"child": child, "entries": entries[:1000]})

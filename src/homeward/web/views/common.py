@@ -1,20 +1,32 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from homeward.accounts.access import visible_children
+from homeward.accounts.audit import record_denied
 from homeward.accounts.models import User
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
 from homeward.web.forms import mark_errors
 
-__all__ = ["apply_errors", "child_for", "episode_for", "form_page", "login_required", "me"]
+M = TypeVar("M", bound=models.Model)
+
+__all__ = [
+    "apply_errors",
+    "child_for",
+    "episode_for",
+    "form_page",
+    "login_required",
+    "me",
+    "permitted",
+    "refuse",
+]
 
 
 def me(request: HttpRequest) -> User:
@@ -23,16 +35,27 @@ def me(request: HttpRequest) -> User:
     return user
 
 
-def child_for(request: HttpRequest, pk: int) -> Child:
-    # A child the user may not see is indistinguishable from one that does not exist.
-    return get_object_or_404(visible_children(me(request)), pk=pk)
+def refuse(request: HttpRequest, model: type[models.Model], pk: Any, perm: str) -> Http404:
+    """Record the attempt and answer as if the record did not exist: a 403 would confirm it does."""
+    record_denied(request, model, pk, permission=perm)
+    return Http404(f"No {model._meta.verbose_name} {pk}.")
 
 
-def episode_for(request: HttpRequest, pk: int) -> Episode:
-    return get_object_or_404(
-        Episode.objects.select_related("child", "child__responsible_authority"),
-        pk=pk,
-        child__in=visible_children(me(request)),
+def permitted(request: HttpRequest, queryset: models.QuerySet[M], pk: Any, perm: str) -> M:
+    """The record ``pk`` if the signed-in person holds ``perm`` on it by their relationship; else 404."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is None or not me(request).has_perm(perm, obj):
+        raise refuse(request, queryset.model, pk, perm)
+    return obj
+
+
+def child_for(request: HttpRequest, pk: int, perm: str = "children.view_child") -> Child:
+    return permitted(request, Child.objects.select_related("responsible_authority"), pk, perm)
+
+
+def episode_for(request: HttpRequest, pk: int, perm: str = "episodes.change_episode") -> Episode:
+    return permitted(
+        request, Episode.objects.select_related("child", "child__responsible_authority"), pk, perm
     )
 
 

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from homeward.accounts.audit import record_view
 from homeward.episodes import services
 from homeward.episodes.forms import (
     ANSWERS,
@@ -25,12 +26,20 @@ from homeward.episodes.forms import (
 )
 from homeward.episodes.models import Episode
 from homeward.web.forms import now_local
-from homeward.web.views.common import apply_errors, child_for, episode_for, form_page, login_required, me
+from homeward.web.views.common import (
+    apply_errors,
+    child_for,
+    episode_for,
+    form_page,
+    login_required,
+    me,
+    refuse,
+)
 
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    child = child_for(request, pk)
+    child = child_for(request, pk, "episodes.report_episode")
     now = now_local()
     form = ReportEpisodeForm(request.POST or None, initial={"reported_at": now, "police_informed": "true"})
     if request.method == "POST" and form.is_valid():
@@ -66,7 +75,15 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    episode = episode_for(request, pk)
+    episode = Episode.objects.select_related("child", "child__responsible_authority").filter(pk=pk).first()
+    user = me(request)
+    if episode is not None and not user.has_perm("episodes.view_episode", episode):
+        if user.has_perm("episodes.view_episode_as_host", episode):
+            return host_view(request, episode)
+        episode = None
+    if episode is None:
+        raise refuse(request, Episode, pk, "episodes.view_episode")
+    record_view(request, episode)
     now = timezone.now()
     obligations = list(episode.obligations.select_related("assignee").order_by("opens_at"))
     return render(
@@ -84,6 +101,24 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "interviews": episode.return_interviews.select_related("held_by"),
             "meetings": episode.meetings.all(),
         },
+    )
+
+
+def host_view(request: HttpRequest, episode: Episode) -> HttpResponse:
+    """What the authority a child is placed in needs of another authority's episode, and no more:
+    who, where placed, when missing and found, risk, police reference and whom to call."""
+    record_view(request, episode, view="host")
+    child = episode.child
+    placement = (
+        child.placements.filter(started_at__lte=episode.reported_at)
+        .select_related("establishment")
+        .order_by("-started_at")
+        .first()
+    )
+    return render(
+        request,
+        "episodes/host.html",
+        {"episode": episode, "child": child, "placement": placement, "hours": episode.duration()},
     )
 
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.accounts.access import visible_children
+from homeward.accounts.audit import record_view
 from homeward.episodes.models import Episode
 from homeward.interviews import services
 from homeward.interviews.forms import ReturnInterviewForm
 from homeward.interviews.models import ReturnInterview
 from homeward.web.forms import now_local
-from homeward.web.views.common import apply_errors, episode_for, form_page, login_required, me
+from homeward.web.views.common import apply_errors, episode_for, form_page, login_required, me, permitted
 
 INTRO = (
     "Offer the interview within 72 hours of the child's return. Record the child's account in their words, "
@@ -22,14 +22,15 @@ INTRO = (
 )
 
 
-def _interview_for(request: HttpRequest, pk: int) -> ReturnInterview:
-    # An interview about a child the user may not see is indistinguishable from none.
-    return get_object_or_404(
+def _interview_for(request: HttpRequest, pk: int, perm: str) -> ReturnInterview:
+    # An interview the person may not see is indistinguishable from none.
+    return permitted(
+        request,
         ReturnInterview.objects.select_related(
             "episode", "episode__child", "episode__child__responsible_authority"
         ),
-        pk=pk,
-        episode__child__in=visible_children(me(request)),
+        pk,
+        perm,
     )
 
 
@@ -60,7 +61,7 @@ def _save(
 
 @login_required
 def new(request: HttpRequest, pk: int) -> HttpResponse:
-    episode = episode_for(request, pk)
+    episode = episode_for(request, pk, "interviews.change_returninterview")
     interview = ReturnInterview(episode=episode, offered_by=me(request))
     return _save(
         request, episode, interview, "Return home interview", "The return home interview has been recorded."
@@ -69,7 +70,7 @@ def new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _interview_for(request, pk)
+    interview = _interview_for(request, pk, "interviews.change_returninterview")
     return _save(
         request,
         interview.episode,
@@ -81,7 +82,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    interview = _interview_for(request, pk)
+    interview = _interview_for(request, pk, "interviews.view_returninterview")
+    record_view(request, interview)
     episode = interview.episode
     return render(
         request,

@@ -8,15 +8,15 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.accounts.access import visible_children
+from homeward.accounts.audit import record_view
 from homeward.meetings import services
 from homeward.meetings.forms import ActionFormSet, MeetingForm
 from homeward.meetings.models import Action, Meeting
 from homeward.web.forms import now_local
-from homeward.web.views.common import apply_errors, child_for, login_required, me
+from homeward.web.views.common import apply_errors, child_for, login_required, me, permitted
 
 
 def _summary(form: forms.BaseForm, errors: list[dict[str, str]]) -> None:
@@ -30,7 +30,7 @@ def _summary(form: forms.BaseForm, errors: list[dict[str, str]]) -> None:
 
 @login_required
 def new(request: HttpRequest, pk: int) -> HttpResponse:
-    child = child_for(request, pk)
+    child = child_for(request, pk, "meetings.add_meeting")
     episodes = child.episodes.all()
     wanted = request.GET.get("episode", "")
     initial: dict[str, Any] = {"held_at": now_local()}
@@ -80,11 +80,13 @@ def new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(
+    meeting = permitted(
+        request,
         Meeting.objects.select_related("child", "episode", "recorded_by"),
-        pk=pk,
-        child__in=visible_children(me(request)),
+        pk,
+        "meetings.view_meeting",
     )
+    record_view(request, meeting)
     return render(
         request,
         "meetings/detail.html",

@@ -3,20 +3,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 
-from homeward.accounts.access import visible_children
 from homeward.episodes import services
 from homeward.obligations.forms import CloseObligationForm
 from homeward.obligations.models import Obligation
 from homeward.web.forms import now_local
-from homeward.web.views.common import apply_errors, form_page, login_required, me
+from homeward.web.views.common import apply_errors, form_page, login_required, me, permitted
 
 
 @login_required
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    obligation = get_object_or_404(
-        Obligation.objects.select_related("child", "episode"), pk=pk, child__in=visible_children(me(request))
+    obligation = permitted(
+        request, Obligation.objects.select_related("child", "episode"), pk, "obligations.close_obligation"
     )
     back = (
         f"/episodes/{obligation.episode_id}/"

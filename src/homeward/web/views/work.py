@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Min, OuterRef, Subquery
+from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from homeward.accounts.access import visible_children
+from homeward.accounts.access import hosted_episodes, visible_children, visible_episodes
 from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation
 from homeward.web.views.common import login_required, me
@@ -39,7 +39,12 @@ def currently_missing(request: HttpRequest) -> HttpResponse:
         .values("n")
     )
     episodes = (
-        Episode.objects.filter(found_at__isnull=True, child__in=visible_children(me(request)))
+        # The board also shows what police were told of, and children placed here by other authorities.
+        Episode.objects.filter(
+            Q(pk__in=visible_episodes(me(request)).values("pk"))
+            | Q(pk__in=hosted_episodes(me(request)).values("pk")),
+            found_at__isnull=True,
+        )
         .select_related("child", "child__allocated_worker")
         .annotate(
             next_due_at=Subquery(next_due.values("due_at")[:1]),

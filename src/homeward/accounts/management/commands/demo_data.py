@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import time
+from base64 import b32encode
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from homeward.accounts import two_factor
 from homeward.accounts.models import Organisation, OrganisationKind, Role, Team, User
 from homeward.children.models import (
     Child,
@@ -48,6 +50,9 @@ from homeward.meetings.services import record_meeting
 from homeward.obligations.models import Obligation
 
 DEMO_PASSWORD = "homeward-demo-2026"
+# Every demo user's authenticator key (hex; base32 in the printout): `homeward totp USERNAME`
+# prints the current code, or add the key to an authenticator app.
+DEMO_TOTP_KEY = "686f6d65776172642d64656d6f2d323032362121"
 # The first demo user: if it exists, the demo data is there already.
 MARKER_USER = "sw"
 
@@ -160,6 +165,10 @@ class Builder:
         ]
         for key, name, kind, protocol in specs:
             self.orgs[key] = Organisation.objects.create(name=name, kind=kind, protocol=protocol)
+        # West Mercia Police covers both authorities: it is told of every episode there.
+        for key in ("la", "host"):
+            self.orgs[key].police_force = self.orgs["police"]
+            self.orgs[key].save(update_fields=["police_force"])
 
     def establishments(self) -> None:
         fake, rng = self.fake, self.rng
@@ -224,6 +233,8 @@ class Builder:
             name: self._user(name, role, org, team, title, hashed)
             for name, role, org, team, title in DEMO_USERS
         }
+        for user in users.values():
+            two_factor.give_device(user, DEMO_TOTP_KEY)
         admin = users["admin"]
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
@@ -914,6 +925,11 @@ class Command(BaseCommand):
                 rows.append((role.label, username, user.get_full_name(), str(user.organisation or "")))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         self.stdout.write(f"\nDemo sign-ins (password for every one: {DEMO_PASSWORD}):")
+        secret = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+        self.stdout.write(
+            "  then a security code: `.venv/bin/homeward totp USERNAME` prints the current one\n"
+            f"  (or add the key {secret} to an authenticator app; every demo user has it)."
+        )
         for i, row in enumerate(rows):
             self.stdout.write(
                 "  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
