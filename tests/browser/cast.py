@@ -39,6 +39,8 @@ def cast() -> Cast:
     now = timezone.now().replace(second=0, microsecond=0)
     authority = AuthorityFactory(name="Herefordshire Council", protocol="west-mercia")
     force = Organisation.objects.create(name="West Mercia Police", kind=OrganisationKind.POLICE_FORCE)
+    authority.police_force = force
+    authority.save()
     provider = Organisation.objects.create(name="Brightpath Homes", kind=OrganisationKind.CARE_PROVIDER)
     home = Establishment.objects.create(
         name="The Willows", type=PlacementType.RESIDENTIAL, provider=provider, area=authority

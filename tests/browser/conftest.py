@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from homeward.accounts import two_factor
 from homeward.accounts.models import User
-from tests.web.factories import PASSWORD
+from tests.web.factories import PASSWORD, totp_device
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -168,14 +170,28 @@ def steps(page: Page, request: pytest.FixtureRequest) -> Steps:
 
 
 def sign_in(page: Page, user: User) -> None:
-    """Sign in as a practitioner would: the sign-in page, username, password, the button.
-
-    The one place a journey signs in, so a second sign-in step belongs here too."""
+    """Sign in as a practitioner would: username and password, then the 6-digit code their
+    authenticator app shows, typed into the second page. The one place journeys sign in."""
+    totp_device(user)  # they set up their authenticator app at their first sign-in
     page.goto("/sign-in/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
+    page.get_by_label("Security code").fill(security_code(user))
+    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("button", name=re.compile(r"^Sign out"))).to_be_visible()
+
+
+def security_code(user: User) -> str:
+    """What the user's authenticator app shows: the code for this 30-second step or, if that
+    code has been used already, the next step's. django-otp takes a code one step either side
+    but never one step twice, and people in these journeys sign in again within seconds."""
+    device = totp_device(user)
+    device.refresh_from_db()
+    step = int((time.time() - device.t0) // device.step) + device.drift
+    wanted = max(step, device.last_t + 1)
+    return two_factor.current_code(device, at=device.t0 + (wanted - device.drift) * device.step)
 
 
 def sign_out(page: Page) -> None:

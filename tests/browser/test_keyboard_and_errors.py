@@ -14,7 +14,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 from homeward.episodes import services
 from homeward.episodes.models import Episode
 from tests.browser.cast import Cast, cast
-from tests.browser.conftest import Steps, sign_in
+from tests.browser.conftest import Steps, security_code, sign_in
+from tests.web.factories import PASSWORD, totp_device
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,6 +62,7 @@ def type_date_and_time(page: Page, moment: timezone.datetime) -> None:
 
 def test_a_carer_signs_in_and_reports_a_child_missing_by_keyboard_alone(page: Page, steps: Steps) -> None:
     people = cast()
+    totp_device(people.carer)  # set up at her first sign-in
     child, name = people.child, f"{people.child.first_name} {people.child.last_name}"
     last_seen = people.now - timedelta(hours=2)
     page.goto("/sign-in/")
@@ -68,7 +70,12 @@ def test_a_carer_signs_in_and_reports_a_child_missing_by_keyboard_alone(page: Pa
     page.keyboard.type(people.carer.username)
     page.keyboard.press("Tab")
     assert focused(page) == "id_password"
-    page.keyboard.type("correct-horse-battery-staple")
+    page.keyboard.type(PASSWORD)
+    enter(page)
+    # The second factor: the code from her authenticator app, typed into the next page.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
+    tab_to(page, "id_code")
+    page.keyboard.type(security_code(people.carer))
     enter(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Currently missing")
 
@@ -118,7 +125,7 @@ def reported(people: Cast) -> Episode:
 def test_each_problem_in_the_error_summary_takes_you_to_its_field(page: Page, steps: Steps) -> None:
     people = cast()
     episode = reported(people)
-    sign_in(page, people.police)
+    sign_in(page, people.carer)
     page.goto(f"/episodes/{episode.pk}/police/")
     page.get_by_label("When the police were told").fill("")
     page.get_by_role("button", name="Save").click()
@@ -161,7 +168,7 @@ def test_without_javascript_the_error_summary_still_leads_to_the_field(no_js_con
     page = no_js_context.new_page()
     people = cast()
     episode = reported(people)
-    sign_in(page, people.police)
+    sign_in(page, people.carer)
     page.goto(f"/episodes/{episode.pk}/police/")
     page.get_by_role("button", name="Save").click()
     link = page.locator(".govuk-error-summary").get_by_role("link", name="Police reference: enter an answer.")

@@ -1,7 +1,7 @@
 """A missing episode from the first call to the manager's overdue list, in a real browser.
 
-The carer reports the child missing at night; the police record that they have been told
-and grade the risk; the coordinator sees the child on the "Currently missing" board; the
+The carer reports the child missing at night and records that she has told the police;
+the police liaison officer grades the risk; the coordinator sees the child on the "Currently missing" board; the
 carer records the child found; the return home interview is recorded and its obligation
 closes; a manager sees what is overdue. The same journey, with JavaScript on (and axe-core
 checking every page) and with JavaScript off."""
@@ -68,20 +68,23 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
     expect(row(page, "Report the missing child to the police")).to_be_visible()
     step("reported")
     episode = Episode.objects.get(child=child)
-    sign_out(page)
 
-    # The police liaison officer finds her on the board: the police were not told.
-    sign_in(page, people.police)
-    board_row = page.get_by_test_id("currently-missing").get_by_role("row").filter(has_text=name)
-    expect(board_row).to_contain_text("Police not told")
-    step("police-board")
-    board_row.get_by_role("link", name=name).click()
+    # She calls 101 and records it: now the force covering the home can see the episode.
     page.get_by_role("link", name="Police informed").click()
     page.get_by_label("When the police were told").fill(local(now - timedelta(hours=28)))
     page.get_by_label("Police reference").fill("WMP-26-000123")
     step("police-informed-form")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Informed, reference WMP-26-000123")).to_be_visible()
+    step("police-informed")
+    sign_out(page)
+
+    # The police liaison officer finds her on the board and records a high risk grading.
+    sign_in(page, people.police)
+    board_row = page.get_by_test_id("currently-missing").get_by_role("row").filter(has_text=name)
+    expect(board_row).not_to_contain_text("Police not told")
+    step("police-board")
+    board_row.get_by_role("link", name=name).click()
     page.get_by_role("link", name="Risk grading").click()
     page.get_by_label("High", exact=True).check()
     page.get_by_label("Graded at").fill(local(now - timedelta(hours=27)))
