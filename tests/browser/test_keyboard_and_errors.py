@@ -74,6 +74,7 @@ def test_a_carer_signs_in_and_reports_a_child_missing_by_keyboard_alone(page: Pa
     enter(page)
     # The second factor: the code from her authenticator app, typed into the next page.
     expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
+    steps("security-code")
     tab_to(page, "id_code")
     page.keyboard.type(security_code(people.carer))
     enter(page)
