@@ -18,9 +18,9 @@ from homeward.episodes.models import Episode
 from homeward.interviews import services as interviews
 from homeward.interviews.models import ReturnInterview
 from tests.browser.cast import cast
-from tests.browser.conftest import Steps, axe, sign_in
+from tests.browser.conftest import Steps, axe, live_database, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, live_database]
 
 MAX_PAGES = 40
 MAX_TABS = 150

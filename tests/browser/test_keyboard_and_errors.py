@@ -14,10 +14,10 @@ from playwright.sync_api import BrowserContext, Page, expect
 from homeward.episodes import services
 from homeward.episodes.models import Episode
 from tests.browser.cast import Cast, cast
-from tests.browser.conftest import Steps, security_code, sign_in
+from tests.browser.conftest import Steps, live_database, security_code, sign_in
 from tests.web.factories import PASSWORD, totp_device
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, live_database]
 
 # Enough for the longest form here with every date segment; running out means a keyboard trap.
 MAX_TABS = 80

@@ -17,9 +17,9 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation
 from tests.browser.cast import Cast, cast, local
-from tests.browser.conftest import Steps, sign_in, sign_out
+from tests.browser.conftest import Steps, live_database, sign_in, sign_out
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, live_database]
 
 # West Mercia 12.1: the return interview obligation as the pages name it.
 INTERVIEW = "Return interview within 72 hours"

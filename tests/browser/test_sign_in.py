@@ -12,10 +12,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from tests.browser.cast import cast
-from tests.browser.conftest import Steps
+from tests.browser.conftest import Steps, live_database
 from tests.web.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, live_database]
 
 
 def app_code(setup_key: str) -> str:
