@@ -18,6 +18,7 @@ from homeward.accounts.models import User
 from homeward.children.models import Child, Establishment, Placement, PlacementRiskAssessment
 from homeward.episodes.casefile import case_file
 from homeward.episodes.models import Episode, Event
+from homeward.notifications import outbox
 from homeward.obligations import evaluation
 from homeward.obligations.models import Obligation
 from homeward.protocols.timeline import CaseFileError, parse_case
@@ -80,7 +81,9 @@ def _append(
 def _finish(child: Child) -> None:
     Child.objects.filter(pk=child.pk).update(version=child.version + 1)
     child.version += 1
-    evaluation.reevaluate([child], timezone.now())
+    now = timezone.now()
+    # Whoever a newly open obligation falls to is told in the same transaction.
+    outbox.announce_for(evaluation.reevaluate([child], now), now)
 
 
 def _lock(child: Child) -> Child:
@@ -390,7 +393,8 @@ def save_child(child: Child, *, by: User | None) -> Child:
         _lock(child)
         child.version += 1
     child.save()
-    evaluation.reevaluate([child], timezone.now())
+    now = timezone.now()
+    outbox.announce_for(evaluation.reevaluate([child], now), now)
     return child
 
 
