@@ -98,7 +98,9 @@ def compose(
         "",
         f"Required ({obligation.requirement}): {obligation.title}",
         who(child, visibility.knows(recipient, child.pk)),
-        f"Due by: {_when(obligation.due_at)}" if obligation.due_at else "Due: no deadline set",
+        f"Due by: {_when(obligation.due_at)}"
+        if obligation.due_at
+        else "Due: now (the protocol sets no later time)",
     ]
     if obligation.assignee is not None and obligation.assignee != recipient:
         lines.append(f"Falls to: {obligation.assignee}")
