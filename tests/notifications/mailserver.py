@@ -29,10 +29,18 @@ class Inbox:
     """
 
     hold_at: int | None = None
+    # Refuse every recipient for good, as a server does for an address it does not know.
+    refuse: bool = False
     received: list[Email] = field(default_factory=list)
     holding: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
     seen: int = 0
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.seen += 1
@@ -49,9 +57,9 @@ class Inbox:
 
 
 class MailServer:
-    def __init__(self, port: int | None = None, hold_at: int | None = None) -> None:
+    def __init__(self, port: int | None = None, hold_at: int | None = None, refuse: bool = False) -> None:
         self.port = port or free_port()
-        self.inbox = Inbox(hold_at=hold_at)
+        self.inbox = Inbox(hold_at=hold_at, refuse=refuse)
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
 
     def __enter__(self) -> MailServer:
