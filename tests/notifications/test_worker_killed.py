@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,6 +47,7 @@ for n in range({MESSAGES}):
 
 STATE = """
 import json
+import re
 from homeward.notifications.models import Message
 print(json.dumps({m.message_id: [m.delivery, m.claimed_by] for m in Message.objects.all()}))
 """
@@ -133,3 +136,42 @@ def test_a_worker_killed_midway_and_started_again_sends_every_message_exactly_on
     assert len(ids) == MESSAGES
     assert sorted(ids) == sorted(state)  # each message once, none twice
     assert {d for d, _ in state.values()} == {"sent"}
+
+
+def test_the_worker_loop_sends_as_messages_come_and_stops_cleanly_on_sigterm(database_url: str) -> None:
+    with MailServer() as server:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "homeward.settings.base",
+            "DATABASE_URL": database_url,
+            "HOMEWARD_EMAIL_BACKEND": "smtp",
+            "HOMEWARD_EMAIL_HOST": "127.0.0.1",
+            "HOMEWARD_EMAIL_PORT": str(server.port),
+        }
+        run(env, "migrate", "--noinput", "-v", "0")
+        worker = subprocess.Popen(
+            [homeward(), "notify", "--interval", "0.2"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            # Queued while the worker is already looping: the next pass sends them.
+            run(env, "shell", "-v", "0", "-c", SEED)
+            deadline = time.monotonic() + 120
+            while len(server.received) < MESSAGES and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert len(server.received) == MESSAGES
+            worker.send_signal(signal.SIGTERM)
+            out, err = worker.communicate(timeout=30)
+        finally:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        assert worker.returncode == 0, err[-2000:]
+        # The passes' reports add up to every message, each once.
+        assert sum(int(n) for n in re.findall(r"e-mailed (\d+)", out)) == MESSAGES
+        state = json.loads(run(env, "shell", "-v", "0", "-c", STATE))
+    assert {d for d, _ in state.values()} == {"sent"}
+    assert sorted(server.inbox.message_ids()) == sorted(state)

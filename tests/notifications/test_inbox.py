@@ -1,0 +1,102 @@
+"""Each person's inbox in the application, and the worker command's own checks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import timezone
+
+from homeward.episodes import services
+from homeward.notifications.models import Delivery, Message
+from tests.notifications.conftest import Service
+from tests.web.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user: object) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)  # type: ignore[attr-defined]
+    return client
+
+
+def report(service: Service) -> None:
+    now = timezone.now()
+    services.report_episode(
+        service.child,
+        category="missing",
+        reported_at=now - timedelta(hours=1),
+        last_seen_at=now - timedelta(hours=2),
+        police_informed=False,
+        by=service.worker,
+    )
+
+
+def test_the_inbox_lists_my_messages_and_the_navigation_counts_the_unread(service: Service) -> None:
+    report(service)
+    mine = Message.objects.filter(recipient=service.worker)
+    client = signed_in(service.worker)
+    page = client.get("/inbox/").content.decode()
+    assert 'href="/inbox/"' in page
+    assert f"Inbox ({mine.count()} unread)" in page
+    for message in mine:
+        assert message.subject.replace("'", "&#x27;") in page
+
+
+def test_opening_a_message_shows_it_and_marking_it_read_clears_it_from_the_count(service: Service) -> None:
+    report(service)
+    message = Message.objects.filter(recipient=service.worker).first()
+    assert message is not None
+    client = signed_in(service.worker)
+    shown = client.get(f"/inbox/{message.pk}/").content.decode()
+    assert message.link in shown
+    assert "Mark as read" in shown
+    response = client.post(f"/inbox/{message.pk}/")
+    assert response.status_code == 302 and response["Location"] == "/inbox/"
+    message.refresh_from_db()
+    assert message.read_at is not None
+    unread = Message.objects.filter(recipient=service.worker, read_at__isnull=True).count()
+    assert f"Inbox ({unread} unread)" in client.get("/inbox/").content.decode()
+
+    client.post("/inbox/read/")
+    assert not Message.objects.filter(recipient=service.worker, read_at__isnull=True).exists()
+    assert "Inbox (" not in client.get("/inbox/").content.decode()
+
+
+def test_someone_elses_message_cannot_be_seen_or_marked(service: Service) -> None:
+    report(service)
+    message = Message.objects.filter(recipient=service.worker).first()
+    assert message is not None
+    client = signed_in(service.manager)
+    assert client.get(f"/inbox/{message.pk}/").status_code == 404
+    assert client.post(f"/inbox/{message.pk}/").status_code == 404
+    message.refresh_from_db()
+    assert message.read_at is None
+
+
+def test_notify_once_queues_and_emails_and_says_what_it_did(service: Service) -> None:
+    report(service)
+    queued = Message.objects.count()
+    out = StringIO()
+    call_command("notify", "--once", stdout=out, stderr=StringIO())
+    # pytest-django swaps in the in-memory backend for the test run.
+    assert len(mail.outbox) == queued
+    assert f"e-mailed {queued}" in out.getvalue()
+    assert set(Message.objects.values_list("delivery", flat=True)) == {Delivery.SENT}
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["--interval", "0"], "--interval: must be above zero"),
+        (["--batch", "0"], "--batch: must be at least 1"),
+    ],
+)
+def test_notify_refuses_nonsense_options_naming_them(args: list[str], problem: str) -> None:
+    with pytest.raises(CommandError, match=problem):
+        call_command("notify", "--once", *args)
