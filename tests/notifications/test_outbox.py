@@ -66,7 +66,7 @@ def test_reporting_a_missing_child_tells_the_allocated_worker_what_is_required_w
     assert all(m.recipient == service.worker for m in told)
     message = next(m for m in told if m.obligation_id == police.pk)
     child = service.child
-    assert message.subject == f"Report the missing child to the police – child {child.reference}"
+    assert message.subject == f"Report the missing child to the police - child {child.reference}"
     assert child.first_name not in message.subject and child.last_name not in message.subject
     assert "Required (must): Report the missing child to the police" in message.body
     assert f"Child: {child.name} ({child.reference})" in message.body
@@ -101,7 +101,7 @@ def test_the_subject_says_by_when_and_the_body_gives_the_due_time(service: Servi
     assert visit.due_at == start + timedelta(hours=2 + 48)
     message = Message.objects.get(obligation=visit, kind=Kind.OPENED)
     when = timezone.localtime(visit.due_at).strftime("%H:%M on %a %d %b %Y")
-    assert message.subject.endswith(f"– child {service.child.reference}, due by {when}")
+    assert message.subject.endswith(f"- child {service.child.reference}, due by {when}")
     assert f"Due by: {when}" in message.body
 
 

@@ -172,6 +172,7 @@ def server_unreachable(error: Exception) -> bool:
 
 @dataclass
 class Report:
+    claimed: int = 0
     sent: int = 0
     failed: int = 0
     not_sent: int = 0
@@ -217,7 +218,7 @@ def deliver(
     lease = lease or timedelta(seconds=settings.HOMEWARD_NOTIFY_LEASE_SECONDS)
     recover_abandoned()
     messages = claim(now, claimant, batch, lease)
-    report = Report()
+    report = Report(claimed=len(messages))
     connection = get_connection(fail_silently=False)
     try:
         for index, message in enumerate(messages):

@@ -68,10 +68,10 @@ def who(child: Child, named: bool) -> str:
 
 
 SUBJECTS = {
-    Kind.OPENED: "{what} – child {ref}{due}",
-    Kind.OUT_OF_HOURS: "Out of hours: {what} – child {ref}{due}",
-    Kind.TEAM_MANAGER: "Overdue: {what} – child {ref}{due}",
-    Kind.SERVICE_MANAGER: "Still overdue: {what} – child {ref}{due}",
+    Kind.OPENED: "{what} - child {ref}{due}",
+    Kind.OUT_OF_HOURS: "Out of hours: {what} - child {ref}{due}",
+    Kind.TEAM_MANAGER: "Overdue: {what} - child {ref}{due}",
+    Kind.SERVICE_MANAGER: "Still overdue: {what} - child {ref}{due}",
 }
 
 OPENINGS = {

@@ -69,7 +69,15 @@ class Command(BaseCommand):
         now = timezone.now()
         with transaction.atomic():
             queued = outbox.refresh(now)
-        report = delivery.deliver(now, batch=batch, claimant=claimant, stopping=stop.is_set)
+        report = delivery.Report()
+        # Batch after batch until nothing is due: a backlog goes out in one pass.
+        while not stop.is_set():
+            done = delivery.deliver(now, batch=batch, claimant=claimant, stopping=stop.is_set)
+            for name in ("claimed", "sent", "failed", "not_sent", "retrying"):
+                setattr(report, name, getattr(report, name) + getattr(done, name))
+            report.errors += done.errors
+            if done.claimed == 0 or done.retrying:
+                break
         if any(queued.values()) or report.sent or report.retrying or report.failed or report.not_sent:
             self.stdout.write(
                 f"notify: queued {queued['announced']} opened, {queued['escalated']} escalations, "
