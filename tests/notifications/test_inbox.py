@@ -8,11 +8,14 @@ from io import StringIO
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.db.models import Max
 from django.test import Client
 from django.utils import timezone
 
+from homeward.accounts.models import Organisation
 from homeward.episodes import services
 from homeward.notifications.models import Delivery, Message
+from homeward.obligations.models import Obligation
 from tests.notifications.conftest import Service
 from tests.web.factories import PASSWORD
 
@@ -46,6 +49,13 @@ def test_the_inbox_lists_my_messages_and_the_navigation_counts_the_unread(servic
     assert f"Inbox ({mine.count()} unread)" in page
     for message in mine:
         assert message.subject.replace("'", "&#x27;") in page
+    assert "Outstanding" in page and "Closed:" not in page
+
+    # Once the work is done the inbox says so beside the message.
+    police = Obligation.objects.get(rule="west-mercia/report-to-police")
+    assert police.episode is not None
+    services.inform_police(police.episode, at=timezone.now(), by=service.worker)
+    assert "Closed: done" in client.get("/inbox/").content.decode()
 
 
 def test_opening_a_message_shows_it_and_marking_it_read_clears_it_from_the_count(service: Service) -> None:
@@ -100,3 +110,24 @@ def test_notify_once_queues_and_emails_and_says_what_it_did(service: Service) ->
 def test_notify_refuses_nonsense_options_naming_them(args: list[str], problem: str) -> None:
     with pytest.raises(CommandError, match=problem):
         call_command("notify", "--once", *args)
+
+
+def test_the_worker_extends_the_schedule_of_a_child_missing_longer_than_it_reaches(
+    service: Service, settings: object
+) -> None:
+    # SET guidance 2.5: the carer reviews the risk at least every two hours while the
+    # child is missing. Stored one day ahead only, the reviews would stop after a day.
+    Organisation.objects.filter(pk=service.team.organisation_id).update(protocol="essex")
+    service.child.responsible_authority.refresh_from_db()
+    settings.HOMEWARD_SCHEDULE_DAYS = 1  # type: ignore[attr-defined]
+    report(service)
+    reviews = Obligation.objects.filter(rule="essex/carer-risk-review")
+    horizon = reviews.aggregate(last=Max("opens_at"))["last"]
+    assert horizon is not None and horizon < timezone.now() + timedelta(days=1, hours=1)
+
+    settings.HOMEWARD_SCHEDULE_DAYS = 3  # type: ignore[attr-defined]
+    out = StringIO()
+    call_command("notify", "--once", stdout=out, stderr=StringIO())
+    assert "schedules extended for 1 children still missing" in out.getvalue()
+    extended = reviews.aggregate(last=Max("opens_at"))["last"]
+    assert extended is not None and extended > timezone.now() + timedelta(days=2, hours=12)

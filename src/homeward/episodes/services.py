@@ -423,3 +423,21 @@ def update_answers(episode: Episode, answers: dict[str, Any], *, by: User | None
     _, episode = _open_episode(episode)
     _bump(episode, **answers)
     return episode
+
+
+@transaction.atomic
+def extend_schedule(child: Child) -> None:
+    """Re-evaluate with today's horizon, recording nothing new.
+
+    Obligations are stored only HOMEWARD_SCHEDULE_DAYS ahead of the last change;
+    a child missing longer than that with nothing recorded would run out of
+    stored periodic duties (a two-hourly risk review). The notify worker calls
+    this daily for every child with an episode still open.
+    """
+    child = _lock(child)
+    now = timezone.now()
+    outbox.announce_for(evaluation.reevaluate([child], now), now)
+
+
+def children_still_missing() -> list[Child]:
+    return list(Child.objects.filter(episodes__found_at__isnull=True).distinct().order_by("pk"))

@@ -1,6 +1,7 @@
 """``homeward notify``: the worker that tells people, beside the web server.
 
-Each pass queues what the clock has brought (obligations stored ahead that have
+Once a day it re-evaluates the children still missing, so periodic duties
+never run past their stored horizon. Each pass queues what the clock has brought (obligations stored ahead that have
 now opened, overdue ones to escalate, the morning digest), then e-mails the
 outbox. ``--once`` makes one pass and exits; otherwise it repeats every
 ``--interval`` seconds until SIGTERM or Ctrl-C, finishing the message in flight.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from datetime import date
 from types import FrameType
 from typing import Any
 
@@ -19,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from homeward.episodes import services
 from homeward.notifications import delivery, outbox
 
 log = logging.getLogger("homeward.notify")
@@ -53,8 +56,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, on_signal)
         signal.signal(signal.SIGINT, on_signal)
         claimant = delivery.claimant_name()
+        self.extended_on: date | None = None
         while True:
             try:
+                self.extend_schedules()
                 self.one_pass(claimant, options["batch"], stop)
             except Exception:
                 if options["once"]:
@@ -64,6 +69,19 @@ class Command(BaseCommand):
                 close_old_connections()
             if options["once"] or stop.wait(interval):
                 break
+
+    def extend_schedules(self) -> None:
+        """Once a day (and at start): re-evaluate every child still missing, so periodic
+        duties stay stored HOMEWARD_SCHEDULE_DAYS ahead however long the episode lasts."""
+        today = timezone.localdate()
+        if self.extended_on == today:
+            return
+        children = services.children_still_missing()
+        for child in children:
+            services.extend_schedule(child)
+        self.extended_on = today
+        if children:
+            self.stdout.write(f"notify: schedules extended for {len(children)} children still missing")
 
     def one_pass(self, claimant: str, batch: int | None, stop: threading.Event) -> None:
         now = timezone.now()
