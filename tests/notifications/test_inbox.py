@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from io import StringIO
 
@@ -131,3 +134,14 @@ def test_the_worker_extends_the_schedule_of_a_child_missing_longer_than_it_reach
     assert "schedules extended for 1 children still missing" in out.getvalue()
     extended = reviews.aggregate(last=Max("opens_at"))["last"]
     assert extended is not None and extended > timezone.now() + timedelta(days=2, hours=12)
+
+
+def test_an_unknown_email_backend_is_refused_at_start_naming_the_variable() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import homeward.settings.base"],
+        env={**os.environ, "HOMEWARD_EMAIL_BACKEND": "smpt"},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode != 0
+    assert "HOMEWARD_EMAIL_BACKEND: unknown backend 'smpt'" in done.stderr

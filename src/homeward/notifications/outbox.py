@@ -217,7 +217,7 @@ def _service_manager_of(obligation: Obligation) -> User | None:
 
 def escalate(now: datetime) -> int:
     """Overdue and still open: to the team manager, then (a pack-set period on) the service manager."""
-    candidates = (
+    overdue = (
         Obligation.objects.overdue(now)
         .exclude(Exists(Message.objects.filter(obligation=OuterRef("pk"), kind=Kind.SERVICE_MANAGER)))
         .select_related(
@@ -227,16 +227,24 @@ def escalate(now: datetime) -> int:
             "team__service_manager",
         )
     )
+    candidates = list(overdue)
+    # Composing is the dear part: skip steps already taken (a team without a
+    # service manager stays a candidate on every pass).
+    taken = set(
+        Message.objects.filter(
+            obligation__in=candidates, kind__in=[Kind.TEAM_MANAGER, Kind.SERVICE_MANAGER]
+        ).values_list("obligation_id", "kind")
+    )
     visibility = Visibility()
     messages: list[Message] = []
     for obligation in candidates:
         assert obligation.due_at is not None
         step = timing.escalation_step(obligation.due_at, pack_of(obligation.child).escalation, now)
-        if step >= timing.TEAM_MANAGER:
+        if step >= timing.TEAM_MANAGER and (obligation.pk, Kind.TEAM_MANAGER) not in taken:
             manager = _manager_of(obligation)
             if manager is not None and manager.is_active:
                 messages.append(compose(obligation, Kind.TEAM_MANAGER, manager, visibility, now))
-        if step >= timing.SERVICE_MANAGER:
+        if step >= timing.SERVICE_MANAGER and (obligation.pk, Kind.SERVICE_MANAGER) not in taken:
             service_manager = _service_manager_of(obligation)
             if service_manager is not None and service_manager.is_active:
                 messages.append(compose(obligation, Kind.SERVICE_MANAGER, service_manager, visibility, now))

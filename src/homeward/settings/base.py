@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 SRC_DIR = Path(__file__).resolve().parents[1]
 BASE_DIR = SRC_DIR.parents[1]
@@ -145,6 +146,11 @@ EMAIL_BACKENDS = {
 }
 # Development writes each e-mail to a file in var/mail; production sends by SMTP.
 _email_backend = os.environ.get("HOMEWARD_EMAIL_BACKEND", "file" if DEBUG else "smtp")
+if _email_backend not in EMAIL_BACKENDS and "." not in _email_backend:
+    raise ImproperlyConfigured(
+        f"HOMEWARD_EMAIL_BACKEND: unknown backend {_email_backend!r} "
+        f"(use one of {', '.join(EMAIL_BACKENDS)}, or a dotted path to a backend class)"
+    )
 EMAIL_BACKEND = EMAIL_BACKENDS.get(_email_backend, _email_backend)
 EMAIL_FILE_PATH = os.environ.get("HOMEWARD_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = os.environ.get("HOMEWARD_EMAIL_HOST", "localhost")
