@@ -130,8 +130,6 @@ def test_a_duty_stored_ahead_is_told_by_the_worker_when_it_opens_and_only_once(s
         "practice-guidance/strategy-meeting",
     }
     assert not Message.objects.filter(obligation__in=ahead).exists()
-    # Those that fall to someone here (the police liaison's media strategy has nobody).
-    ahead = ahead.filter(assignee__isnull=False)
 
     assert outbox.announce_opened(start + timedelta(hours=23, minutes=59)) == 0
     opened = start + timedelta(hours=24, minutes=1)
@@ -143,6 +141,12 @@ def test_a_duty_stored_ahead_is_told_by_the_worker_when_it_opens_and_only_once(s
     alert = told.get(obligation__rule="practice-guidance/senior-leadership-alert")
     meeting = told.get(obligation__rule="practice-guidance/strategy-meeting")
     assert alert.recipient == meeting.recipient == service.manager
+    # Publicity falls to the police liaison officer, and nobody holds that role
+    # here: the team manager hears rather than nobody.
+    publicity = told.get(obligation__rule="practice-guidance/consider-publicity")
+    assert publicity.obligation is not None and publicity.obligation.assignee is None
+    assert publicity.recipient == service.manager
+    assert "Falls to: nobody yet; no police liaison officer here is set up for this child" in publicity.body
 
 
 def _last(day_matches: object, hour: int) -> datetime:

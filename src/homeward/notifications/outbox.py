@@ -17,12 +17,12 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from homeward.accounts.access import visible_children
-from homeward.accounts.models import User
+from homeward.accounts.models import Role, User
 from homeward.children.models import Child
 from homeward.notifications import timing
 from homeward.notifications.models import Kind, Message, OutOfHours
@@ -102,7 +102,10 @@ def compose(
         if obligation.due_at
         else "Due: now (the protocol sets no later time)",
     ]
-    if obligation.assignee is not None and obligation.assignee != recipient:
+    if obligation.assignee is None:
+        role = Role(obligation.falls_to).label if obligation.falls_to in Role.values else obligation.falls_to
+        lines.append(f"Falls to: nobody yet; no {role.lower() or 'one'} here is set up for this child")
+    elif obligation.assignee != recipient:
         lines.append(f"Falls to: {obligation.assignee}")
     lines += [f"Protocol: {obligation.cites}", "", f"Open the record: {record_url(obligation)}"]
     link = record_url(obligation)
@@ -170,10 +173,17 @@ def _duty_team(child: Child, opens_at: datetime, cache: dict[int, OutOfHours | N
 def _unannounced(obligations: ObligationQuerySet, now: datetime) -> ObligationQuerySet:
     return (
         obligations.outstanding(now)
-        .filter(assignee__isnull=False)
+        .filter(Q(assignee__isnull=False) | Q(team__manager__isnull=False))
         .exclude(Exists(Message.objects.filter(obligation=OuterRef("pk"), kind=Kind.OPENED)))
-        .select_related("child__responsible_authority", "assignee")
+        .select_related("child__responsible_authority", "assignee", "team__manager")
     )
+
+
+def first_told(obligation: Obligation) -> User | None:
+    """The person it falls to; failing that (nobody holds the role here) the team manager."""
+    if obligation.assignee is not None:
+        return obligation.assignee
+    return obligation.team.manager if obligation.team is not None else None
 
 
 def announce(obligations: Iterable[Obligation], now: datetime) -> int:
@@ -182,10 +192,11 @@ def announce(obligations: Iterable[Obligation], now: datetime) -> int:
     arrangements: dict[int, OutOfHours | None] = {}
     messages: list[Message] = []
     for obligation in obligations:
-        assert obligation.assignee is not None
-        messages.append(compose(obligation, Kind.OPENED, obligation.assignee, visibility, now))
+        recipient = first_told(obligation)
+        assert recipient is not None
+        messages.append(compose(obligation, Kind.OPENED, recipient, visibility, now))
         for member in _duty_team(obligation.child, obligation.opens_at, arrangements):
-            if member != obligation.assignee:
+            if member != recipient:
                 messages.append(compose(obligation, Kind.OUT_OF_HOURS, member, visibility, now))
     return _queue(messages)
 
