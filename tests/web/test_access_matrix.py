@@ -39,6 +39,7 @@ from homeward.episodes import services
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
+from homeward.notifications.models import Kind, Message
 from homeward.obligations.models import Obligation
 from tests.web.factories import (
     AuthorityFactory,
@@ -104,6 +105,7 @@ class World:
     interview: ReturnInterview
     meeting: Meeting
     obligation: Obligation
+    message: Message
     people: dict[str, User]
 
 
@@ -165,6 +167,10 @@ ROUTES: dict[str, Route] = {
     "return_interview_edit": Route(lambda w: {"pk": w.interview.pk}, allowed=RECORD_INTERVIEW),
     "meeting_new": Route(child_pk, allowed=CASE),
     "meeting": Route(lambda w: {"pk": w.meeting.pk}, allowed=INTERVIEWS),
+    # Each person's inbox: their own messages only; a message is its recipient's alone.
+    "inbox": Route(allowed=SIGNED_IN),
+    "message": Route(lambda w: {"pk": w.message.pk}, allowed=frozenset({"coordinator"})),
+    "inbox_read": Route(skip="POST only (GET is 405); marking read is tested in tests/notifications"),
     # Django's admin: its own staff permissions; checked on its index below.
     "admin:*": Route(skip="the admin site: staff only, checked by test_the_admin_is_for_staff_only"),
     # Development only (DEBUG): uploaded files.
@@ -289,7 +295,19 @@ def build_world() -> World:
     )
     obligation = Obligation.objects.outstanding().filter(episode=episode).first()
     assert obligation is not None
-    return World(child, episode, interview, meeting, obligation, people)
+    # A message in the coordinator's inbox about the open work: theirs alone.
+    message = Message.objects.create(
+        recipient=people["coordinator"],
+        kind=Kind.TEAM_MANAGER,
+        obligation=obligation,
+        subject="Overdue: C1",
+        body="Overdue work for a child you oversee.",
+        link=f"/episodes/{episode.pk}/",
+        message_id="<matrix-1@homeward.invalid>",
+        created_at=now,
+        next_attempt_at=now,
+    )
+    return World(child, episode, interview, meeting, obligation, message, people)
 
 
 def cases() -> Iterator[tuple[str, str]]:
