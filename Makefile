@@ -78,6 +78,10 @@ run: setup assets
 	$(BIN)/homeward check-pack src/homeward/protocols/packs/*.yaml
 	$(BIN)/homeward migrate --noinput
 	$(BIN)/homeward demo_data
+	@echo "E-mail goes to var/mail/ (HOMEWARD_EMAIL_BACKEND=smtp or notify to send it); the worker runs beside the server."
+	export HOMEWARD_BASE_URL=$${HOMEWARD_BASE_URL:-http://$(HOST):$(PORT)}; \
+	$(BIN)/homeward notify & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/homeward runserver $(HOST):$(PORT)
 
 clean:

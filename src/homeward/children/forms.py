@@ -88,6 +88,11 @@ class ChildForm(GovukModelForm):
         photo = self.cleaned_data.get("photo")
         if photo and hasattr(photo, "size") and photo.size > settings.HOMEWARD_PHOTO_MAX_BYTES:
             raise forms.ValidationError("The photo must be smaller than 5 MB.")
+        # Django's ImageField has already refused what Pillow cannot read; keep to what every
+        # police system opens (no GIF, TIFF, BMP or WebP).
+        image = getattr(photo, "image", None)
+        if image is not None and image.format not in ("JPEG", "PNG"):
+            raise forms.ValidationError("The photo must be a JPEG or PNG file.")
         return photo
 
     def clean(self) -> dict[str, Any]:

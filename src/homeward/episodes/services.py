@@ -18,6 +18,7 @@ from homeward.accounts.models import Organisation, User
 from homeward.children.models import Child, Establishment, Placement, PlacementRiskAssessment
 from homeward.episodes.casefile import case_file
 from homeward.episodes.models import Episode, Event
+from homeward.notifications import outbox
 from homeward.obligations import evaluation
 from homeward.obligations.models import Obligation
 from homeward.protocols.timeline import CaseFileError, parse_case
@@ -80,7 +81,9 @@ def _append(
 def _finish(child: Child) -> None:
     Child.objects.filter(pk=child.pk).update(version=child.version + 1)
     child.version += 1
-    evaluation.reevaluate([child], timezone.now())
+    now = timezone.now()
+    # Whoever a newly open obligation falls to is told in the same transaction.
+    outbox.announce_for(evaluation.reevaluate([child], now), now)
 
 
 def _lock(child: Child) -> Child:
@@ -405,7 +408,8 @@ def save_child(child: Child, *, by: User | None) -> Child:
         _lock(child)
         child.version += 1
     child.save()
-    evaluation.reevaluate([child], timezone.now())
+    now = timezone.now()
+    outbox.announce_for(evaluation.reevaluate([child], now), now)
     return child
 
 
@@ -434,3 +438,21 @@ def update_answers(episode: Episode, answers: dict[str, Any], *, by: User | None
     _, episode = _open_episode(episode)
     _bump(episode, **answers)
     return episode
+
+
+@transaction.atomic
+def extend_schedule(child: Child) -> None:
+    """Re-evaluate with today's horizon, recording nothing new.
+
+    Obligations are stored only HOMEWARD_SCHEDULE_DAYS ahead of the last change;
+    a child missing longer than that with nothing recorded would run out of
+    stored periodic duties (a two-hourly risk review). The notify worker calls
+    this daily for every child with an episode still open.
+    """
+    child = _lock(child)
+    now = timezone.now()
+    outbox.announce_for(evaluation.reevaluate([child], now), now)
+
+
+def children_still_missing() -> list[Child]:
+    return list(Child.objects.filter(episodes__found_at__isnull=True).distinct().order_by("pk"))

@@ -161,13 +161,19 @@ def store(children: list[Child], computed: list[Computed]) -> None:
     Obligation.objects.bulk_create(new, batch_size=500)
 
 
-def reevaluate(children: Iterable[Child], now: datetime) -> None:
-    """Recompute and store the obligations of these children (and their evaluation units)."""
+def reevaluate(children: Iterable[Child], now: datetime) -> list[Child]:
+    """Recompute and store the obligations of these children (and their evaluation units).
+
+    Returns every child whose obligations were stored, units included.
+    """
     assert transaction.get_connection().in_atomic_block, "re-evaluate inside the write transaction"
     done: set[int] = set()
+    evaluated: list[Child] = []
     for child in children:
         if child.pk in done:
             continue
         unit = evaluation_unit(child)
         store(unit, compute(unit, now))
         done.update(c.pk for c in unit)
+        evaluated.extend(unit)
+    return evaluated

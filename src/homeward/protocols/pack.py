@@ -177,6 +177,22 @@ class Definitions(_Part):
     note: StrictStr | None = None
 
 
+class Escalation(_Part):
+    """When an obligation still open past its due time goes up the line.
+
+    First to the team manager of the person it falls to, ``manager_after`` the due
+    time; then to the service manager, a further ``service_manager_after`` on.
+    The seeds name who is told (the senior manager at 72 hours, the Director's
+    notification) more often than how long each step waits: where they are
+    silent the pack's ``note`` says how the numbers are read.
+    """
+
+    manager_after: Span = Span(hours=0)
+    service_manager_after: Span = Span(hours=24)
+    cites: StrictStr | None = None
+    note: StrictStr | None = None
+
+
 class Pack(_Part):
     id: StrictStr
     title: StrictStr
@@ -184,6 +200,7 @@ class Pack(_Part):
     seed: StrictStr | None = None
     definitions: Definitions = Definitions()
     scales: dict[str, list[ScaleStep]] = {}
+    escalation: Escalation = Escalation()
     rules: list[Rule]
 
     def rule(self, rule_id: str) -> Rule:
@@ -269,8 +286,22 @@ def _conditions(condition: Condition | None) -> list[Condition]:
     return found
 
 
-def _check_meaning(pack: Pack) -> list[str]:
+def _check_escalation(pack: Pack) -> list[str]:
+    escalation = pack.escalation
     problems: list[str] = []
+    if "escalation" in pack.model_fields_set:
+        if not (escalation.cites or "").strip():
+            problems.append("escalation.cites: missing citation: name the document and paragraph")
+        if escalation.service_manager_after.amount == 0:
+            problems.append(
+                "escalation.service_manager_after: must be above zero: the service manager hears "
+                "a further period after the team manager"
+            )
+    return problems
+
+
+def _check_meaning(pack: Pack) -> list[str]:
+    problems: list[str] = _check_escalation(pack)
     seen: set[str] = set()
     for rule in pack.rules:
 

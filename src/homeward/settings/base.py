@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 SRC_DIR = Path(__file__).resolve().parents[1]
 BASE_DIR = SRC_DIR.parents[1]
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "homeward.interviews",
     "homeward.meetings",
     "homeward.web",
+    "homeward.notifications",
 ]
 
 MIDDLEWARE = [
@@ -186,3 +188,48 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("HOMEWARD_LOG_LEVEL", "INFO")},
 }
+
+# Notifications (homeward.notifications): e-mail from the `homeward notify` worker.
+# Links in messages are absolute: the address people reach the service at.
+HOMEWARD_BASE_URL = os.environ.get("HOMEWARD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "notify": "homeward.notifications.govuk_notify.NotifyEmailBackend",
+}
+# Development writes each e-mail to a file in var/mail; production sends by SMTP.
+_email_backend = os.environ.get("HOMEWARD_EMAIL_BACKEND", "file" if DEBUG else "smtp")
+if _email_backend not in EMAIL_BACKENDS and "." not in _email_backend:
+    raise ImproperlyConfigured(
+        f"HOMEWARD_EMAIL_BACKEND: unknown backend {_email_backend!r} "
+        f"(use one of {', '.join(EMAIL_BACKENDS)}, or a dotted path to a backend class)"
+    )
+EMAIL_BACKEND = EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_FILE_PATH = os.environ.get("HOMEWARD_EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
+EMAIL_HOST = os.environ.get("HOMEWARD_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("HOMEWARD_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("HOMEWARD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("HOMEWARD_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("HOMEWARD_EMAIL_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("HOMEWARD_EMAIL_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("HOMEWARD_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("HOMEWARD_EMAIL_FROM", "Homeward <homeward@localhost>")
+# The right-hand side of each message's Message-ID.
+HOMEWARD_EMAIL_DOMAIN = os.environ.get("HOMEWARD_EMAIL_DOMAIN", "homeward.invalid")
+HOMEWARD_NOTIFY_API_KEY = os.environ.get("HOMEWARD_NOTIFY_API_KEY", "")
+HOMEWARD_NOTIFY_TEMPLATE_ID = os.environ.get("HOMEWARD_NOTIFY_TEMPLATE_ID", "")
+HOMEWARD_NOTIFY_BASE_URL = os.environ.get(
+    "HOMEWARD_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+# The worker: seconds between passes, messages per pass, how long a claim holds.
+HOMEWARD_NOTIFY_INTERVAL = float(os.environ.get("HOMEWARD_NOTIFY_INTERVAL", "10"))
+HOMEWARD_NOTIFY_BATCH = int(os.environ.get("HOMEWARD_NOTIFY_BATCH", "50"))
+HOMEWARD_NOTIFY_LEASE_SECONDS = int(os.environ.get("HOMEWARD_NOTIFY_LEASE_SECONDS", "300"))
+# A failed send waits this long, doubling each time up to the longest.
+HOMEWARD_NOTIFY_RETRY_FIRST = int(os.environ.get("HOMEWARD_NOTIFY_RETRY_FIRST", "60"))
+HOMEWARD_NOTIFY_RETRY_LONGEST = int(os.environ.get("HOMEWARD_NOTIFY_RETRY_LONGEST", "3600"))
+# Obligations that opened longer ago than this are left to the digest, not announced.
+HOMEWARD_NOTIFY_LOOKBACK_HOURS = int(os.environ.get("HOMEWARD_NOTIFY_LOOKBACK_HOURS", "48"))
+# Local time the daily digest goes out (HH:MM, Europe/London).
+HOMEWARD_DIGEST_AT = os.environ.get("HOMEWARD_DIGEST_AT", "07:00")

@@ -4,6 +4,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from homeward.notifications.models import Message
+
+
+def _inbox_label(request: HttpRequest) -> str:
+    unread = Message.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).count()
+    return f"Inbox ({unread} unread)" if unread else "Inbox"
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The service navigation, marking the current section."""
@@ -15,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("My work", "/my-work/"),
         ("Children", "/children/"),
         ("Overdue", "/overdue/"),
+        (_inbox_label(request), "/inbox/"),
     ]
     return {
         "nav": [

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
 
@@ -95,8 +96,17 @@ class GovukModelForm(GovukMixin, forms.ModelForm):  # type: ignore[type-arg]
     pass
 
 
+# Free text has no limit in the database; a form takes at most this many characters per box
+# (a long account of a return interview is a few thousand), so no request can store megabytes.
+TEXT_LIMIT = 20_000
+
+
 def _style(form: forms.BaseForm) -> None:
     for name, field in form.fields.items():
+        if isinstance(field, forms.CharField) and field.max_length is None:
+            field.max_length = TEXT_LIMIT
+            field.validators.append(MaxLengthValidator(TEXT_LIMIT))
+            field.widget.attrs["maxlength"] = str(TEXT_LIMIT)
         widget_type = form[name].widget_type
         field.widget.attrs["class"] = CLASSES.get(widget_type, "govuk-input")
         if isinstance(field.widget, forms.Textarea):

@@ -1,0 +1,114 @@
+"""Messages to the people obligations fall to: the outbox the worker e-mails from, and each person's inbox.
+
+A message is written in the same transaction as the obligation change that
+calls for it (or, for an obligation that opens later, by the worker when it
+opens) and is shown in the recipient's inbox at once. The worker e-mails it;
+``delivery`` and the lease fields record how far that has gone.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+
+from homeward.accounts.models import Organisation, Team
+from homeward.obligations.models import Obligation
+
+
+class Kind(models.TextChoices):
+    OPENED = "opened", "Now open"
+    OUT_OF_HOURS = "out_of_hours", "Out of hours, for the emergency duty team"
+    TEAM_MANAGER = "team_manager", "Overdue, escalated to the team manager"
+    SERVICE_MANAGER = "service_manager", "Still overdue, escalated to the service manager"
+    DIGEST = "digest", "Daily digest"
+
+
+class Delivery(models.TextChoices):
+    PENDING = "pending", "Waiting to be e-mailed"
+    # Claimed by one worker until ``lease_until``: no other worker takes it meanwhile.
+    SENDING = "sending", "Being e-mailed"
+    SENT = "sent", "E-mailed"
+    # The mail server refused it for good (a bad address); in the inbox only.
+    FAILED = "failed", "Refused by the mail server"
+    # Nothing to e-mail to, or the obligation closed before the e-mail went.
+    NOT_SENT = "not_sent", "Not e-mailed"
+
+
+class OutOfHours(models.Model):
+    """An authority's office hours and its emergency duty team.
+
+    Working hours are the authority's, not the pack's: one protocol (West
+    Mercia's serves four councils) covers authorities whose offices and duty
+    teams keep different hours, and the seeds say only "out of hours" (Wakefield
+    s.3 and s.9, SET guidance s.2.5), never which hours. Bank holidays come from
+    the protocol calendar.
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="out_of_hours")
+    emergency_duty_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    working_day_starts = models.TimeField(default=time(9, 0))
+    working_day_ends = models.TimeField(default=time(17, 0))
+
+    class Meta:
+        verbose_name = "out-of-hours arrangement"
+
+    def __str__(self) -> str:
+        return f"Out of hours for {self.organisation}"
+
+
+class Message(models.Model):
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="messages")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Kept when the obligation is re-evaluated away, so a sent message stays in the inbox.
+    obligation = models.ForeignKey(
+        Obligation, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    # The digest's day (Europe/London); empty for messages about one obligation.
+    day = models.DateField(null=True, blank=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    link = models.CharField(max_length=500)
+    # Sent as the e-mail's Message-ID (and Notify's reference): a resend after a
+    # crash carries the same one, so it can be recognised as the same message.
+    message_id = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=200, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Nothing is queued twice: the write path and the worker may both try.
+            models.UniqueConstraint(
+                fields=["obligation", "recipient", "kind"],
+                condition=models.Q(obligation__isnull=False),
+                name="message_once_per_obligation",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "day"],
+                condition=models.Q(day__isnull=False),
+                name="message_once_per_day",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="message_to_send",
+                condition=models.Q(delivery__in=["pending", "sending"]),
+            ),
+            models.Index(fields=["recipient", "read_at"], name="message_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

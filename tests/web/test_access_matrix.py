@@ -1,0 +1,365 @@
+"""The access matrix: every URL pattern of the project, opened by a person of every role and
+relationship, gives what the table says: the page, the host view, a 404, or the sign-in page.
+
+The URL patterns are walked from Django's resolver, so a new page (or API endpoint under
+/api/) with no row in ROUTES fails ``test_every_url_pattern_has_a_row_in_the_matrix``.
+
+HOW TO ADD A ROW. Key it by the URL name (``namespace:name`` inside a namespace, e.g.
+``api:child-detail``), or by the route text for an unnamed pattern. Give:
+
+- ``args``: how to fill the URL's arguments from the ``World`` below (the one child, its
+  episode, interview, meeting, outstanding obligation), e.g. ``child_pk``;
+- ``allowed``: the set of PEOPLE keys who get the page (status ``ok``, 200 unless the view
+  redirects on success); everyone else signed in gets ``denied`` (404 by default: a record
+  one may not see must look like one that does not exist, and leaves an audit row);
+- ``host``: who gets the host authority's restricted view instead;
+- ``public=True`` for pages open before signing in; ``skip="why"`` for a pattern that is not
+  a page to open with GET (say why).
+
+An API endpoint that answers 403 or 401 rather than 404, or JSON, sets ``denied``/``ok``
+accordingly; a list endpoint sets ``shows`` to check whose response names the child.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from homeward.accounts.audit import REFUSED
+from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role, User
+from homeward.children.models import Child
+from homeward.episodes import services
+from homeward.episodes.models import Episode
+from homeward.interviews.models import ReturnInterview
+from homeward.meetings.models import Meeting
+from homeward.notifications.models import Kind, Message
+from homeward.obligations.models import Obligation
+from tests.web.factories import (
+    AuthorityFactory,
+    ChildFactory,
+    EstablishmentFactory,
+    TeamFactory,
+    UserFactory,
+    sign_in,
+)
+
+# Everyone the matrix signs in as: a relationship to the one child, or a near miss.
+PEOPLE = [
+    "allocated_sw",  # the child's own social worker
+    "team_sw",  # a social worker in the child's team
+    "other_team_sw",  # a social worker of the same authority, another team
+    "team_manager",  # manages the child's team
+    "other_team_manager",  # manages another team of the same authority
+    "coordinator",
+    "mash",
+    "senior",
+    "iro",  # reviews this child
+    "other_iro",
+    "rhi",  # return home interview worker of the authority
+    "carer",  # works in the home the child is placed in
+    "other_carer",
+    "police",  # liaison officer of the force told of the episode
+    "other_police",
+    "host_coordinator",  # coordinator of the authority the child is placed in
+    "host_social_worker",  # a social worker there: no host relationship
+    "other_coordinator",  # coordinator of an unrelated authority
+    "analyst",
+    "administrator",  # a Django superuser on the staff: still no relationship
+]
+SIGNED_IN = frozenset(PEOPLE)
+CASE = frozenset({"allocated_sw", "team_sw", "team_manager", "coordinator", "mash", "senior"})
+VIEW_CHILD = CASE | {"iro", "rhi", "carer"}
+EPISODE = VIEW_CHILD | {"police"}
+CHANGE_EPISODE = CASE | {"carer", "police"}
+INTERVIEWS = CASE | {"iro", "rhi"}
+RECORD_INTERVIEW = CASE | {"rhi"}
+AUDIT = frozenset({"coordinator", "senior", "team_manager"})
+LOCAL_CASE_STAFF = frozenset(
+    {
+        "allocated_sw",
+        "team_sw",
+        "other_team_sw",
+        "team_manager",
+        "other_team_manager",
+        "coordinator",
+        "mash",
+        "senior",
+        "host_coordinator",
+        "host_social_worker",
+        "other_coordinator",
+    }
+)
+
+
+@dataclass
+class World:
+    child: Child
+    episode: Episode
+    interview: ReturnInterview
+    meeting: Meeting
+    obligation: Obligation
+    message: Message
+    people: dict[str, User]
+
+
+@dataclass(frozen=True)
+class Route:
+    args: Callable[[World], dict[str, Any]] = lambda w: {}
+    allowed: frozenset[str] = frozenset()
+    host: frozenset[str] = frozenset()
+    ok: int = 200
+    denied: int = 404
+    # For lists: who sees the child's name on the page.
+    shows: frozenset[str] | None = None
+    public: bool = False
+    skip: str = ""
+
+
+def child_pk(w: World) -> dict[str, Any]:
+    return {"pk": w.child.pk}
+
+
+def episode_pk(w: World) -> dict[str, Any]:
+    return {"pk": w.episode.pk}
+
+
+ROUTES: dict[str, Route] = {
+    # Signing in: open before signing in.
+    "login": Route(public=True, allowed=SIGNED_IN),
+    "sign_in_code": Route(public=True, allowed=SIGNED_IN, ok=302),
+    "sign_in_set_up": Route(public=True, allowed=SIGNED_IN, ok=302),
+    "logout": Route(skip="POST only (GET is 405); signing out is tested in test_sign_in"),
+    # Lists: everyone signed in, showing only what their relationships allow.
+    "home": Route(allowed=SIGNED_IN, shows=EPISODE | {"host_coordinator"}),
+    "my_work": Route(allowed=SIGNED_IN),
+    "overdue": Route(allowed=SIGNED_IN),
+    "children": Route(allowed=SIGNED_IN, shows=VIEW_CHILD),
+    # Any local authority's case-holding staff may record a new child; others are sent back.
+    "child_new": Route(allowed=LOCAL_CASE_STAFF, denied=302),
+    # A child's record.
+    "child": Route(child_pk, allowed=VIEW_CHILD),
+    "child_edit": Route(child_pk, allowed=CASE),
+    "placement_new": Route(child_pk, allowed=CASE),
+    "find_me_plan": Route(child_pk, allowed=CASE),
+    "risk_assessment_new": Route(child_pk, allowed=CASE),
+    "director_review": Route(child_pk, allowed=CASE, ok=302),
+    "report_episode": Route(child_pk, allowed=CASE | {"carer"}),
+    "child_audit": Route(child_pk, allowed=AUDIT),
+    # An episode.
+    "episode": Route(episode_pk, allowed=EPISODE, host=frozenset({"host_coordinator"})),
+    "episode_answers": Route(episode_pk, allowed=CHANGE_EPISODE),
+    "reclassify": Route(episode_pk, allowed=CHANGE_EPISODE),
+    "grade_risk": Route(episode_pk, allowed=CHANGE_EPISODE),
+    "police_informed": Route(episode_pk, allowed=CHANGE_EPISODE),
+    "found": Route(episode_pk, allowed=CHANGE_EPISODE),
+    "media_interest": Route(episode_pk, allowed=CHANGE_EPISODE),
+    "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CHANGE_EPISODE),
+    # Return home interviews and meetings.
+    "return_interview_new": Route(episode_pk, allowed=RECORD_INTERVIEW),
+    "return_interview": Route(lambda w: {"pk": w.interview.pk}, allowed=INTERVIEWS),
+    "return_interview_edit": Route(lambda w: {"pk": w.interview.pk}, allowed=RECORD_INTERVIEW),
+    "meeting_new": Route(child_pk, allowed=CASE),
+    "meeting": Route(lambda w: {"pk": w.meeting.pk}, allowed=INTERVIEWS),
+    # Each person's inbox: their own messages only; a message is its recipient's alone.
+    "inbox": Route(allowed=SIGNED_IN),
+    "message": Route(lambda w: {"pk": w.message.pk}, allowed=frozenset({"coordinator"})),
+    "inbox_read": Route(skip="POST only (GET is 405); marking read is tested in tests/notifications"),
+    # Django's admin: its own staff permissions; checked on its index below.
+    "admin:*": Route(skip="the admin site: staff only, checked by test_the_admin_is_for_staff_only"),
+    # Development only (DEBUG): uploaded files.
+    "^media/(?P<path>.*)$": Route(skip="served only when DEBUG is on"),
+}
+
+
+def walk(patterns: list[URLPattern | URLResolver], namespace: str = "") -> Iterator[str]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, inner)
+        else:
+            yield f"{namespace}{pattern.name or pattern.pattern}"
+
+
+def row_for(key: str) -> str | None:
+    if key in ROUTES:
+        return key
+    namespace = key.split(":", 1)[0] + ":*" if ":" in key else None
+    return namespace if namespace in ROUTES else None
+
+
+def test_every_url_pattern_has_a_row_in_the_matrix() -> None:
+    keys = list(walk(get_resolver().url_patterns))
+    missing = [key for key in keys if row_for(key) is None]
+    assert not missing, f"URL patterns with no row in ROUTES (see the module docstring): {missing}"
+    assert len(keys) > 30
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """One child of Herefordshire, placed in a home in Shropshire's area, with an episode the
+    police were told of, an interview, a meeting and an obligation still to do; and everyone."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def build_world() -> World:
+    force = Organisation.objects.create(name="West Mercia Police", kind=OrganisationKind.POLICE_FORCE)
+    other_force = Organisation.objects.create(name="Dyfed-Powys Police", kind=OrganisationKind.POLICE_FORCE)
+    authority = AuthorityFactory(name="Herefordshire Council", police_force=force)
+    host = AuthorityFactory(name="Shropshire Council", police_force=force)
+    unrelated = AuthorityFactory(name="Powys County Council", police_force=other_force)
+    team, other_team = TeamFactory(organisation=authority), TeamFactory(organisation=authority)
+    home, other_home = EstablishmentFactory(area=host), EstablishmentFactory(area=authority)
+    people: dict[str, User] = {}
+
+    def person(key: str, role: Role, org: Organisation | None = authority, **extra: Any) -> User:
+        people[key] = UserFactory(username=key, role=role, organisation=org, **extra)
+        return people[key]
+
+    person("allocated_sw", Role.SOCIAL_WORKER, team=other_team)
+    person("team_sw", Role.SOCIAL_WORKER, team=team)
+    person("other_team_sw", Role.SOCIAL_WORKER, team=other_team)
+    team.manager = person("team_manager", Role.TEAM_MANAGER)
+    team.save()
+    other_team.manager = person("other_team_manager", Role.TEAM_MANAGER)
+    other_team.save()
+    person("coordinator", Role.MISSING_COORDINATOR)
+    person("mash", Role.MASH_OFFICER)
+    person("senior", Role.SENIOR_MANAGER)
+    person("iro", Role.IRO)
+    person("other_iro", Role.IRO)
+    person("rhi", Role.RETURN_INTERVIEW_WORKER)
+    provider = Organisation.objects.create(name="Brightpath Homes", kind=OrganisationKind.CARE_PROVIDER)
+    person("carer", Role.CARER, provider, establishment=home)
+    person("other_carer", Role.CARER, provider, establishment=other_home)
+    person("police", Role.POLICE_LIAISON, force)
+    person("other_police", Role.POLICE_LIAISON, other_force)
+    person("host_coordinator", Role.MISSING_COORDINATOR, host)
+    person("host_social_worker", Role.SOCIAL_WORKER, host)
+    person("other_coordinator", Role.MISSING_COORDINATOR, unrelated)
+    person("analyst", Role.ANALYST)
+    person("administrator", Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    assert set(people) == set(PEOPLE)
+
+    child = ChildFactory(
+        responsible_authority=authority,
+        team=team,
+        allocated_worker=people["allocated_sw"],
+        iro=people["iro"],
+        first_name="Matrixa",
+        last_name="Testchild",
+    )
+    now = timezone.now().replace(second=0, microsecond=0)
+    services.start_placement(child, establishment=home, at=now - timedelta(days=30), by=None)
+    episode = services.report_episode(
+        child,
+        category="missing",
+        reported_at=now - timedelta(hours=30),
+        last_seen_at=now - timedelta(hours=31),
+        police_informed=True,
+        by=None,
+    )
+    services.record_found(episode, at=now - timedelta(hours=3), by=None)
+    # A second, still open: the board shows children missing now.
+    services.report_episode(
+        child,
+        category="missing",
+        reported_at=now - timedelta(hours=1),
+        last_seen_at=None,
+        police_informed=True,
+        by=None,
+    )
+    interview = ReturnInterview.objects.create(episode=episode, offered_at=now - timedelta(hours=2))
+    meeting = Meeting.objects.create(
+        child=child,
+        episode=episode,
+        kind="strategy",
+        held_at=now - timedelta(hours=20),
+        attendees="Social worker, police",
+        decisions="Find Me plan shared",
+    )
+    obligation = Obligation.objects.outstanding().filter(episode=episode).first()
+    assert obligation is not None
+    # A message in the coordinator's inbox about the open work: theirs alone.
+    message = Message.objects.create(
+        recipient=people["coordinator"],
+        kind=Kind.TEAM_MANAGER,
+        obligation=obligation,
+        subject="Overdue: C1",
+        body="Overdue work for a child you oversee.",
+        link=f"/episodes/{episode.pk}/",
+        message_id="<matrix-1@homeward.invalid>",
+        created_at=now,
+        next_attempt_at=now,
+    )
+    return World(child, episode, interview, meeting, obligation, message, people)
+
+
+def cases() -> Iterator[tuple[str, str]]:
+    for key, route in ROUTES.items():
+        if not route.skip:
+            for who in PEOPLE:
+                yield key, who
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "who"), list(cases()))
+def test_the_matrix(world: World, key: str, who: str) -> None:
+    route = ROUTES[key]
+    url = reverse(key, kwargs=route.args(world))
+    client = sign_in(Client(), world.people[who])
+    refused_before = AuditEntry.objects.filter(additional_data__outcome=REFUSED).count()
+    response = client.get(url)
+    body = response.content.decode() if response.status_code == 200 else ""
+    if who in route.allowed:
+        assert response.status_code == route.ok, f"{who} should get {url}"
+        if route.ok == 302:
+            assert not response["Location"].startswith("/sign-in/?"), f"{who} was sent to sign in"
+        if route.shows is not None:
+            assert (world.child.last_name in body) == (who in route.shows), f"{who} on {url}"
+    elif who in route.host:
+        assert response.status_code == 200
+        assert "You see this as the host authority" in body
+        assert "What we know" not in body
+    else:
+        assert response.status_code == route.denied, f"{who} should not get {url}"
+        if route.denied == 404:
+            # The refused attempt is on the audit trail.
+            assert AuditEntry.objects.filter(additional_data__outcome=REFUSED).count() == refused_before + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", [key for key, route in ROUTES.items() if not route.skip])
+def test_signed_out_every_page_but_signing_in_sends_you_to_sign_in(world: World, key: str) -> None:
+    route = ROUTES[key]
+    response = Client().get(reverse(key, kwargs=route.args(world)))
+    if key == "login":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/sign-in/?next=")
+
+
+@pytest.mark.django_db
+def test_the_admin_is_for_staff_only(world: World) -> None:
+    for who in PEOPLE:
+        response = sign_in(Client(), world.people[who]).get("/admin/")
+        if who == "administrator":
+            assert response.status_code == 200
+        else:
+            assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), who

@@ -1,0 +1,214 @@
+"""Bad input is refused with a message naming the field, and nothing is half-saved:
+wrong types, photos too big or not photos at all, over-long text; and whatever HTML or
+script someone types comes back on the page as text."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from homeward.accounts.models import AuditEntry, Role
+from homeward.children.models import Child, FindMePlan
+from homeward.episodes.models import Episode
+from homeward.web.forms import TEXT_LIMIT
+from tests.web.factories import ChildFactory, TeamFactory, UserFactory, signed_in
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+def child_form(child: Child, **changes: Any) -> dict[str, Any]:
+    data = {
+        "first_name": child.first_name,
+        "last_name": child.last_name,
+        "date_of_birth": child.date_of_birth.isoformat(),
+        "looked_after": "on",
+        "open_to_services": "on",
+        "team": child.team_id or "",
+        "allocated_worker": child.allocated_worker_id or "",
+    }
+    data.update(changes)
+    return data
+
+
+def image(fmt: str, size: tuple[int, int] = (40, 50), noise: bool = False) -> bytes:
+    picture = (
+        Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+        if noise
+        else Image.new("RGB", size, (120, 80, 40))
+    )
+    out = BytesIO()
+    picture.save(out, format=fmt)
+    return out.getvalue()
+
+
+def files_in(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+
+
+def unchanged(child: Child) -> None:
+    before = {f.name: getattr(child, f.attname) for f in Child._meta.concrete_fields}
+    child.refresh_from_db()
+    after = {f.name: getattr(child, f.attname) for f in Child._meta.concrete_fields}
+    assert after == before
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE, object_pk=str(child.pk)).exists()
+
+
+def setup_worker() -> tuple[Any, Child]:
+    team = TeamFactory()
+    worker = UserFactory(role=Role.SOCIAL_WORKER, team=team)
+    return worker, ChildFactory(team=team, allocated_worker=worker)
+
+
+def test_wrong_types_are_refused_field_by_field_and_nothing_is_saved() -> None:
+    worker, child = setup_worker()
+    response = signed_in(worker).post(
+        f"/children/{child.pk}/edit/",
+        child_form(
+            child,
+            date_of_birth="last Tuesday",
+            team="not-a-number",
+            allocated_worker=UserFactory(role=Role.SOCIAL_WORKER, organisation=None).pk,
+            legal_status="Z9",
+            flags=["not_a_flag"],
+            school="Whitecross",
+        ),
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_date_of_birth"' in page and "Enter a date, like 21/03/2026." in page
+    assert 'href="#id_team"' in page and 'href="#id_allocated_worker"' in page
+    assert 'href="#id_legal_status"' in page and "not_a_flag is not one of the available choices" in page
+    unchanged(child)
+
+
+def test_a_report_with_an_impossible_time_records_no_episode() -> None:
+    worker, child = setup_worker()
+    response = signed_in(worker).post(
+        f"/children/{child.pk}/report/",
+        {
+            "category": "lost",
+            "reported_at": "31/02/2026 25:00",
+            "last_seen_at": "soon",
+            "police_informed": "maybe",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    for field in ("category", "reported_at", "last_seen_at", "police_informed"):
+        assert f'href="#id_{field}' in page, field
+    assert not Episode.objects.exists()
+    assert child.events.count() == 0
+
+
+def test_a_photo_over_5_mb_is_refused_and_not_stored(media: Path) -> None:
+    worker, child = setup_worker()
+    big = image("PNG", size=(1500, 1200), noise=True)
+    assert len(big) > 5 * 1024 * 1024
+    response = signed_in(worker).post(
+        f"/children/{child.pk}/edit/",
+        child_form(child, photo=SimpleUploadedFile("child.png", big, content_type="image/png")),
+    )
+    assert response.status_code == 400
+    assert "The photo must be smaller than 5 MB." in response.content.decode()
+    unchanged(child)
+    assert files_in(media) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("photo.png", b"MZ\x90\x00 this is not an image at all", "Upload a valid image"),
+        (
+            "photo.jpg",
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+            "Upload a valid image",
+        ),
+        ("photo.gif", image("GIF"), "The photo must be a JPEG or PNG file."),
+        ("photo.exe", image("PNG"), "File extension"),
+    ],
+)
+def test_a_file_that_is_not_a_jpeg_or_png_photo_is_refused(
+    media: Path, name: str, content: bytes, message: str
+) -> None:
+    worker, child = setup_worker()
+    response = signed_in(worker).post(
+        f"/children/{child.pk}/edit/", child_form(child, photo=SimpleUploadedFile(name, content))
+    )
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert 'href="#id_photo"' in response.content.decode()
+    unchanged(child)
+    assert files_in(media) == []
+
+
+def test_a_real_photo_is_accepted(media: Path) -> None:
+    worker, child = setup_worker()
+    response = signed_in(worker).post(
+        f"/children/{child.pk}/edit/",
+        child_form(child, photo=SimpleUploadedFile("photo.jpg", image("JPEG"), content_type="image/jpeg")),
+    )
+    assert response.status_code == 302
+    child.refresh_from_db()
+    assert child.photo.name.startswith("photos/")
+    assert len(files_in(media)) == 1
+
+
+def test_over_long_fields_are_refused_and_nothing_is_saved() -> None:
+    worker, child = setup_worker()
+    client = signed_in(worker)
+    too_long_name = client.post(f"/children/{child.pk}/edit/", child_form(child, first_name="A" * 101))
+    assert too_long_name.status_code == 400
+    assert "Ensure this value has at most 100 characters (it has 101)." in too_long_name.content.decode()
+    unchanged(child)
+    essay = client.post(f"/children/{child.pk}/find-me-plan/", {"likely_places": "x" * (TEXT_LIMIT + 1)})
+    assert essay.status_code == 400
+    assert f"Ensure this value has at most {TEXT_LIMIT:,} characters".replace(
+        ",", ""
+    ) in essay.content.decode().replace(",", "")
+    assert not FindMePlan.objects.exists()
+
+
+def test_html_and_script_typed_into_free_text_come_back_as_text() -> None:
+    worker, child = setup_worker()
+    client = signed_in(worker)
+    saved = client.post(
+        f"/children/{child.pk}/edit/", child_form(child, known_as=SCRIPT[:100], school=SCRIPT[:200])
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    plan = client.post(f"/children/{child.pk}/find-me-plan/", {"likely_places": SCRIPT, "return_to": SCRIPT})
+    assert plan.status_code == 302
+    now = timezone.now()
+    report = client.post(
+        f"/children/{child.pk}/report/",
+        {
+            "category": "missing",
+            "reported_at": timezone.localtime(now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "last_seen_at": timezone.localtime(now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "police_informed": "true",
+            "wearing": SCRIPT,
+            "last_seen_where": SCRIPT,
+        },
+    )
+    assert report.status_code == 302
+    episode = Episode.objects.get(child=child)
+    for url in [f"/children/{child.pk}/", f"/episodes/{episode.pk}/", "/children/", "/"]:
+        page = client.get(url).content.decode()
+        assert "<script>alert" not in page, url
+        assert "<img src=x" not in page, url
+        assert "&lt;script&gt;alert(" in page, url
