@@ -86,10 +86,8 @@ def test_every_page_and_form_a_manager_reaches(page: Page, steps: Steps) -> None
         f"/episodes/{episode.pk}/",
         f"/episodes/{untold.pk}/police/",
         f"/episodes/{untold.pk}/found/",
-        "/",
-        "/my-work/",
-        "/children/",
-        "/overdue/",
+        # Then every section in the service navigation.
+        *page.eval_on_selector_all("#navigation a[href]", "links => links.map(a => a.getAttribute('href'))"),
     ]
     queue, seen, problems = start, set(), []
     while queue and len(seen) < MAX_PAGES:
@@ -129,6 +127,10 @@ def test_every_page_and_form_a_manager_reaches(page: Page, steps: Steps) -> None
     assert not problems, "\n".join(problems)
     # The crawl really went round the application: the board, children, episodes, forms.
     for expected in [
+        "/",
+        "/my-work/",
+        "/children/",
+        "/overdue/",
         "/episodes/N/police/",
         "/episodes/N/found/",
         "/episodes/N/return-interview/",
