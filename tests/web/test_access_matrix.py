@@ -150,6 +150,7 @@ ROUTES: dict[str, Route] = {
     "director_review": Route(child_pk, allowed=CASE, ok=302),
     "report_episode": Route(child_pk, allowed=CASE | {"carer"}),
     "child_audit": Route(child_pk, allowed=AUDIT),
+    "child_subject_access": Route(child_pk, allowed=frozenset({"coordinator", "senior"})),
     # An episode.
     "episode": Route(episode_pk, allowed=EPISODE, host=frozenset({"host_coordinator"})),
     "episode_answers": Route(episode_pk, allowed=CHANGE_EPISODE),

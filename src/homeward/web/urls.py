@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("children/<int:pk>/director-review/", children.director_review, name="director_review"),
     path("children/<int:pk>/report/", episodes.report, name="report_episode"),
     path("children/<int:pk>/audit/", children.audit_trail, name="child_audit"),
+    path("children/<int:pk>/subject-access/", children.subject_access, name="child_subject_access"),
     path("episodes/<int:pk>/", episodes.detail, name="episode"),
     path("episodes/<int:pk>/details/", episodes.answers, name="episode_answers"),
     path("episodes/<int:pk>/reclassify/", episodes.reclassify, name="reclassify"),

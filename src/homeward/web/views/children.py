@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from homeward.accounts.access import visible_children
 from homeward.accounts.audit import record_view, trail_for_child
+from homeward.accounts.subject_access import export_json
 from homeward.children.forms import ChildForm, FindMePlanForm, PlacementForm, RiskAssessmentForm
 from homeward.children.models import FindMePlan
 from homeward.episodes import services
@@ -172,3 +173,13 @@ def audit_trail(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "children.view_audit")
     entries = trail_for_child(child)
     return render(request, "children/audit.html", {"child": child, "entries": entries[:1000]})
+
+
+@login_required
+def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download everything held on the child (a subject access request), as JSON."""
+    child = child_for(request, pk, "children.export_child")
+    record_view(request, child, view="subject_access_export")
+    response = HttpResponse(export_json(child), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{child.reference}.json"'
+    return response
