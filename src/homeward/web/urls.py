@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("children/<int:pk>/report/", episodes.report, name="report_episode"),
     path("children/<int:pk>/audit/", children.audit_trail, name="child_audit"),
     path("children/<int:pk>/subject-access/", children.subject_access, name="child_subject_access"),
+    path("children/<int:pk>/restrict/", children.restrict, name="child_restrict"),
     path("episodes/<int:pk>/", episodes.detail, name="episode"),
     path("episodes/<int:pk>/details/", episodes.answers, name="episode_answers"),
     path("episodes/<int:pk>/reclassify/", episodes.reclassify, name="reclassify"),
