@@ -81,8 +81,14 @@ def totp_device(user: User) -> TOTPDevice:
 
 
 def current_code(user: User) -> str:
-    """The 6-digit code the user's authenticator app shows now (what a browser test types)."""
-    return two_factor.current_code(totp_device(user))
+    """The 6-digit code the user's authenticator app shows now (what a browser test types).
+
+    django-otp accepts each code once: a second sign-in as the same user within the same
+    30 seconds would be refused as a replay. Tests may sign in as one user many times, so
+    the device forgets the last code it accepted (tests only; the service never does this)."""
+    device = totp_device(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return two_factor.current_code(device)
 
 
 def sign_in(client: Client, user: User) -> Client:
