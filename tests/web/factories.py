@@ -81,8 +81,17 @@ def totp_device(user: User) -> TOTPDevice:
 
 
 def current_code(user: User) -> str:
-    """The 6-digit code the user's authenticator app shows now (what a browser test types)."""
-    return two_factor.current_code(totp_device(user))
+    """The 6-digit code the user's authenticator app shows now (what a browser test types).
+
+    django-otp accepts each code once: a second sign-in as the same user within the same
+    30 seconds would be refused as a replay, and a code right after a wrong one is held back
+    by django-otp's throttle. Tests may sign in as one user many times, so the device forgets
+    both (tests only; the service never does this)."""
+    device = totp_device(user)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    return two_factor.current_code(device)
 
 
 def sign_in(client: Client, user: User) -> Client:

@@ -81,6 +81,7 @@ CHANGE_EPISODE = CASE | {"carer", "police"}
 INTERVIEWS = CASE | {"iro", "rhi"}
 RECORD_INTERVIEW = CASE | {"rhi"}
 AUDIT = frozenset({"coordinator", "senior", "team_manager"})
+OVERSIGHT = frozenset({"coordinator", "senior"})
 LOCAL_CASE_STAFF = frozenset(
     {
         "allocated_sw",
@@ -152,6 +153,8 @@ ROUTES: dict[str, Route] = {
     "director_review": Route(child_pk, allowed=CASE, ok=302),
     "report_episode": Route(child_pk, allowed=CASE | {"carer"}),
     "child_audit": Route(child_pk, allowed=AUDIT),
+    "child_subject_access": Route(child_pk, allowed=OVERSIGHT),
+    "child_restrict": Route(child_pk, allowed=OVERSIGHT),
     # An episode.
     "episode": Route(episode_pk, allowed=EPISODE, host=frozenset({"host_coordinator"})),
     "episode_answers": Route(episode_pk, allowed=CHANGE_EPISODE),

@@ -106,6 +106,10 @@ def test_every_demo_user_signs_in_with_the_demo_authenticator_key(demo: str) -> 
     assert client.post("/sign-in/code/", {"code": out.getvalue().strip()}).status_code == 302
     board = client.get("/")
     assert board.status_code == 200 and "Currently missing" in board.content.decode()
+    # One restricted record, which the coordinator sees and a colleague not named does not.
+    sealed = Child.objects.get(sealed=True)
+    assert client.get(f"/children/{sealed.pk}/").status_code == 200
+    assert User.objects.get(username="senior") not in sealed.sealed_to.all()
     # The police see what their force was told of on the same board.
     assert Episode.objects.filter(police_force__name="West Mercia Police").exists()
 

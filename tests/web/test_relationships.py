@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from homeward.accounts import relationships as rel
 from homeward.accounts.access import hosted_episodes, visible_children, visible_episodes
-from homeward.accounts.models import Organisation, OrganisationKind, Role
+from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role
 from homeward.children.models import Child
 from homeward.episodes import services
 from homeward.episodes.models import Episode
@@ -252,3 +252,34 @@ def test_police_open_the_episode_they_were_told_of_but_not_the_childs_page() -> 
     assert client.get(f"/episodes/{episode.pk}/").status_code == 200
     assert client.get(f"/children/{child.pk}/").status_code == 404
     assert client.get(f"/episodes/{episode.pk}/risk/").status_code == 200
+
+
+def test_the_coordinator_restricts_a_record_to_named_people_and_lifts_it_again() -> None:
+    authority = AuthorityFactory()
+    team = TeamFactory(organisation=authority)
+    coordinator = UserFactory(role=Role.MISSING_COORDINATOR, organisation=authority)
+    named = UserFactory(role=Role.SOCIAL_WORKER, organisation=authority, team=team)
+    colleague = UserFactory(role=Role.SOCIAL_WORKER, organisation=authority, team=team)
+    child = ChildFactory(responsible_authority=authority, team=team)
+    as_coordinator = signed_in(coordinator)
+    assert "Restrict this record" in as_coordinator.get(f"/children/{child.pk}/").content.decode()
+    # A social worker may not restrict it.
+    assert signed_in(named).get(f"/children/{child.pk}/restrict/").status_code == 404
+
+    done = as_coordinator.post(f"/children/{child.pk}/restrict/", {"sealed": "on", "named": [named.pk]})
+    assert done.status_code == 302
+    child.refresh_from_db()
+    assert child.sealed
+    assert set(child.sealed_to.all()) == {named, coordinator}, "the person restricting it is always named"
+    assert signed_in(named).get(f"/children/{child.pk}/").status_code == 200
+    assert signed_in(colleague).get(f"/children/{child.pk}/").status_code == 404
+    assert as_coordinator.get(f"/children/{child.pk}/").status_code == 200
+    changes = AuditEntry.objects.filter(
+        object_pk=str(child.pk), action=AuditEntry.Action.UPDATE, actor=coordinator
+    )
+    assert {"sealed", "sealed_to"} <= {name for entry in changes for name in entry.changes_dict}
+
+    as_coordinator.post(f"/children/{child.pk}/restrict/", {"named": []})
+    child.refresh_from_db()
+    assert not child.sealed and not child.sealed_to.exists()
+    assert signed_in(colleague).get(f"/children/{child.pk}/").status_code == 200

@@ -172,3 +172,17 @@ def test_the_code_is_the_rfc_6238_code_of_the_key() -> None:
     # RFC 6238 Appendix B, SHA-1, T = 59 s: 94287082, whose last 6 digits an app shows.
     device = TOTPDevice(key="3132333435363738393031323334353637383930", step=30, t0=0, digits=6, drift=0)
     assert two_factor.current_code(device, at=59) == "287082"
+
+
+def test_a_code_is_accepted_once_but_tests_may_sign_in_again_with_current_code() -> None:
+    worker = UserFactory(role=Role.SOCIAL_WORKER)
+    device = totp_device(worker)
+    first, second = Client(), Client()
+    password(first, worker)
+    password(second, worker)
+    code = two_factor.current_code(device)
+    assert first.post("/sign-in/code/", {"code": code}).status_code == 302
+    # The same code again is a replay, and refused ...
+    assert second.post("/sign-in/code/", {"code": code}).status_code == 400
+    # ... while the test helper's code (the device told to forget) lets a test sign in again.
+    assert second.post("/sign-in/code/", {"code": current_code(worker)}).status_code == 302

@@ -118,3 +118,31 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     )
     trail: QuerySet[AuditEntry] = AuditEntry.objects.filter(where)
     return trail.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+
+
+def scrub_trail_for_retention(child: Any) -> None:
+    """The one change ever made to audit rows: when a child's record is anonymised under the
+    retention policy (homeward.accounts.retention), the child's details copied into its trail
+    (names in the record labels, old and new values) go too. Who looked at what, when and from
+    where stays. A row then records that it was done."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from homeward.children.models import Child
+
+    trail = trail_for_child(child)
+    # Deliberately past AuditEntryQuerySet.update, which refuses every other caller.
+    models.QuerySet.update(
+        AuditEntry.objects.filter(pk__in=list(trail.values_list("pk", flat=True))),
+        object_repr="(anonymised)",
+        changes=None,
+        changes_text="",
+        serialized_data=None,
+    )
+    AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Child),
+        object_pk=str(child.pk),
+        object_id=child.pk,
+        object_repr=str(child),
+        action=AuditEntry.Action.UPDATE,
+        additional_data={"retention": "anonymised past the retention period"},
+    )

@@ -273,6 +273,7 @@ PERMISSIONS = {
     "children.change_child": holds_case,
     "children.view_audit": (oversees_record | is_managed_team) & is_named_on_restricted_record,
     "children.export_child": oversees_record & is_named_on_restricted_record,
+    "children.restrict_child": oversees_record & is_named_on_restricted_record,
     "episodes.report_episode": (holds_case | is_placed_with_carer) & is_named_on_restricted_record,
     "episodes.view_episode": sees_child | (is_notified_force & is_named_on_restricted_record),
     "episodes.view_episode_as_host": is_host_area & is_named_on_restricted_record,

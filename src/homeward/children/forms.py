@@ -153,3 +153,25 @@ class RiskAssessmentForm(GovukModelForm):
         if value > timezone.now():
             raise forms.ValidationError("The date completed cannot be in the future.")
         return value
+
+
+class RestrictRecordForm(GovukForm):
+    sealed = forms.BooleanField(
+        required=False,
+        label="Restrict this record to the people named below",
+        help_text="For example a child in a refuge, or the child of a member of staff. Everyone else, "
+        "police and host authorities included, will be told the record does not exist.",
+    )
+    named = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="People who may see it",
+        help_text="You are always included.",
+    )
+
+    def __init__(self, *args: Any, authority: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["named"].queryset = (  # type: ignore[attr-defined]
+            User.objects.filter(is_active=True, organisation=authority).order_by("last_name", "first_name")
+        )

@@ -456,3 +456,21 @@ def extend_schedule(child: Child) -> None:
 
 def children_still_missing() -> list[Child]:
     return list(Child.objects.filter(episodes__found_at__isnull=True).distinct().order_by("pk"))
+
+
+@transaction.atomic
+def restrict_record(child: Child, *, sealed: bool, named: list[User], by: User) -> Child:
+    """Restrict a child's record to the people named (or lift the restriction).
+
+    The person restricting it is always named, so no one can lock the record away from
+    everyone, themselves included. The change is on the audit trail like any other.
+    """
+    child = _lock(child)
+    people = {person.pk: person for person in named}
+    if sealed:
+        people[by.pk] = by
+    child.sealed = sealed
+    child.version += 1
+    child.save(update_fields=["sealed", "version", "updated_at"])
+    child.sealed_to.set(list(people.values()) if sealed else [])
+    return child

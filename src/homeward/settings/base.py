@@ -152,6 +152,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Retention: a child's record is anonymised this many years after the later of their 18th
+# birthday and the last event on it (homeward.accounts.retention, `homeward anonymise_expired`).
+HOMEWARD_RETENTION_YEARS = int(os.environ.get("HOMEWARD_RETENTION_YEARS", "7"))
+
 # Two-factor sign-in (django-otp TOTP) for every account; see homeward.accounts.two_factor.
 OTP_TOTP_ISSUER = "Homeward"
 # Lockout after repeated failures (django-axes): wrong passwords and wrong codes both count.

@@ -97,8 +97,9 @@ class GovukModelForm(GovukMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 
 # Free text has no limit in the database; a form takes at most this many characters per box
-# (a long account of a return interview is a few thousand), so no request can store megabytes.
-TEXT_LIMIT = 20_000
+# (as the return interview and meeting forms: a long account is a few thousand), so no request can
+# store megabytes.
+TEXT_LIMIT = 10_000
 
 
 def _style(form: forms.BaseForm) -> None:

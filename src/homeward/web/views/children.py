@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from homeward.accounts.access import visible_children
 from homeward.accounts.audit import record_view, trail_for_child
-from homeward.children.forms import ChildForm, FindMePlanForm, PlacementForm, RiskAssessmentForm
+from homeward.accounts.subject_access import export_json
+from homeward.children.forms import (
+    ChildForm,
+    FindMePlanForm,
+    PlacementForm,
+    RestrictRecordForm,
+    RiskAssessmentForm,
+)
 from homeward.children.models import FindMePlan
 from homeward.episodes import services
 from homeward.web import timeline
@@ -172,3 +179,35 @@ def audit_trail(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "children.view_audit")
     entries = trail_for_child(child)
     return render(request, "children/audit.html", {"child": child, "entries": entries[:1000]})
+
+
+@login_required
+def subject_access(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download everything held on the child (a subject access request), as JSON."""
+    child = child_for(request, pk, "children.export_child")
+    record_view(request, child, view="subject_access_export")
+    response = HttpResponse(export_json(child), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="subject-access-{child.reference}.json"'
+    return response
+
+
+@login_required
+def restrict(request: HttpRequest, pk: int) -> HttpResponse:
+    """Restrict the record to named people (the coordinator or a senior manager decides)."""
+    child = child_for(request, pk, "children.restrict_child")
+    # Lifting the restriction posts no field at all: bind on the method, not on POST's contents.
+    form = RestrictRecordForm(
+        request.POST if request.method == "POST" else None,
+        authority=child.responsible_authority,
+        initial={"sealed": child.sealed, "named": list(child.sealed_to.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.restrict_record(
+            child, sealed=form.cleaned_data["sealed"], named=list(form.cleaned_data["named"]), by=me(request)
+        )
+        messages.success(
+            request,
+            "The record is now restricted." if form.cleaned_data["sealed"] else "The restriction is lifted.",
+        )
+        return redirect("child", pk=child.pk)
+    return form_page(request, form, "Restrict this record", caption=child.name, back=f"/children/{pk}/")

@@ -866,6 +866,14 @@ class Builder:
                 services.record_director_review(
                     child, at=self.now - timedelta(days=self.rng.randint(5, 30)), by=staff.users["senior"]
                 )
+        # One restricted record: only the coordinator and the child's own social worker see it.
+        sealed = (
+            Child.objects.filter(episodes__isnull=True, allocated_worker__isnull=False).order_by("pk").first()
+        )
+        if sealed is not None and sealed.allocated_worker is not None:
+            services.restrict_record(
+                sealed, sealed=True, named=[sealed.allocated_worker], by=staff.users["coordinator"]
+            )
         return {
             "organisations": Organisation.objects.count(),
             "people": User.objects.count(),
