@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,8 @@ import pytest
 from django.apps import apps
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
-from homeward.accounts import two_factor
 from homeward.accounts.models import User
-from tests.web.factories import PASSWORD, totp_device
+from tests.web.factories import PASSWORD, current_code, totp_device
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -187,20 +185,9 @@ def sign_in(page: Page, user: User) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
-    page.get_by_label("Security code").fill(security_code(user))
+    page.get_by_label("Security code").fill(current_code(user))
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("button", name=re.compile(r"^Sign out"))).to_be_visible()
-
-
-def security_code(user: User) -> str:
-    """What the user's authenticator app shows: the code for this 30-second step or, if that
-    code has been used already, the next step's. django-otp takes a code one step either side
-    but never one step twice, and people in these journeys sign in again within seconds."""
-    device = totp_device(user)
-    device.refresh_from_db()
-    step = int((time.time() - device.t0) // device.step) + device.drift
-    wanted = max(step, device.last_t + 1)
-    return two_factor.current_code(device, at=device.t0 + (wanted - device.drift) * device.step)
 
 
 def sign_out(page: Page) -> None:

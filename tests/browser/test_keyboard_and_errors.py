@@ -14,8 +14,8 @@ from playwright.sync_api import BrowserContext, Page, expect
 from homeward.episodes import services
 from homeward.episodes.models import Episode
 from tests.browser.cast import Cast, cast
-from tests.browser.conftest import Steps, live_database, security_code, sign_in
-from tests.web.factories import PASSWORD, totp_device
+from tests.browser.conftest import Steps, live_database, sign_in
+from tests.web.factories import PASSWORD, current_code, totp_device
 
 pytestmark = [pytest.mark.browser, live_database]
 
@@ -76,7 +76,7 @@ def test_a_carer_signs_in_and_reports_a_child_missing_by_keyboard_alone(page: Pa
     expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
     steps("security-code")
     tab_to(page, "id_code")
-    page.keyboard.type(security_code(people.carer))
+    page.keyboard.type(current_code(people.carer))
     enter(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Currently missing")
 
