@@ -12,7 +12,7 @@ PORT ?= 8000
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 GOVUK_STATIC := src/homeward/web/static/govuk
 
-.PHONY: setup assets run test lint typecheck pytest examples clean
+.PHONY: setup assets run test lint typecheck pytest examples clean venv-903
 
 setup: $(VENV)/.installed
 
@@ -46,8 +46,17 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# The DfE SSDA903 validator pins old pandas/numpy: it gets its own virtualenv.
+VENV_903 := .venv-903
+venv-903: $(VENV_903)/.installed
+
+$(VENV_903)/.installed: tools/ssda903/requirements.txt
+	test -x $(VENV_903)/bin/python || $(PYTHON) -m venv $(VENV_903)
+	$(VENV_903)/bin/pip install --quiet -r tools/ssda903/requirements.txt
+	cp tools/ssda903/requirements.txt $@
+
 # The tests render pages, which link the GOV.UK Frontend assets.
-pytest: setup assets
+pytest: setup assets venv-903
 	$(BIN)/pytest -q
 
 examples: setup
@@ -62,4 +71,4 @@ run: setup assets
 	$(BIN)/homeward runserver $(HOST):$(PORT)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(GOVUK_STATIC)
+	rm -rf $(VENV) $(VENV_903) .pytest_cache .mypy_cache .ruff_cache node_modules $(GOVUK_STATIC)

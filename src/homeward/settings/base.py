@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "homeward.interviews",
     "homeward.meetings",
     "homeward.web",
+    "homeward.reports",
 ]
 
 MIDDLEWARE = [
