@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from io import StringIO
+import csv
+from datetime import timedelta
+from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from openpyxl import load_workbook
 
+from homeward.accounts.access import visible_children
+from homeward.accounts.models import User
+from homeward.children.models import Child
 from homeward.episodes.models import Episode
+from homeward.reports.access import readership
+from homeward.reports.forms import ReportForm
+from homeward.reports.oversight import Period, Scope, report
 from homeward.reports.reading import local_date
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +53,88 @@ def test_the_demo_ssda903_return_breaks_no_missing_table_rule(
         assert broken == [], (year, broken)
         assert len(result["crashed"]) <= 2  # upstream rules 231 and 233 crash on any input
     assert returned > 10
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def last_year() -> dict[str, str]:
+    today = timezone.localdate()
+    return {"start": str(today - timedelta(days=365)), "end": str(today), "scope": "all"}
+
+
+@pytest.mark.parametrize("username", ["admin", "tm", "senior", "coordinator", "analyst", "police", "carer"])
+def test_every_report_page_renders_on_the_demo_data(demo: str, username: str) -> None:
+    client = signed_in(username)
+    assert client.get("/reports/").status_code == 200
+    assert client.get("/reports/oversight/").status_code == 200
+    page = client.get("/reports/oversight/", last_year())
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count('role="img"') == 3
+    year = collection_years()[-1]
+    assert client.get("/reports/ssda903/", {"year": year}).status_code == 200
+    for scope in ReportForm(children=readership(User.objects.get(username=username)).children).options:
+        assert client.get("/reports/oversight/", {**last_year(), "scope": scope[0]}).status_code == 200
+
+
+def test_the_oversight_page_shows_the_demo_figures_with_charts_and_tables(demo: str) -> None:
+    html = signed_in("tm").get("/reports/oversight/", last_year()).content.decode()
+    result = report(
+        visible_children(User.objects.get(username="tm")),
+        Period(timezone.localdate() - timedelta(days=365), timezone.localdate()),
+        Scope("all"),
+        timezone.now(),
+    )
+    assert result.episodes > 20 and result.repeat_children >= 3
+    assert f'<td class="govuk-table__cell govuk-table__cell--numeric">{result.episodes}</td>' in html
+    assert '<title id="chart-months-title">Missing episodes by month</title>' in html
+    assert '<desc id="chart-hours-desc">' in html
+    assert any(link.children >= 2 for link in result.links)  # the demo's shared associates
+    assert "Flat 3, 14 Bath Street, Hereford" in html or "Kyle Marsh, 19" in html
+
+
+def test_an_analyst_sees_figures_but_no_names(demo: str) -> None:
+    html = signed_in("analyst").get("/reports/oversight/", last_year()).content.decode()
+    assert "Missing episodes that began in the period" in html
+    for child in Child.objects.all():
+        assert f"{child.first_name} {child.last_name}" not in html and f"C{child.pk}<" not in html
+    assert "Kyle Marsh" not in html and "Person 1" in html
+    workbook = signed_in("analyst").get(
+        "/reports/oversight/", {**last_year(), "download": "xlsx", "table": "all"}
+    )
+    sheets = load_workbook(BytesIO(workbook.content))
+    assert "links" in sheets.sheetnames
+    assert all("Kyle Marsh" not in str(cell.value) for row in sheets["links"].iter_rows() for cell in row)
+
+
+def test_every_table_downloads_as_csv_and_xlsx(demo: str) -> None:
+    client = signed_in("tm")
+    page = client.get("/reports/oversight/", last_year())
+    slugs = [t.slug for t in page.context["tables"]]
+    assert len(slugs) >= 14
+    for slug in slugs:
+        got = client.get("/reports/oversight/", {**last_year(), "download": "csv", "table": slug})
+        assert got["Content-Type"].startswith("text/csv")
+        rows = list(csv.reader(StringIO(got.content.decode("utf-8-sig"))))
+        table = next(t for t in page.context["tables"] if t.slug == slug)
+        assert rows[0] == list(table.columns) and len(rows) == len(table.rows) + 1
+        book = client.get("/reports/oversight/", {**last_year(), "download": "xlsx", "table": slug})
+        sheet = load_workbook(BytesIO(book.content))[slug]
+        assert [c.value for c in sheet[2]] == list(table.columns)
+        assert sheet.max_row == len(table.rows) + 2 or (not table.rows and sheet.max_row == 2)
+
+
+def test_the_903_page_offers_the_three_files(demo: str) -> None:
+    client = signed_in("coordinator")
+    year = collection_years()[-1]
+    page = client.get("/reports/ssda903/", {"year": year}).content.decode()
+    for name in ("header", "episodes", "missing"):
+        assert f"download={name}" in page
+    got = client.get("/reports/ssda903/", {"year": year, "download": "missing"})
+    rows = list(csv.DictReader(StringIO(got.content.decode())))
+    assert list(rows[0]) == ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"]
+    assert {r["MISSING"] for r in rows} <= {"M", "A"}

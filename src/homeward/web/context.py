@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("My work", "/my-work/"),
         ("Children", "/children/"),
         ("Overdue", "/overdue/"),
+        ("Reports", "/reports/"),
     ]
     return {
         "nav": [

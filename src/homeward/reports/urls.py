@@ -1,0 +1,9 @@
+from django.urls import URLPattern, path
+
+from homeward.reports import views
+
+urlpatterns: list[URLPattern] = [
+    path("reports/", views.index, name="reports"),
+    path("reports/oversight/", views.oversight, name="oversight_report"),
+    path("reports/ssda903/", views.ssda903_page, name="ssda903"),
+]

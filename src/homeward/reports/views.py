@@ -1,0 +1,122 @@
+"""Report pages: parse the form, call one report function, render or download."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from homeward.reports import charts, ssda903, tables
+from homeward.reports.access import readership
+from homeward.reports.forms import ReportForm, YearForm, initial
+from homeward.reports.oversight import report
+from homeward.web.views.common import login_required, me
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def table_download(found: list[tables.Table], name: str, request: HttpRequest) -> HttpResponse | None:
+    """A ``?download=csv|xlsx&table=slug`` request for one of ``found`` (xlsx: ``table=all``)."""
+    kind = request.GET.get("download")
+    if kind not in ("csv", "xlsx"):
+        return None
+    slug = request.GET.get("table", "all")
+    chosen = found if slug == "all" and kind == "xlsx" else [t for t in found if t.slug == slug]
+    if not chosen:
+        raise Http404("No such table")
+    if kind == "csv":
+        return download(tables.to_csv(chosen[0]), f"{name}-{chosen[0].slug}.csv", "text/csv; charset=utf-8")
+    return download(tables.to_xlsx(chosen), f"{name}-{slug}.xlsx", XLSX)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/index.html", {"identified": readership(me(request)).identified})
+
+
+@login_required
+def oversight(request: HttpRequest) -> HttpResponse:
+    reader = readership(me(request))
+    bound = "start" in request.GET
+    form = ReportForm(request.GET if bound else None, children=reader.children, initial=initial())
+    context: dict[str, Any] = {"form": form, "identified": reader.identified}
+    if bound and form.is_valid():
+        result = report(
+            reader.children, form.period, form.scope_choice, timezone.now(), identified=reader.identified
+        )
+        found = tables.oversight_tables(result)
+        name = f"oversight-{form.period.first}-{form.period.last}-{slugify(form.scope_choice.label)}"
+        response = table_download(found, name, request)
+        if response is not None:
+            return response
+        by_slug = {t.slug: t for t in found}
+        query = request.GET.copy()
+        for key in ("download", "table"):
+            query.pop(key, None)
+        context.update(
+            report=result,
+            tables=found,
+            query=query.urlencode(),
+            charts=[
+                (
+                    charts.bar_chart("chart-months", "Missing episodes by month", result.by_month),
+                    by_slug["months"],
+                ),
+                (
+                    charts.bar_chart(
+                        "chart-hours", "Missing episodes by hour of the day", result.by_hour, every_label=3
+                    ),
+                    by_slug["hours"],
+                ),
+                (
+                    charts.bar_chart(
+                        "chart-repeat", "Children by number of missing episodes", result.episodes_per_child
+                    ),
+                    by_slug["repeat"],
+                ),
+            ],
+            charted={"months", "hours", "repeat"},
+        )
+    status = 400 if bound and form.errors else 200
+    return render(request, "reports/oversight.html", context, status=status)
+
+
+@login_required
+def ssda903_page(request: HttpRequest) -> HttpResponse:
+    reader = readership(me(request))
+    bound = "year" in request.GET
+    form = YearForm(request.GET if bound else None, initial={"year": str(_current_year())})
+    context: dict[str, Any] = {"form": form}
+    if bound and form.is_valid():
+        try:
+            year = ssda903.collection_year(form.cleaned_data["year"], timezone.localdate(), option="year")
+        except ssda903.InputError as exc:
+            form.add_error("year", exc.message[:1].upper() + exc.message[1:] + ".")
+        else:
+            ret = ssda903.build(reader.children, year, timezone.now())
+            wanted = request.GET.get("download")
+            tables_903 = ret.tables()
+            if wanted in tables_903:
+                columns, rows = tables_903[wanted]
+                return download(
+                    ssda903.csv_text(columns, rows).encode("utf-8"),
+                    f"ssda903-{year.ends}-{wanted}.csv",
+                    "text/csv; charset=utf-8",
+                )
+            context.update(year=year, ret=ret, missing=ret.missing[:50])
+    status = 400 if bound and form.errors else 200
+    return render(request, "reports/ssda903.html", context, status=status)
+
+
+def _current_year() -> int:
+    today = timezone.localdate()
+    return today.year + 1 if today.month >= 4 else today.year
