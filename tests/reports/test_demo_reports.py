@@ -77,6 +77,7 @@ def test_every_report_page_renders_on_the_demo_data(demo: str, username: str) ->
     assert html.count('role="img"') == 3
     year = collection_years()[-1]
     assert client.get("/reports/ssda903/", {"year": year}).status_code == 200
+    assert client.get("/reports/annex-a/", {"date": str(timezone.localdate())}).status_code == 200
     for scope in ReportForm(children=readership(User.objects.get(username=username)).children).options:
         assert client.get("/reports/oversight/", {**last_year(), "scope": scope[0]}).status_code == 200
 

@@ -80,3 +80,9 @@ class YearForm(GovukForm):
         help_text="For example 2026 for 1 April 2025 to 31 March 2026.",
         max_length=4,
     )
+
+
+class CensusForm(GovukForm):
+    date = DateField(
+        label="Census date", help_text="The 12 months up to and including this day, for example 31/3/2026."
+    )

@@ -72,11 +72,11 @@ ETHNIC_CODES = {
 ALL_ETHNIC = set(ETHNIC_CODES.values()) | {"NOBT"}
 
 # 903 placement codes: K2 children's home; U6 foster carer (not known to be long term);
-# S1 supported (semi-independent) accommodation; P1 placed with parents.
+# K3 supported accommodation (for 16 and 17 year olds); P1 placed with parents.
 PLACE_CODES = {
     PlacementType.RESIDENTIAL: "K2",
     PlacementType.FOSTER: "U6",
-    PlacementType.SEMI_INDEPENDENT: "S1",
+    PlacementType.SEMI_INDEPENDENT: "K3",
     PlacementType.HOME: "P1",
 }
 

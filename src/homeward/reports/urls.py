@@ -6,4 +6,5 @@ urlpatterns: list[URLPattern] = [
     path("reports/", views.index, name="reports"),
     path("reports/oversight/", views.oversight, name="oversight_report"),
     path("reports/ssda903/", views.ssda903_page, name="ssda903"),
+    path("reports/annex-a/", views.annex_a_page, name="annex_a"),
 ]

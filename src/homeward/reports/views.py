@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from homeward.reports import charts, ssda903, tables
+from homeward.reports import annex_a, charts, ssda903, tables
 from homeward.reports.access import readership
-from homeward.reports.forms import ReportForm, YearForm, initial
+from homeward.reports.forms import CensusForm, ReportForm, YearForm, initial
 from homeward.reports.oversight import report
 from homeward.web.views.common import login_required, me
 
@@ -120,3 +120,28 @@ def ssda903_page(request: HttpRequest) -> HttpResponse:
 def _current_year() -> int:
     today = timezone.localdate()
     return today.year + 1 if today.month >= 4 else today.year
+
+
+@login_required
+def annex_a_page(request: HttpRequest) -> HttpResponse:
+    reader = readership(me(request))
+    bound = "date" in request.GET
+    form = CensusForm(request.GET if bound else None, initial={"date": timezone.localdate()})
+    context: dict[str, Any] = {"form": form}
+    if bound and form.is_valid():
+        try:
+            census = annex_a.census_date(form.cleaned_data["date"].isoformat(), timezone.localdate(), "date")
+        except ssda903.InputError as exc:
+            form.add_error("date", exc.message[:1].upper() + exc.message[1:] + ".")
+        else:
+            found = annex_a.rows(reader.children, census, timezone.now(), identified=reader.identified)
+            table = annex_a.table(found, census)
+            response = table_download([table], f"annex-a-{census}", request)
+            if response is not None:
+                return response
+            query = request.GET.copy()
+            for key in ("download", "table"):
+                query.pop(key, None)
+            context.update(table=table, census=census, query=query.urlencode())
+    status = 400 if bound and form.errors else 200
+    return render(request, "reports/annex_a.html", context, status=status)
