@@ -22,6 +22,7 @@ from homeward.reports.access import readership
 from homeward.reports.forms import ReportForm
 from homeward.reports.oversight import Period, Scope, report
 from homeward.reports.reading import local_date
+from tests.reports.test_pdfs import opened
 
 pytestmark = pytest.mark.django_db
 
@@ -139,3 +140,16 @@ def test_the_903_page_offers_the_three_files(demo: str) -> None:
     rows = list(csv.DictReader(StringIO(got.content.decode())))
     assert list(rows[0]) == ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"]
     assert {r["MISSING"] for r in rows} <= {"M", "A"}
+
+
+def test_the_demo_briefing_pack_and_a_find_me_plan_open(demo: str) -> None:
+    client = signed_in("coordinator")
+    missing = Episode.objects.filter(found_at__isnull=True).count()
+    assert missing == 5
+    texts, inked = opened(client.get("/reports/missing-briefing.pdf").content)
+    assert len(texts) == 1 + missing and all(share > 0.005 for share in inked)
+    assert f"{missing} children missing" in texts[0]
+    child = Child.objects.filter(find_me_plan__isnull=False).first()
+    assert child is not None
+    texts, inked = opened(client.get(f"/reports/children/{child.pk}/find-me-plan.pdf").content)
+    assert f"Find Me plan: {child.name}" in texts[0] and inked[0] > 0.005

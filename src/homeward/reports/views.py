@@ -9,11 +9,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from homeward.reports import annex_a, charts, ssda903, tables
+from homeward.accounts.access import visible_children
+from homeward.reports import annex_a, charts, pdf, ssda903, tables
 from homeward.reports.access import readership
 from homeward.reports.forms import CensusForm, ReportForm, YearForm, initial
 from homeward.reports.oversight import report
-from homeward.web.views.common import login_required, me
+from homeward.web.views.common import child_for, login_required, me
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -145,3 +146,20 @@ def annex_a_page(request: HttpRequest) -> HttpResponse:
             context.update(table=table, census=census, query=query.urlencode())
     status = 400 if bound and form.errors else 200
     return render(request, "reports/annex_a.html", context, status=status)
+
+
+@login_required
+def briefing_pack(request: HttpRequest) -> HttpResponse:
+    """The daily missing briefing as a PDF: what the board shows, one page per child after a summary."""
+    now = timezone.now()
+    content = pdf.briefing_pack(visible_children(me(request)), now)
+    return download(
+        content, f"missing-briefing-{timezone.localtime(now):%Y-%m-%d-%H%M}.pdf", "application/pdf"
+    )
+
+
+@login_required
+def find_me_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    child = child_for(request, pk)
+    content = pdf.find_me_plan(child, timezone.now())
+    return download(content, f"find-me-plan-{child.reference}.pdf", "application/pdf")
