@@ -6,6 +6,7 @@ it needs Pango from the operating system, which `make` installs on Debian.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,9 @@ from django.template.loader import render_to_string
 from homeward.children.models import Child, FindMePlan, Placement
 from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation
+
+# WeasyPrint logs every layout step at INFO; the application's log is for what happened.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
