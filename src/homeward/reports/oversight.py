@@ -215,6 +215,18 @@ def in_scope(episodes: Iterable[EpisodeFacts], scope: Scope) -> list[EpisodeFact
     return list(episodes)
 
 
+def children_in_scope(children: QuerySet[Child], scope: Scope, with_episodes: set[int]) -> list[int]:
+    """Whose meetings and obligations count: the authority's or team's children; for a home, the
+    children with an episode from it (a meeting is about the child, not the home)."""
+    if scope.kind == "establishment":
+        return sorted(with_episodes)
+    if scope.kind == "authority" and scope.pk is not None:
+        children = children.filter(responsible_authority_id=scope.pk)
+    elif scope.kind == "team" and scope.pk is not None:
+        children = children.filter(team_id=scope.pk)
+    return list(children.values_list("pk", flat=True))
+
+
 def _ranked(counter: Counter[str]) -> list[Count]:
     return [Count(label, n) for label, n in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
 
@@ -423,14 +435,9 @@ def report(
     returned = [e for e in missing if period.holds(e.found_at)]
     result.interviews = _interviews(returned, pack_by_child)
 
-    scoped_children = (
-        sorted(kids) if scope.kind == "establishment" else list(children.values_list("pk", flat=True))
-    )
-    if scope.kind in ("authority", "team"):
-        field_name = "responsible_authority_id" if scope.kind == "authority" else "team_id"
-        scoped_children = list(children.filter(**{field_name: scope.pk}).values_list("pk", flat=True))
-    result.meetings = _meetings(scoped_children, period, as_of)
-    result.overdue = _overdue(scoped_children, min(as_of, period.ends_at))
+    whose = children_in_scope(children, scope, kids)
+    result.meetings = _meetings(whose, period, as_of)
+    result.overdue = _overdue(whose, min(as_of, period.ends_at))
 
     thresholds = {t for p in pack_by_child.values() if (t := establishment_threshold(p)) is not None}
     result.threshold = thresholds.pop() if len(thresholds) == 1 else None
