@@ -4,9 +4,12 @@ have the pages expected and carry the child's details and page numbers."""
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -91,3 +94,15 @@ def test_nobody_prints_the_plan_of_a_child_they_cannot_see() -> None:
     client, _ = client_for_authority()
     elsewhere = placed_child(authority=AuthorityFactory(name="Shropshire Council"))
     assert client.get(f"/reports/children/{elsewhere.pk}/find-me-plan.pdf").status_code == 404
+
+
+def test_the_briefing_pack_command_writes_the_pdf(tmp_path: Path) -> None:
+    _, authority = client_for_authority()
+    missing_now(authority, "Daniel", 3)
+    out = StringIO()
+    call_command("briefing_pack", "--out", str(tmp_path / "brief.pdf"), stdout=out)
+    assert "1 children" in out.getvalue()
+    texts, inked = opened((tmp_path / "brief.pdf").read_bytes())
+    assert len(texts) == 2 and "Daniel Example" in texts[1] and min(inked) > 0.005
+    with pytest.raises(CommandError, match=r"--out: name a \.pdf file"):
+        call_command("briefing_pack", "--out", str(tmp_path / "brief.txt"))
