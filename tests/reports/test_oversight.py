@@ -271,3 +271,14 @@ def test_intervention_meetings_held_on_time_and_overdue_work_by_kind() -> None:
     assert (row.due, row.on_time, row.late, row.outstanding) == (1, 1, 0, 0)
     # At the end of June, E4's return interview (due 25 June) was neither held nor refused.
     assert Count("Return interview", 1) in after.overdue
+
+
+def test_each_child_missing_in_the_period_with_hours_and_interviews() -> None:
+    june = build_june()
+    rows = june_report().per_child
+    assert [(r.child, r.episodes, r.hours_missing, r.longest_hours, r.interviews_held) for r in rows] == [
+        (f"{june.amy.name} (C{june.amy.pk})", 2, 35.0, 30.0, 1),  # E2 5 h (interview held), E3 30 h
+        (f"{june.ben.name} (C{june.ben.pk})", 1, 200.0, 200.0, 0),
+        (f"{june.cal.name} (C{june.cal.pk})", 1, 10.0, 10.0, 0),
+    ]
+    assert [r.child for r in june_report(identified=False).per_child] == ["Child 1", "Child 2", "Child 3"]

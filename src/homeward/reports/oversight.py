@@ -137,6 +137,17 @@ class Threshold:
 
 
 @dataclass(frozen=True)
+class ChildRow:
+    """One child's missing in the period (001 s.14.1: a report per child)."""
+
+    child: str  # name and reference, or "Child N" for an analyst
+    episodes: int
+    hours_missing: float
+    longest_hours: float
+    interviews_held: int
+
+
+@dataclass(frozen=True)
 class Link:
     kind: str  # "Person" or "Place"
     name: str
@@ -170,6 +181,7 @@ class Oversight:
     pull: list[Count] = field(default_factory=list)
     found_where: list[Count] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+    per_child: list[ChildRow] = field(default_factory=list)
 
 
 # --- what the pack says -------------------------------------------------------------------
@@ -387,6 +399,32 @@ def _links(episodes: list[EpisodeFacts], identified: bool) -> list[Link]:
     return links
 
 
+def _per_child(begun: list[EpisodeFacts], as_of: datetime, identified: bool) -> list[ChildRow]:
+    grouped: dict[int, list[EpisodeFacts]] = {}
+    for episode in begun:
+        grouped.setdefault(episode.child_pk, []).append(episode)
+    rows = []
+    for episodes in grouped.values():
+        hours = [e.hours(as_of) for e in episodes]
+        first = episodes[0]
+        rows.append(
+            ChildRow(
+                child=f"{first.child_name} ({first.child_reference})",
+                episodes=len(episodes),
+                hours_missing=round(sum(hours), 1),
+                longest_hours=round(max(hours), 1),
+                interviews_held=sum(1 for e in episodes if any(i.held_at for i in e.interviews)),
+            )
+        )
+    rows.sort(key=lambda r: (-r.episodes, -r.hours_missing, r.child))
+    if not identified:
+        rows = [
+            ChildRow(f"Child {n}", r.episodes, r.hours_missing, r.longest_hours, r.interviews_held)
+            for n, r in enumerate(rows, start=1)
+        ]
+    return rows
+
+
 def _months(period: Period, episodes: list[EpisodeFacts]) -> list[Count]:
     counts = Counter(local(e.start).strftime("%Y-%m") for e in episodes)
     rows = []
@@ -463,4 +501,5 @@ def report(
         found_counts[where.setdefault(_key(text), text)] += 1
     result.found_where = _ranked(found_counts)
     result.links = _links(begun, identified)
+    result.per_child = _per_child(begun, as_of, identified)
     return result

@@ -115,6 +115,13 @@ def oversight_tables(r: Oversight) -> list[Table]:
         counts("pull", "Pull factors", "Pull factor", r.pull),
         counts("found", "Where children were found", "Where found", r.found_where, "Returns"),
         Table(
+            "children",
+            "Each child missing in the period",
+            ("Child", "Episodes", "Hours missing", "Longest, hours", "Return interviews held"),
+            [(c.child, c.episodes, c.hours_missing, c.longest_hours, c.interviews_held) for c in r.per_child],
+            (False, True, True, True, True),
+        ),
+        Table(
             "links",
             "People and places linked to more than one missing child",
             ("Person or place", "Name", "Children", "Episodes", "Children (references)"),
