@@ -12,7 +12,7 @@ PORT ?= 8000
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 GOVUK_STATIC := src/homeward/web/static/govuk
 
-.PHONY: setup assets run test lint typecheck pytest examples clean
+.PHONY: setup assets run test lint typecheck pytest examples clean venv-903 pdf-libraries
 
 setup: $(VENV)/.installed
 
@@ -46,6 +46,25 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# The DfE SSDA903 validator pins old pandas/numpy: it gets its own virtualenv.
+VENV_903 := .venv-903
+venv-903: $(VENV_903)/.installed
+
+$(VENV_903)/.installed: tools/ssda903/requirements.txt
+	test -x $(VENV_903)/bin/python || $(PYTHON) -m venv $(VENV_903)
+	$(VENV_903)/bin/pip install --quiet -r tools/ssda903/requirements.txt
+	cp tools/ssda903/requirements.txt $@
+
+# WeasyPrint lays out the PDFs with Pango and fonts from the operating system: installed from
+# Debian's packages when missing and running as root (as CI does); otherwise say what to install.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+HAS_PANGO := $(PYTHON) -c "import ctypes.util, sys; sys.exit(not ctypes.util.find_library('pangoft2-1.0'))"
+pdf-libraries:
+	@if $(HAS_PANGO) && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(PDF_PACKAGES); \
+	else echo "PDFs need Pango and fonts: sudo apt-get install $(PDF_PACKAGES)" >&2; exit 1; fi
+
 # The browser tests (tests/browser) drive Debian's Chromium. As root this installs it, with its
 # en-GB locale (date fields typed day/month/year) and fonts metric-compatible with Arial.
 CHROMIUM_PACKAGES := chromium chromium-l10n fonts-liberation
@@ -66,7 +85,7 @@ screenshots: setup assets chromium
 	cp test-output/browser/docs/*.png docs/screenshots/
 
 # The tests render pages, which link the GOV.UK Frontend assets.
-pytest: setup assets chromium
+pytest: setup assets venv-903 pdf-libraries chromium
 	$(BIN)/pytest -q
 
 examples: setup
@@ -74,7 +93,7 @@ examples: setup
 
 test: lint typecheck pytest
 
-run: setup assets
+run: setup assets pdf-libraries
 	$(BIN)/homeward check-pack src/homeward/protocols/packs/*.yaml
 	$(BIN)/homeward migrate --noinput
 	$(BIN)/homeward demo_data
@@ -85,4 +104,4 @@ run: setup assets
 	$(BIN)/homeward runserver $(HOST):$(PORT)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache node_modules $(GOVUK_STATIC)
+	rm -rf $(VENV) $(VENV_903) .pytest_cache .mypy_cache .ruff_cache node_modules $(GOVUK_STATIC)

@@ -7,6 +7,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("", include("homeward.web.urls")),
     path("", include("homeward.notifications.urls")),
+    path("", include("homeward.reports.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -23,6 +23,8 @@ from homeward.episodes import services
 from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
+from homeward.notifications.models import Kind, Message
+from homeward.obligations.models import Obligation
 from tests.web.factories import AuthorityFactory, ChildFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -55,10 +57,33 @@ def a_full_record(born: date = date(2011, 4, 2), episode_at: datetime | None = N
         last_seen_at=None,
         police_informed=True,
         police_reference="WMP-26-004455",
-        answers={"wearing": "Pink Nike hoodie", "with_whom": "Tyler, 19"},
+        answers={
+            "wearing": "Pink Nike hoodie",
+            "with_whom": "Tyler, 19",
+            "associates": ["Tyler, 19"],
+            "places": ["Widemarsh Street"],
+        },
         by=None,
     )
     services.record_found(episode, at=at + timedelta(hours=20), where="Tyler's flat", by=None)
+    told = UserFactory(role=Role.MISSING_COORDINATOR)
+    when = timezone.now()
+    for kind, obligation, body in (
+        (Kind.TEAM_MANAGER, Obligation.objects.filter(child=child).first(), f"Overdue for {child.name}."),
+        (Kind.DIGEST, None, f"Due today: a visit for {child.name}; a call for Sam Other."),
+    ):
+        Message.objects.create(
+            recipient=told,
+            kind=kind,
+            obligation=obligation,
+            day=None if obligation else when.date(),
+            subject="Overdue: C1" if obligation else "Your work today",
+            body=body,
+            link="/",
+            message_id=f"<{kind}-{child.pk}@homeward.invalid>",
+            created_at=when,
+            next_attempt_at=when,
+        )
     ReturnInterview.objects.create(
         episode=episode, offered_at=at + timedelta(hours=21), account_why="Went to see Tyler"
     )
@@ -88,6 +113,8 @@ def test_the_subject_access_export_holds_everything_on_the_child() -> None:
     assert document["return_interviews"][0]["account_why"] == "Went to see Tyler"
     assert document["meetings"][0]["attendees"] == "DS Malik"
     assert document["obligations"], "what the protocol asked is held too"
+    assert document["episodes"][0]["associates"] == ["Tyler, 19"]
+    assert [m["body"] for m in document["messages"]] == ["Overdue for Kayleigh Pritchard (Kay)."]
     # The export is itself on the trail it includes: who asked, when and from where.
     [asked] = [row for row in document["audit_trail"] if row["who"].startswith("Dana")]
     assert asked["action"] == "access" and asked["from"] == "127.0.0.1"
@@ -173,6 +200,10 @@ def test_anonymising_removes_what_identifies_the_child_and_keeps_what_counts(
         "",
     )
     assert episode.category == "missing" and episode.found_at is not None
+    assert (episode.associates, episode.places) == ([], [])
+    # What people were told no longer names her; the digest keeps the other child's line.
+    bodies = " ".join(Message.objects.values_list("body", flat=True))
+    assert "Kayleigh" not in bodies and "Sam Other" in bodies
     assert ReturnInterview.objects.get(episode=episode).account_why == ""
     assert Meeting.objects.get(child=child).attendees == ""
     # The protocol facts stay, so the record still counts and still replays.

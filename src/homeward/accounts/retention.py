@@ -4,8 +4,9 @@ The period (``HOMEWARD_RETENTION_YEARS``, default 7) runs from the later of the
 child's 18th birthday and the last event on their timeline. Past it, what
 identifies the child is removed: names, aliases, phone, school, photograph, the
 day and month of birth, the Find Me plan, free text in episodes, events,
-interviews, meetings and risk assessments, and the child's details copied into
-the audit trail. What remains (year of birth, categories, times, risk levels,
+interviews, meetings and risk assessments, the people and places linked to
+episodes, what messages told people about the child, and the child's details
+copied into the audit trail. What remains (year of birth, categories, times, risk levels,
 protocol facts, who viewed the record when) still counts in aggregate reports
 and still replays through the protocol engine.
 
@@ -28,6 +29,7 @@ from homeward.accounts import audit
 from homeward.children.models import Child, FindMePlan, PlacementRiskAssessment
 
 ANONYMISED = "Anonymised"
+MESSAGE_REMOVED = "The text of this message was removed when the child's record was anonymised."
 
 EPISODE_TEXT = [
     "police_reference",
@@ -121,8 +123,10 @@ def anonymise(child: Child) -> None:
     from homeward.episodes.models import Episode, Event
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
+    from homeward.notifications.models import Kind, Message
     from homeward.obligations.models import Obligation
 
+    named = child.name  # as messages wrote it, before the names go
     # The audit trail must not copy the very details being removed: no change rows here;
     # one row says what was done, and the trail's own copies are scrubbed below.
     with disable_auditlog():
@@ -143,11 +147,17 @@ def anonymise(child: Child) -> None:
         FindMePlan.objects.filter(child=child).delete()
         _blank(PlacementRiskAssessment.objects.filter(child=child), ASSESSMENT_TEXT)
         _blank(Episode.objects.filter(child=child), EPISODE_TEXT)
+        Episode.objects.filter(child=child).update(associates=[], places=[])
         Event.objects.filter(child=child).update(details={})
         _blank(ReturnInterview.objects.filter(episode__child=child), INTERVIEW_TEXT)
         _blank(Meeting.objects.filter(child=child), MEETING_TEXT)
         Action.objects.filter(meeting__child=child).update(description="", owner="")
         Obligation.objects.filter(child=child).update(reason="")
+        # Messages told people about the work by name where they knew the child.
+        Message.objects.filter(obligation__child=child).update(body=MESSAGE_REMOVED)
+        for digest in Message.objects.filter(kind=Kind.DIGEST, body__contains=named):
+            digest.body = digest.body.replace(named, f"{ANONYMISED} child {child.pk}")
+            digest.save(update_fields=["body"])
     child.refresh_from_db()
     audit.scrub_trail_for_retention(child)
 

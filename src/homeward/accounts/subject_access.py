@@ -45,6 +45,7 @@ def export(child: Any) -> dict[str, Any]:
     from homeward.episodes.models import Episode, Event
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
+    from homeward.notifications.models import Message
     from homeward.obligations.models import Obligation
 
     trail = [
@@ -74,6 +75,19 @@ def export(child: Any) -> dict[str, Any]:
         "return_interviews": _rows(ReturnInterview.objects.filter(episode__child=child)),
         "meetings": _rows(Meeting.objects.filter(child=child)),
         "meeting_actions": _rows(Action.objects.filter(meeting__child=child)),
+        # What people were told about the child's work, by e-mail and in their inbox.
+        "messages": [
+            {
+                "to": message.recipient.get_full_name() or message.recipient.username,
+                "kind": message.get_kind_display(),
+                "subject": message.subject,
+                "body": message.body,
+                "created_at": message.created_at,
+                "sent_at": message.sent_at,
+                "read_at": message.read_at,
+            }
+            for message in Message.objects.filter(obligation__child=child).select_related("recipient")
+        ],
         "audit_trail": trail,
     }
 

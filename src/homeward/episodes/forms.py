@@ -40,7 +40,23 @@ ANSWERS = [
     "family_issues",
     "push_factors",
     "pull_factors",
+    "associates",
+    "places",
 ]
+
+
+class LinesField(forms.CharField):
+    """A list of names or places, one a line (stored as a JSON list)."""
+
+    widget = forms.Textarea
+
+    def prepare_value(self, value: Any) -> Any:
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value)
+        lines = [" ".join(line.split()) for line in str(text or "").splitlines()]
+        return list(dict.fromkeys(line for line in lines if line))
 
 
 class EpisodeAnswersForm(GovukModelForm):
@@ -55,6 +71,16 @@ class EpisodeAnswersForm(GovukModelForm):
     )
     pull_factors = forms.MultipleChoiceField(
         choices=PullFactor.choices, widget=forms.CheckboxSelectMultiple, required=False, label="Pull factors"
+    )
+    associates = LinesField(
+        required=False,
+        label="People the child was with or is linked to",
+        help_text="One a line, as named (e.g. 'Dean, about 20, silver Golf').",
+    )
+    places = LinesField(
+        required=False,
+        label="Addresses and places linked to this episode",
+        help_text="One a line (e.g. '14 Bath Street, Hereford').",
     )
 
     class Meta:

@@ -88,6 +88,10 @@ class Episode(models.Model):
     family_issues = models.TextField("Family issues to be aware of", blank=True)
     push_factors = models.JSONField(default=list, blank=True)
     pull_factors = models.JSONField(default=list, blank=True)
+    # Named people and places, one entry each, so the same person or address across
+    # several children shows up as a possible exploitation network (004 s.7, 001 s.14.9).
+    associates = models.JSONField("People the child was with or is linked to", default=list, blank=True)
+    places = models.JSONField("Addresses and places linked to the episode", default=list, blank=True)
 
     # On return:
     found_where = models.CharField("Where found", max_length=300, blank=True)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "homeward.meetings",
     "homeward.web",
     "homeward.notifications",
+    "homeward.reports",
 ]
 
 MIDDLEWARE = [

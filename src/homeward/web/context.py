@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("Children", "/children/"),
         ("Overdue", "/overdue/"),
         (_inbox_label(request), "/inbox/"),
+        ("Reports", "/reports/"),
     ]
     return {
         "nav": [

@@ -113,6 +113,17 @@ FOUND_BY = [
     "British Transport Police",
     "Returned by a friend's parent",
 ]
+LINKED_PEOPLE = [
+    "'Dee', male, about 20, drives a silver Audi",
+    "Kyle Marsh, 19",
+    "'Little J', known on Snapchat",
+    "Unknown older male, white van",
+]
+LINKED_PLACES = [
+    "Flat 3, 14 Bath Street, Hereford",
+    "Kwik Save car park, Leominster",
+    "12 Canal Road, Worcester",
+]
 SAFE_AND_WELL_REFUSED = "Refused to speak to officers; carer confirmed the child was safe and uninjured."
 
 
@@ -151,6 +162,10 @@ class Builder:
         self.places: dict[str, Establishment] = {}
         self.episodes = 0
         self.closed = 0
+        # Who and where exploited children are seen with, shared between children so the
+        # oversight report's network shows. A separate generator: the rest of the demo
+        # stays exactly as it was for the same seed.
+        self.links = random.Random(seed + 1)
 
     # --- people and places -------------------------------------------------------------
 
@@ -542,7 +557,18 @@ class Builder:
             ),
             "push_factors": [str(p) for p in pushes],
             "pull_factors": [str(p) for p in pulls],
+            **self.linked(child),
         }
+
+    def linked(self, child: Child) -> dict[str, list[str]]:
+        """People and places named on an episode: a few recur across children at risk of exploitation."""
+        rng = self.links
+        exploited = bool({Flag.CSE_RISK, Flag.CCE_RISK} & set(child.flags))
+        people = rng.sample(LINKED_PEOPLE, k=rng.choice([1, 1, 2])) if exploited else []
+        places = rng.sample(LINKED_PLACES, k=1) if exploited and rng.random() < 0.7 else []
+        if rng.random() < 0.3:
+            places.append(f"{rng.choice(HOST_TOWNS)} bus station")
+        return {"associates": people, "places": places}
 
     def _time(
         self, after: datetime, low_minutes: int, high_minutes: int, before: datetime

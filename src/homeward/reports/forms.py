@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from homeward.accounts.models import Organisation, Team
+from homeward.children.models import Child, Establishment
+from homeward.reports.oversight import Period, Scope
+from homeward.web.forms import DateField, GovukForm
+
+# A report is read a page at a time; ten years covers any inspection window.
+LONGEST_PERIOD = timedelta(days=3660)
+
+
+def scopes(children: QuerySet[Child]) -> list[tuple[str, str, Scope]]:
+    """The areas, teams and homes a reader's children belong to (value, label, scope)."""
+    options = [("all", "Everyone you can see", Scope("all"))]
+    for org in Organisation.objects.filter(children__in=children).distinct().order_by("name"):
+        options.append((f"authority-{org.pk}", org.name, Scope("authority", org.pk, org.name)))
+    for team in Team.objects.filter(children__in=children).distinct().order_by("name"):
+        options.append((f"team-{team.pk}", f"Team: {team.name}", Scope("team", team.pk, team.name)))
+    homes = Establishment.objects.filter(placements__child__in=children).distinct().order_by("name")
+    for home in homes:
+        options.append(
+            (f"establishment-{home.pk}", f"Home: {home.name}", Scope("establishment", home.pk, home.name))
+        )
+    return options
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The last three whole months and this one so far."""
+    month = today.replace(day=1)
+    for _ in range(3):
+        month = (month - timedelta(days=1)).replace(day=1)
+    return month, today
+
+
+class ReportForm(GovukForm):
+    start = DateField(label="From", help_text="The first day of the period, for example 1/4/2026.")
+    end = DateField(label="To", help_text="The last day of the period, included.")
+    scope = forms.ChoiceField(label="Whose episodes", choices=[])
+
+    def __init__(self, *args: Any, children: QuerySet[Child], **kwargs: Any) -> None:
+        self.options = scopes(children)
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [(value, label) for value, label, _ in self.options]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The end of the period must be on or after its start.")
+            elif end - start > LONGEST_PERIOD:
+                self.add_error("end", "A report covers at most ten years.")
+        return data
+
+    @property
+    def period(self) -> Period:
+        return Period(self.cleaned_data["start"], self.cleaned_data["end"])
+
+    @property
+    def scope_choice(self) -> Scope:
+        chosen = self.cleaned_data["scope"]
+        return next(scope for value, _, scope in self.options if value == chosen)
+
+
+def initial(today: date | None = None) -> dict[str, Any]:
+    start, end = default_period(today or timezone.localdate())
+    return {"start": start, "end": end, "scope": "all"}
+
+
+class YearForm(GovukForm):
+    year = forms.CharField(
+        label="Collection year ending 31 March",
+        help_text="For example 2026 for 1 April 2025 to 31 March 2026.",
+        max_length=4,
+    )
+
+
+class CensusForm(GovukForm):
+    date = DateField(
+        label="Census date", help_text="The 12 months up to and including this day, for example 31/3/2026."
+    )
