@@ -101,7 +101,9 @@ def test_every_page_and_form_a_manager_reaches(page: Page, steps: Steps) -> None
         problems += [f"{path}: axe {v['id']}: {v['help']} {v['nodes'][:2]}" for v in grave]
         for href in page.eval_on_selector_all("main a[href]", "links => links.map(a => a.href)"):
             parts = urlsplit(href)
-            if parts.netloc == urlsplit(page.url).netloc and pattern(parts.path) not in seen:
+            # Pages only: a PDF, CSV or spreadsheet downloads rather than opens.
+            is_file = re.search(r"\.\w+$", parts.path)
+            if parts.netloc == urlsplit(page.url).netloc and not is_file and pattern(parts.path) not in seen:
                 queue.append(parts.path + (f"?{parts.query}" if parts.query else ""))
 
         form = page.locator("main form[method=post]").filter(has=page.locator("button.govuk-button"))
