@@ -197,3 +197,15 @@ def test_before_the_code_the_pages_offer_only_signing_out() -> None:
     assert 'href="/my-work/"' not in page and "Sign out" in page
     client.post("/sign-in/code/", {"code": current_code(worker)})
     assert 'href="/my-work/"' in client.get("/").content.decode()
+
+
+def test_a_lockout_also_ends_a_half_signed_in_session_elsewhere() -> None:
+    worker = UserFactory(role=Role.SOCIAL_WORKER)
+    totp_device(worker)
+    desk, attacker = Client(), Client()
+    password(desk, worker)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        password(attacker, worker, "guess")
+    response = desk.post("/sign-in/code/", {"code": current_code(worker)})
+    assert response.status_code == 302 and response["Location"] == "/sign-in/"
+    assert desk.get("/").status_code == 302
