@@ -36,7 +36,7 @@ from homeward.accounts.audit import REFUSED
 from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role, User
 from homeward.children.models import Child
 from homeward.episodes import services
-from homeward.episodes.models import Episode
+from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
 from homeward.notifications.models import Kind, Message
@@ -204,6 +204,10 @@ def row_for(key: str) -> str | None:
         return key
     namespace = key.split(":", 1)[0] + ":*" if ":" in key else None
     return namespace if namespace in ROUTES else None
+
+
+def test_every_page_that_writes_is_in_the_matrix() -> None:
+    assert set(WRITES) <= set(ROUTES)
 
 
 def test_every_url_pattern_has_a_row_in_the_matrix() -> None:
@@ -375,3 +379,58 @@ def test_the_admin_is_for_staff_only(world: World) -> None:
             assert response.status_code == 200
         else:
             assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), who
+
+
+# Pages that change the record when posted to.
+WRITES = [
+    "child_edit",
+    "placement_new",
+    "find_me_plan",
+    "risk_assessment_new",
+    "director_review",
+    "report_episode",
+    "child_restrict",
+    "episode_answers",
+    "reclassify",
+    "grade_risk",
+    "police_informed",
+    "found",
+    "media_interest",
+    "close_obligation",
+    "return_interview_new",
+    "return_interview_edit",
+    "meeting_new",
+]
+
+
+def fingerprint(world: World) -> tuple[Any, ...]:
+    child = Child.objects.get(pk=world.child.pk)
+    return (
+        child.version,
+        child.sealed,
+        Episode.objects.filter(child=child).count(),
+        Event.objects.filter(child=child).count(),
+        list(Episode.objects.filter(child=child).values_list("version", flat=True)),
+        ReturnInterview.objects.filter(episode__child=child).count(),
+        Meeting.objects.filter(child=child).count(),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", WRITES)
+def test_no_one_without_the_relationship_can_change_the_record_by_posting(world: World, key: str) -> None:
+    route = ROUTES[key]
+    url = reverse(key, kwargs=route.args(world))
+    before = fingerprint(world)
+    # Everything a well-meaning form would send: the attempt must fail on who, not on what.
+    data = {
+        "category": "missing",
+        "level": "high",
+        "reason": "test",
+        "at": "2026-01-01T10:00",
+        "sealed": "on",
+    }
+    for who in sorted(SIGNED_IN - route.allowed - route.host):
+        response = sign_in(Client(), world.people[who]).post(url, data)
+        assert response.status_code == 404, f"{who} posting to {url}"
+    assert fingerprint(world) == before

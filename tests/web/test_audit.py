@@ -217,3 +217,20 @@ def test_no_role_can_alter_audit_rows_through_the_admin(role: Role, superuser: b
     after = AuditEntry.objects.get(pk=entry.pk)
     assert after.object_repr == entry.object_repr
     assert after.timestamp == entry.timestamp
+
+
+def test_opening_a_change_form_or_the_trail_is_a_view_too() -> None:
+    authority = AuthorityFactory()
+    coordinator = UserFactory(role=Role.MISSING_COORDINATOR, organisation=authority)
+    child = ChildFactory(responsible_authority=authority)
+    client = signed_in(coordinator)
+    for url in [
+        f"/children/{child.pk}/edit/",
+        f"/children/{child.pk}/find-me-plan/",
+        f"/children/{child.pk}/audit/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    views = sorted(entry.additional_data.get("view") for entry in reads(Child, child.pk))
+    assert views == ["audit_trail", "edit", "find_me_plan"]
+    page = client.get(f"/children/{child.pk}/audit/").content.decode()
+    assert "(change form)" in page and "(this audit trail)" in page

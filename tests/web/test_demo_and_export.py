@@ -21,6 +21,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import Client, override_settings
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.accounts import two_factor
 from homeward.accounts.management.commands.demo_data import DEMO_PASSWORD, DEMO_TOTP_KEY, DEMO_USERS
@@ -122,6 +123,14 @@ def test_demo_data_a_second_time_changes_nothing(demo: str) -> None:
     assert counts() == before
     assert "already there" in out.getvalue()
     assert DEMO_PASSWORD in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_demo_built_before_two_factor_sign_in_gets_the_demo_key(demo: str) -> None:
+    TOTPDevice.objects.filter(user__username="sw").delete()
+    call_command("demo_data", stdout=StringIO())
+    device = two_factor.confirmed_device(User.objects.get(username="sw"))
+    assert device is not None and device.key == DEMO_TOTP_KEY
 
 
 def replayed_keys(result: dict[str, Any], reference: str) -> Counter[Key]:

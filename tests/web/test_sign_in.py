@@ -186,3 +186,26 @@ def test_a_code_is_accepted_once_but_tests_may_sign_in_again_with_current_code()
     assert second.post("/sign-in/code/", {"code": code}).status_code == 400
     # ... while the test helper's code (the device told to forget) lets a test sign in again.
     assert second.post("/sign-in/code/", {"code": current_code(worker)}).status_code == 302
+
+
+def test_before_the_code_the_pages_offer_only_signing_out() -> None:
+    worker = UserFactory(role=Role.SOCIAL_WORKER)
+    totp_device(worker)
+    client = Client()
+    password(client, worker)
+    page = client.get("/sign-in/code/").content.decode()
+    assert 'href="/my-work/"' not in page and "Sign out" in page
+    client.post("/sign-in/code/", {"code": current_code(worker)})
+    assert 'href="/my-work/"' in client.get("/").content.decode()
+
+
+def test_a_lockout_also_ends_a_half_signed_in_session_elsewhere() -> None:
+    worker = UserFactory(role=Role.SOCIAL_WORKER)
+    totp_device(worker)
+    desk, attacker = Client(), Client()
+    password(desk, worker)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        password(attacker, worker, "guess")
+    response = desk.post("/sign-in/code/", {"code": current_code(worker)})
+    assert response.status_code == 302 and response["Location"] == "/sign-in/"
+    assert desk.get("/").status_code == 302

@@ -87,6 +87,8 @@ def child_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "children.change_child")
+    if request.method == "GET":
+        record_view(request, child, view="edit")
     form = ChildForm(
         request.POST or None, request.FILES or None, instance=child, authority=child.responsible_authority
     )
@@ -123,6 +125,8 @@ def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "children.change_child")
+    if request.method == "GET":
+        record_view(request, child, view="find_me_plan")
     plan = FindMePlan.objects.filter(child=child).first() or FindMePlan(child=child)
     form = FindMePlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
@@ -178,6 +182,7 @@ def audit_trail(request: HttpRequest, pk: int) -> HttpResponse:
     """Who has viewed and changed this record: every audit row about the child and what is recorded."""
     child = child_for(request, pk, "children.view_audit")
     entries = trail_for_child(child)
+    record_view(request, child, view="audit_trail")
     return render(request, "children/audit.html", {"child": child, "entries": entries[:1000]})
 
 

@@ -125,6 +125,8 @@ def host_view(request: HttpRequest, episode: Episode) -> HttpResponse:
 @login_required
 def answers(request: HttpRequest, pk: int) -> HttpResponse:
     episode = episode_for(request, pk)
+    if request.method == "GET":
+        record_view(request, episode, view="edit")
     form = EpisodeAnswersForm(request.POST or None, instance=episode)
     if request.method == "POST" and form.is_valid():
         services.update_answers(episode, form.cleaned_data, by=me(request))

@@ -71,6 +71,8 @@ def new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     interview = _interview_for(request, pk, "interviews.change_returninterview")
+    if request.method == "GET":
+        record_view(request, interview, view="edit")
     return _save(
         request,
         interview.episode,

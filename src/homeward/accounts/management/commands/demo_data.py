@@ -931,6 +931,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo data is already there (user '{MARKER_USER}' exists); --reset rebuilds it."
             )
+            # A demo built before sign-in needed a second factor: give its users the demo key.
+            for user in User.objects.filter(username__in=[u[0] for u in DEMO_USERS]):
+                if two_factor.confirmed_device(user) is None:
+                    two_factor.give_device(user, DEMO_TOTP_KEY)
             self.sign_ins()
             return
         taken = list(
