@@ -65,8 +65,27 @@ pdf-libraries:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(PDF_PACKAGES); \
 	else echo "PDFs need Pango and fonts: sudo apt-get install $(PDF_PACKAGES)" >&2; exit 1; fi
 
+# The browser tests (tests/browser) drive Debian's Chromium. As root this installs it, with its
+# en-GB locale (date fields typed day/month/year) and fonts metric-compatible with Arial.
+CHROMIUM_PACKAGES := chromium chromium-l10n fonts-liberation
+.PHONY: chromium screenshots
+
+chromium:
+	@if dpkg -s $(CHROMIUM_PACKAGES) >/dev/null 2>&1 && test -x /usr/bin/chromium; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(CHROMIUM_PACKAGES); \
+	else \
+		echo "The browser tests need Debian's Chromium: sudo apt-get install $(CHROMIUM_PACKAGES)" >&2; exit 1; \
+	fi
+
+# Regenerates the README's screenshots (docs/screenshots/) from the browser journey.
+screenshots: setup assets chromium
+	$(BIN)/pytest -q tests/browser/test_missing_journey.py::test_the_whole_journey
+	mkdir -p docs/screenshots
+	cp test-output/browser/docs/*.png docs/screenshots/
+
 # The tests render pages, which link the GOV.UK Frontend assets.
-pytest: setup assets venv-903 pdf-libraries
+pytest: setup assets venv-903 pdf-libraries chromium
 	$(BIN)/pytest -q
 
 examples: setup

@@ -112,6 +112,11 @@ def _style(form: forms.BaseForm) -> None:
         field.widget.attrs["class"] = CLASSES.get(widget_type, "govuk-input")
         if isinstance(field.widget, forms.Textarea):
             field.widget.attrs.setdefault("rows", 4)
+        if str(field.error_messages.get("required")) == str(forms.Field.default_error_messages["required"]):
+            # Django's "This field is required." does not say which; in an error summary it must.
+            label = str(form[name].label).rstrip("?")
+            chosen = isinstance(field, forms.ChoiceField)
+            field.error_messages["required"] = f"{label}: {'choose' if chosen else 'enter'} an answer."
         if field.help_text and widget_type not in ("checkboxselectmultiple", "radioselect"):
             field.widget.attrs["aria-describedby"] = f"{form[name].auto_id}-hint"
 
