@@ -507,10 +507,18 @@ class Generator:
         open_episodes = {
             e["id"] for e in rows["episode"][-sum(len(p.episodes) for p in plans) :] if not e["found_at"]
         }
-        closing = [
-            c for c in (self.completion(item, open_episodes, rng) for item in computed) if c is not None
-        ]
-        if closing:
+        # Closing work can raise more (a plan update after the return interview): settle it too.
+        decided: set[tuple[Any, ...]] = set()
+        for _ in range(3):
+            closing = []
+            for item in computed:
+                if item.key not in decided and item.status in ("open", "overdue"):
+                    decided.add(item.key)
+                    event = self.completion(item, open_episodes, rng)
+                    if event is not None:
+                        closing.append(event)
+            if not closing:
+                break
             events.extend(closing)
             computed = self.evaluate(pack, authority.protocol, facts, events)
         events.sort(key=lambda e: e.at)
@@ -782,7 +790,8 @@ class Generator:
             return None
         elif rng.random() < 0.03:
             return None  # left undone: the overdue work a manager chases
-        latest = min(due, self.now - timedelta(minutes=1))
+        # Work due the moment it opens (a pre-placement assessment) was done within a day or so.
+        latest = min(max(due, item.opens_at + timedelta(hours=30)), self.now - timedelta(minutes=1))
         if latest <= item.opens_at:
             return None
         at = _seconds(item.opens_at + (latest - item.opens_at) * rng.uniform(0.1, 0.95))
