@@ -338,6 +338,7 @@ class Bench:
         lock = threading.Lock()
         acknowledged: list[int] = []
         failed = [0]
+        statuses: dict[int, int] = {}
         stop = threading.Event()
         token = reporter.token(f"/children/{free[0]}/report/")
 
@@ -362,10 +363,12 @@ class Bench:
                         },
                     )
                 except OSError:
+                    # Cut off by the kill: this browser's report was never acknowledged.
                     with lock:
                         failed[0] += 1
-                    session.close()
-                    continue
+                    return
+                with lock:
+                    statuses[answer.status] = statuses.get(answer.status, 0) + 1
                 location = answer.headers.get("location", "")
                 if answer.status == 302 and location.startswith("/episodes/"):
                     with lock:
@@ -390,6 +393,7 @@ class Bench:
         result: dict[str, Any] = {
             "acknowledged_before_kill": killed_at,
             "failed_requests": failed[0],
+            "statuses": statuses,
             "served_again": after.request("GET", "/healthz").status == 200,
         }
         result.update(
