@@ -41,9 +41,12 @@ def currently_missing(request: HttpRequest) -> HttpResponse:
     )
     episodes = (
         # The board also shows what police were told of, and children placed here by other authorities.
+        # Each list is narrowed to open episodes inside its own subquery too: otherwise the
+        # database builds the set of every episode the person may see, years of them, to keep
+        # the few open ones.
         Episode.objects.filter(
-            Q(pk__in=visible_episodes(me(request)).values("pk"))
-            | Q(pk__in=hosted_episodes(me(request)).values("pk")),
+            Q(pk__in=visible_episodes(me(request)).filter(found_at__isnull=True).values("pk"))
+            | Q(pk__in=hosted_episodes(me(request)).filter(found_at__isnull=True).values("pk")),
             found_at__isnull=True,
         )
         .select_related("child", "child__allocated_worker")
