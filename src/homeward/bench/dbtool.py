@@ -209,9 +209,11 @@ def profile(username: str, path: str, repeat: int) -> dict[str, Any]:
             response = client.get(path)
             totals.append(time.perf_counter() - started)
             assert response.status_code == 200, (path, response.status_code)
-    slowest = max(queries, key=lambda q: q[0])
+    ranked = sorted(queries, key=lambda q: -q[0])
+    selects = [q for q in ranked if q[1].lstrip().upper().startswith("SELECT")]
+    slowest = selects[0] if selects else ranked[0]
     plan: list[str] = []
-    if connection.vendor == "postgresql" and slowest[1].lstrip().upper().startswith("SELECT"):
+    if connection.vendor == "postgresql" and selects:
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + slowest[1], slowest[2])
             plan = [row[0] for row in cursor.fetchall()]
@@ -221,6 +223,7 @@ def profile(username: str, path: str, repeat: int) -> dict[str, Any]:
         "median_ms": round(totals[len(totals) // 2] * 1000, 1),
         "queries": len(queries),
         "database_ms": round(sum(q[0] for q in queries) * 1000, 1),
+        "top": [[round(q[0] * 1000, 1), q[1][:160]] for q in ranked[:5]],
         "slowest_ms": round(slowest[0] * 1000, 1),
         "slowest_sql": slowest[1][:600],
         "plan": plan[:25],

@@ -150,9 +150,15 @@ def write_report(results: dict[str, Any], out: Path) -> None:
                 f"| {name} | {size} | {f['median_ms']} ms | {f['queries']} | {f['database_ms']} ms | {f['slowest_ms']} ms |"
             )
     w.append("")
+    w.append("The five slowest queries of each page on the large database (ms, the query's start):\n")
+    for name, f in results["profile"]["large"].items():
+        w.append(f"- {name}:")
+        for ms, sql in f.get("top", []):
+            w.append(f"  - {ms} ms: `{sql[:110]}`")
+    w.append("")
     for name, f in results["profile"]["large"].items():
         if f["plan"]:
-            w.append(f"Slowest query of {name} on the large database ({f['slowest_ms']} ms):\n")
+            w.append(f"Slowest SELECT of {name} on the large database ({f['slowest_ms']} ms):\n")
             w.append("```sql\n" + f["slowest_sql"] + "\n```\n")
             w.append("```\n" + "\n".join(f["plan"]) + "\n```\n")
     if "load" in results:
