@@ -261,7 +261,30 @@ def record_found(
         safe_and_well_reason=safe_and_well_reason,
     )
     _finish(child)
+    if safe_and_well_done is not None:
+        _close_safe_and_well_check(
+            episode, at=at, by=by, done=safe_and_well_done, reason=safe_and_well_reason
+        )
     return event
+
+
+def _close_safe_and_well_check(
+    episode: Episode, *, at: datetime, by: User | None, done: bool, reason: str
+) -> None:
+    # Whoever records the find answers "was a safe and well check done?" on the same form;
+    # that answer is the protocol's completion of the check (WM6, s.8.7), so the duty does not
+    # sit open in the police's work list after they have said it was done or why not.
+    check = (
+        Obligation.objects.outstanding(at)
+        .filter(episode=episode, kind="safe_and_well_check")
+        .order_by("opens_at", "-requirement", "id")
+        .first()
+    )
+    if check is None:
+        return
+    close_obligation(
+        check, outcome="done" if done else "declined", at=at, by=by, reason="" if done else reason
+    )
 
 
 @transaction.atomic
