@@ -213,6 +213,18 @@ def test_closing_a_return_interview_as_not_held_needs_the_agreeing_manager(worke
     assert interview.outcome == ""
 
 
+def missing_since_six_hours_ago(child, worker) -> Episode:  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    return services.report_episode(
+        child,
+        category="missing",
+        reported_at=now - timedelta(hours=5),
+        last_seen_at=now - timedelta(hours=6),
+        police_informed=True,
+        by=worker,
+    )
+
+
 def test_a_safe_and_well_check_recorded_with_the_find_meets_the_check_duty(worker) -> None:  # type: ignore[no-untyped-def]
     """West Mercia s.8.7 (WM6): the police carry out a safe and well check when a missing child
     is found. Saying on the found form that it was done closes that duty; saying why it was not
@@ -221,14 +233,7 @@ def test_a_safe_and_well_check_recorded_with_the_find_meets_the_check_duty(worke
     outcomes = {}
     for done, reason in ((True, ""), (False, "She would not speak to the officers")):
         child = ChildFactory(responsible_authority=worker.organisation, allocated_worker=worker)
-        episode = services.report_episode(
-            child,
-            category="missing",
-            reported_at=now - timedelta(hours=5),
-            last_seen_at=now - timedelta(hours=6),
-            police_informed=True,
-            by=worker,
-        )
+        episode = missing_since_six_hours_ago(child, worker)
         services.record_found(
             episode,
             at=now - timedelta(hours=1),
@@ -247,14 +252,7 @@ def test_a_safe_and_well_check_recorded_with_the_find_meets_the_check_duty(worke
 def test_a_find_with_the_check_left_unanswered_leaves_the_check_open(worker) -> None:  # type: ignore[no-untyped-def]
     child = ChildFactory(responsible_authority=worker.organisation, allocated_worker=worker)
     now = timezone.now()
-    episode = services.report_episode(
-        child,
-        category="missing",
-        reported_at=now - timedelta(hours=5),
-        last_seen_at=now - timedelta(hours=6),
-        police_informed=True,
-        by=worker,
-    )
+    episode = missing_since_six_hours_ago(child, worker)
     services.record_found(episode, at=now - timedelta(hours=1), where="Bus station", by=worker)
     check = Obligation.objects.get(episode=episode, kind="safe_and_well_check")
     assert check.outcome == ""
