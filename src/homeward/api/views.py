@@ -391,12 +391,13 @@ class ChildDetail(PartnerView):
             "first_name": child.first_name,
             "last_name": child.last_name,
             "known_as": child.known_as,
-            "date_of_birth": child.date_of_birth,
+            "date_of_birth": child.date_of_birth.isoformat(),
             "responsible_authority": child.responsible_authority.name,
             "current_episode": self.episode_data(current) if current else None,
             "open_obligations": ObligationSerializer(obligations, many=True).data,
         }
-        return Response(ChildSerializer(body).data)
+        # Already plain JSON: ChildSerializer describes it for the schema.
+        return Response(body)
 
 
 class Missing(PartnerView):
@@ -426,7 +427,7 @@ class Missing(PartnerView):
                     "episode": EpisodeSerializer(episode, context={"references": references}).data,
                 }
             )
-        return Response(MissingListSerializer({"count": len(results), "results": results}).data)
+        return Response({"count": len(results), "results": results})
 
 
 class CompleteObligation(PartnerView):
