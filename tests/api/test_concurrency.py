@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from tests.api.server import Server, live_server
+from tests.api.server import live_server
 
 SEED = """
 import json
@@ -87,7 +87,7 @@ def test_two_copies_of_one_report_arriving_together_make_one_episode(tmp_path: P
                 "reference": f"22-{round_}",
             }
             answers = together(
-                *[lambda: server.call("POST", "/api/v1/episodes/", seeded["police"], body)] * 2
+                *[lambda b=body: server.call("POST", "/api/v1/episodes/", seeded["police"], b)] * 2
             )
             assert [status for status, _ in answers] == [201, 201], answers
             assert answers[0][1] == answers[1][1]
