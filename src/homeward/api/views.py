@@ -75,6 +75,7 @@ IDEMPOTENCY = OpenApiParameter(
     description="Any unique text (a UUID). Sent again with the same request, the first answer is returned "
     "and nothing is recorded twice.",
 )
+RECORD_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The record's id in Homeward")
 # Service field names that the API calls otherwise.
 SERVICE_FIELDS = {"return_notified_at": "notified_at"}
 
@@ -214,6 +215,7 @@ def service_error(exc: DjangoValidationError) -> exceptions.ValidationError:
 class EpisodeDetail(PartnerView):
     @extend_schema(
         operation_id="get_episode",
+        parameters=[RECORD_ID],
         summary="An episode and its open obligations",
         responses={200: EpisodeSerializer, **ERRORS},
         tags=["episodes"],
@@ -279,7 +281,7 @@ def change_schema(
         summary=summary,
         description=f"Needs the '{scope}' scope. Send ``expected_version``: the episode's version "
         "you last read. A stale version gets 409 with the episode as it now stands.",
-        parameters=[IDEMPOTENCY],
+        parameters=[RECORD_ID, IDEMPOTENCY],
         request=form,
         responses={200: EpisodeSerializer, **WRITE_ERRORS},
         tags=["episodes"],
@@ -436,7 +438,7 @@ class CompleteObligation(PartnerView):
     @extend_schema(
         operation_id="complete_obligation",
         summary="Record an obligation done, declined or not required",
-        parameters=[IDEMPOTENCY],
+        parameters=[RECORD_ID, IDEMPOTENCY],
         request=CompleteSerializer,
         responses={200: ObligationSerializer, **WRITE_ERRORS},
         tags=["obligations"],
