@@ -109,18 +109,23 @@ def _kept(organisation: Organisation, claims: list[Claim]) -> Replay | None:
 
 
 def once(
-    token: ApiToken,
+    token: ApiToken | None,
     method: str,
     path: str,
     claims: list[Claim | None],
     produce: Callable[[], Produced],
     on_replay: Callable[[Replay], None],
+    organisation: Organisation | None = None,
 ) -> Response:
-    """Run ``produce`` (a change through episodes.services) once per claim; otherwise replay the first answer."""
+    """Run ``produce`` (a change through episodes.services) once per claim; otherwise replay the first answer.
+
+    The organisation is the token's (or, for a batch import, the one named)."""
     held = [c for c in claims if c is not None]
     if not held:
         return produce()[0]
-    organisation = token.organisation
+    if organisation is None:
+        assert token is not None
+        organisation = token.organisation
     try:
         with transaction.atomic():
             row = _kept(organisation, held)

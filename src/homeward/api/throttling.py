@@ -26,4 +26,5 @@ class PerTokenThrottle(SimpleRateThrottle):
         token = request.auth
         if not isinstance(token, ApiToken):
             return None
-        return f"homeward-api-throttle-{token.pk}"
+        # The hash, not the id: unique to this token even if an id is ever used again.
+        return f"homeward-api-throttle-{token.key_hash}"

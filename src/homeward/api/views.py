@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from homeward.accounts.audit import client_address, record_denied, record_view
-from homeward.accounts.models import OrganisationKind, Role, User
+from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.api import access
 from homeward.api.errors import Conflict, ErrorDetailSerializer, ErrorSerializer, from_django
 from homeward.api.idempotency import KEY_HEADER, MAX_KEY, Produced, key_claim, once, reference_claim
@@ -187,10 +187,14 @@ class ReportEpisode(PartnerView):
 
 
 def report(token: ApiToken, child: Child, data: dict[str, Any]) -> Episode:
+    return report_as(token.organisation, token.account, child, data)
+
+
+def report_as(organisation: Organisation, account: User, child: Child, data: dict[str, Any]) -> Episode:
     """Report through the one write path; a police force has been told by definition."""
-    police = token.organisation.kind == OrganisationKind.POLICE_FORCE
+    police = organisation.kind == OrganisationKind.POLICE_FORCE
     try:
-        with set_actor(token.account):
+        with set_actor(account):
             return services.report_episode(
                 child,
                 category=data["category"],
@@ -199,7 +203,7 @@ def report(token: ApiToken, child: Child, data: dict[str, Any]) -> Episode:
                 police_informed=police or data["police_informed"],
                 police_reference=data["police_reference"] or (data["reference"][:60] if police else ""),
                 answers={name: data[name] for name in ANSWERS},
-                by=token.account,
+                by=account,
             )
     except DjangoValidationError as exc:
         raise service_error(exc) from None
