@@ -146,6 +146,8 @@ def test_completing_an_obligation(partners: Partners) -> None:
     assert done.json()["status"] == "done"
     assert Obligation.objects.get(pk=done.json()["id"]).outcome == "done"
     assert Event.objects.filter(episode_id=episode["id"], type="completed").count() == 1
+    # What is open on the episode changed, so its version did.
+    assert Episode.objects.get(pk=episode["id"]).version == 2
     twice = client.post(path, {"outcome": "done", "at": hours_ago(0.1).isoformat()})
     assert twice.status_code == 409
     assert (
