@@ -4,6 +4,8 @@ Tokens: unknown or revoked is 401, a missing scope is 403, every answer is JSON 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import Client
@@ -177,3 +179,27 @@ def test_unknown_addresses_and_wrong_methods_under_the_api_answer_json(partners:
     assert nowhere.status_code == 404 and nowhere.json()["error"]["code"] == "not_found"
     wrong = client.get(EPISODES)
     assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_failure_on_our_side_answers_500_in_the_same_shape(partners: Partners, monkeypatch: Any) -> None:
+    def broken(organisation: object) -> None:
+        raise RuntimeError("the database went away")
+
+    # Only to make something fail inside a view; what is checked is the answer's shape.
+    monkeypatch.setattr("homeward.api.access.episodes_for", broken)
+    client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {partners.tokens['police']}")
+    response = client.get("/api/v1/missing/")
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": {
+            "code": "server_error",
+            "message": "Something went wrong on our side; it has been logged.",
+            "fields": {},
+        }
+    }
+    # The service's own pages keep their own error page.
+    assert (
+        not Client(raise_request_exception=False)
+        .get("/no-such-page/")["Content-Type"]
+        .startswith("application/json")
+    )

@@ -57,11 +57,22 @@ ERRORS = {
     404: OpenApiResponse(ErrorSerializer, description="No such record that this token may see"),
     429: OpenApiResponse(ErrorSerializer, description="Too many requests from this token"),
 }
+
+
+class ConflictSerializer(serializers.Serializer[Any]):
+    error = ErrorDetailSerializer()
+    current = EpisodeSerializer(
+        required=False,
+        help_text="The episode as it now stands (for a version conflict): read it, then decide again",
+    )
+
+
 WRITE_ERRORS = {
     **ERRORS,
     409: OpenApiResponse(
-        ErrorSerializer,
-        description="The episode changed since ``expected_version``; ``current`` is the episode now",
+        ConflictSerializer,
+        description="The episode changed since ``expected_version`` (``current`` is the episode now), "
+        "or the obligation is already closed",
     ),
     422: OpenApiResponse(
         ErrorSerializer, description="This Idempotency-Key (or reference) was used for a different request"
@@ -78,17 +89,6 @@ IDEMPOTENCY = OpenApiParameter(
 RECORD_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The record's id in Homeward")
 # Service field names that the API calls otherwise.
 SERVICE_FIELDS = {"return_notified_at": "notified_at"}
-
-
-class ConflictSerializer(serializers.Serializer[Any]):
-    error = ErrorDetailSerializer()
-    current = EpisodeSerializer()
-
-
-WRITE_ERRORS[409] = OpenApiResponse(
-    ConflictSerializer,
-    description="The episode changed since ``expected_version``; ``current`` is the episode now",
-)
 
 
 class PartnerView(APIView):
