@@ -409,6 +409,10 @@ def close_obligation(
             "note": note,
         },
     )
+    if obligation.episode_id is not None:
+        # What is open on the episode changed: its version says so (the partner API's
+        # expected_version, and anyone comparing versions, sees a change).
+        _bump(Episode.objects.select_for_update().get(pk=obligation.episode_id))
     _finish(child)
     return event
 
