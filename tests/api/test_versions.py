@@ -94,6 +94,8 @@ def test_a_police_system_follows_the_episode_to_found(partners: Partners) -> Non
         "police_informed",
         "reclassified",
         "found",
+        # The safe and well check answered with the find closes that duty (WM6, s.8.7).
+        "completed",
     ]
     again = client.post(
         f"/api/v1/episodes/{episode['id']}/found/",

@@ -283,7 +283,12 @@ def _close_safe_and_well_check(
     if check is None:
         return
     close_obligation(
-        check, outcome="done" if done else "declined", at=at, by=by, reason="" if done else reason
+        check,
+        outcome="done" if done else "declined",
+        at=at,
+        by=by,
+        reason="" if done else reason,
+        bump_episode=False,
     )
 
 
@@ -359,8 +364,13 @@ def close_obligation(
     reason: str = "",
     agreed_by: User | None = None,
     note: str = "",
+    bump_episode: bool = True,
 ) -> Event:
-    """Record that an obligation was met, declined or not required (a ``completed`` event)."""
+    """Record that an obligation was met, declined or not required (a ``completed`` event).
+
+    ``bump_episode=False`` when the closing is part of a change that has already given the
+    episode its new version (one change, one version, as a partner's ``expected_version`` sees it).
+    """
     child = _lock(obligation.child)
     obligation = Obligation.objects.get(pk=obligation.pk)
     if obligation.outcome:
@@ -409,7 +419,7 @@ def close_obligation(
             "note": note,
         },
     )
-    if obligation.episode_id is not None:
+    if obligation.episode_id is not None and bump_episode:
         # What is open on the episode changed: its version says so (the partner API's
         # expected_version, and anyone comparing versions, sees a change).
         _bump(Episode.objects.select_for_update().get(pk=obligation.episode_id))
