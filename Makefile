@@ -84,8 +84,18 @@ screenshots: setup assets chromium
 	mkdir -p docs/screenshots
 	cp test-output/browser/docs/*.png docs/screenshots/
 
+# tests/api/test_readme_example.py runs the README's partner API example, which uses curl.
+.PHONY: curl
+curl:
+	@if command -v curl >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends curl ca-certificates; \
+	else \
+		echo "The tests run the README's API example with curl: sudo apt-get install curl" >&2; exit 1; \
+	fi
+
 # The tests render pages, which link the GOV.UK Frontend assets.
-pytest: setup assets venv-903 pdf-libraries chromium
+pytest: setup assets venv-903 pdf-libraries chromium curl
 	$(BIN)/pytest -q
 
 examples: setup

@@ -5,9 +5,14 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("homeward.api.urls", namespace="api")),
     path("", include("homeward.web.urls")),
     path("", include("homeward.notifications.urls")),
     path("", include("homeward.reports.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# JSON under /api/, the service's own pages elsewhere.
+handler404 = "homeward.api.errors.handler404"
+handler500 = "homeward.api.errors.handler500"

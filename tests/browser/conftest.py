@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from homeward.accounts.models import User
@@ -43,13 +42,9 @@ DOCS_SHOTS = OUTPUT / "docs"
 VIEWPORT = {"width": 1280, "height": 900}
 DOCS_HEIGHT = 1500
 
-# A live server's tests commit, so the database is emptied after each one. On PostgreSQL that is
-# a TRUNCATE, which refuses while django-auditlog's own auditlog_logentry table (created by its
-# migrations, unused since AUDITLOG_LOGENTRY_MODEL swaps it out, so unknown to the flush) refers
-# to accounts_user. Naming every app makes Django truncate with CASCADE.
-live_database = pytest.mark.django_db(
-    transaction=True, available_apps=[config.name for config in apps.get_app_configs()]
-)
+# A live server's tests commit, so the database is emptied after each one.
+live_database = pytest.mark.django_db(transaction=True)
+
 
 # The live server binds here; pytest-django lets the OS choose a free port.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")

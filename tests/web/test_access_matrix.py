@@ -16,8 +16,13 @@ HOW TO ADD A ROW. Key it by the URL name (``namespace:name`` inside a namespace,
 - ``public=True`` for pages open before signing in; ``skip="why"`` for a pattern that is not
   a page to open with GET (say why).
 
-An API endpoint that answers 403 or 401 rather than 404, or JSON, sets ``denied``/``ok``
-accordingly; a list endpoint sets ``shows`` to check whose response names the child.
+THE PARTNER API (``api:*``). The API ignores sessions: every person signed in to the pages gets
+401 there (``api=True``), and the schema and its docs are open to all (``public=True``). Who may
+use an API route is a token holder, an organisation (TOKEN_HOLDERS: the force told of the
+episode, the responsible authority, the provider of the home the child is placed in, the host
+authority, and a near miss of each): ``tokens`` lists those who get ``ok``; every other holder
+gets 404 and an audit row. ``method``/``body`` say how to call it (a write is called with a
+valid body; the test's transaction is rolled back after).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from django.utils import timezone
 
 from homeward.accounts.audit import REFUSED
 from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role, User
+from homeward.api.models import SCOPES, ApiToken
 from homeward.children.models import Child
 from homeward.episodes import services
 from homeward.episodes.models import Episode, Event
@@ -121,6 +127,11 @@ class Route:
     shows: frozenset[str] | None = None
     public: bool = False
     skip: str = ""
+    # The partner API: token holders, not people (see the module docstring).
+    api: bool = False
+    tokens: frozenset[str] = frozenset()
+    method: str = "get"
+    body: Callable[[World], dict[str, Any]] | None = None
 
 
 def child_pk(w: World) -> dict[str, Any]:
@@ -129,6 +140,34 @@ def child_pk(w: World) -> dict[str, Any]:
 
 def episode_pk(w: World) -> dict[str, Any]:
     return {"pk": w.episode.pk}
+
+
+# Partner systems holding API tokens: organisations related to the child, and a near miss of each.
+TOKEN_HOLDERS = {
+    "police": "West Mercia Police",  # the force told of the episodes (covers where the child lives)
+    "other_police": "Dyfed-Powys Police",
+    "authority": "Herefordshire Council",  # responsible for the child
+    "host_authority": "Shropshire Council",  # the child is placed in its area: no host view by API
+    "other_authority": "Powys County Council",
+    "provider": "Brightpath Homes",  # runs the home the child is placed in
+    "other_provider": "Elm Tree Care",
+}
+PARTNERS = frozenset({"police", "authority", "provider"})
+
+
+def open_episode(w: World) -> dict[str, Any]:
+    episode = Episode.objects.filter(child=w.child, found_at__isnull=True).get()
+    return {"pk": episode.pk}
+
+
+def change(w: World, **fields: Any) -> dict[str, Any]:
+    episode = Episode.objects.filter(child=w.child, found_at__isnull=True).get()
+    return {"expected_version": episode.version, "at": timezone.now().isoformat(), **fields}
+
+
+def report(w: World) -> dict[str, Any]:
+    now = timezone.now()
+    return {"child": w.child.reference, "category": "missing", "reported_at": now.isoformat()}
 
 
 ROUTES: dict[str, Route] = {
@@ -185,6 +224,40 @@ ROUTES: dict[str, Route] = {
     "inbox": Route(allowed=SIGNED_IN),
     "message": Route(lambda w: {"pk": w.message.pk}, allowed=frozenset({"coordinator"})),
     "inbox_read": Route(skip="POST only (GET is 405); marking read is tested in tests/notifications"),
+    # The partner API: organisations' tokens (test_the_api_matrix); sessions get 401 there.
+    "api:episode-list": Route(api=True, tokens=PARTNERS, ok=201, method="post", body=lambda w: report(w)),
+    "api:episode-detail": Route(episode_pk, api=True, tokens=PARTNERS),
+    "api:episode-grade-risk": Route(
+        open_episode, api=True, tokens=PARTNERS, method="post", body=lambda w: change(w, level="high")
+    ),
+    "api:episode-police-informed": Route(
+        open_episode, api=True, tokens=PARTNERS, method="post", body=lambda w: change(w, reference="22-1")
+    ),
+    "api:episode-found": Route(
+        open_episode,
+        api=True,
+        tokens=PARTNERS,
+        method="post",
+        body=lambda w: change(w, where="Home", found_by="Returned", safe_and_well_done=True),
+    ),
+    "api:episode-reclassify": Route(
+        open_episode,
+        api=True,
+        tokens=PARTNERS,
+        method="post",
+        body=lambda w: change(w, category="absent", reason="Whereabouts known"),
+    ),
+    "api:child-detail": Route(lambda w: {"reference": w.child.reference}, api=True, tokens=PARTNERS),
+    "api:missing": Route(api=True, tokens=frozenset(TOKEN_HOLDERS), shows=PARTNERS),
+    "api:obligation-complete": Route(
+        lambda w: {"pk": w.obligation.pk},
+        api=True,
+        tokens=PARTNERS,
+        method="post",
+        body=lambda w: {"outcome": "done", "at": timezone.now().isoformat()},
+    ),
+    "api:schema": Route(api=True, public=True, tokens=frozenset(TOKEN_HOLDERS)),
+    "api:docs": Route(api=True, public=True, tokens=frozenset(TOKEN_HOLDERS)),
     # Django's admin: its own staff permissions; checked on its index below.
     "admin:*": Route(skip="the admin site: staff only, checked by test_the_admin_is_for_staff_only"),
     # Development only (DEBUG): uploaded files.
@@ -263,6 +336,10 @@ def build_world() -> World:
     person("other_iro", Role.IRO)
     person("rhi", Role.RETURN_INTERVIEW_WORKER)
     provider = Organisation.objects.create(name="Brightpath Homes", kind=OrganisationKind.CARE_PROVIDER)
+    Organisation.objects.create(name="Elm Tree Care", kind=OrganisationKind.CARE_PROVIDER)
+    home.provider = other_home.provider = provider
+    home.save()
+    other_home.save()
     person("carer", Role.CARER, provider, establishment=home)
     person("other_carer", Role.CARER, provider, establishment=other_home)
     person("police", Role.POLICE_LIAISON, force)
@@ -344,6 +421,10 @@ def test_the_matrix(world: World, key: str, who: str) -> None:
     refused_before = AuditEntry.objects.filter(additional_data__outcome=REFUSED).count()
     response = client.get(url)
     body = response.content.decode(errors="replace") if response.status_code == 200 else ""
+    if route.api:
+        # A session opens nothing in the partner API but its schema and docs.
+        assert response.status_code == (200 if route.public else 401), f"{who} on {url}"
+        return
     if who in route.allowed:
         assert response.status_code == route.ok, f"{who} should get {url}"
         if route.ok == 302:
@@ -366,6 +447,10 @@ def test_the_matrix(world: World, key: str, who: str) -> None:
 def test_signed_out_every_page_but_signing_in_sends_you_to_sign_in(world: World, key: str) -> None:
     route = ROUTES[key]
     response = Client().get(reverse(key, kwargs=route.args(world)))
+    if route.api:
+        assert response.status_code == (200 if route.public else 401)
+        assert response.status_code == 200 or response.json()["error"]["code"] == "unauthenticated"
+        return
     if key in ("login", "healthz"):
         assert response.status_code == 200
     else:
@@ -436,3 +521,35 @@ def test_no_one_without_the_relationship_can_change_the_record_by_posting(world:
         response = sign_in(Client(), world.people[who]).post(url, data)
         assert response.status_code == 404, f"{who} posting to {url}"
     assert fingerprint(world) == before
+
+
+def api_cases() -> Iterator[tuple[str, str]]:
+    for key, route in ROUTES.items():
+        if route.api and not route.skip:
+            for holder in TOKEN_HOLDERS:
+                yield key, holder
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("key", "holder"), list(api_cases()))
+def test_the_api_matrix(world: World, key: str, holder: str) -> None:
+    """A partner system's token gets what its organisation's relationship to the child allows."""
+    route = ROUTES[key]
+    url = reverse(key, kwargs=route.args(world))
+    organisation = Organisation.objects.get(name=TOKEN_HOLDERS[holder])
+    token = ApiToken.issue(organisation, f"{holder} system", list(SCOPES))[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    refused_before = AuditEntry.objects.filter(additional_data__outcome=REFUSED).count()
+    if route.method == "post":
+        assert route.body is not None
+        response = client.post(url, route.body(world), content_type="application/json")
+    else:
+        response = client.get(url)
+    if holder in route.tokens:
+        assert response.status_code == route.ok, f"{holder} should get {url}: {response.content[:300]!r}"
+        if route.shows is not None:
+            assert (world.child.last_name in response.content.decode()) == (holder in route.shows), holder
+    else:
+        assert response.status_code == 404, f"{holder} should not get {url}"
+        assert response.json()["error"]["code"] == "not_found"
+        assert AuditEntry.objects.filter(additional_data__outcome=REFUSED).count() == refused_before + 1

@@ -29,6 +29,7 @@ from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.children.models import Child, Establishment, Placement, PlacementType
 from homeward.episodes import services
 from homeward.episodes.models import Episode, Event
+from homeward.notifications.models import Delivery, Kind, Message, OutOfHours
 from homeward.obligations import evaluation
 from homeward.obligations.models import Obligation
 from homeward.protocols.replay import replay
@@ -280,3 +281,25 @@ def test_a_write_to_one_child_keeps_the_establishment_obligations_of_the_childre
     # Y only ever lived at the first home; changing Y's record must not touch X's review.
     services.save_child(y, by=None)
     assert reviews.exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_emergency_duty_team_told_of_what_opens_out_of_hours(demo: str) -> None:
+    """Wakefield s.3 and s.9: out of hours the emergency duty team hears of new work. The demo
+    authority has one; its demo sign-in has messages about duties that opened at night."""
+    arrangement = OutOfHours.objects.get(organisation__name=User.objects.get(username="sw").organisation.name)
+    assert arrangement.emergency_duty_team is not None
+    assert User.objects.get(username="edt") in arrangement.emergency_duty_team.members.all()
+    assert Message.objects.filter(recipient__username="edt", kind=Kind.OUT_OF_HOURS).exists()
+
+
+@pytest.mark.django_db
+def test_demo_messages_about_old_duties_were_delivered_and_read_at_the_time(demo: str) -> None:
+    now = timezone.now()
+    unread = Message.objects.filter(read_at__isnull=True)
+    assert unread.exists()
+    assert not unread.filter(obligation__opens_at__lt=now - timedelta(days=2)).exists()
+    old = Message.objects.filter(obligation__opens_at__lt=now - timedelta(days=2))
+    assert old.exists() and not old.exclude(delivery=Delivery.SENT).exists()
+    # The worker has only recent messages left to send.
+    assert Message.objects.filter(delivery=Delivery.PENDING).count() < Message.objects.count() / 2

@@ -211,3 +211,49 @@ def test_closing_a_return_interview_as_not_held_needs_the_agreeing_manager(worke
     assert "Name the manager who agreed" in response.content.decode()
     interview.refresh_from_db()
     assert interview.outcome == ""
+
+
+def missing_since_six_hours_ago(child, worker) -> Episode:  # type: ignore[no-untyped-def]
+    now = timezone.now()
+    return services.report_episode(
+        child,
+        category="missing",
+        reported_at=now - timedelta(hours=5),
+        last_seen_at=now - timedelta(hours=6),
+        police_informed=True,
+        by=worker,
+    )
+
+
+def test_a_safe_and_well_check_recorded_with_the_find_meets_the_check_duty(worker) -> None:  # type: ignore[no-untyped-def]
+    """West Mercia s.8.7 (WM6): the police carry out a safe and well check when a missing child
+    is found. Saying on the found form that it was done closes that duty; saying why it was not
+    done declines it with that reason. Either way it leaves nobody's work list."""
+    now = timezone.now()
+    outcomes = {}
+    for done, reason in ((True, ""), (False, "She would not speak to the officers")):
+        child = ChildFactory(responsible_authority=worker.organisation, allocated_worker=worker)
+        episode = missing_since_six_hours_ago(child, worker)
+        services.record_found(
+            episode,
+            at=now - timedelta(hours=1),
+            where="Bus station",
+            by=worker,
+            safe_and_well_done=done,
+            safe_and_well_reason=reason,
+        )
+        check = Obligation.objects.get(episode=episode, kind="safe_and_well_check")
+        completed = Event.objects.get(episode=episode, type="completed")
+        assert completed.data["kind"] == "safe_and_well_check"
+        outcomes[done] = (check.outcome, completed.data["reason"])
+    assert outcomes == {True: ("done", None), False: ("declined", "She would not speak to the officers")}
+
+
+def test_a_find_with_the_check_left_unanswered_leaves_the_check_open(worker) -> None:  # type: ignore[no-untyped-def]
+    child = ChildFactory(responsible_authority=worker.organisation, allocated_worker=worker)
+    now = timezone.now()
+    episode = missing_since_six_hours_ago(child, worker)
+    services.record_found(episode, at=now - timedelta(hours=1), where="Bus station", by=worker)
+    check = Obligation.objects.get(episode=episode, kind="safe_and_well_check")
+    assert check.outcome == ""
+    assert not Event.objects.filter(episode=episode, type="completed").exists()

@@ -23,8 +23,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from homeward.accounts.models import User
 
 DEVICE_NAME = "Authenticator app"
-# What may be reached with a password alone: signing in, out, the assets those pages use, the health check.
-OPEN_PATHS = ("/sign-in/", "/sign-out/", "/static/", "/healthz")
+# What may be reached with a password alone: signing in, out, and the assets those pages use;
+# the health check; and the partner API, which ignores the session (a token, not a person, is
+# signed in there).
+OPEN_PATHS = ("/sign-in/", "/sign-out/", "/static/", "/healthz", "/api/")
 
 
 def is_verified(user: object) -> bool:

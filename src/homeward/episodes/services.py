@@ -261,7 +261,35 @@ def record_found(
         safe_and_well_reason=safe_and_well_reason,
     )
     _finish(child)
+    if safe_and_well_done is not None:
+        _close_safe_and_well_check(
+            episode, at=at, by=by, done=safe_and_well_done, reason=safe_and_well_reason
+        )
     return event
+
+
+def _close_safe_and_well_check(
+    episode: Episode, *, at: datetime, by: User | None, done: bool, reason: str
+) -> None:
+    # Whoever records the find answers "was a safe and well check done?" on the same form;
+    # that answer is the protocol's completion of the check (WM6, s.8.7), so the duty does not
+    # sit open in the police's work list after they have said it was done or why not.
+    check = (
+        Obligation.objects.outstanding(at)
+        .filter(episode=episode, kind="safe_and_well_check")
+        .order_by("opens_at", "-requirement", "id")
+        .first()
+    )
+    if check is None:
+        return
+    close_obligation(
+        check,
+        outcome="done" if done else "declined",
+        at=at,
+        by=by,
+        reason="" if done else reason,
+        bump_episode=False,
+    )
 
 
 @transaction.atomic
@@ -336,8 +364,13 @@ def close_obligation(
     reason: str = "",
     agreed_by: User | None = None,
     note: str = "",
+    bump_episode: bool = True,
 ) -> Event:
-    """Record that an obligation was met, declined or not required (a ``completed`` event)."""
+    """Record that an obligation was met, declined or not required (a ``completed`` event).
+
+    ``bump_episode=False`` when the closing is part of a change that has already given the
+    episode its new version (one change, one version, as a partner's ``expected_version`` sees it).
+    """
     child = _lock(obligation.child)
     obligation = Obligation.objects.get(pk=obligation.pk)
     if obligation.outcome:
@@ -386,6 +419,10 @@ def close_obligation(
             "note": note,
         },
     )
+    if obligation.episode_id is not None and bump_episode:
+        # What is open on the episode changed: its version says so (the partner API's
+        # expected_version, and anyone comparing versions, sees a change).
+        _bump(Episode.objects.select_for_update().get(pk=obligation.episode_id))
     _finish(child)
     return event
 

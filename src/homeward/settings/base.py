@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "homeward.web",
     "homeward.notifications",
     "homeward.reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "homeward.api",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +110,14 @@ DATABASES = {
         conn_max_age=int(os.environ.get("HOMEWARD_DB_CONN_MAX_AGE", "0")),
     )
 }
+# SQLite: a transaction takes the write lock when it begins (IMMEDIATE), so two writers queue
+# for up to `timeout` seconds instead of one failing with "database is locked" when it tries
+# to upgrade a read lock; WAL lets readers carry on meanwhile. (Measured: see the README's
+# "Partner API", concurrency.)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # Object permissions follow the professional relationship (homeward.accounts.relationships).
@@ -117,6 +129,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 # The audit trail: django-auditlog writing to our append-only model.
 AUDITLOG_LOGENTRY_MODEL = "accounts.AuditEntry"
+# With its log entry swapped for ours, django-auditlog's own migrations would only make an unused
+# auditlog_logentry table whose foreign key to accounts_user blocks PostgreSQL's TRUNCATE (every
+# flush of a live-server or transactional test). It has no other model: skip its migrations.
+MIGRATION_MODULES = {"auditlog": None}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -238,3 +254,33 @@ HOMEWARD_NOTIFY_RETRY_LONGEST = int(os.environ.get("HOMEWARD_NOTIFY_RETRY_LONGES
 HOMEWARD_NOTIFY_LOOKBACK_HOURS = int(os.environ.get("HOMEWARD_NOTIFY_LOOKBACK_HOURS", "48"))
 # Local time the daily digest goes out (HH:MM, Europe/London).
 HOMEWARD_DIGEST_AT = os.environ.get("HOMEWARD_DIGEST_AT", "07:00")
+
+# The partner API (homeward.api): Django REST framework, tokens per partner system.
+HOMEWARD_API_RATE = os.environ.get("HOMEWARD_API_RATE", "600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["homeward.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["homeward.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["homeward.api.throttling.PerTokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "homeward.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Homeward partner API",
+    "DESCRIPTION": "Police, care providers and local authorities report and follow episodes of children "
+    "missing from home or care. Authenticate with `Authorization: Bearer <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation hold no one's data: open without a token.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CategoryEnum": "homeward.episodes.models.Category",
+        "RiskLevelEnum": "homeward.episodes.models.RiskLevel",
+    },
+}

@@ -47,6 +47,7 @@ from homeward.interviews.models import Method, Response, ReturnInterview
 from homeward.interviews.services import record_return_interview
 from homeward.meetings.models import Action, Meeting, MeetingKind
 from homeward.meetings.services import record_meeting
+from homeward.notifications.models import Delivery, Message, OutOfHours
 from homeward.obligations.models import Obligation
 
 DEMO_PASSWORD = "homeward-demo-2026"
@@ -64,6 +65,7 @@ DEMO_USERS: list[tuple[str, Role, str, str | None, str]] = [
     ("mash", Role.MASH_OFFICER, "la", "missing", "MASH Officer"),
     ("rhi", Role.RETURN_INTERVIEW_WORKER, "la", "missing", "Return Home Interview Worker"),
     ("iro", Role.IRO, "la", "iro", "Independent Reviewing Officer"),
+    ("edt", Role.SOCIAL_WORKER, "la", "edt", "Emergency Duty Social Worker"),
     ("police", Role.POLICE_LIAISON, "police", None, "Missing Persons Liaison Officer"),
     ("carer", Role.CARER, "homes", None, "Registered Manager"),
     ("senior", Role.SENIOR_MANAGER, "la", None, "Head of Service, Children in Care"),
@@ -240,6 +242,7 @@ class Builder:
             ("fsp", "Family Support and Protection Team"),
             ("missing", "Missing and Exploitation Hub"),
             ("iro", "Independent Reviewing Service"),
+            ("edt", "Emergency Duty Team"),
         ]:
             self.teams[key] = Team.objects.create(organisation=la, name=name)
         # Hashing is deliberately slow: hash the shared password once, not per user.
@@ -269,7 +272,12 @@ class Builder:
             "cic": users["tm"],
             "fsp": colleague(Role.TEAM_MANAGER, "fsp", "Team Manager, Family Support and Protection"),
             "missing": colleague(Role.TEAM_MANAGER, "missing", "Team Manager, Missing and Exploitation"),
+            "edt": colleague(Role.TEAM_MANAGER, "edt", "Team Manager, Emergency Duty Team"),
         }
+        colleague(Role.SOCIAL_WORKER, "edt", "Emergency Duty Social Worker")
+        # Outside 9 to 5 on working days, what opens is also sent to the duty team (Wakefield
+        # s.3, s.9; SET s.2.5): set before any episode, so the demo's night-time reports show it.
+        OutOfHours.objects.create(organisation=la, emergency_duty_team=self.teams["edt"])
         for key, team in self.teams.items():
             team.manager = managers.get(key)
             team.service_manager = users["senior"]
@@ -900,6 +908,7 @@ class Builder:
             services.restrict_record(
                 sealed, sealed=True, named=[sealed.allocated_worker], by=staff.users["coordinator"]
             )
+        settled = self.settle_messages()
         return {
             "organisations": Organisation.objects.count(),
             "people": User.objects.count(),
@@ -908,7 +917,26 @@ class Builder:
             "episodes": self.episodes,
             "currently missing": current,
             "obligations closed": self.closed,
+            "messages delivered in the past": settled,
         }
+
+    def settle_messages(self) -> int:
+        """The demo's history is built in one go today, so every message about it would be new,
+        unread and waiting for the mail worker. Messages about duties that opened more than two
+        days ago went out and were read at the time; the inbox and the worker see only recent ones."""
+        cutoff = self.now - timedelta(days=2)
+        old = list(Message.objects.filter(obligation__opens_at__lt=cutoff).select_related("obligation"))
+        for message in old:
+            assert message.obligation is not None
+            opened = message.obligation.opens_at
+            message.created_at = message.next_attempt_at = message.sent_at = opened
+            message.read_at = opened + timedelta(hours=1)
+            message.delivery = Delivery.SENT
+            message.attempts = 1
+        Message.objects.bulk_update(
+            old, ["created_at", "next_attempt_at", "sent_at", "read_at", "delivery", "attempts"]
+        )
+        return len(old)
 
 
 class Command(BaseCommand):

@@ -1,0 +1,300 @@
+"""What partner systems send and get back. Field names follow the pages and the services.
+
+An episode as returned carries no names or free text (only references, times,
+category, risk and police reference): it is what the API keeps to replay a
+retried call, and replays must not keep personal details past retention.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from homeward.episodes.models import Category, Episode, PullFactor, PushFactor, RiskLevel
+from homeward.obligations.models import Obligation
+
+CLOCK_TOLERANCE = timedelta(minutes=2)
+
+
+class MomentField(serializers.DateTimeField):
+    """An ISO-8601 date and time (with a UTC offset, or UK local time without one), not in the future."""
+
+    def to_internal_value(self, value: Any) -> datetime:
+        moment: datetime = super().to_internal_value(value)
+        # Nothing recorded here happened before 1990: a typed year 0201 is refused by name.
+        if moment.year < 1990:
+            raise serializers.ValidationError("This is too long ago: check the year.")
+        if moment > timezone.now() + CLOCK_TOLERANCE:
+            raise serializers.ValidationError("This cannot be in the future.")
+        return moment
+
+
+def text(max_length: int = 4000, **kwargs: Any) -> serializers.CharField:
+    return serializers.CharField(
+        max_length=max_length, required=False, allow_blank=True, default="", **kwargs
+    )
+
+
+def yes_no(help_text: str) -> serializers.BooleanField:
+    return serializers.BooleanField(required=False, allow_null=True, default=None, help_text=help_text)
+
+
+class EpisodeAnswersSerializer(serializers.Serializer[Any]):
+    """The per-episode questions (West Mercia Appendix A, "upon each episode of missing")."""
+
+    last_seen_where = text(300, help_text="Where last seen")
+    wearing = text(help_text="What they were last seen wearing")
+    actions_taken = text(help_text="Actions taken to locate them")
+    likely_destinations = text(help_text="Where they are likely to go")
+    with_whom = text(help_text="Did they go with anyone else?")
+    out_of_character = yes_no("Out of character (null: not known)")
+    vulnerabilities = text(help_text="Are they vulnerable? How?")
+    likely_offence = text(help_text="Likely to commit an offence? What?")
+    self_harm_risk = yes_no("Risk of self-harm or suicide (null: not known)")
+    weapons = yes_no("Access to weapons (null: not known)")
+    medication = text(help_text="Essential medication and effects if not taken")
+    money = yes_no("Do they have money? (null: not known)")
+    preparation = text(help_text="Did they prepare to go missing? How?")
+    plans_at_last_contact = text(help_text="What they were going to do at last contact")
+    family_issues = text(help_text="Family issues to be aware of")
+    push_factors = serializers.ListField(
+        child=serializers.ChoiceField(choices=PushFactor.choices), required=False, default=list, max_length=20
+    )
+    pull_factors = serializers.ListField(
+        child=serializers.ChoiceField(choices=PullFactor.choices), required=False, default=list, max_length=20
+    )
+    associates = serializers.ListField(
+        child=serializers.CharField(max_length=300),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text="People the child was with or is linked to, one entry each",
+    )
+    places = serializers.ListField(
+        child=serializers.CharField(max_length=300),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text="Addresses and places linked to the episode, one entry each",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for name in ("push_factors", "pull_factors", "associates", "places"):
+            attrs[name] = list(dict.fromkeys(attrs.get(name) or []))
+        return attrs
+
+
+ANSWERS = list(EpisodeAnswersSerializer().get_fields())
+
+
+class ReportSerializer(EpisodeAnswersSerializer):
+    child = serializers.RegexField(
+        r"^[Cc]?[0-9]{1,12}$", max_length=13, help_text="The child's reference in Homeward, e.g. C12"
+    )
+    category = serializers.ChoiceField(
+        choices=Category.choices,
+        help_text="missing: whereabouts cannot be established; absent: not where expected, no apparent "
+        "risk; away: a looked-after child away from placement without permission, whereabouts known",
+    )
+    reported_at = MomentField(help_text="When this was reported")
+    last_seen_at = MomentField(required=False, allow_null=True, default=None, help_text="When last seen")
+    reference = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Your own reference (e.g. the police incident number). Sent again, it returns the "
+        "episode first reported with it, never a second one.",
+    )
+    police_informed = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Have the police been told? (Always true from a police force.)",
+    )
+    police_reference = text(
+        60, help_text="The police reference, if known (a police force's own reference by default)"
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        seen, reported = attrs.get("last_seen_at"), attrs["reported_at"]
+        if seen is not None and seen > reported:
+            raise serializers.ValidationError(
+                {"last_seen_at": "The child must have been last seen before the report."}
+            )
+        attrs["child"] = "C" + attrs["child"].upper().removeprefix("C").lstrip("0").rjust(1, "0")
+        return attrs
+
+
+class VersionedSerializer(serializers.Serializer[Any]):
+    expected_version = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The episode's version you last read; if it has changed since, the answer is 409 "
+        "with the episode as it now stands.",
+    )
+    at = MomentField(help_text="When it happened")
+
+
+class GradeSerializer(VersionedSerializer):
+    level = serializers.ChoiceField(choices=RiskLevel.choices, help_text="The police risk grading")
+    rationale = text()
+
+
+class PoliceInformedSerializer(VersionedSerializer):
+    reference = serializers.CharField(max_length=60, help_text="The police reference")
+
+
+class FoundSerializer(VersionedSerializer):
+    notified_at = MomentField(
+        required=False, allow_null=True, default=None, help_text="When you were told of the return, if later"
+    )
+    where = serializers.CharField(max_length=300, help_text="Where they were found")
+    found_by = serializers.CharField(max_length=200, help_text="Found by or returned by")
+    harmed = serializers.BooleanField(required=False, default=False, help_text="Harmed while missing")
+    safe_and_well_done = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Police safe and well check done"
+    )
+    safe_and_well_reason = text(2000, help_text="Why no safe and well check (required if not done)")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("safe_and_well_done") is False and not attrs.get("safe_and_well_reason", "").strip():
+            raise serializers.ValidationError(
+                {"safe_and_well_reason": "Say why no safe and well check was done."}
+            )
+        notified = attrs.get("notified_at")
+        if notified is not None and notified < attrs["at"]:
+            raise serializers.ValidationError(
+                {"notified_at": "Notification cannot come before the child was found."}
+            )
+        return attrs
+
+
+class ReclassifySerializer(VersionedSerializer):
+    category = serializers.ChoiceField(choices=Category.choices, help_text="The new category")
+    reason = serializers.CharField(max_length=2000, help_text="Why")
+
+
+class CompleteSerializer(serializers.Serializer[Any]):
+    outcome = serializers.ChoiceField(
+        choices=[("done", "Done"), ("declined", "Declined"), ("not_required", "Not required")]
+    )
+    at = MomentField(help_text="When")
+    reason = text(help_text="Required if declined or not required")
+    agreed_by = serializers.CharField(
+        max_length=150,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="For a return interview not held: the username of the manager who agreed (West Mercia 12.9)",
+    )
+    note = text()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["outcome"] != "done" and not attrs.get("reason", "").strip():
+            raise serializers.ValidationError({"reason": "Give the reason it was declined or not required."})
+        return attrs
+
+
+# --- what comes back --------------------------------------------------------------------------
+
+
+class ObligationSerializer(serializers.ModelSerializer[Obligation]):
+    episode = serializers.SerializerMethodField(
+        help_text="The episode's reference, e.g. E5 (null: the child's)"
+    )
+    status = serializers.SerializerMethodField(help_text="open, overdue, scheduled, or how it closed")
+
+    class Meta:
+        model = Obligation
+        fields = [
+            "id",
+            "episode",
+            "title",
+            "kind",
+            "requirement",
+            "falls_to",
+            "opens_at",
+            "due_at",
+            "cites",
+            "status",
+        ]
+
+    def get_episode(self, obligation: Obligation) -> str | None:
+        return f"E{obligation.episode_id}" if obligation.episode_id else None
+
+    def get_status(self, obligation: Obligation) -> str:
+        return obligation.status()
+
+
+class EpisodeSerializer(serializers.ModelSerializer[Episode]):
+    reference = serializers.CharField(help_text="Homeward's reference, e.g. E5")
+    child = serializers.SerializerMethodField(help_text="The child's reference, e.g. C12")
+    is_open = serializers.BooleanField(help_text="Not yet found")
+    partner_reference = serializers.SerializerMethodField(
+        help_text="Your organisation's reference for it, if any"
+    )
+    open_obligations = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Episode
+        fields = [
+            "id",
+            "reference",
+            "child",
+            "category",
+            "version",
+            "reported_at",
+            "last_seen_at",
+            "risk_level",
+            "police_informed",
+            "police_reference",
+            "found_at",
+            "is_open",
+            "partner_reference",
+            "open_obligations",
+        ]
+
+    def get_child(self, episode: Episode) -> str:
+        return f"C{episode.child_id}"
+
+    def get_partner_reference(self, episode: Episode) -> str | None:
+        references: dict[int, str] = self.context.get("references", {})
+        return references.get(episode.pk)
+
+    @extend_schema_field(ObligationSerializer(many=True))
+    def get_open_obligations(self, episode: Episode) -> list[dict[str, Any]]:
+        now = timezone.now()
+        rows = (
+            Obligation.objects.outstanding(now).filter(episode=episode).order_by("due_at", "opens_at", "id")
+        )
+        return list(ObligationSerializer(rows, many=True).data)
+
+
+class ChildSerializer(serializers.Serializer[Any]):
+    reference = serializers.CharField(help_text="e.g. C12")
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    known_as = serializers.CharField()
+    date_of_birth = serializers.DateField()
+    responsible_authority = serializers.CharField()
+    current_episode = EpisodeSerializer(allow_null=True, help_text="The episode still open, if any")
+    open_obligations = ObligationSerializer(
+        many=True, help_text="Outstanding work on the episodes you may see"
+    )
+
+
+class MissingChildSerializer(serializers.Serializer[Any]):
+    child = serializers.CharField(help_text="e.g. C12")
+    name = serializers.CharField()
+    hours_missing = serializers.FloatField(help_text="Hours since last seen (or reported)")
+    episode = EpisodeSerializer()
+
+
+class MissingListSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    results = MissingChildSerializer(many=True)
