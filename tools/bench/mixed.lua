@@ -1,6 +1,7 @@
 -- wrk: mixed journeys of signed-in people (make bench writes their sessions to $BENCH_SESSIONS).
--- Each request is one person's next page: a coordinator's board or child list, a social
--- worker's "My work" or one of their children's pages; one in ten is the health check.
+-- Each connection is one person: after each page they read it for 5 to 15 seconds (delay
+-- below) before the next, a coordinator's board or child list, a social worker's "My work"
+-- or one of their children's pages; one request in ten is the health check.
 -- done() prints the figures make bench reads (lines starting "BENCH ").
 local sessions = dofile(os.getenv("BENCH_SESSIONS"))
 local host = "127.0.0.1:" .. os.getenv("BENCH_PORT")
@@ -23,6 +24,11 @@ request = function()
   local s = sessions[math.random(#sessions)]
   local path = s.paths[math.random(#s.paths)]
   return wrk.format("GET", path, {["Host"] = host, ["X-Forwarded-Proto"] = "https", ["Cookie"] = s.cookie})
+end
+
+-- Reading the page before the next one: 100 connections are 100 people, not 100 scripts.
+delay = function()
+  return math.random(5000, 15000)
 end
 
 -- wrk counts only 4xx and 5xx as errors; a redirect (to sign in, say) is a failure here too.

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
+import json
 import re
 import struct
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -59,14 +61,24 @@ class Session:
         return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
 
     def request(
-        self, method: str, path: str, form: dict[str, str] | None = None, *, cookies: bool = True
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        *,
+        cookies: bool = True,
+        json_body: dict[str, Any] | None = None,
+        extra: dict[str, str] | None = None,
     ) -> Response:
         # As behind the service's TLS-terminating proxy (production redirects plain HTTP).
-        headers = {"Host": f"{self.host}:{self.port}", "X-Forwarded-Proto": "https"}
+        headers = {"Host": f"{self.host}:{self.port}", "X-Forwarded-Proto": "https", **(extra or {})}
         if cookies and self.cookies:
             headers["Cookie"] = self.cookie_header()
         body = None
-        if form is not None:
+        if json_body is not None:
+            body = json.dumps(json_body)
+            headers["Content-Type"] = "application/json"
+        elif form is not None:
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Origin"] = f"https://{self.host}:{self.port}"

@@ -95,6 +95,7 @@ def pick(load_people: int) -> dict[str, Any]:
         "child": {"id": child.pk, "episodes": child.episodes.count(), "events": child.events.count()},
         "board": Episode.objects.filter(found_at__isnull=True, child__responsible_authority=measured).count(),
         "reporter": person(reporter),
+        "reporting_authority": {"id": reporting.pk, "name": reporting.name},
         "crash_reporter": person(User.objects.get(organisation=reporting, role=Role.MASH_OFFICER)),
         "report_children": free,
         "load": load,

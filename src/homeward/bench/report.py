@@ -11,6 +11,7 @@ PAGES = (
     ("my_work", "My work (`/my-work/`)"),
     ("child", "A child's page (`/children/<id>/`)"),
     ("report", "Report missing (web form POST, the write path)"),
+    ("report_api", "Report missing (API: `POST /api/v1/episodes/`)"),
 )
 RATIO_AIM = 5.0
 GROWTH_AIM = 1.5
@@ -102,7 +103,7 @@ def write_report(results: dict[str, Any], out: Path) -> None:
     w.append(
         f"gunicorn ({settings['gunicorn_workers']} gthread workers x 4 threads, production settings, DEBUG off) "
         f"on loopback; one signed-in browser per page, {settings['rounds']} rounds after {settings['warmup']} "
-        "warm-up rounds, the five requests of a round one after another. Ratios are to `/healthz` "
+        "warm-up rounds, the six requests of a round one after another. Ratios are to `/healthz` "
         "(no database query) in the same run.\n"
     )
     w.append(
@@ -167,7 +168,8 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         w.append("## Load run\n")
         w.append(
             f"`{ld['command']}` with `tools/bench/mixed.lua`: {settings['connections']} connections for "
-            f"{settings['load_seconds']} s, as {ld['people']} signed-in people (coordinators: the board and the "
+            f"{settings['load_seconds']} s, each connection a person who reads each page for 5 to 15 s before "
+            f"the next, signed in as one of {ld['people']} people (coordinators: the board and the "
             "children list; social workers: My work and their children's pages; one request in ten the health check), "
             "on the large database.\n"
         )
@@ -184,9 +186,9 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         c = results["crash"]
         w.append("## Crash safety\n")
         w.append(
-            f"Eight browsers reported children missing (web form POST) for {settings['crash_after']} s; then "
+            f"Eight partner connections reported children missing (`POST /api/v1/episodes/`) for {settings['crash_after']} s; then "
             "gunicorn (master and workers) was killed with SIGKILL, restarted, and every report checked "
-            "(`dbtool verify`): each acknowledged (302 to its episode) episode present, with its `reported` "
+            "(`dbtool verify`): each acknowledged (201 with its episode's reference) episode present, with its `reported` "
             "event and its obligations, and each child's stored obligations equal to a fresh re-evaluation.\n"
         )
         w.append(
