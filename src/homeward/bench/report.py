@@ -101,7 +101,7 @@ def write_report(results: dict[str, Any], out: Path) -> None:
     w.append("")
     w.append("## Latency\n")
     w.append(
-        f"gunicorn ({settings['gunicorn_workers']} gthread workers x 4 threads, production settings, DEBUG off) "
+        f"gunicorn ({settings['gunicorn_workers']} gthread workers x 4 threads, keep-alive 20 s, production settings, DEBUG off) "
         f"on loopback; one signed-in browser per page, {settings['rounds']} rounds after {settings['warmup']} "
         "warm-up rounds, the six requests of a round one after another. Ratios are to `/healthz` "
         "(no database query) in the same run.\n"

@@ -226,6 +226,10 @@ class Bench:
                 "4",
                 "--timeout",
                 "120",
+                # Keep a reader's connection open through their 5-15 s on a page (load run): with
+                # gunicorn's 2 s default each next page met a closed connection (wrk: read error).
+                "--keep-alive",
+                "20",
                 "--log-level",
                 "warning",
             ],
