@@ -35,12 +35,13 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["out"]:
             raise CommandError("--out: give the file to write the backup to")
+        # Which database first: on PostgreSQL no file is the right answer, whatever its name.
+        source = live_sqlite("--out")
         out = Path(options["out"])
         if out.exists():
             raise CommandError(f"--out: {out} already exists; a backup never overwrites")
         if not out.parent.is_dir():
             raise CommandError(f"--out: there is no directory {out.parent}")
-        source = live_sqlite("--out")
         target = sqlite3.connect(out)
         try:
             source.backup(target)
