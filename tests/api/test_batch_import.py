@@ -49,7 +49,7 @@ def test_good_rows_are_stored_and_bad_rows_reported_by_line_and_column(
     assert out.splitlines()[-1] == "2 stored, 0 already stored, 5 refused."
     refused = err.splitlines()
     assert refused[0].startswith("line 3: refused: category:")
-    assert refused[1].startswith("line 4: refused: child: there is no child")
+    assert refused[1].startswith("line 4: refused: child: There is no child")
     assert refused[2] == "line 5: refused: reported_at: This cannot be in the future."
     assert refused[3].startswith("line 6: refused: reference:")
     assert refused[4].startswith("line 7: refused: self_harm_risk:")
@@ -103,3 +103,24 @@ def test_a_file_that_cannot_be_read_stores_nothing(partners: Partners, tmp_path:
     ):
         run(path, "Nowhere Police")
     assert not Episode.objects.exists()
+
+
+def test_the_same_batch_through_the_api(partners: Partners) -> None:
+    client = partners.client("police")
+    response = client.post("/api/v1/episodes/import/", {"csv": extract(partners)})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert [row["line"] for row in body["stored"]] == [2, 9]
+    assert [(row["line"], row["column"]) for row in body["refused"]] == [
+        (3, "category"),
+        (4, "child"),
+        (5, "reported_at"),
+        (6, "reference"),
+        (7, "self_harm_risk"),
+    ]
+    again = client.post("/api/v1/episodes/import/", {"csv": extract(partners)}).json()
+    assert again["stored"] == [] and again["already_stored"] == body["stored"]
+    assert Episode.objects.filter(child=partners.child).count() == 2
+    unreadable = client.post("/api/v1/episodes/import/", {"csv": "ref,child\n1,C1\n"})
+    assert unreadable.status_code == 400
+    assert unreadable.json()["error"]["fields"]["csv"][0].startswith("The header row lacks the column(s)")
