@@ -102,6 +102,12 @@ def test_a_file_that_cannot_be_read_stores_nothing(partners: Partners, tmp_path:
         CommandError, match="--organisation: there is no organisation called 'Nowhere Police'"
     ):
         run(path, "Nowhere Police")
+    path.write_text(f'reference,child,category,reported_at\n22-1,C1,missing,"{"x" * 200_000}"\n')
+    with pytest.raises(CommandError, match="FILE: line 2 cannot be read as CSV"):
+        run(path, "West Mercia Police")
+    path.write_text("reference,child,child,category,reported_at\n")
+    with pytest.raises(CommandError, match="FILE: the column\\(s\\) child appear more than once"):
+        run(path, "West Mercia Police")
     assert not Episode.objects.exists()
 
 

@@ -80,25 +80,32 @@ def _cell(name: str, value: str) -> Any:
 
 
 def read(text: str) -> list[tuple[int, dict[str, Any]]]:
+    """The rows, each with the line it starts on; the whole file is read before anything is stored."""
     reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise FileError(f"the header row lacks the column(s) {', '.join(missing)}")
-    unknown = [name for name in header if name not in COLUMNS]
-    if unknown:
-        raise FileError(f"unknown column(s) {', '.join(unknown)} (the columns are {', '.join(COLUMNS)})")
-    reader.fieldnames = header
-    rows = []
-    line = 1
-    for row in reader:
-        start, line = line + 1, reader.line_num
-        if None in row:
-            rows.append((start, {"__error__": "more cells than there are columns"}))
-            continue
-        if not any((value or "").strip() for value in row.values()):
-            continue
-        rows.append((start, {name: _cell(name, value or "") for name, value in row.items()}))
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+        missing = [name for name in REQUIRED if name not in header]
+        if missing:
+            raise FileError(f"the header row lacks the column(s) {', '.join(missing)}")
+        unknown = [name for name in header if name not in COLUMNS]
+        if unknown:
+            raise FileError(f"unknown column(s) {', '.join(unknown)} (the columns are {', '.join(COLUMNS)})")
+        twice = sorted({name for name in header if header.count(name) > 1})
+        if twice:
+            raise FileError(f"the column(s) {', '.join(twice)} appear more than once")
+        reader.fieldnames = header
+        rows = []
+        line = reader.line_num
+        for row in reader:
+            start, line = line + 1, reader.line_num
+            if None in row:
+                rows.append((start, {"__error__": "more cells than there are columns"}))
+                continue
+            if not any((value or "").strip() for value in row.values()):
+                continue
+            rows.append((start, {name: _cell(name, value or "") for name, value in row.items()}))
+    except csv.Error as exc:
+        raise FileError(f"line {reader.line_num + 1} cannot be read as CSV ({exc})") from None
     return rows
 
 
