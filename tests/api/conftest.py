@@ -97,7 +97,8 @@ def partners(db: None) -> Partners:
     worker = UserFactory(role=Role.SOCIAL_WORKER, organisation=authority, team=team)
     child = ChildFactory(responsible_authority=authority, team=team, allocated_worker=worker)
     services.start_placement(child, establishment=home, at=hours_ago(24 * 30), by=None)
-    other_child = ChildFactory(responsible_authority=other_authority)
+    # A surname no other child here has: the missing list must not show it.
+    other_child = ChildFactory(responsible_authority=other_authority, last_name="Abernethy-Quill")
     world = Partners(
         force,
         authority,

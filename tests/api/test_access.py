@@ -203,3 +203,11 @@ def test_a_failure_on_our_side_answers_500_in_the_same_shape(partners: Partners,
         .get("/no-such-page/")["Content-Type"]
         .startswith("application/json")
     )
+
+
+def test_answers_about_children_are_not_kept_in_caches(partners: Partners) -> None:
+    reported(partners)
+    response = partners.client("police").get(f"/api/v1/children/{partners.child.reference}/")
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"

@@ -49,7 +49,7 @@ def test_good_rows_are_stored_and_bad_rows_reported_by_line_and_column(
     assert out.splitlines()[-1] == "2 stored, 0 already stored, 5 refused."
     refused = err.splitlines()
     assert refused[0].startswith("line 3: refused: category:")
-    assert refused[1].startswith("line 4: refused: child: there is no child")
+    assert refused[1].startswith("line 4: refused: child: There is no child")
     assert refused[2] == "line 5: refused: reported_at: This cannot be in the future."
     assert refused[3].startswith("line 6: refused: reference:")
     assert refused[4].startswith("line 7: refused: self_harm_risk:")
@@ -102,4 +102,32 @@ def test_a_file_that_cannot_be_read_stores_nothing(partners: Partners, tmp_path:
         CommandError, match="--organisation: there is no organisation called 'Nowhere Police'"
     ):
         run(path, "Nowhere Police")
+    path.write_text(f'reference,child,category,reported_at\n22-1,C1,missing,"{"x" * 200_000}"\n')
+    with pytest.raises(CommandError, match="FILE: line 2 cannot be read as CSV"):
+        run(path, "West Mercia Police")
+    path.write_text("reference,child,child,category,reported_at\n")
+    with pytest.raises(CommandError, match="FILE: the column\\(s\\) child appear more than once"):
+        run(path, "West Mercia Police")
     assert not Episode.objects.exists()
+
+
+def test_the_same_batch_through_the_api(partners: Partners) -> None:
+    client = partners.client("police")
+    text = extract(partners)
+    response = client.post("/api/v1/episodes/import/", {"csv": text})
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert [row["line"] for row in body["stored"]] == [2, 9]
+    assert [(row["line"], row["column"]) for row in body["refused"]] == [
+        (3, "category"),
+        (4, "child"),
+        (5, "reported_at"),
+        (6, "reference"),
+        (7, "self_harm_risk"),
+    ]
+    again = client.post("/api/v1/episodes/import/", {"csv": text}).json()
+    assert again["stored"] == [] and again["already_stored"] == body["stored"]
+    assert Episode.objects.filter(child=partners.child).count() == 2
+    unreadable = client.post("/api/v1/episodes/import/", {"csv": "ref,child\n1,C1\n"})
+    assert unreadable.status_code == 400
+    assert unreadable.json()["error"]["fields"]["csv"][0].startswith("The header row lacks the column(s)")

@@ -67,7 +67,8 @@ def test_the_readme_example_runs_as_written(tmp_path: Path) -> None:
         "risk": "high",
         "police_reference": "MP/22/0417",
         "found": True,
-        "events": ["reported", "risk_graded", "police_informed", "found"],
+        # The safe and well check answered with the find closes that duty (WM6, s.8.7).
+        "events": ["reported", "risk_graded", "police_informed", "found", "completed"],
     }
     # Each step's answer was printed: the last, the episode ended.
     assert '"is_open":false' in done.stdout.replace(" ", "")

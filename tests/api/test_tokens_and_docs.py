@@ -77,6 +77,7 @@ def test_the_schema_is_openapi_3_and_names_every_operation(db: None) -> None:
     operations = {op["operationId"] for path in schema["paths"].values() for op in path.values()}
     assert operations == {
         "report_episode",
+        "import_episodes",
         "get_episode",
         "grade_risk",
         "police_informed",

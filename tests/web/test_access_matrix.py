@@ -21,7 +21,8 @@ THE PARTNER API (``api:*``). The API ignores sessions: every person signed in to
 use an API route is a token holder, an organisation (TOKEN_HOLDERS: the force told of the
 episode, the responsible authority, the provider of the home the child is placed in, the host
 authority, and a near miss of each): ``tokens`` lists those who get ``ok``; every other holder
-gets 404 and an audit row. ``method``/``body`` say how to call it (a write is called with a
+gets 404 and an audit row (a batch import answers every holder, storing only the rows its
+relationships allow: ``stores``; a refused row leaves an audit row). ``method``/``body`` say how to call it (a write is called with a
 valid body; the test's transaction is rolled back after).
 """
 
@@ -132,6 +133,8 @@ class Route:
     tokens: frozenset[str] = frozenset()
     method: str = "get"
     body: Callable[[World], dict[str, Any]] | None = None
+    # A batch: every holder gets 200; these have the child's row stored, the rest have it refused.
+    stores: frozenset[str] | None = None
 
 
 def child_pk(w: World) -> dict[str, Any]:
@@ -226,6 +229,15 @@ ROUTES: dict[str, Route] = {
     "inbox_read": Route(skip="POST only (GET is 405); marking read is tested in tests/notifications"),
     # The partner API: organisations' tokens (test_the_api_matrix); sessions get 401 there.
     "api:episode-list": Route(api=True, tokens=PARTNERS, ok=201, method="post", body=lambda w: report(w)),
+    "api:episode-import": Route(
+        api=True,
+        tokens=frozenset(TOKEN_HOLDERS),
+        stores=PARTNERS,
+        method="post",
+        body=lambda w: {
+            "csv": f"reference,child,category,reported_at\nM-1,{w.child.reference},away,{timezone.now().isoformat()}\n"
+        },
+    ),
     "api:episode-detail": Route(episode_pk, api=True, tokens=PARTNERS),
     "api:episode-grade-risk": Route(
         open_episode, api=True, tokens=PARTNERS, method="post", body=lambda w: change(w, level="high")
@@ -549,6 +561,11 @@ def test_the_api_matrix(world: World, key: str, holder: str) -> None:
         assert response.status_code == route.ok, f"{holder} should get {url}: {response.content[:300]!r}"
         if route.shows is not None:
             assert (world.child.last_name in response.content.decode()) == (holder in route.shows), holder
+        if route.stores is not None:
+            stored = response.json()["stored"]
+            assert len(stored) == (1 if holder in route.stores else 0), holder
+            refused = AuditEntry.objects.filter(additional_data__outcome=REFUSED).count()
+            assert refused == refused_before + (0 if holder in route.stores else 1), holder
     else:
         assert response.status_code == 404, f"{holder} should not get {url}"
         assert response.json()["error"]["code"] == "not_found"

@@ -43,7 +43,11 @@ def test_from_reported_missing_to_return_interview_held() -> None:
     coordinator = UserFactory(role=Role.MISSING_COORDINATOR, organisation=authority)
     interviewer = UserFactory(role=Role.RETURN_INTERVIEW_WORKER, organisation=authority)
     child: Child = ChildFactory(
-        responsible_authority=authority, allocated_worker=worker, team=team, flags=["cse_risk"]
+        responsible_authority=authority,
+        allocated_worker=worker,
+        team=team,
+        flags=["cse_risk"],
+        first_name="Keziah",  # no member of staff shares it: the board must not show it below
     )
     now = timezone.now().replace(second=0, microsecond=0)
     services.start_placement(child, establishment=home, at=now - timedelta(days=60), by=worker)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,8 +27,8 @@ from homeward.api import access
 from homeward.api.errors import Unprocessable
 from homeward.api.idempotency import Produced, once, reference_claim
 from homeward.api.models import Replay
+from homeward.api.reporting import report_as
 from homeward.api.serializers import ANSWERS, EpisodeSerializer, ReportSerializer
-from homeward.api.views import report_as
 from homeward.episodes.models import Episode
 
 REQUIRED = ("child", "category", "reported_at", "reference")
@@ -45,7 +46,8 @@ class FileError(Exception):
 class Outcome:
     stored: list[tuple[int, Episode]] = field(default_factory=list)
     repeated: list[tuple[int, int | None]] = field(default_factory=list)
-    refused: list[tuple[int, str]] = field(default_factory=list)
+    # Line, column ("" for the row as a whole), reason.
+    refused: list[tuple[int, str, str]] = field(default_factory=list)
 
 
 def importer(organisation: Organisation) -> User:
@@ -78,57 +80,74 @@ def _cell(name: str, value: str) -> Any:
 
 
 def read(text: str) -> list[tuple[int, dict[str, Any]]]:
+    """The rows, each with the line it starts on; the whole file is read before anything is stored."""
     reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise FileError(f"the header row lacks the column(s) {', '.join(missing)}")
-    unknown = [name for name in header if name not in COLUMNS]
-    if unknown:
-        raise FileError(f"unknown column(s) {', '.join(unknown)} (the columns are {', '.join(COLUMNS)})")
-    reader.fieldnames = header
-    rows = []
-    line = 1
-    for row in reader:
-        start, line = line + 1, reader.line_num
-        if None in row:
-            rows.append((start, {"__error__": "more cells than there are columns"}))
-            continue
-        if not any((value or "").strip() for value in row.values()):
-            continue
-        rows.append((start, {name: _cell(name, value or "") for name, value in row.items()}))
+    try:
+        header = [name.strip() for name in reader.fieldnames or []]
+        missing = [name for name in REQUIRED if name not in header]
+        if missing:
+            raise FileError(f"the header row lacks the column(s) {', '.join(missing)}")
+        unknown = [name for name in header if name not in COLUMNS]
+        if unknown:
+            raise FileError(f"unknown column(s) {', '.join(unknown)} (the columns are {', '.join(COLUMNS)})")
+        twice = sorted({name for name in header if header.count(name) > 1})
+        if twice:
+            raise FileError(f"the column(s) {', '.join(twice)} appear more than once")
+        reader.fieldnames = header
+        rows = []
+        line = reader.line_num
+        for row in reader:
+            start, line = line + 1, reader.line_num
+            if None in row:
+                rows.append((start, {"__error__": "more cells than there are columns"}))
+                continue
+            if not any((value or "").strip() for value in row.values()):
+                continue
+            rows.append((start, {name: _cell(name, value or "") for name, value in row.items()}))
+    except csv.Error as exc:
+        raise FileError(f"line {reader.line_num + 1} cannot be read as CSV ({exc})") from None
     return rows
 
 
-def first_problem(detail: Any) -> str:
+def first_problem(detail: Any) -> tuple[str, str]:
+    """The first field named in a refusal, and what is wrong with it."""
     if isinstance(detail, dict):
         name, messages = next(iter(detail.items()))
         message = messages[0] if isinstance(messages, list) else messages
         if isinstance(message, dict):
-            return f"{name}: {first_problem(message)}"
-        return f"{name}: {message}"
-    return str(detail[0] if isinstance(detail, list) else detail)
+            inner, text = first_problem(message)
+            return f"{name}.{inner}", text
+        return str(name), str(message)
+    return "", str(detail[0] if isinstance(detail, list) else detail)
 
 
-def import_rows(organisation: Organisation, rows: list[tuple[int, dict[str, Any]]]) -> Outcome:
+def import_rows(
+    organisation: Organisation,
+    rows: list[tuple[int, dict[str, Any]]],
+    *,
+    account: User | None = None,
+    on_denied: Callable[[str], None] = lambda reference: None,
+) -> Outcome:
+    """Store each good row (as ``account``: an API token's, or the organisation's import account)."""
     outcome = Outcome()
-    account = importer(organisation)
+    account = account or importer(organisation)
     for line, row in rows:
         if "__error__" in row:
-            outcome.refused.append((line, row["__error__"]))
+            outcome.refused.append((line, "", row["__error__"]))
             continue
         if not row.get("reference"):
-            outcome.refused.append((line, "reference: every row needs one (it makes a re-run safe)"))
+            outcome.refused.append((line, "reference", "Every row needs one (it makes a re-run safe)."))
             continue
         form = ReportSerializer(data=row)
         if not form.is_valid():
-            outcome.refused.append((line, first_problem(form.errors)))
+            outcome.refused.append((line, *first_problem(form.errors)))
             continue
         data = form.validated_data
         child = access.child_by_reference(data["child"])
         if child is None or not access.may_report(organisation, child):
+            on_denied(data["child"])
             outcome.refused.append(
-                (line, f"child: there is no child {data['child']} that {organisation} may report")
+                (line, "child", f"There is no child {data['child']} that {organisation} may report.")
             )
             continue
 
@@ -149,11 +168,11 @@ def import_rows(organisation: Organisation, rows: list[tuple[int, dict[str, Any]
                 organisation=organisation,
             )
         except exceptions.ValidationError as exc:
-            outcome.refused.append((line, first_problem(exc.detail)))
+            outcome.refused.append((line, *first_problem(exc.detail)))
         except Unprocessable as exc:
-            outcome.refused.append((line, f"reference: {exc.detail}"))
+            outcome.refused.append((line, "reference", str(exc.detail)))
         except DjangoValidationError as exc:
-            outcome.refused.append((line, "; ".join(exc.messages)))
+            outcome.refused.append((line, "", "; ".join(exc.messages)))
         else:
             if replayed:
                 outcome.repeated.append((line, replayed[0].episode_id))

@@ -298,3 +298,30 @@ class MissingChildSerializer(serializers.Serializer[Any]):
 class MissingListSerializer(serializers.Serializer[Any]):
     count = serializers.IntegerField()
     results = MissingChildSerializer(many=True)
+
+
+class ImportSerializer(serializers.Serializer[Any]):
+    csv = serializers.CharField(
+        trim_whitespace=False,
+        max_length=5_000_000,
+        help_text="The CSV file's text: a header row, then one report a row, in this API's field names "
+        "(reference, child, category, reported_at, last_seen_at, police_informed, police_reference and "
+        "the per-episode questions; yes/no as yes/no; lists separated by ';'). 'reference' is required.",
+    )
+
+
+class ImportedRowSerializer(serializers.Serializer[Any]):
+    line = serializers.IntegerField(help_text="The row's line in the file (the header is line 1)")
+    episode = serializers.CharField(help_text="e.g. E41")
+
+
+class RefusedRowSerializer(serializers.Serializer[Any]):
+    line = serializers.IntegerField(help_text="The row's line in the file (the header is line 1)")
+    column = serializers.CharField(help_text="The column at fault (empty: the row as a whole)")
+    message = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer[Any]):
+    stored = ImportedRowSerializer(many=True)
+    already_stored = ImportedRowSerializer(many=True, help_text="Rows whose reference was reported before")
+    refused = RefusedRowSerializer(many=True, help_text="Rows that stored nothing, and why")

@@ -23,18 +23,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from homeward.accounts.audit import client_address, record_denied, record_view
-from homeward.accounts.models import Organisation, OrganisationKind, Role, User
-from homeward.api import access
-from homeward.api.errors import Conflict, ErrorDetailSerializer, ErrorSerializer, from_django
+from homeward.accounts.models import Role, User
+from homeward.api import access, batch
+from homeward.api.errors import Conflict, ErrorDetailSerializer, ErrorSerializer
 from homeward.api.idempotency import KEY_HEADER, MAX_KEY, Produced, key_claim, once, reference_claim
 from homeward.api.models import ApiToken, Replay, Scope
+from homeward.api.reporting import report_as, service_error
 from homeward.api.serializers import (
-    ANSWERS,
     ChildSerializer,
     CompleteSerializer,
     EpisodeSerializer,
     FoundSerializer,
     GradeSerializer,
+    ImportResultSerializer,
+    ImportSerializer,
     MissingListSerializer,
     ObligationSerializer,
     PoliceInformedSerializer,
@@ -87,8 +89,6 @@ IDEMPOTENCY = OpenApiParameter(
     "and nothing is recorded twice.",
 )
 RECORD_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The record's id in Homeward")
-# Service field names that the API calls otherwise.
-SERVICE_FIELDS = {"return_notified_at": "notified_at"}
 
 
 class PartnerView(APIView):
@@ -188,32 +188,6 @@ class ReportEpisode(PartnerView):
 
 def report(token: ApiToken, child: Child, data: dict[str, Any]) -> Episode:
     return report_as(token.organisation, token.account, child, data)
-
-
-def report_as(organisation: Organisation, account: User, child: Child, data: dict[str, Any]) -> Episode:
-    """Report through the one write path; a police force has been told by definition."""
-    police = organisation.kind == OrganisationKind.POLICE_FORCE
-    try:
-        with set_actor(account):
-            return services.report_episode(
-                child,
-                category=data["category"],
-                reported_at=data["reported_at"],
-                last_seen_at=data["last_seen_at"],
-                police_informed=police or data["police_informed"],
-                police_reference=data["police_reference"] or (data["reference"][:60] if police else ""),
-                answers={name: data[name] for name in ANSWERS},
-                by=account,
-            )
-    except DjangoValidationError as exc:
-        raise service_error(exc) from None
-
-
-def service_error(exc: DjangoValidationError) -> exceptions.ValidationError:
-    error = from_django(exc)
-    if isinstance(error.detail, dict):
-        error.detail = {SERVICE_FIELDS.get(k, k): v for k, v in error.detail.items()}
-    return error
 
 
 class EpisodeDetail(PartnerView):
@@ -500,4 +474,53 @@ class CompleteObligation(PartnerView):
             [key_claim(key, "POST", request.path, data)],
             produce,
             self.on_replay,
+        )
+
+
+class ImportEpisodes(PartnerView):
+    scope = Scope.REPORT
+
+    def record_refused_child(self, reference: str) -> None:
+        self.refuse(Child, reference, "child")  # on the audit trail; the row is reported as refused
+
+    @extend_schema(
+        operation_id="import_episodes",
+        summary="Report a batch of episodes from a CSV extract",
+        description="As `homeward import-episodes`: each row is a report, stored in its own transaction; "
+        "bad rows are listed with their line, column and reason and store nothing; each row's "
+        "``reference`` makes a re-run of the same file change nothing. Answers 200 even if rows "
+        "were refused: read ``refused``.",
+        request=ImportSerializer,
+        responses={200: ImportResultSerializer, **ERRORS},
+        tags=["episodes"],
+    )
+    def post(self, request: Request) -> Response:
+        form = ImportSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            rows = batch.read(form.validated_data["csv"])
+        except batch.FileError as exc:
+            raise exceptions.ValidationError(
+                {"csv": [f"{str(exc)[:1].upper()}{str(exc)[1:]}; nothing was stored."]}
+            ) from None
+        outcome = batch.import_rows(
+            self.token.organisation,
+            rows,
+            account=self.account,
+            on_denied=self.record_refused_child,
+        )
+        for _, episode in outcome.stored:
+            self.audit_view(episode)
+        repeated = Episode.objects.in_bulk([pk for _, pk in outcome.repeated if pk is not None])
+        for episode in repeated.values():
+            self.audit_view(episode, replayed=True)
+        return Response(
+            {
+                "stored": [{"line": line, "episode": episode.reference} for line, episode in outcome.stored],
+                "already_stored": [{"line": line, "episode": f"E{pk}"} for line, pk in outcome.repeated],
+                "refused": [
+                    {"line": line, "column": column, "message": message}
+                    for line, column, message in outcome.refused
+                ],
+            }
         )

@@ -44,8 +44,8 @@ class Command(BaseCommand):
             self.stdout.write(f"line {line}: stored as episode {episode.reference}")
         for line, pk in outcome.repeated:
             self.stdout.write(f"line {line}: already stored as episode E{pk}")
-        for line, problem in outcome.refused:
-            self.stderr.write(f"line {line}: refused: {problem}")
+        for line, column, problem in outcome.refused:
+            self.stderr.write(f"line {line}: refused: {column + ': ' if column else ''}{problem}")
         self.stdout.write(
             f"{len(outcome.stored)} stored, {len(outcome.repeated)} already stored, "
             f"{len(outcome.refused)} refused."

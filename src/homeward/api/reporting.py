@@ -1,0 +1,46 @@
+"""Reporting an episode for a partner (the API and the batch import share it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.context import set_actor
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
+
+from homeward.accounts.models import Organisation, OrganisationKind, User
+from homeward.api.errors import from_django
+from homeward.api.serializers import ANSWERS
+from homeward.children.models import Child
+from homeward.episodes import services
+from homeward.episodes.models import Episode
+
+# Service field names that the API calls otherwise.
+SERVICE_FIELDS = {"return_notified_at": "notified_at"}
+
+
+def service_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's refusal as a 400, naming the API's field."""
+    error = from_django(exc)
+    if isinstance(error.detail, dict):
+        error.detail = {SERVICE_FIELDS.get(k, k): v for k, v in error.detail.items()}
+    return error
+
+
+def report_as(organisation: Organisation, account: User, child: Child, data: dict[str, Any]) -> Episode:
+    """Report through the one write path; a police force has been told by definition."""
+    police = organisation.kind == OrganisationKind.POLICE_FORCE
+    try:
+        with set_actor(account):
+            return services.report_episode(
+                child,
+                category=data["category"],
+                reported_at=data["reported_at"],
+                last_seen_at=data["last_seen_at"],
+                police_informed=police or data["police_informed"],
+                police_reference=data["police_reference"] or (data["reference"][:60] if police else ""),
+                answers={name: data[name] for name in ANSWERS},
+                by=account,
+            )
+    except DjangoValidationError as exc:
+        raise service_error(exc) from None
