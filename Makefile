@@ -12,7 +12,7 @@ PORT ?= 8000
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 GOVUK_STATIC := src/homeward/web/static/govuk
 
-.PHONY: setup assets run test lint typecheck pytest examples clean venv-903 pdf-libraries
+.PHONY: setup assets run test lint typecheck pytest examples clean venv-903 pdf-libraries bench wrk
 
 setup: $(VENV)/.installed
 
@@ -115,3 +115,16 @@ run: setup assets pdf-libraries
 
 clean:
 	rm -rf $(VENV) $(VENV_903) .pytest_cache .mypy_cache .ruff_cache node_modules $(GOVUK_STATIC)
+
+# The benchmark (not part of `make test`): PostgreSQL (installed and started by tools/postgres.sh),
+# two generated databases, gunicorn, latency, a load run with wrk, a crash, pg_dump/pg_restore.
+# Writes BENCHMARKS.md. BENCH_ARGS passes options, e.g. BENCH_ARGS="--rebuild" or smaller sizes:
+#   make bench BENCH_ARGS="--small-children 300 --large-children 3000 --rounds 20 --load-seconds 10"
+BENCH_ARGS ?=
+bench: setup assets pdf-libraries wrk
+	port=$$(tools/postgres.sh) && $(BIN)/python -m homeward.bench.run --pg-port $$port $(BENCH_ARGS)
+
+wrk:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends wrk; \
+	else echo "The load run needs wrk: sudo apt-get install wrk" >&2; exit 1; fi

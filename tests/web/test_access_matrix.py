@@ -178,6 +178,8 @@ ROUTES: dict[str, Route] = {
     "login": Route(public=True, allowed=SIGNED_IN),
     "sign_in_code": Route(public=True, allowed=SIGNED_IN, ok=302),
     "sign_in_set_up": Route(public=True, allowed=SIGNED_IN, ok=302),
+    # The load balancer's health check: open to anyone, says nothing about anyone.
+    "healthz": Route(public=True, allowed=SIGNED_IN),
     "logout": Route(skip="POST only (GET is 405); signing out is tested in test_sign_in"),
     # Lists: everyone signed in, showing only what their relationships allow.
     "home": Route(allowed=SIGNED_IN, shows=EPISODE | {"host_coordinator"}),
@@ -461,7 +463,7 @@ def test_signed_out_every_page_but_signing_in_sends_you_to_sign_in(world: World,
         assert response.status_code == (200 if route.public else 401)
         assert response.status_code == 200 or response.json()["error"]["code"] == "unauthenticated"
         return
-    if key == "login":
+    if key in ("login", "healthz"):
         assert response.status_code == 200
     else:
         assert response.status_code == 302

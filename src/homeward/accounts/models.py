@@ -100,6 +100,12 @@ class User(AbstractUser):
         "children.Establishment", null=True, blank=True, on_delete=models.SET_NULL, related_name="carers"
     )
 
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        # Whom an obligation falls to is found by role (the authority's coordinator, the first
+        # police liaison officer): without this, a scan of every person in the country.
+        indexes = [models.Index(fields=["role", "organisation"], name="user_role")]
+
     def has_perm(self, perm: str, obj: Any = None) -> bool:
         # A child's record opens by relationship alone: not to a superuser as such, nor to a
         # group holding Django's model permission of the same name (relationships.PERMISSIONS).

@@ -24,8 +24,9 @@ from homeward.accounts.models import User
 
 DEVICE_NAME = "Authenticator app"
 # What may be reached with a password alone: signing in, out, and the assets those pages use;
-# and the partner API, which ignores the session (a token, not a person, is signed in there).
-OPEN_PATHS = ("/sign-in/", "/sign-out/", "/static/", "/api/")
+# the health check; and the partner API, which ignores the session (a token, not a person, is
+# signed in there).
+OPEN_PATHS = ("/sign-in/", "/sign-out/", "/static/", "/healthz", "/api/")
 
 
 def is_verified(user: object) -> bool:

@@ -103,7 +103,13 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["-reported_at"]
-        indexes = [models.Index(fields=["child", "-reported_at"], name="episode_child_recent")]
+        indexes = [
+            models.Index(fields=["child", "-reported_at"], name="episode_child_recent"),
+            # "Currently missing" reads the few open episodes, however many have ended.
+            models.Index(
+                fields=["reported_at"], name="episode_open", condition=models.Q(found_at__isnull=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.child} {self.get_category_display().lower()} {self.start:%d %b %Y}"

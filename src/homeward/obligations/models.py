@@ -80,6 +80,18 @@ class Obligation(models.Model):
                 fields=["team", "due_at"], name="obligation_outstanding_team", condition=models.Q(outcome="")
             ),
             models.Index(fields=["child", "opens_at"], name="obligation_child"),
+            # The board's next deadline per open episode, and what is due on a child's page: open
+            # work only, so years of closed obligations are never read for them.
+            models.Index(
+                fields=["episode", "due_at"],
+                name="obligation_outstanding_episode",
+                condition=models.Q(outcome=""),
+            ),
+            models.Index(
+                fields=["child", "opens_at"],
+                name="obligation_outstanding_child",
+                condition=models.Q(outcome=""),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -27,7 +27,7 @@ def _label(choices: type, value: str) -> str:
         return value
 
 
-def describe(event: Event) -> tuple[str, str]:
+def describe(event: Event, homes: dict[int, Establishment] | None = None) -> tuple[str, str]:
     data, details = event.data, event.details
     ref = f"{event.episode.reference}: " if event.episode_id and event.episode else ""
     if event.type == "reported":
@@ -54,7 +54,11 @@ def describe(event: Event) -> tuple[str, str]:
             "note", ""
         )
     if event.type == "placement_started":
-        place = Establishment.objects.filter(pk=data.get("establishment")).first()
+        place = (
+            homes.get(data.get("establishment", 0))
+            if homes is not None
+            else Establishment.objects.filter(pk=data.get("establishment")).first()
+        )
         emergency = " (emergency)" if data.get("emergency") else ""
         return f"Placement started{emergency}", str(place or "")
     if event.type == "media_interest":
@@ -66,8 +70,13 @@ def describe(event: Event) -> tuple[str, str]:
 
 def for_child(child: Child) -> list[Entry]:
     entries: list[Entry] = []
-    for event in child.events.select_related("episode", "recorded_by").order_by("-at", "-id"):
-        title, detail = describe(event)
+    events = list(child.events.select_related("episode", "recorded_by").order_by("-at", "-id"))
+    # Every home named on the timeline in one query, however many placements the child has had.
+    homes = Establishment.objects.in_bulk(
+        [e.data.get("establishment") for e in events if e.type == "placement_started"]
+    )
+    for event in events:
+        title, detail = describe(event, homes)
         by = str(event.recorded_by.get_full_name()) if event.recorded_by else ""
         link = f"/episodes/{event.episode_id}/" if event.episode_id else None
         entries.append(Entry(event.at, title, detail, by, link))

@@ -2,9 +2,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
 from homeward.web.forms import SignInForm
-from homeward.web.views import children, episodes, obligations, sign_in, work
+from homeward.web.views import children, episodes, health, obligations, sign_in, work
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz", health.healthz, name="healthz"),
     path("sign-in/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("sign-in/code/", sign_in.code, name="sign_in_code"),
     path("sign-in/set-up/", sign_in.set_up, name="sign_in_set_up"),

@@ -46,7 +46,10 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk)
     record_view(request, child)
     now = timezone.now()
-    obligations = list(child.obligations.select_related("episode", "assignee").order_by("-opens_at"))
+    # Three short reads rather than the child's whole history of obligations: a child missing
+    # dozens of times has hundreds of closed ones, and the page shows the latest 30.
+    obligations = child.obligations.select_related("episode", "assignee").order_by("-opens_at")
+    pending = obligations.filter(outcome="")
     return render(
         request,
         "children/detail.html",
@@ -56,9 +59,9 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "age": child.age_on(timezone.localdate()),
             "placement": child.current_placement,
             "episodes": child.episodes.all(),
-            "outstanding": [o for o in obligations if not o.outcome and o.opens_at <= now],
-            "scheduled": [o for o in obligations if not o.outcome and o.opens_at > now][:10],
-            "closed": [o for o in obligations if o.outcome][:30],
+            "outstanding": list(pending.filter(opens_at__lte=now)),
+            "scheduled": list(pending.filter(opens_at__gt=now)[:10]),
+            "closed": list(obligations.exclude(outcome="")[:30]),
             "timeline": timeline.for_child(child),
             "find_me_plan": FindMePlan.objects.filter(child=child).first(),
             "risk_assessment": child.risk_assessments.first(),

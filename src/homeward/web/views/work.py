@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from homeward.accounts.access import hosted_episodes, visible_children, visible_episodes
+from homeward.children.models import Placement
 from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation
 from homeward.web.views.common import login_required, me
@@ -40,12 +41,25 @@ def currently_missing(request: HttpRequest) -> HttpResponse:
     )
     episodes = (
         # The board also shows what police were told of, and children placed here by other authorities.
+        # Each list is narrowed to open episodes inside its own subquery too: otherwise the
+        # database builds the set of every episode the person may see, years of them, to keep
+        # the few open ones.
         Episode.objects.filter(
-            Q(pk__in=visible_episodes(me(request)).values("pk"))
-            | Q(pk__in=hosted_episodes(me(request)).values("pk")),
+            Q(pk__in=visible_episodes(me(request)).filter(found_at__isnull=True).values("pk"))
+            | Q(pk__in=hosted_episodes(me(request)).filter(found_at__isnull=True).values("pk")),
             found_at__isnull=True,
         )
         .select_related("child", "child__allocated_worker")
+        # Where each child lives now, in one query for the whole board rather than two per row.
+        .prefetch_related(
+            Prefetch(
+                "child__placements",
+                queryset=Placement.objects.filter(ended_on__isnull=True)
+                .select_related("establishment")
+                .order_by("-started_at"),
+                to_attr="current_placements",
+            )
+        )
         .annotate(
             next_due_at=Subquery(next_due.values("due_at")[:1]),
             next_due_title=Subquery(next_due.values("title")[:1]),
@@ -57,7 +71,7 @@ def currently_missing(request: HttpRequest) -> HttpResponse:
     )
     rows = []
     for episode in episodes:
-        placement = episode.child.current_placement
+        placement = next(iter(getattr(episode.child, "current_placements", [])), None)
         rows.append(
             {
                 "episode": episode,
