@@ -12,13 +12,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
+from tests.databases import separate_database
 
 
 def homeward() -> str:
@@ -26,31 +25,6 @@ def homeward() -> str:
     found = str(beside) if beside.exists() else shutil.which("homeward")
     assert found, "the homeward command is installed with the project"
     return found
-
-
-@contextmanager
-def separate_database(tmp_path: Path) -> Iterator[str]:
-    """A database of the suite's kind that only the processes started here use."""
-    if connection.vendor != "postgresql":
-        yield f"sqlite:///{tmp_path / 'server.sqlite3'}"
-        return
-    import psycopg
-
-    settings = connection.settings_dict
-    name = f"homeward_api_{uuid.uuid4().hex[:8]}"
-    server = {
-        "host": settings["HOST"] or "127.0.0.1",
-        "port": settings["PORT"] or 5432,
-        "user": settings["USER"],
-        "password": settings["PASSWORD"],
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgres://{server['user']}:{server['password']}@{server['host']}:{server['port']}/{name}"
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def free_port() -> int:

@@ -17,13 +17,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
+from tests.databases import separate_database
 from tests.notifications.mailserver import MailServer
 
 MESSAGES = 12
@@ -63,26 +62,8 @@ def homeward() -> str:
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
     """A database of the suite's kind that only the worker processes use."""
-    if connection.vendor != "postgresql":
-        yield f"sqlite:///{tmp_path / 'worker.sqlite3'}"
-        return
-    import psycopg
-
-    settings = connection.settings_dict
-    name = f"homeward_worker_{uuid.uuid4().hex[:8]}"
-    server = {
-        "host": settings["HOST"] or "127.0.0.1",
-        "port": settings["PORT"] or 5432,
-        "user": settings["USER"],
-        "password": settings["PASSWORD"],
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield (f"postgres://{server['user']}:{server['password']}@{server['host']}:{server['port']}/{name}")
-    finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with separate_database(tmp_path) as url:
+        yield url
 
 
 def run(env: dict[str, str], *args: str) -> str:
