@@ -84,15 +84,22 @@ class Episode:
     reported_at: datetime
     start: datetime
     report: Reported
-    changes: list[tuple[datetime, str]] = field(default_factory=list)
-    police: list[datetime] = field(default_factory=list)
-    gradings: list[tuple[datetime, str]] = field(default_factory=list)
-    media: list[datetime] = field(default_factory=list)
+    report_index: int  # the report's position in the file
+    # Each event below with its position in the file: at one instant, what the
+    # file lists first is applied first (REPLAY.md).
+    changes: list[tuple[datetime, str, int]] = field(default_factory=list)
+    police: list[tuple[datetime, int]] = field(default_factory=list)
+    gradings: list[tuple[datetime, str, int]] = field(default_factory=list)
+    media: list[tuple[datetime, int]] = field(default_factory=list)
     found: Found | None = None
+    found_index: int | None = None
     # set by the pack's definitions:
     turn_at: datetime | None = None
     vulnerable: bool = False
     missing_from: datetime | None = None
+    # The event that made it missing; None for the six-hour turn, which is an
+    # instant the pack works out rather than an event in the file.
+    missing_index: int | None = None
 
     @property
     def found_at(self) -> datetime | None:
@@ -100,7 +107,7 @@ class Episode:
 
     def raw_category(self, t: datetime) -> str:
         category: str = self.report.category
-        for at, changed in self.changes:
+        for at, changed, _ in self.changes:
             if at <= t:
                 category = changed
         return category
@@ -117,8 +124,16 @@ class Episode:
         """Not found before ``t`` and missing at ``t`` (CATALOGUE.md)."""
         return (self.found is None or self.found.at >= t) and self.is_missing(t)
 
-    def police_informed_by(self, t: datetime) -> bool:
-        return self.report.police_informed or any(at <= t for at in self.police)
+    def police_informed_by(self, t: datetime, index: int | None = None) -> bool:
+        """Whether the police knew when what is at position ``index`` in the file was applied.
+
+        A ``police_informed`` event at the same instant counts only when the file
+        lists it first; an instant the pack works out (``index`` None) comes
+        before every event at that instant.
+        """
+        return self.report.police_informed or any(
+            at < t or (at == t and index is not None and i < index) for at, i in self.police
+        )
 
 
 @dataclass(frozen=True)
@@ -143,6 +158,23 @@ class Occasion:
     episode: Episode | None = None
     harmed: bool | None = None
     emergency: bool | None = None
+    # The position in the file of the event that raises it; None when the instant
+    # is one the pack works out ("still missing at T", the six-hour turn, a repeat).
+    index: int | None = None
+
+
+def _precedes(at: datetime, index: int | None, t: datetime, t_index: int | None) -> bool:
+    """Whether what happens at (``at``, ``index``) is applied before (``t``, ``t_index``).
+
+    REPLAY.md: events are applied in ``at`` order, ties in file order. An instant
+    the pack works out is not in the file; it counts as applied before the
+    events at that instant, so a duty opening then is open to them.
+    """
+    if at != t:
+        return at < t
+    if index is None or t_index is None:
+        return True
+    return index < t_index
 
 
 @dataclass
@@ -160,9 +192,11 @@ class _Draft:
     closed_at: datetime | None = None
     outcome: str | None = None
     reason: str | None = None
+    index: int | None = None  # the raising event's position in the file (Occasion.index)
 
-    def open_at(self, t: datetime) -> bool:
-        if self.opens_at > t or self.closed_at is not None:
+    def open_at(self, t: datetime, index: int | None = None) -> bool:
+        """Open when the event at ``t``, position ``index`` in the file, is applied."""
+        if self.closed_at is not None or not _precedes(self.opens_at, self.index, t, index):
             return False
         found = self.episode.found_at if self.episode else None
         return not (self.lapses and found is not None and found < t)
@@ -191,7 +225,7 @@ class World:
         self.children = timeline.children
         self.entries = timeline.until(as_of)
         self.episodes: dict[str, Episode] = {}
-        self.placements: dict[str, list[tuple[datetime, PlacementStarted]]] = {}
+        self.placements: dict[str, list[tuple[datetime, PlacementStarted, int]]] = {}
         self.reviews: dict[str, list[datetime]] = {}
         for entry in self.entries:
             self._apply(entry)
@@ -222,19 +256,21 @@ class World:
                 reported_at=event.at,
                 start=event.last_seen or event.at,
                 report=event,
+                report_index=entry.index,
             )
         elif isinstance(event, Reclassified):
-            self.episodes[event.episode].changes.append((event.at, event.category))
+            self.episodes[event.episode].changes.append((event.at, event.category, entry.index))
         elif isinstance(event, RiskGraded):
-            self.episodes[event.episode].gradings.append((event.at, event.level))
+            self.episodes[event.episode].gradings.append((event.at, event.level, entry.index))
         elif isinstance(event, PoliceInformed):
-            self.episodes[event.episode].police.append(event.at)
+            self.episodes[event.episode].police.append((event.at, entry.index))
         elif isinstance(event, Found):
             self.episodes[event.episode].found = event
+            self.episodes[event.episode].found_index = entry.index
         elif isinstance(event, MediaInterest):
-            self.episodes[event.episode].media.append(event.at)
+            self.episodes[event.episode].media.append((event.at, entry.index))
         elif isinstance(event, PlacementStarted):
-            self.placements.setdefault(event.child, []).append((event.at, event))
+            self.placements.setdefault(event.child, []).append((event.at, event, entry.index))
         elif isinstance(event, DirectorReviewed):
             self.reviews.setdefault(event.child, []).append(event.at)
 
@@ -249,7 +285,7 @@ class World:
             if episode.found_at is None or episode.found_at > turn:
                 episode.turn_at = turn
         candidates = sorted(
-            {episode.reported_at, *(at for at, _ in episode.changes)}
+            {episode.reported_at, *(at for at, _, _ in episode.changes)}
             | ({episode.turn_at} if episode.turn_at else set())
         )
         for instant in candidates:
@@ -258,12 +294,25 @@ class World:
             )
             if before_found and episode.is_missing(instant):
                 episode.missing_from = instant
+                episode.missing_index = self._made_missing_by(episode, instant)
                 break
+
+    @staticmethod
+    def _made_missing_by(episode: Episode, instant: datetime) -> int | None:
+        """The file position of the event that made the episode missing at ``instant``."""
+        if episode.raw_category(instant) == "missing":
+            # Of several changes at one instant the last listed holds (file order).
+            changes = [i for at, _, i in episode.changes if at == instant]
+            if changes:
+                return changes[-1]
+        if instant == episode.reported_at:
+            return episode.report_index  # reported missing, or missing from its report
+        return None  # the six-hour turn
 
     def child_at(self, child_id: str, t: datetime) -> ChildFacts:
         child = self.children[child_id]
         placement = child.placement
-        for at, started in self.placements.get(child_id, []):
+        for at, started, _ in self.placements.get(child_id, []):
             if at <= t:
                 placement = Placement(
                     establishment=started.establishment,
@@ -380,7 +429,8 @@ class World:
             checks.append(review is None or review < cutoff)
         if episode is not None:
             if condition.police_informed is not None:
-                checks.append(episode.police_informed_by(occasion.at) == condition.police_informed)
+                informed = episode.police_informed_by(occasion.at, occasion.index)
+                checks.append(informed == condition.police_informed)
             if condition.was_missing is not None:
                 was = episode.missing_from is not None and episode.missing_from <= occasion.at
                 checks.append(was == condition.was_missing)
@@ -450,28 +500,31 @@ def _occasions(world: World, rule: Rule, until: datetime) -> Iterable[Occasion]:
         child = episode.child
         if trigger.event == "reported":
             if trigger.categories is None or episode.report.category in trigger.categories:
-                yield Occasion(episode.reported_at, child, episode)
+                yield Occasion(episode.reported_at, child, episode, index=episode.report_index)
         elif trigger.event == "becomes_missing":
             if episode.missing_from is not None:
-                yield Occasion(episode.missing_from, child, episode)
+                yield Occasion(episode.missing_from, child, episode, index=episode.missing_index)
         elif trigger.event == "still_missing":
             assert trigger.after is not None
             at = max(trigger.after.after(episode.start), episode.reported_at)
             if episode.still_missing(at):
-                yield Occasion(at, child, episode)
+                # Reported after T has passed: the report itself raises it.
+                index = episode.report_index if at == episode.reported_at else None
+                yield Occasion(at, child, episode, index=index)
         elif trigger.event == "found":
             if episode.found is not None:
-                at = episode.found.at
+                at, index = episode.found.at, episode.found_index
                 if trigger.at == "notified" and episode.found.notified_at is not None:
                     at = episode.found.notified_at
-                yield Occasion(at, child, episode, harmed=episode.found.harmed)
+                    index = index if at == episode.found.at else None
+                yield Occasion(at, child, episode, harmed=episode.found.harmed, index=index)
         elif trigger.event == "graded":
-            for at, level in episode.gradings:
+            for at, level, index in episode.gradings:
                 if trigger.levels and level in trigger.levels:
-                    yield Occasion(at, child, episode)
+                    yield Occasion(at, child, episode, index=index)
         elif trigger.event == "media_interest":
-            for at in episode.media:
-                yield Occasion(at, child, episode)
+            for at, index in episode.media:
+                yield Occasion(at, child, episode, index=index)
         elif trigger.event == "every":
             assert trigger.after is not None
             wanted = trigger.categories or ["missing"]
@@ -485,8 +538,8 @@ def _occasions(world: World, rule: Rule, until: datetime) -> Iterable[Occasion]:
                 n += 1
     if trigger.event == "placement_started":
         for child_id, starts in world.placements.items():
-            for at, started in starts:
-                yield Occasion(at, child_id, emergency=started.emergency)
+            for at, started, index in starts:
+                yield Occasion(at, child_id, emergency=started.emergency, index=index)
 
 
 def _due(world: World, rule: Rule, occasion: Occasion) -> datetime | None:
@@ -511,7 +564,7 @@ def _due_time(due: Due, occasion: Occasion) -> datetime:
     when = due.after.after(anchor)
     sooner = due.sooner_if_graded
     if sooner is not None and episode is not None:
-        for at, level in episode.gradings:
+        for at, level, _ in episode.gradings:
             if level in sooner.levels and at < when:
                 when = min(when, sooner.after.after(at))
     return when
@@ -543,6 +596,7 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
         lapses=rule.lapses_when_found,
         level=level,
         establishment=establishment,
+        index=occasion.index,
     )
     drafts = [first]
     every = rule.repeat_while_missing
@@ -552,7 +606,7 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
         # the last fell due, and each repeat lapses with the episode.
         while falls_due <= until and episode.still_missing(falls_due):
             next_due = every.after(falls_due)
-            drafts.append(replace(first, opens_at=falls_due, due_at=next_due, lapses=True))
+            drafts.append(replace(first, opens_at=falls_due, due_at=next_due, lapses=True, index=None))
             falls_due = next_due
     return drafts
 
@@ -596,11 +650,13 @@ def _close(
                     and draft.episode.id == event.episode
                     and draft.rule.kind == "notify"
                     and draft.rule.recipient == "police"
-                    and draft.open_at(event.at)
+                    and draft.open_at(event.at, entry.index)
                 ):
                     draft.closed_at, draft.outcome = event.at, "done"
         elif isinstance(event, Completed):
-            matched = _earliest_open(drafts, event)
+            # Only what is open when this completion is applied: an obligation raised
+            # by an event listed after it at the same instant is not (REPLAY.md).
+            matched = _earliest_open(drafts, event, entry.index)
             if matched is not None:
                 matched.closed_at, matched.outcome, matched.reason = event.at, event.outcome, event.reason
             episode_id = event.episode or (matched.episode.id if matched and matched.episode else None)
@@ -609,11 +665,11 @@ def _close(
                 trigger = rule.when
                 if trigger.kind != event.kind or (trigger.outcome and trigger.outcome != event.outcome):
                     continue
-                occasion = Occasion(event.at, event.child, episode)
+                occasion = Occasion(event.at, event.child, episode, index=entry.index)
                 drafts.extend(d for d in _drafts(world, rule, order, occasion, until) if d.opens_at <= until)
 
 
-def _earliest_open(drafts: list[_Draft], event: Completed) -> _Draft | None:
+def _earliest_open(drafts: list[_Draft], event: Completed, index: int) -> _Draft | None:
     candidates = [
         d
         for d in drafts
@@ -621,7 +677,7 @@ def _earliest_open(drafts: list[_Draft], event: Completed) -> _Draft | None:
         and d.child == event.child
         and (event.episode is None or (d.episode is not None and d.episode.id == event.episode))
         and (event.recipient is None or d.rule.recipient == event.recipient)
-        and d.open_at(event.at)
+        and d.open_at(event.at, index)
     ]
     if not candidates:
         return None

@@ -333,7 +333,9 @@ def _check_references(children: dict[str, Child], events: list[Event]) -> list[s
             report_index, report = reports[episode]
             if event.child is not None and event.child != report.child:
                 problems.append(f"{where}.child: episode {episode!r} belongs to child {report.child!r}")
-            if not isinstance(event, Reported) and event.at < report.at:
+            # Applied in ``at`` order, ties in file order (REPLAY.md): at the report's
+            # own instant an event listed ahead of it would be applied before it.
+            if not isinstance(event, Reported) and (event.at, i) < (report.at, report_index):
                 what = "found" if isinstance(event, Found) else event.type
                 problems.append(f"{where}.at: {what} before its episode's report (events[{report_index}])")
         if isinstance(event, Reported):
