@@ -104,6 +104,7 @@ def _pack(**extra: object) -> dict[str, object]:
         "id": "t",
         "title": "T",
         "document": "T",
+        "definitions": {"promptly": {"hours": 24}},
         "rules": [
             {
                 "id": "t/r",

@@ -46,7 +46,7 @@ class Obligation:
     establishment: str | None
     level: int | None
     opens_at: datetime
-    due_at: datetime | None
+    due_at: datetime  # every obligation has one (CATALOGUE.md, Due promptly)
     status: str
     cites: str
     closed_at: datetime | None = None
@@ -161,6 +161,8 @@ class Occasion:
     # The position in the file of the event that raises it; None when the instant
     # is one the pack works out ("still missing at T", the six-hour turn, a repeat).
     index: int | None = None
+    # A repeating duty: when the next one of its series opens (its due time).
+    next_at: datetime | None = None
 
 
 def _precedes(at: datetime, index: int | None, t: datetime, t_index: int | None) -> bool:
@@ -184,7 +186,7 @@ class _Draft:
     child: str
     episode: Episode | None
     opens_at: datetime
-    due_at: datetime | None
+    due_at: datetime
     requirement: str
     lapses: bool
     level: int | None = None
@@ -209,7 +211,7 @@ class _Draft:
             return "cancelled"
         if self.opens_at > as_of:
             return "scheduled"
-        if self.due_at is not None and as_of > self.due_at:
+        if as_of > self.due_at:
             return "overdue"
         return "open"
 
@@ -494,6 +496,11 @@ def _level_condition(rule: Rule) -> Condition | None:
     return condition if condition is not None and condition.level_rises is not None else None
 
 
+def _nth(period: Span, n: int, since: datetime) -> datetime:
+    """The nth of a series every ``period`` from ``since`` (counted from the start, so months do not drift)."""
+    return Span(**{period.unit: period.amount * n}).after(since)
+
+
 def _occasions(world: World, rule: Rule, until: datetime) -> Iterable[Occasion]:
     trigger = rule.when
     for episode in world.episodes.values():
@@ -528,13 +535,14 @@ def _occasions(world: World, rule: Rule, until: datetime) -> Iterable[Occasion]:
         elif trigger.event == "every":
             assert trigger.after is not None
             wanted = trigger.categories or ["missing"]
-            n = 1
+
+            period, n = trigger.after, 1
             while True:
-                at = Span(**{trigger.after.unit: trigger.after.amount * n}).after(episode.reported_at)
+                at = _nth(period, n, episode.reported_at)
                 if at > until or (episode.found_at is not None and at >= episode.found_at):
                     break
                 if episode.category(at) in wanted:
-                    yield Occasion(at, child, episode)
+                    yield Occasion(at, child, episode, next_at=_nth(period, n + 1, episode.reported_at))
                 n += 1
     if trigger.event == "placement_started":
         for child_id, starts in world.placements.items():
@@ -542,11 +550,18 @@ def _occasions(world: World, rule: Rule, until: datetime) -> Iterable[Occasion]:
                 yield Occasion(at, child_id, emergency=started.emergency, index=index)
 
 
-def _due(world: World, rule: Rule, occasion: Occasion) -> datetime | None:
+def _due(world: World, rule: Rule, occasion: Occasion) -> datetime:
+    """When the obligation is due: the rule's own time, else Due promptly (CATALOGUE.md)."""
     for due in rule.dues:
         if world.holds(due.when, occasion):
             return _due_time(due, occasion)
-    return None
+    if occasion.next_at is not None:
+        # A repeating duty (G6 carer update, ES2 risk review) is due when the next
+        # one of its series opens.
+        return occasion.next_at
+    # Where the rule gives no time (or none of its alternatives applies), due
+    # ``promptly`` after it opens: the authority's setting in its pack.
+    return world.pack.definitions.promptly.after(occasion.at)
 
 
 def _due_time(due: Due, occasion: Occasion) -> datetime:
@@ -600,7 +615,7 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
     )
     drafts = [first]
     every = rule.repeat_while_missing
-    if every is not None and episode is not None and first.due_at is not None:
+    if every is not None and episode is not None:
         falls_due = first.due_at
         # Held "monthly while still missing": each next meeting is due a month after
         # the last fell due, and each repeat lapses with the episode.
