@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import Client
 
-from homeward.accounts.audit import REFUSED, VIEWED
+from homeward.access.audit import REFUSED, VIEWED
 from homeward.accounts.models import AuditEntry
 from homeward.api.models import ApiToken
 from homeward.episodes import services
@@ -186,7 +186,7 @@ def test_a_failure_on_our_side_answers_500_in_the_same_shape(partners: Partners,
         raise RuntimeError("the database went away")
 
     # Only to make something fail inside a view; what is checked is the answer's shape.
-    monkeypatch.setattr("homeward.api.access.episodes_for", broken)
+    monkeypatch.setattr("homeward.access.partners.episodes_for", broken)
     client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {partners.tokens['police']}")
     response = client.get("/api/v1/missing/")
     assert response.status_code == 500

@@ -38,7 +38,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from homeward.accounts.audit import REFUSED
+from homeward.access.audit import REFUSED
 from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role, User
 from homeward.api.models import SCOPES, ApiToken
 from homeward.children.models import Child

@@ -1,7 +1,7 @@
 """Every view and change of a child's record is traceable, and the trail cannot be altered.
 
 Who, when, what and from where: django-auditlog writes creates and changes,
-the pages write each view and each refused attempt (homeward.accounts.audit).
+the pages write each view and each refused attempt (homeward.access.audit).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
 
-from homeward.accounts.audit import REFUSED, VIEWED, trail_for_child
+from homeward.access.audit import REFUSED, VIEWED, trail_for_child
 from homeward.accounts.models import AuditEntry, AuditTrailIsPermanent, Role
 from homeward.children.models import Child
 from homeward.episodes import services

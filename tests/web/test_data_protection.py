@@ -15,8 +15,8 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from homeward.accounts import retention
-from homeward.accounts.audit import trail_for_child
+from homeward.access import retention
+from homeward.access.audit import trail_for_child
 from homeward.accounts.models import AuditEntry, AuditTrailIsPermanent, Role
 from homeward.children.models import Child, FindMePlan
 from homeward.episodes import services

@@ -2,7 +2,7 @@
 
 Each test builds the one relationship it names and a near miss (the same role
 without the relationship), and checks the predicate on the record and the list
-the pages filter by (``homeward.accounts.access``) agree.
+the pages filter by (``homeward.access.visible``) agree.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from homeward.accounts import relationships as rel
-from homeward.accounts.access import hosted_episodes, visible_children, visible_episodes
+from homeward.access import relationships as rel
+from homeward.access.visible import hosted_episodes, visible_children, visible_episodes
 from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role
 from homeward.children.models import Child
 from homeward.episodes import services

@@ -22,9 +22,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from homeward.accounts.audit import client_address, record_denied, record_view
+from homeward.access import partners as access
+from homeward.access.audit import client_address, record_denied, record_view
 from homeward.accounts.models import Role, User
-from homeward.api import access, batch
+from homeward.api import batch
 from homeward.api.errors import Conflict, ErrorDetailSerializer, ErrorSerializer
 from homeward.api.idempotency import KEY_HEADER, MAX_KEY, Produced, key_claim, once, reference_claim
 from homeward.api.models import ApiToken, Replay, Scope

@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from homeward.accounts.access import visible_children
+from homeward.access.visible import visible_children
 from homeward.accounts.models import Role, User
 from homeward.children.models import Child
 from homeward.notifications import timing

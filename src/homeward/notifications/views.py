@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from homeward.accounts.audit import record_denied
+from homeward.access.audit import record_denied
 from homeward.notifications.models import Message
 from homeward.web.views.common import login_required, me
 

@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.accounts.access import visible_children
-from homeward.accounts.audit import record_view, trail_for_child
-from homeward.accounts.subject_access import export_json
+from homeward.access.audit import record_view, trail_for_child
+from homeward.access.subject_access import export_json
+from homeward.access.visible import visible_children
 from homeward.children.forms import (
     ChildForm,
     FindMePlanForm,

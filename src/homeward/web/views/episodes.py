@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.accounts.audit import record_view
+from homeward.access.audit import record_view
 from homeward.episodes import services
 from homeward.episodes.forms import (
     ANSWERS,

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.accounts.audit import record_view
+from homeward.access.audit import record_view
 from homeward.episodes.models import Episode
 from homeward.interviews import services
 from homeward.interviews.forms import ReturnInterviewForm

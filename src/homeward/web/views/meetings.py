@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.accounts.audit import record_view
+from homeward.access.audit import record_view
 from homeward.meetings import services
 from homeward.meetings.forms import ActionFormSet, MeetingForm
 from homeward.meetings.models import Action, Meeting

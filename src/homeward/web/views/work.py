@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from homeward.accounts.access import hosted_episodes, visible_children, visible_episodes
+from homeward.access.visible import hosted_episodes, visible_children, visible_episodes
 from homeward.children.models import Placement
 from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from homeward.accounts.subject_access import export_json
+from homeward.access.subject_access import export_json
 from homeward.children.models import Child
 
 

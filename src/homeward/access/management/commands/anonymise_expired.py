@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from homeward.accounts import retention
+from homeward.access import retention
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """Whose records a person's reports count, and whether they may see who is counted.
 
-Everyone's reports are scoped by ``accounts.access.visible_children``. Analysts
+Everyone's reports are scoped by ``access.visible.visible_children``. Analysts
 see no child's record there, but their job is the authority's figures: their
 reports count the children of their own authority, de-identified (no names, no
 child references, linked people numbered).
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from homeward.accounts.access import visible_children, visible_episodes
+from homeward.access.visible import visible_children, visible_episodes
 from homeward.accounts.models import OrganisationKind, Role, User
 from homeward.children.models import Child
 

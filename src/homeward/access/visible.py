@@ -2,7 +2,7 @@
 
 ``visible_children`` and ``visible_episodes`` are what list pages (and the API)
 filter by; ``user.has_perm(...)`` with the permissions of
-``homeward.accounts.relationships`` is what a page about one record checks.
+``homeward.access.relationships`` is what a page about one record checks.
 Both are built from the same filters, so they agree.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from homeward.accounts import relationships as rel
+from homeward.access import relationships as rel
 from homeward.accounts.models import User
 from homeward.children.models import Child
 from homeward.episodes.models import Episode

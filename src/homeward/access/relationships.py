@@ -3,7 +3,7 @@
 Each relationship is written once, as a filter (``Q``) over children or
 episodes for one person, and used two ways: as a django-rules predicate on one
 record (``user.has_perm("children.view_child", child)``) and, through
-``homeward.accounts.access``, as the list of records a person may see. So the
+``homeward.access.visible``, as the list of records a person may see. So the
 pages that list children and the pages that open one cannot disagree.
 
 The relationships (README "Who sees what"):

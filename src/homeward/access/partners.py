@@ -1,6 +1,6 @@
 """What a partner system's token may see and change: its organisation's relationships.
 
-The same relationships as the pages (``homeward.accounts.relationships``),
+The same relationships as the pages (``homeward.access.relationships``),
 held by an organisation rather than a person:
 
 - a local authority: its own children (the responsible authority's view, like

@@ -4,7 +4,7 @@ Creates and changes are written by django-auditlog's signals for the models
 registered in ``register``; its middleware adds who and from which address.
 Reads are written here, by the pages (and the API) that show a record:
 
-    from homeward.accounts.audit import record_view, record_denied
+    from homeward.access.audit import record_view, record_denied
 
     record_view(request, episode)            # after deciding to show it
     record_denied(request, Episode, pk)      # before answering 404
@@ -122,7 +122,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
 
 def scrub_trail_for_retention(child: Any) -> None:
     """The one change ever made to audit rows: when a child's record is anonymised under the
-    retention policy (homeward.accounts.retention), the child's details copied into its trail
+    retention policy (homeward.access.retention), the child's details copied into its trail
     (names in the record labels, old and new values) go too. Who looked at what, when and from
     where stays. A row then records that it was done."""
     from django.contrib.contenttypes.models import ContentType

@@ -19,7 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 
-from homeward.accounts.audit import trail_for_child
+from homeward.access.audit import trail_for_child
 
 FORMAT = "homeward-subject-access/1"
 

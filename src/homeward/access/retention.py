@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from homeward.accounts import audit
+from homeward.access import audit
 from homeward.children.models import Child, FindMePlan, PlacementRiskAssessment
 
 ANONYMISED = "Anonymised"
