@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from homeward.episodes import services
+from homeward.casework.episodes import record_found, report_episode
 from homeward.episodes.models import Episode
 from homeward.interviews import services as interviews
 from homeward.interviews.models import ReturnInterview
@@ -57,7 +57,7 @@ def unreachable_by_tab(page: Page, controls: set[str]) -> set[str]:
 def test_every_page_and_form_a_manager_reaches(page: Page, steps: Steps) -> None:
     people = cast()
     # One episode found, its interview held, so the pages that follow a return exist too.
-    episode = services.report_episode(
+    episode = report_episode(
         people.child,
         category="missing",
         reported_at=people.now - timedelta(hours=20),
@@ -66,7 +66,7 @@ def test_every_page_and_form_a_manager_reaches(page: Page, steps: Steps) -> None
         police_reference="WMP-26-000999",
         by=people.carer,
     )
-    services.record_found(episode, at=people.now - timedelta(hours=3), where="Home", by=people.carer)
+    record_found(episode, at=people.now - timedelta(hours=3), where="Home", by=people.carer)
     interview = ReturnInterview(
         episode=episode,
         offered_at=people.now - timedelta(hours=2),

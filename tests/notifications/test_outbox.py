@@ -15,7 +15,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation, Role
-from homeward.episodes import services
+from homeward.casework.episodes import record_found, report_episode
+from homeward.casework.obligations import close_obligation
 from homeward.episodes.models import Episode
 from homeward.notifications import outbox
 from homeward.notifications.models import Kind, Message, OutOfHours
@@ -38,7 +39,7 @@ def use_protocol(service: Service, protocol: str) -> None:
 
 
 def report(service: Service, start: datetime, *, police_informed: bool = False) -> Episode:
-    return services.report_episode(
+    return report_episode(
         service.child,
         category="missing",
         reported_at=start + timedelta(hours=1),
@@ -96,7 +97,7 @@ def test_the_subject_says_by_when_and_the_body_gives_the_due_time(service: Servi
     use_protocol(service, "essex")
     start = timezone.now() - timedelta(hours=6)
     episode = report(service, start)
-    services.record_found(episode, at=start + timedelta(hours=2), by=service.worker)
+    record_found(episode, at=start + timedelta(hours=2), by=service.worker)
     visit = Obligation.objects.get(rule="essex/social-worker-contact")
     assert visit.due_at == start + timedelta(hours=2 + 48)
     message = Message.objects.get(obligation=visit, kind=Kind.OPENED)
@@ -201,7 +202,7 @@ def test_an_authority_sets_its_own_office_hours(service: Service) -> None:
 def found_in_essex(service: Service, found_at: datetime) -> Obligation:
     use_protocol(service, "essex")
     episode = report(service, found_at - timedelta(hours=2))
-    services.record_found(episode, at=found_at, by=service.worker)
+    record_found(episode, at=found_at, by=service.worker)
     visit = Obligation.objects.get(rule="essex/social-worker-contact")
     assert visit.assignee == service.worker and visit.due_at is not None
     return visit
@@ -247,7 +248,7 @@ def test_a_worker_late_to_start_escalates_both_steps_at_once(service: Service) -
 
 def test_work_done_in_time_is_not_escalated(service: Service) -> None:
     visit = found_in_essex(service, timezone.now() - timedelta(hours=1))
-    services.close_obligation(visit, outcome="done", at=timezone.now(), by=service.worker)
+    close_obligation(visit, outcome="done", at=timezone.now(), by=service.worker)
     assert visit.due_at is not None
     outbox.escalate(visit.due_at + timedelta(days=3))
     # The family's views, still open, go up the line; the visit, done, does not.

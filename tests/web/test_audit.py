@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from homeward.access.audit import REFUSED, VIEWED, trail_for_child
 from homeward.accounts.models import AuditEntry, AuditTrailIsPermanent, Role
+from homeward.casework.episodes import record_found, report_episode
 from homeward.children.models import Child
-from homeward.episodes import services
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
@@ -42,7 +42,7 @@ def reads(model: type, pk: object, outcome: str = VIEWED) -> list[AuditEntry]:
 
 def found_episode(child: Child) -> Episode:
     now = timezone.now()
-    episode = services.report_episode(
+    episode = report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(hours=30),
@@ -50,7 +50,7 @@ def found_episode(child: Child) -> Episode:
         police_informed=True,
         by=None,
     )
-    services.record_found(episode, at=now - timedelta(hours=6), by=None)
+    record_found(episode, at=now - timedelta(hours=6), by=None)
     return episode
 
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from homeward.access import retention
 from homeward.access.audit import trail_for_child
 from homeward.accounts.models import AuditEntry, AuditTrailIsPermanent, Role
+from homeward.casework.episodes import record_found, report_episode
 from homeward.children.models import Child, FindMePlan
-from homeward.episodes import services
 from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
@@ -50,7 +50,7 @@ def a_full_record(born: date = date(2011, 4, 2), episode_at: datetime | None = N
     child.photo.save("kay.png", ContentFile(b"\x89PNG fake but stored"), save=True)
     FindMePlan.objects.create(child=child, likely_places="Her aunt's flat on Widemarsh Street")
     at = episode_at or timezone.now() - timedelta(hours=30)
-    episode = services.report_episode(
+    episode = report_episode(
         child,
         category="missing",
         reported_at=at,
@@ -65,7 +65,7 @@ def a_full_record(born: date = date(2011, 4, 2), episode_at: datetime | None = N
         },
         by=None,
     )
-    services.record_found(episode, at=at + timedelta(hours=20), where="Tyler's flat", by=None)
+    record_found(episode, at=at + timedelta(hours=20), where="Tyler's flat", by=None)
     told = UserFactory(role=Role.MISSING_COORDINATOR)
     when = timezone.now()
     for kind, obligation, body in (

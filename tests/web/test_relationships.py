@@ -15,8 +15,9 @@ from django.utils import timezone
 from homeward.access import relationships as rel
 from homeward.access.visible import hosted_episodes, visible_children, visible_episodes
 from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role
+from homeward.casework.episodes import record_found, report_episode, update_answers
+from homeward.casework.placements import start_placement
 from homeward.children.models import Child
-from homeward.episodes import services
 from homeward.episodes.models import Episode
 from tests.web.factories import (
     AuthorityFactory,
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 def missing(child: Child, *, hours_ago: int = 5, police: bool = True) -> Episode:
     now = timezone.now()
-    return services.report_episode(
+    return report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(hours=hours_ago),
@@ -109,10 +110,10 @@ def test_a_carer_sees_only_children_placed_with_them_now() -> None:
     carer = UserFactory(role=Role.CARER, organisation=None, establishment=home)
     here, there, moved_on = ChildFactory(), ChildFactory(), ChildFactory()
     now = timezone.now()
-    services.start_placement(here, establishment=home, at=now - timedelta(days=3), by=None)
-    services.start_placement(there, establishment=elsewhere, at=now - timedelta(days=3), by=None)
-    services.start_placement(moved_on, establishment=home, at=now - timedelta(days=9), by=None)
-    services.start_placement(moved_on, establishment=elsewhere, at=now - timedelta(days=2), by=None)
+    start_placement(here, establishment=home, at=now - timedelta(days=3), by=None)
+    start_placement(there, establishment=elsewhere, at=now - timedelta(days=3), by=None)
+    start_placement(moved_on, establishment=home, at=now - timedelta(days=9), by=None)
+    start_placement(moved_on, establishment=elsewhere, at=now - timedelta(days=2), by=None)
     assert rel.is_placed_with_carer(carer, here)
     assert not rel.is_placed_with_carer(carer, there)
     assert not rel.is_placed_with_carer(carer, moved_on)
@@ -127,7 +128,7 @@ def test_police_liaison_sees_the_episodes_told_to_their_force_and_not_the_child_
     elsewhere = UserFactory(role=Role.POLICE_LIAISON, organisation=other_force)
     child = ChildFactory(responsible_authority=authority)
     not_told = missing(child, hours_ago=30, police=False)
-    services.record_found(not_told, at=timezone.now() - timedelta(hours=20), by=None)
+    record_found(not_told, at=timezone.now() - timedelta(hours=20), by=None)
     told = missing(child)
     assert told.police_force == force
     assert rel.is_notified_force(officer, told)
@@ -147,10 +148,10 @@ def test_a_host_authority_sees_episodes_of_children_placed_in_its_area_in_the_ho
     at_home = EstablishmentFactory(area=responsible)
     child = ChildFactory(responsible_authority=responsible)
     now = timezone.now()
-    services.start_placement(child, establishment=at_home, at=now - timedelta(days=20), by=None)
+    start_placement(child, establishment=at_home, at=now - timedelta(days=20), by=None)
     before = missing(child, hours_ago=24 * 15)
-    services.record_found(before, at=now - timedelta(days=14), by=None)
-    services.start_placement(child, establishment=over_the_border, at=now - timedelta(days=10), by=None)
+    record_found(before, at=now - timedelta(days=14), by=None)
+    start_placement(child, establishment=over_the_border, at=now - timedelta(days=10), by=None)
     while_hosted = missing(child)
     assert rel.is_host_area(coordinator, while_hosted)
     assert not rel.is_host_area(coordinator, before)
@@ -213,7 +214,7 @@ def test_a_carer_may_report_and_update_episodes_but_not_change_the_childs_record
     home = EstablishmentFactory()
     carer = UserFactory(role=Role.CARER, organisation=None, establishment=home)
     child = ChildFactory()
-    services.start_placement(child, establishment=home, at=timezone.now() - timedelta(days=3), by=None)
+    start_placement(child, establishment=home, at=timezone.now() - timedelta(days=3), by=None)
     episode = missing(child)
     assert carer.has_perm("episodes.report_episode", child)
     assert carer.has_perm("episodes.change_episode", episode)
@@ -228,9 +229,9 @@ def test_the_host_view_shows_what_a_host_needs_and_not_the_case() -> None:
     coordinator = UserFactory(role=Role.MISSING_COORDINATOR, organisation=host)
     child = ChildFactory(responsible_authority=responsible)
     home = EstablishmentFactory(area=host, name="Orchard House")
-    services.start_placement(child, establishment=home, at=timezone.now() - timedelta(days=10), by=None)
+    start_placement(child, establishment=home, at=timezone.now() - timedelta(days=10), by=None)
     episode = missing(child)
-    services.update_answers(episode, {"wearing": "Red hoodie", "medication": "Sertraline 50mg"}, by=None)
+    update_answers(episode, {"wearing": "Red hoodie", "medication": "Sertraline 50mg"}, by=None)
     client = signed_in(coordinator)
     page = client.get(f"/episodes/{episode.pk}/")
     assert page.status_code == 200

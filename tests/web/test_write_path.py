@@ -11,9 +11,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation
-from homeward.episodes import services
+from homeward.casework.episodes import inform_police, record_found, report_episode
 from homeward.episodes.models import Episode, Event
-from homeward.obligations import evaluation
+from homeward.casework import evaluation
 from homeward.obligations.models import Obligation
 from tests.web.factories import ChildFactory, TeamFactory, UserFactory, signed_in
 
@@ -39,7 +39,7 @@ def test_a_failure_while_storing_obligations_leaves_no_episode_and_no_event(work
     monkeypatch.setattr(evaluation, "store", broken_store)
     now = timezone.now()
     with pytest.raises(RuntimeError):
-        services.report_episode(
+        report_episode(
             child,
             category="missing",
             reported_at=now - timedelta(hours=1),
@@ -55,7 +55,7 @@ def test_a_failure_while_storing_obligations_leaves_no_episode_and_no_event(work
 def test_a_failure_while_recording_found_leaves_the_episode_open(worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     child = ChildFactory(responsible_authority=worker.organisation, allocated_worker=worker)
     now = timezone.now()
-    episode = services.report_episode(
+    episode = report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(hours=3),
@@ -66,7 +66,7 @@ def test_a_failure_while_recording_found_leaves_the_episode_open(worker, monkeyp
     before = set(Obligation.objects.values_list("id", "outcome"))
     monkeypatch.setattr(evaluation, "store", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(RuntimeError):
-        services.record_found(episode, at=now - timedelta(hours=1), where="Bus station", by=worker)
+        record_found(episode, at=now - timedelta(hours=1), where="Bus station", by=worker)
     episode.refresh_from_db()
     assert episode.found_at is None and episode.found_where == ""
     assert not Event.objects.filter(type="found").exists()
@@ -76,7 +76,7 @@ def test_a_failure_while_recording_found_leaves_the_episode_open(worker, monkeyp
 def test_every_change_stores_obligations_that_agree_with_the_engine(worker) -> None:  # type: ignore[no-untyped-def]
     child = ChildFactory(responsible_authority=worker.organisation, allocated_worker=worker)
     now = timezone.now()
-    episode = services.report_episode(
+    episode = report_episode(
         child,
         category="absent",
         reported_at=now - timedelta(hours=8),
@@ -87,7 +87,7 @@ def test_every_change_stores_obligations_that_agree_with_the_engine(worker) -> N
     # West Mercia six-hour rule: the absence turned into a missing episode three hours ago.
     police = Obligation.objects.get(episode=episode, kind="notify", recipient="police")
     assert police.opens_at == episode.start + timedelta(hours=6)
-    services.inform_police(episode, at=now - timedelta(minutes=30), reference="WMP-1", by=worker)
+    inform_police(episode, at=now - timedelta(minutes=30), reference="WMP-1", by=worker)
     police.refresh_from_db()
     assert police.outcome == "done"
 
@@ -95,7 +95,7 @@ def test_every_change_stores_obligations_that_agree_with_the_engine(worker) -> N
 def test_found_before_last_seen_is_refused_on_the_field_and_nothing_saved(worker) -> None:  # type: ignore[no-untyped-def]
     child = ChildFactory(responsible_authority=worker.organisation, allocated_worker=worker)
     now = timezone.now()
-    episode = services.report_episode(
+    episode = report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(hours=2),
@@ -142,7 +142,7 @@ def test_a_report_in_the_future_is_refused(worker) -> None:  # type: ignore[no-u
 def test_an_episode_before_the_date_of_birth_is_refused(worker) -> None:  # type: ignore[no-untyped-def]
     child = ChildFactory(responsible_authority=worker.organisation, date_of_birth=date(2020, 1, 1))
     with pytest.raises(ValidationError) as refused:
-        services.report_episode(
+        report_episode(
             child,
             category="missing",
             reported_at=timezone.make_aware(timezone.datetime(2019, 6, 1, 12, 0)),
@@ -157,7 +157,7 @@ def test_an_episode_before_the_date_of_birth_is_refused(worker) -> None:  # type
 def test_a_date_of_birth_after_an_existing_episode_is_refused(worker) -> None:  # type: ignore[no-untyped-def]
     child = ChildFactory(responsible_authority=worker.organisation, allocated_worker=worker)
     now = timezone.now()
-    services.report_episode(
+    report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(days=3),
@@ -193,7 +193,7 @@ def test_an_unknown_protocol_is_refused_for_an_authority_and_for_the_deployment(
 def test_closing_a_return_interview_as_not_held_needs_the_agreeing_manager(worker) -> None:  # type: ignore[no-untyped-def]
     child = ChildFactory(responsible_authority=worker.organisation, allocated_worker=worker)
     now = timezone.now()
-    episode = services.report_episode(
+    episode = report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(hours=20),
@@ -201,7 +201,7 @@ def test_closing_a_return_interview_as_not_held_needs_the_agreeing_manager(worke
         police_informed=True,
         by=worker,
     )
-    services.record_found(episode, at=now - timedelta(hours=10), by=worker)
+    record_found(episode, at=now - timedelta(hours=10), by=worker)
     interview = Obligation.objects.get(episode=episode, kind="return_interview")
     response = signed_in(worker).post(
         f"/obligations/{interview.pk}/close/",
@@ -215,7 +215,7 @@ def test_closing_a_return_interview_as_not_held_needs_the_agreeing_manager(worke
 
 def missing_since_six_hours_ago(child, worker) -> Episode:  # type: ignore[no-untyped-def]
     now = timezone.now()
-    return services.report_episode(
+    return report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(hours=5),
@@ -234,7 +234,7 @@ def test_a_safe_and_well_check_recorded_with_the_find_meets_the_check_duty(worke
     for done, reason in ((True, ""), (False, "She would not speak to the officers")):
         child = ChildFactory(responsible_authority=worker.organisation, allocated_worker=worker)
         episode = missing_since_six_hours_ago(child, worker)
-        services.record_found(
+        record_found(
             episode,
             at=now - timedelta(hours=1),
             where="Bus station",
@@ -253,7 +253,7 @@ def test_a_find_with_the_check_left_unanswered_leaves_the_check_open(worker) -> 
     child = ChildFactory(responsible_authority=worker.organisation, allocated_worker=worker)
     now = timezone.now()
     episode = missing_since_six_hours_ago(child, worker)
-    services.record_found(episode, at=now - timedelta(hours=1), where="Bus station", by=worker)
+    record_found(episode, at=now - timedelta(hours=1), where="Bus station", by=worker)
     check = Obligation.objects.get(episode=episode, kind="safe_and_well_check")
     assert check.outcome == ""
     assert not Event.objects.filter(episode=episode, type="completed").exists()

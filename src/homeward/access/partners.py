@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from homeward.accounts.models import Organisation, OrganisationKind
 from homeward.children.models import Child, Placement
-from homeward.episodes import services
+from homeward.children.police import force_for
 from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation, ObligationQuerySet
 
@@ -73,7 +73,7 @@ def may_report(organisation: Organisation, child: Child) -> bool:
     if child.sealed:
         return False
     if organisation.kind == OrganisationKind.POLICE_FORCE:
-        return services.force_for(child) == organisation
+        return force_for(child) == organisation
     return children_for(organisation).filter(pk=child.pk).exists()
 
 

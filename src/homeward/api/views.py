@@ -44,8 +44,11 @@ from homeward.api.serializers import (
     ReclassifySerializer,
     ReportSerializer,
 )
+from homeward.casework.episodes import inform_police, reclassify, record_found
+from homeward.casework.obligations import close_obligation
+from homeward.casework.risk import grade_risk
+from homeward.casework.versions import StaleVersion, lock_at_version
 from homeward.children.models import Child
-from homeward.episodes import services
 from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation
 
@@ -222,17 +225,17 @@ class EpisodeChange(PartnerView):
 
         def produce() -> Produced:
             with transaction.atomic():
-                # The same order as the services (child, then episode), so no two writers deadlock;
-                # on SQLite the transaction itself holds the database's write lock.
-                Child.objects.select_for_update().filter(pk=episode.child_id).first()
-                current = Episode.objects.select_for_update().get(pk=episode.pk)
-                if current.version != data["expected_version"]:
+                # The lock holds to the end of this transaction, so the change below is made on
+                # the version checked; on SQLite the transaction holds the database's write lock.
+                try:
+                    current = lock_at_version(episode, data["expected_version"])
+                except StaleVersion as stale:
                     raise Conflict(
-                        f"Episode E{current.pk} is at version {current.version}, not "
-                        f"{data['expected_version']}: it has changed since you read it. Read "
+                        f"Episode E{stale.current.pk} is at version {stale.current.version}, not "
+                        f"{stale.expected}: it has changed since you read it. Read "
                         "``current``, then send the change again if it still applies.",
-                        self.episode_data(current),
-                    )
+                        self.episode_data(stale.current),
+                    ) from None
                 try:
                     with self.changing():
                         self.act(current, data)
@@ -273,9 +276,7 @@ class GradeRisk(EpisodeChange):
     form = GradeSerializer
 
     def act(self, episode: Episode, data: dict[str, Any]) -> None:
-        services.grade_risk(
-            episode, level=data["level"], at=data["at"], rationale=data["rationale"], by=self.account
-        )
+        grade_risk(episode, level=data["level"], at=data["at"], rationale=data["rationale"], by=self.account)
 
     @change_schema("grade_risk", "Record a risk grading", GradeSerializer, Scope.GRADE)
     def post(self, request: Request, pk: int) -> Response:
@@ -287,7 +288,7 @@ class PoliceInformed(EpisodeChange):
     form = PoliceInformedSerializer
 
     def act(self, episode: Episode, data: dict[str, Any]) -> None:
-        services.inform_police(episode, at=data["at"], reference=data["reference"], by=self.account)
+        inform_police(episode, at=data["at"], reference=data["reference"], by=self.account)
 
     @change_schema(
         "police_informed",
@@ -304,7 +305,7 @@ class Found(EpisodeChange):
     form = FoundSerializer
 
     def act(self, episode: Episode, data: dict[str, Any]) -> None:
-        services.record_found(
+        record_found(
             episode,
             at=data["at"],
             notified_at=data["notified_at"],
@@ -328,9 +329,7 @@ class Reclassify(EpisodeChange):
     form = ReclassifySerializer
 
     def act(self, episode: Episode, data: dict[str, Any]) -> None:
-        services.reclassify(
-            episode, category=data["category"], at=data["at"], reason=data["reason"], by=self.account
-        )
+        reclassify(episode, category=data["category"], at=data["at"], reason=data["reason"], by=self.account)
 
     @change_schema(
         "reclassify", "Reclassify the episode (missing, absent, away)", ReclassifySerializer, Scope.RECLASSIFY
@@ -452,7 +451,7 @@ class CompleteObligation(PartnerView):
                 )
             try:
                 with self.changing():
-                    event = services.close_obligation(
+                    event = close_obligation(
                         obligation,
                         outcome=data["outcome"],
                         at=data["at"],

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from homeward.accounts.models import Role, User
 from homeward.episodes.models import Episode
-from homeward.interviews import services
 from homeward.interviews.models import ExploitationIndicator, Method, Response, ReturnInterview
+from homeward.interviews.rules import check_return_interview
 from homeward.web.forms import DateTimeField, GovukModelForm
 
 # Long enough for any account a child gives; short enough that a paste of a whole
@@ -170,7 +170,7 @@ class ReturnInterviewForm(GovukModelForm):
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]  # a ModelForm hook django-stubs does not declare
-        add_service_errors(self, lambda: services.check_return_interview(self.instance))
+        add_service_errors(self, lambda: check_return_interview(self.instance))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

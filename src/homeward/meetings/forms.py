@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 
 from homeward.episodes.models import Episode
 from homeward.interviews.forms import add_service_errors, name_errors
-from homeward.meetings import services
 from homeward.meetings.models import Action, Meeting, MeetingKind
+from homeward.meetings.rules import check_meeting
 from homeward.web.forms import DateField, DateTimeField, GovukModelForm
 
 FREE_TEXT = ["attendees", "apologies", "summary", "decisions"]
@@ -73,7 +73,7 @@ class MeetingForm(GovukModelForm):
 
     def _post_clean(self) -> None:
         super()._post_clean()  # type: ignore[misc]  # a ModelForm hook django-stubs does not declare
-        add_service_errors(self, lambda: services.check_meeting(self.instance))
+        add_service_errors(self, lambda: check_meeting(self.instance))
 
 
 class ActionForm(GovukModelForm):

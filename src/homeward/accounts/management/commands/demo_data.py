@@ -29,6 +29,20 @@ from faker import Faker
 
 from homeward.accounts import two_factor
 from homeward.accounts.models import Organisation, OrganisationKind, Role, Team, User
+from homeward.casework.children import save_child
+from homeward.casework.episodes import (
+    inform_police,
+    reclassify,
+    record_found,
+    record_media_interest,
+    report_episode,
+)
+from homeward.casework.interviews import record_return_interview
+from homeward.casework.meetings import record_meeting
+from homeward.casework.obligations import close_obligation
+from homeward.casework.placements import record_director_review, record_risk_assessment, start_placement
+from homeward.casework.restrictions import restrict_record
+from homeward.casework.risk import grade_risk
 from homeward.children.models import (
     Child,
     Establishment,
@@ -41,12 +55,9 @@ from homeward.children.models import (
     Plan,
     Rating,
 )
-from homeward.episodes import services
 from homeward.episodes.models import Category, Episode, PullFactor, PushFactor, RiskLevel
 from homeward.interviews.models import Method, Response, ReturnInterview
-from homeward.interviews.services import record_return_interview
 from homeward.meetings.models import Action, Meeting, MeetingKind
-from homeward.meetings.services import record_meeting
 from homeward.notifications.models import Delivery, Message, OutOfHours
 from homeward.obligations.models import Obligation
 
@@ -394,7 +405,7 @@ class Builder:
             child.uasc_arrival = timezone.localdate(self.now) - timedelta(days=rng.randint(60, 540))
         if profile.repeat and child.known_as == "" and rng.random() < 0.5:
             child.aliases = f"Uses the name '{fake.first_name()}' on social media"
-        return services.save_child(child, by=staff.users["sw"])
+        return save_child(child, by=staff.users["sw"])
 
     def find_me_plan(self, child: Child, staff: Staff) -> None:
         fake = self.fake
@@ -429,7 +440,7 @@ class Builder:
         for i, key in enumerate(stays):
             if i > 0:
                 start = self.now - timedelta(days=rng.randint(25, 200), hours=rng.randint(0, 23))
-            placement = services.start_placement(
+            placement = start_placement(
                 child,
                 establishment=self.places[key],
                 at=start.replace(second=0, microsecond=0),
@@ -444,7 +455,7 @@ class Builder:
         rng, fake = self.rng, self.fake
         completed = min(placement.started_at + timedelta(hours=rng.randint(2, 60)), self.latest)
         exploited = bool({Flag.CSE_RISK, Flag.CCE_RISK} & set(profile.flags))
-        services.record_risk_assessment(
+        record_risk_assessment(
             PlacementRiskAssessment(
                 child=child,
                 placement=placement,
@@ -622,7 +633,7 @@ class Builder:
         reported = reported.replace(second=0, microsecond=0)
         told = category == Category.MISSING and rng.random() < 0.85
         reporter = users["carer"] if profile.home == "willows" else (child.allocated_worker or users["mash"])
-        episode = services.report_episode(
+        episode = report_episode(
             child,
             category=category,
             reported_at=reported,
@@ -639,7 +650,7 @@ class Builder:
         if category != Category.MISSING and (escalate or rng.random() < 0.3):
             at = self._time(reported, 60, 240, ceiling)
             if at is not None:
-                services.reclassify(
+                reclassify(
                     episode,
                     category=Category.MISSING,
                     at=at,
@@ -649,11 +660,11 @@ class Builder:
                 missing_since = at
         if missing_since is not None:
             if not told and (at := self._time(missing_since, 15, 90, ceiling)) is not None:
-                services.inform_police(episode, at=at, by=reporter, reference=self.reference(at))
+                inform_police(episode, at=at, by=reporter, reference=self.reference(at))
             weights = [30, 55, 15] if profile.repeat or profile.flags else [8, 55, 37]
             level = rng.choices([RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW], weights=weights)[0]
             if (at := self._time(missing_since, 20, 75, ceiling)) is not None:
-                services.grade_risk(
+                grade_risk(
                     episode, level=level, at=at, by=users["police"], rationale="Graded by the duty inspector."
                 )
                 if (
@@ -662,7 +673,7 @@ class Builder:
                     and (at := self._time(at, 20 * 60, 26 * 60, ceiling)) is not None
                 ):
                     level = RiskLevel.HIGH
-                    services.grade_risk(
+                    grade_risk(
                         episode,
                         level=level,
                         at=at,
@@ -674,17 +685,17 @@ class Builder:
                     and rng.random() < 0.5
                     and (at := self._time(at, 6 * 60, 20 * 60, ceiling)) is not None
                 ):
-                    services.record_media_interest(
+                    record_media_interest(
                         episode, at=at, by=users["police"], note="Hereford Times asked about a police appeal."
                     )
         elif rng.random() < 0.5 and (at := self._time(reported, 15, 60, ceiling)) is not None:
-            services.grade_risk(episode, level=RiskLevel.NO_APPARENT_RISK, at=at, by=users["police"])
+            grade_risk(episode, level=RiskLevel.NO_APPARENT_RISK, at=at, by=users["police"])
         if found is not None:
             was_missing = missing_since is not None
             safe_and_well: bool | None = None
             if was_missing:
                 safe_and_well = rng.random() < 0.9
-            services.record_found(
+            record_found(
                 episode,
                 at=found,
                 by=reporter,
@@ -738,7 +749,7 @@ class Builder:
             self._meeting(obligation, at, staff)
             self.closed += 1
             return
-        services.close_obligation(
+        close_obligation(
             obligation,
             outcome=outcome,
             at=at,
@@ -897,7 +908,7 @@ class Builder:
                 self.close_some(child, episode, staff)
                 current += 1
             if profile.past_episodes >= 9:
-                services.record_director_review(
+                record_director_review(
                     child, at=self.now - timedelta(days=self.rng.randint(5, 30)), by=staff.users["senior"]
                 )
         # One restricted record: only the coordinator and the child's own social worker see it.
@@ -905,7 +916,7 @@ class Builder:
             Child.objects.filter(episodes__isnull=True, allocated_worker__isnull=False).order_by("pk").first()
         )
         if sealed is not None and sealed.allocated_worker is not None:
-            services.restrict_record(
+            restrict_record(
                 sealed, sealed=True, named=[sealed.allocated_worker], by=staff.users["coordinator"]
             )
         settled = self.settle_messages()

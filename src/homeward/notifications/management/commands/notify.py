@@ -21,8 +21,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
-from homeward.episodes import services
+from homeward.casework.timeline import extend_schedule
 from homeward.notifications import delivery, outbox
+from homeward.queries.missing import children_still_missing
 
 log = logging.getLogger("homeward.notify")
 
@@ -76,9 +77,9 @@ class Command(BaseCommand):
         today = timezone.localdate()
         if self.extended_on == today:
             return
-        children = services.children_still_missing()
+        children = children_still_missing()
         for child in children:
-            services.extend_schedule(child)
+            extend_schedule(child)
         self.extended_on = today
         if children:
             self.stdout.write(f"notify: schedules extended for {len(children)} children still missing")

@@ -1,23 +1,19 @@
-"""Recording a meeting with its actions, and meeting the obligation that asked for it."""
+"""What a meeting record must say before it can be kept."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
-from homeward.accounts.models import User
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
-from homeward.episodes.services import CLOCK_TOLERANCE, close_obligation
-from homeward.meetings.models import OBLIGATION_KIND, Action, Meeting, MeetingKind
-from homeward.obligations.models import Obligation
+from homeward.episodes.rules import CLOCK_TOLERANCE
+from homeward.meetings.models import Action, Meeting, MeetingKind
 
 
-def _validate(meeting: Meeting, child: Child, episode: Episode | None, actions: list[Action]) -> None:
+def validate(meeting: Meeting, child: Child, episode: Episode | None, actions: list[Action]) -> None:
     errors: dict[str, str] = {}
     held_at = meeting.held_at
     if held_at is None:
@@ -58,42 +54,4 @@ def check_meeting(meeting: Meeting, actions: Iterable[Action] = ()) -> None:
     Forms call this to show every problem at once; ``record_meeting`` checks again.
     """
     episode = Episode.objects.get(pk=meeting.episode_id) if meeting.episode_id is not None else None
-    _validate(meeting, Child.objects.get(pk=meeting.child_id), episode, list(actions))
-
-
-def _outstanding(meeting: Meeting, kind: str, at: datetime) -> Obligation | None:
-    duties = Obligation.objects.filter(child=meeting.child, kind=kind, outcome="", opens_at__lte=at)
-    if meeting.episode_id is not None:
-        duties = duties.filter(episode_id=meeting.episode_id)
-    # The one the engine will close with the ``completed`` event: earliest, a "must" before a "consider".
-    return min(duties, key=lambda o: (o.opens_at, o.requirement != "must", o.pk), default=None)
-
-
-@transaction.atomic
-def record_meeting(meeting: Meeting, actions: Iterable[Action], by: User | None) -> Meeting:
-    """Save a held meeting and its actions; a strategy, intervention or review meeting meets
-    the earliest such obligation outstanding when it was held (of its episode, if it has one)."""
-    child = Child.objects.select_for_update().get(pk=meeting.child_id)
-    episode = Episode.objects.get(pk=meeting.episode_id) if meeting.episode_id is not None else None
-    actions = list(actions)
-    _validate(meeting, child, episode, actions)
-    if meeting.pk is None:
-        meeting.recorded_by = by
-    meeting.save()
-    for action in actions:
-        action.meeting = meeting
-        action.save()
-    kind = OBLIGATION_KIND.get(MeetingKind(meeting.kind))
-    duty = _outstanding(meeting, kind, meeting.held_at) if kind else None
-    if duty is not None:
-        try:
-            close_obligation(
-                duty,
-                outcome="done",
-                at=meeting.held_at,
-                by=by,
-                note=f"{meeting.get_kind_display()} {meeting.pk}",
-            )
-        except ValidationError as exc:
-            raise ValidationError({"held_at": exc.messages}) from None
-    return meeting
+    validate(meeting, Child.objects.get(pk=meeting.child_id), episode, list(actions))
