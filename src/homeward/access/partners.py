@@ -14,7 +14,7 @@ no token sees it. Anything else answers 404, as if it did not exist.
 
 Reporting follows the same lines, with one addition for the police: a force
 may report a child whose home or placement its force covers (the force
-``episodes.services.force_for`` would tell), because the police notify the
+``children.police.force_for`` would tell), because the police notify the
 MASH of every missing child (002 s.3). The pages do not let police liaison
 officers report; partner police systems may. The README says so.
 """

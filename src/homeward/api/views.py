@@ -3,7 +3,7 @@
 Every view: a token (``authentication``), a scope (``permissions``), the
 organisation's relationships (``access``: another's record is 404 and leaves
 an audit row), every record shown written to the audit trail like a page view,
-and every change through ``homeward.episodes.services``.
+and every change through ``homeward.casework``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``homeward demo_data``: a made-up but realistic authority to sign in to and click through.
 
-Every change to a child's record goes through ``homeward.episodes.services``, the
+Every change to a child's record goes through ``homeward.casework``, the
 write path the pages use, so the demo's obligations are exactly what the
 protocol engine derives from the demo's timelines, and an export of any demo
 child replays to the same obligations.
