@@ -15,10 +15,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation, Role
+from homeward.casework import outbox
 from homeward.casework.episodes import record_found, report_episode
 from homeward.casework.obligations import close_obligation
 from homeward.episodes.models import Episode
-from homeward.notifications import outbox
 from homeward.notifications.models import Kind, Message, OutOfHours
 from homeward.obligations.models import Obligation
 from homeward.protocols.calendar import is_working_day

@@ -19,9 +19,9 @@ from homeward.access.visible import visible_children
 from homeward.accounts.models import User
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
-from homeward.reports.forms import ReportForm
 from homeward.reports.oversight import Period, Scope, report
 from homeward.reports.reading import local_date
+from homeward.web.forms.reports import ReportForm
 from tests.reports.test_pdfs import opened
 from tests.web.factories import sign_in
 

@@ -24,13 +24,13 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.accounts import two_factor
-from homeward.accounts.management.commands.demo_data import DEMO_PASSWORD, DEMO_TOTP_KEY, DEMO_USERS
 from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.casework.children import save_child
 from homeward.casework.episodes import record_found, report_episode
 from homeward.casework.evaluation import reevaluate
 from homeward.casework.placements import start_placement
 from homeward.children.models import Child, Establishment, Placement, PlacementType
+from homeward.dev.management.commands.demo_data import DEMO_PASSWORD, DEMO_TOTP_KEY, DEMO_USERS
 from homeward.episodes.models import Episode, Event
 from homeward.notifications.models import Delivery, Kind, Message, OutOfHours
 from homeward.obligations.models import Obligation

@@ -11,9 +11,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation
+from homeward.casework import evaluation
 from homeward.casework.episodes import inform_police, record_found, report_episode
 from homeward.episodes.models import Episode, Event
-from homeward.casework import evaluation
 from homeward.obligations.models import Obligation
 from tests.web.factories import ChildFactory, TeamFactory, UserFactory, signed_in
 

@@ -6,10 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from homeward.accounts.models import User
-from homeward.casework import timeline
+from homeward.casework import outbox, timeline
 from homeward.casework.evaluation import reevaluate
 from homeward.children.models import Child
-from homeward.notifications import outbox
 
 CHILD_FACTS = (
     "looked_after",

@@ -14,12 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from homeward.accounts.models import User
+from homeward.casework import outbox
 from homeward.casework.evaluation import reevaluate
 from homeward.children.models import Child
 from homeward.episodes.casefile import case_file
 from homeward.episodes.models import Episode, Event
 from homeward.episodes.rules import CLOCK_TOLERANCE
-from homeward.notifications import outbox
 from homeward.obligations.evaluation import protocol_of
 from homeward.protocols.timeline import CaseFileError, parse_case
 

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "homeward.api",
+    "homeward.commands",
+    # Demo data and the bench generator (`homeward demo_data`, `homeward generate`); not in production.
+    "homeward.dev",
 ]
 
 MIDDLEWARE = [

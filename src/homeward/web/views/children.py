@@ -16,16 +16,16 @@ from homeward.casework.children import save_child
 from homeward.casework.find_me import save_find_me_plan
 from homeward.casework.placements import record_director_review, record_risk_assessment, start_placement
 from homeward.casework.restrictions import restrict_record
-from homeward.children.forms import (
+from homeward.children.models import FindMePlan
+from homeward.web import timeline
+from homeward.web.forms import now_local
+from homeward.web.forms.children import (
     ChildForm,
     FindMePlanForm,
     PlacementForm,
     RestrictRecordForm,
     RiskAssessmentForm,
 )
-from homeward.children.models import FindMePlan
-from homeward.web import timeline
-from homeward.web.forms import now_local
 from homeward.web.views.common import apply_errors, child_for, form_page, login_required, me
 
 

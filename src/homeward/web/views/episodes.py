@@ -22,7 +22,9 @@ from homeward.casework.episodes import (
 )
 from homeward.casework.episodes import reclassify as reclassify_episode
 from homeward.casework.risk import grade_risk
-from homeward.episodes.forms import (
+from homeward.episodes.models import Episode
+from homeward.web.forms import now_local
+from homeward.web.forms.episodes import (
     ANSWERS,
     EpisodeAnswersForm,
     FoundForm,
@@ -32,8 +34,6 @@ from homeward.episodes.forms import (
     ReclassifyForm,
     ReportEpisodeForm,
 )
-from homeward.episodes.models import Episode
-from homeward.web.forms import now_local
 from homeward.web.views.common import (
     apply_errors,
     child_for,

@@ -11,9 +11,9 @@ from django.utils import timezone
 from homeward.access.audit import record_view
 from homeward.casework.interviews import record_return_interview
 from homeward.episodes.models import Episode
-from homeward.interviews.forms import ReturnInterviewForm
 from homeward.interviews.models import ReturnInterview
 from homeward.web.forms import now_local
+from homeward.web.forms.interviews import ReturnInterviewForm
 from homeward.web.views.common import apply_errors, episode_for, form_page, login_required, me, permitted
 
 INTRO = (

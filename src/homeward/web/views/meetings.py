@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from homeward.access.audit import record_view
 from homeward.casework.meetings import record_meeting
-from homeward.meetings.forms import ActionFormSet, MeetingForm
 from homeward.meetings.models import Action, Meeting
 from homeward.web.forms import now_local
+from homeward.web.forms.meetings import ActionFormSet, MeetingForm
 from homeward.web.views.common import apply_errors, child_for, login_required, me, permitted
 
 

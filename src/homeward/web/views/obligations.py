@@ -6,9 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from homeward.casework.obligations import close_obligation
-from homeward.obligations.forms import CloseObligationForm
 from homeward.obligations.models import Obligation
 from homeward.web.forms import now_local
+from homeward.web.forms.obligations import CloseObligationForm
 from homeward.web.views.common import apply_errors, form_page, login_required, me, permitted
 
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from homeward.commands.management.commands.ssda903 import authority_children
 from homeward.reports import pdf
-from homeward.reports.management.commands.ssda903 import authority_children
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from homeward.accounts.management.commands.backup import live_sqlite
+from homeward.commands.management.commands.backup import live_sqlite
 
 
 def check_backup(path: Path) -> sqlite3.Connection:

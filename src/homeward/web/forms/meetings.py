@@ -7,10 +7,10 @@ from django import forms
 from django.db.models import QuerySet
 
 from homeward.episodes.models import Episode
-from homeward.interviews.forms import add_service_errors, name_errors
 from homeward.meetings.models import Action, Meeting, MeetingKind
 from homeward.meetings.rules import check_meeting
 from homeward.web.forms import DateField, DateTimeField, GovukModelForm
+from homeward.web.forms.interviews import add_service_errors, name_errors
 
 FREE_TEXT = ["attendees", "apologies", "summary", "decisions"]
 

@@ -12,8 +12,8 @@ from django.utils.text import slugify
 from homeward.access.reports import briefing_children, may_print_find_me_plan, readership
 from homeward.children.models import Child
 from homeward.reports import annex_a, charts, pdf, ssda903, tables
-from homeward.reports.forms import CensusForm, ReportForm, YearForm, initial
 from homeward.reports.oversight import report
+from homeward.web.forms.reports import CensusForm, ReportForm, YearForm, initial
 from homeward.web.views.common import login_required, me, refuse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -21,8 +21,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 
+from homeward.casework import outbox
 from homeward.casework.timeline import extend_schedule
-from homeward.notifications import delivery, outbox
+from homeward.notifications import delivery
 from homeward.queries.missing import children_still_missing
 
 log = logging.getLogger("homeward.notify")
