@@ -16,7 +16,7 @@ from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.api.models import SCOPES, ApiToken
 from homeward.casework.placements import start_placement
 from homeward.children.models import Child, Establishment
-from tests.web.factories import AuthorityFactory, ChildFactory, EstablishmentFactory, TeamFactory, UserFactory
+from tests.factories import AuthorityFactory, ChildFactory, EstablishmentFactory, TeamFactory, UserFactory
 
 
 @dataclass

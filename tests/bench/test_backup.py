@@ -20,7 +20,7 @@ from homeward.casework.episodes import record_found, report_episode
 from homeward.children.models import Child
 from homeward.episodes.models import Episode, Event
 from homeward.obligations.models import Obligation
-from tests.web.factories import ChildFactory, UserFactory
+from tests.factories import ChildFactory, UserFactory
 
 # Committed rows (the backup reads what is committed); every app named so PostgreSQL's flush
 # truncates with CASCADE (see tests/browser/conftest.py).

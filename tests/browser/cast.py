@@ -17,7 +17,7 @@ from homeward.casework.episodes import report_episode
 from homeward.casework.placements import start_placement
 from homeward.casework.risk import grade_risk
 from homeward.children.models import Child, Establishment, PlacementType
-from tests.web.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory
+from tests.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory
 
 
 @dataclass

@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Page
 
 from homeward.casework.episodes import record_found, report_episode
+from homeward.casework.interviews import record_return_interview
 from homeward.episodes.models import Episode
-from homeward.interviews import services as interviews
 from homeward.interviews.models import ReturnInterview
 from tests.browser.cast import cast
 from tests.browser.conftest import Steps, axe, live_database, sign_in
@@ -77,7 +77,7 @@ def test_every_page_and_form_a_manager_reaches(page: Page, steps: Steps) -> None
         held_where="At school",
         method="face_to_face",
     )
-    interviews.record_return_interview(interview, by=people.interviewer)
+    record_return_interview(interview, by=people.interviewer)
     sign_in(page, people.manager)
 
     # Maya's episode (found: the interview pages); Amira's forms while she is missing, police not told.

@@ -15,7 +15,7 @@ from homeward.casework.episodes import report_episode
 from homeward.episodes.models import Episode
 from tests.browser.cast import Cast, cast
 from tests.browser.conftest import Steps, live_database, sign_in
-from tests.web.factories import PASSWORD, current_code, totp_device
+from tests.factories import PASSWORD, current_code, totp_device
 
 pytestmark = [pytest.mark.browser, live_database]
 

@@ -20,7 +20,7 @@ from homeward.casework.episodes import inform_police, report_episode
 from homeward.notifications import delivery
 from homeward.notifications.models import Delivery, Kind, Message
 from homeward.obligations.models import Obligation
-from tests.notifications.conftest import Service
+from tests.conftest import Service
 from tests.notifications.mailserver import MailServer, free_port
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from homeward.accounts.models import Organisation
 from homeward.casework.episodes import inform_police, report_episode
 from homeward.notifications.models import Delivery, Message
 from homeward.obligations.models import Obligation
-from tests.notifications.conftest import Service
-from tests.web.factories import signed_in
+from tests.conftest import Service
+from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from homeward.casework.episodes import record_found, report_episode
 from homeward.casework.placements import start_placement
 from homeward.children.models import Child, Establishment, PlacementType
 from homeward.episodes.models import Episode
-from tests.web.factories import AuthorityFactory, ChildFactory, EstablishmentFactory
+from tests.factories import AuthorityFactory, ChildFactory, EstablishmentFactory
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -22,8 +22,8 @@ from homeward.episodes.models import Episode
 from homeward.reports.oversight import Period, Scope, report
 from homeward.reports.reading import local_date
 from homeward.web.forms.reports import ReportForm
+from tests.factories import sign_in
 from tests.reports.test_pdfs import opened
-from tests.web.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -35,8 +35,8 @@ from homeward.meetings.models import Meeting, MeetingKind
 from homeward.protocols.pack import PACKS_DIR
 from homeward.reports import oversight
 from homeward.reports.oversight import Count, Period, Scope
+from tests.factories import AuthorityFactory, EstablishmentFactory, UserFactory
 from tests.reports.builders import at, episode, placed_child
-from tests.web.factories import AuthorityFactory, EstablishmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from homeward.accounts.models import Organisation, OrganisationKind, Role
 from homeward.casework.episodes import report_episode
 from homeward.children.models import Child, FindMePlan
+from tests.factories import AuthorityFactory, UserFactory, sign_in
 from tests.reports.builders import placed_child
-from tests.web.factories import AuthorityFactory, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 

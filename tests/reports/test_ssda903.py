@@ -88,7 +88,7 @@ def test_children_not_looked_after_and_episodes_before_care_are_not_in_the_retur
 
 def test_a_change_of_placement_starts_a_new_903_episode() -> None:
     child = placed_child(since="2024-05-01 12:00", gender="Female", ethnicity="White: British")
-    from tests.web.factories import EstablishmentFactory
+    from tests.factories import EstablishmentFactory
 
     start_placement(child, establishment=EstablishmentFactory(), at=at("2025-09-01 10:00"), by=None)
     ret = ssda903.build(Child.objects.all(), YEAR, timezone.now())

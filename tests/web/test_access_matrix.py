@@ -49,7 +49,7 @@ from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
 from homeward.notifications.models import Kind, Message
 from homeward.obligations.models import Obligation
-from tests.web.factories import (
+from tests.factories import (
     AuthorityFactory,
     ChildFactory,
     EstablishmentFactory,

@@ -15,7 +15,7 @@ from homeward.casework.placements import start_placement
 from homeward.children.models import Child, Establishment, PlacementType
 from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation
-from tests.web.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
+from tests.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 

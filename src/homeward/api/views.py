@@ -51,6 +51,8 @@ from homeward.casework.versions import StaleVersion, lock_at_version
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation
+from homeward.queries import child as child_queries
+from homeward.queries import missing
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -355,14 +357,8 @@ class ChildDetail(PartnerView):
         child = access.child_by_reference(reference)
         if child is None or not access.children_for(organisation).filter(pk=child.pk).exists():
             raise self.refuse(Child, reference[:40], "child")
-        episodes = access.episodes_for(organisation).filter(child=child)
-        current = episodes.filter(found_at__isnull=True).order_by("-reported_at").first()
-        obligations = (
-            access.obligations_for(organisation)
-            .outstanding()
-            .filter(child=child)
-            .order_by("due_at", "opens_at", "id")
-        )
+        current = child_queries.current_episode(access.episodes_for(organisation), child)
+        obligations = child_queries.open_obligations(access.obligations_for(organisation), child)
         self.audit_view(child)
         if current is not None:
             self.audit_view(current)
@@ -389,11 +385,7 @@ class Missing(PartnerView):
     )
     def get(self, request: Request) -> Response:
         now = timezone.now()
-        episodes = list(
-            access.episodes_for(self.token.organisation)
-            .filter(found_at__isnull=True)
-            .order_by("reported_at", "pk")
-        )
+        episodes = list(missing.still_missing(access.episodes_for(self.token.organisation)))
         references = self.references(episodes)
         results = []
         for episode in episodes:

@@ -17,6 +17,7 @@ from homeward.casework.find_me import save_find_me_plan
 from homeward.casework.placements import record_director_review, record_risk_assessment, start_placement
 from homeward.casework.restrictions import restrict_record
 from homeward.children.models import FindMePlan
+from homeward.queries import child as queries
 from homeward.web import timeline
 from homeward.web.forms import now_local
 from homeward.web.forms.children import (
@@ -48,26 +49,14 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk)
     record_view(request, child)
     now = timezone.now()
-    # Three short reads rather than the child's whole history of obligations: a child missing
-    # dozens of times has hundreds of closed ones, and the page shows the latest 30.
-    obligations = child.obligations.select_related("episode", "assignee").order_by("-opens_at")
-    pending = obligations.filter(outcome="")
     return render(
         request,
         "children/detail.html",
         {
-            "child": child,
+            **queries.record(child, now),
             "now": now,
             "age": child.age_on(timezone.localdate()),
-            "placement": child.current_placement,
-            "episodes": child.episodes.all(),
-            "outstanding": list(pending.filter(opens_at__lte=now)),
-            "scheduled": list(pending.filter(opens_at__gt=now)[:10]),
-            "closed": list(obligations.exclude(outcome="")[:30]),
             "timeline": timeline.for_child(child),
-            "find_me_plan": FindMePlan.objects.filter(child=child).first(),
-            "risk_assessment": child.risk_assessments.first(),
-            "meetings": child.meetings.all(),
         },
     )
 

@@ -23,8 +23,8 @@ from homeward.notifications.models import Kind, Message, OutOfHours
 from homeward.obligations.models import Obligation
 from homeward.protocols.calendar import is_working_day
 from homeward.protocols.pack import PACKS_DIR
-from tests.notifications.conftest import Service, person
-from tests.web.factories import AuthorityFactory, TeamFactory, UserFactory
+from tests.conftest import Service, person
+from tests.factories import AuthorityFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

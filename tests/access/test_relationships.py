@@ -19,7 +19,7 @@ from homeward.casework.episodes import record_found, report_episode, update_answ
 from homeward.casework.placements import start_placement
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
-from tests.web.factories import (
+from tests.factories import (
     AuthorityFactory,
     ChildFactory,
     EstablishmentFactory,

@@ -21,7 +21,7 @@ from homeward.children.models import Child
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
-from tests.web.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
+from tests.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from homeward.casework import evaluation
 from homeward.casework.episodes import inform_police, record_found, report_episode
 from homeward.episodes.models import Episode, Event
 from homeward.obligations.models import Obligation
-from tests.web.factories import ChildFactory, TeamFactory, UserFactory, signed_in
+from tests.factories import ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 

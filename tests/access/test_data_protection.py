@@ -25,7 +25,7 @@ from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
 from homeward.notifications.models import Kind, Message
 from homeward.obligations.models import Obligation
-from tests.web.factories import AuthorityFactory, ChildFactory, UserFactory, signed_in
+from tests.factories import AuthorityFactory, ChildFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
