@@ -19,7 +19,7 @@ from homeward.accounts.models import AuditEntry, Role
 from homeward.children.models import Child, FindMePlan
 from homeward.episodes.models import Episode
 from homeward.web.forms import TEXT_LIMIT
-from tests.web.factories import ChildFactory, TeamFactory, UserFactory, signed_in
+from tests.factories import ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 

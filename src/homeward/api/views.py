@@ -3,7 +3,7 @@
 Every view: a token (``authentication``), a scope (``permissions``), the
 organisation's relationships (``access``: another's record is 404 and leaves
 an audit row), every record shown written to the audit trail like a page view,
-and every change through ``homeward.episodes.services``.
+and every change through ``homeward.casework``.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from homeward.accounts.audit import client_address, record_denied, record_view
+from homeward.access import partners as access
+from homeward.access.audit import client_address, record_denied, record_view
 from homeward.accounts.models import Role, User
-from homeward.api import access, batch
+from homeward.api import batch
 from homeward.api.errors import Conflict, ErrorDetailSerializer, ErrorSerializer
 from homeward.api.idempotency import KEY_HEADER, MAX_KEY, Produced, key_claim, once, reference_claim
 from homeward.api.models import ApiToken, Replay, Scope
@@ -43,10 +44,15 @@ from homeward.api.serializers import (
     ReclassifySerializer,
     ReportSerializer,
 )
+from homeward.casework.episodes import inform_police, reclassify, record_found
+from homeward.casework.obligations import close_obligation
+from homeward.casework.risk import grade_risk
+from homeward.casework.versions import StaleVersion, lock_at_version
 from homeward.children.models import Child
-from homeward.episodes import services
 from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation
+from homeward.queries import child as child_queries
+from homeward.queries import missing
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -221,17 +227,17 @@ class EpisodeChange(PartnerView):
 
         def produce() -> Produced:
             with transaction.atomic():
-                # The same order as the services (child, then episode), so no two writers deadlock;
-                # on SQLite the transaction itself holds the database's write lock.
-                Child.objects.select_for_update().filter(pk=episode.child_id).first()
-                current = Episode.objects.select_for_update().get(pk=episode.pk)
-                if current.version != data["expected_version"]:
+                # The lock holds to the end of this transaction, so the change below is made on
+                # the version checked; on SQLite the transaction holds the database's write lock.
+                try:
+                    current = lock_at_version(episode, data["expected_version"])
+                except StaleVersion as stale:
                     raise Conflict(
-                        f"Episode E{current.pk} is at version {current.version}, not "
-                        f"{data['expected_version']}: it has changed since you read it. Read "
+                        f"Episode E{stale.current.pk} is at version {stale.current.version}, not "
+                        f"{stale.expected}: it has changed since you read it. Read "
                         "``current``, then send the change again if it still applies.",
-                        self.episode_data(current),
-                    )
+                        self.episode_data(stale.current),
+                    ) from None
                 try:
                     with self.changing():
                         self.act(current, data)
@@ -272,9 +278,7 @@ class GradeRisk(EpisodeChange):
     form = GradeSerializer
 
     def act(self, episode: Episode, data: dict[str, Any]) -> None:
-        services.grade_risk(
-            episode, level=data["level"], at=data["at"], rationale=data["rationale"], by=self.account
-        )
+        grade_risk(episode, level=data["level"], at=data["at"], rationale=data["rationale"], by=self.account)
 
     @change_schema("grade_risk", "Record a risk grading", GradeSerializer, Scope.GRADE)
     def post(self, request: Request, pk: int) -> Response:
@@ -286,7 +290,7 @@ class PoliceInformed(EpisodeChange):
     form = PoliceInformedSerializer
 
     def act(self, episode: Episode, data: dict[str, Any]) -> None:
-        services.inform_police(episode, at=data["at"], reference=data["reference"], by=self.account)
+        inform_police(episode, at=data["at"], reference=data["reference"], by=self.account)
 
     @change_schema(
         "police_informed",
@@ -303,7 +307,7 @@ class Found(EpisodeChange):
     form = FoundSerializer
 
     def act(self, episode: Episode, data: dict[str, Any]) -> None:
-        services.record_found(
+        record_found(
             episode,
             at=data["at"],
             notified_at=data["notified_at"],
@@ -327,9 +331,7 @@ class Reclassify(EpisodeChange):
     form = ReclassifySerializer
 
     def act(self, episode: Episode, data: dict[str, Any]) -> None:
-        services.reclassify(
-            episode, category=data["category"], at=data["at"], reason=data["reason"], by=self.account
-        )
+        reclassify(episode, category=data["category"], at=data["at"], reason=data["reason"], by=self.account)
 
     @change_schema(
         "reclassify", "Reclassify the episode (missing, absent, away)", ReclassifySerializer, Scope.RECLASSIFY
@@ -355,14 +357,8 @@ class ChildDetail(PartnerView):
         child = access.child_by_reference(reference)
         if child is None or not access.children_for(organisation).filter(pk=child.pk).exists():
             raise self.refuse(Child, reference[:40], "child")
-        episodes = access.episodes_for(organisation).filter(child=child)
-        current = episodes.filter(found_at__isnull=True).order_by("-reported_at").first()
-        obligations = (
-            access.obligations_for(organisation)
-            .outstanding()
-            .filter(child=child)
-            .order_by("due_at", "opens_at", "id")
-        )
+        current = child_queries.current_episode(access.episodes_for(organisation), child)
+        obligations = child_queries.open_obligations(access.obligations_for(organisation), child)
         self.audit_view(child)
         if current is not None:
             self.audit_view(current)
@@ -389,11 +385,7 @@ class Missing(PartnerView):
     )
     def get(self, request: Request) -> Response:
         now = timezone.now()
-        episodes = list(
-            access.episodes_for(self.token.organisation)
-            .filter(found_at__isnull=True)
-            .order_by("reported_at", "pk")
-        )
+        episodes = list(missing.still_missing(access.episodes_for(self.token.organisation)))
         references = self.references(episodes)
         results = []
         for episode in episodes:
@@ -451,7 +443,7 @@ class CompleteObligation(PartnerView):
                 )
             try:
                 with self.changing():
-                    event = services.close_obligation(
+                    event = close_obligation(
                         obligation,
                         outcome=data["outcome"],
                         at=data["at"],
