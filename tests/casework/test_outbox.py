@@ -299,7 +299,7 @@ def test_the_daily_digest_lists_what_is_due_today_then_what_is_overdue_once_a_da
     for other in Obligation.objects.outstanding().exclude(
         rule__in=["essex/social-worker-contact", "essex/family-views"]
     ):
-        services.close_obligation(other, outcome="done", at=london(found_on, 11), by=service.worker)
+        close_obligation(other, outcome="done", at=london(found_on, 11), by=service.worker)
 
     def digest_at(day: date, hour: int = 7, minute: int = 30) -> int:
         return outbox.send_digests(london(day, hour, minute))

@@ -23,7 +23,7 @@ from homeward.children.models import Child
 from homeward.episodes.models import Episode
 from homeward.obligations.evaluation import evaluation_unit
 from homeward.obligations.models import Obligation
-from tests.web.factories import signed_in
+from tests.factories import signed_in
 
 
 @pytest.fixture(scope="module")

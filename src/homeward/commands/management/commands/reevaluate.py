@@ -4,7 +4,7 @@ Obligations are stored when a child's record changes. When the engine or a pack
 changes what it derives (Due promptly gave every obligation a due time:
 CATALOGUE.md, shared definitions), rows stored before keep the old answer until
 the child's record next changes. This command runs the normal re-evaluation
-(``services.extend_schedule``: lock the child, re-evaluate its evaluation unit,
+(``casework.timeline.extend_schedule``: lock the child, re-evaluate its evaluation unit,
 store, tell whoever a newly open obligation falls to) for every child, or the
 children named, recording nothing new on their timelines. Rows the engine still
 produces keep their ids, so links and messages about them stay valid.
@@ -16,8 +16,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from homeward.casework.timeline import extend_schedule
 from homeward.children.models import Child
-from homeward.episodes import services
 from homeward.episodes.casefile import parse_ref
 from homeward.obligations.evaluation import evaluation_unit
 from homeward.obligations.models import Obligation
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             if child.pk in done:
                 continue
             # One transaction per child, as the write path does.
-            services.extend_schedule(child)
+            extend_schedule(child)
             # Its evaluation unit (children sharing homes, where the pack counts
             # establishments) was stored with it: skip the rest of the unit.
             done.update(c.pk for c in evaluation_unit(child))
