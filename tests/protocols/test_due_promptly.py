@@ -47,6 +47,7 @@ def test_every_shipped_pack_sets_promptly_to_24_hours(name: str) -> None:
 def _minimal_pack(**definitions: Any) -> dict[str, Any]:
     pack: dict[str, Any] = {
         "id": "t",
+        "version": "1",
         "title": "T",
         "document": "T",
         "rules": [

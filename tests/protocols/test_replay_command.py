@@ -84,6 +84,8 @@ def test_replay_prints_the_documented_json(tmp_path: Path) -> None:
         "due_at": "2026-03-03T19:00:00+00:00",
         "status": "overdue",
         "cites": "Wakefield Operating Guidance, s.8 Missing Strategy Meetings",
+        "protocol": "wakefield",
+        "version": "2018-12",
     }
 
 

@@ -3,12 +3,14 @@
 ``evaluate(pack, timeline, as_of)`` reads the events known at ``as_of``, works
 out every obligation the pack's rules raise and the state of each at ``as_of``.
 It has no clock, no database and no per-authority code: everything an authority
-decides is in its pack.
+decides is in its pack. Given a history of adoptions instead of one pack, each
+obligation is raised by the version in force at its occasion (REPLAY.md,
+"Protocol versions and explanations").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
@@ -50,7 +52,9 @@ class Obligation:
     status: str
     cites: str
     closed_at: datetime | None = None
-    reason: str | None = None
+    reason: str | None = None  # why it was declined or not required
+    protocol: str = ""  # the pack that raised it, and its version (REPLAY.md)
+    version: str = ""
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -71,7 +75,17 @@ class Obligation:
             "due_at": iso(self.due_at),
             "status": self.status,
             "cites": self.cites,
+            "protocol": self.protocol,
+            "version": self.version,
         }
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """A pack an authority works to from ``since`` (None: from the beginning)."""
+
+    pack: Pack
+    since: datetime | None = None
 
 
 @dataclass
@@ -182,6 +196,7 @@ def _precedes(at: datetime, index: int | None, t: datetime, t_index: int | None)
 @dataclass
 class _Draft:
     rule: Rule
+    world: World  # of the adoption that raised it: its pack and version
     order: int
     child: str
     episode: Episode | None
@@ -602,6 +617,7 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
         establishment = world.establishment_of(episode)
     first = _Draft(
         rule=rule,
+        world=world,
         order=order,
         child=occasion.child,
         episode=episode,
@@ -627,9 +643,12 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
 
 
 def evaluate(
-    pack: Pack, timeline: Timeline, as_of: datetime, until: datetime | None = None
+    protocol: Pack | Sequence[Adoption],
+    timeline: Timeline,
+    as_of: datetime,
+    until: datetime | None = None,
 ) -> list[Obligation]:
-    """Every obligation the pack raises from the record known at ``as_of``.
+    """Every obligation the pack (or history of adoptions) raises from the record known at ``as_of``.
 
     Only obligations opening at or before ``until`` (default ``as_of``) are
     returned; a later ``until`` shows what will open if nothing else happens,
@@ -637,26 +656,63 @@ def evaluate(
     """
     as_of = to_utc(as_of)
     until = as_of if until is None else max(to_utc(until), as_of)
-    world = World(pack, timeline, as_of)
+    adoptions = _history(protocol)
+    # Each version reads the timeline through its own definitions (the six-hour
+    # rule, count windows); the facts it counts are the timeline's, whichever
+    # version was in force when they happened.
+    worlds = [World(a.pack, timeline, as_of) for a in adoptions]
     drafts: list[_Draft] = []
-    completion_rules: list[tuple[int, Rule]] = []
-    for order, rule in enumerate(pack.rules):
-        if rule.when.event == "completed":
-            completion_rules.append((order, rule))
-            continue
-        for occasion in _occasions(world, rule, until):
-            if occasion.at <= until:
-                drafts.extend(d for d in _drafts(world, rule, order, occasion, until) if d.opens_at <= until)
-    _close(world, drafts, completion_rules, until)
-    drafts.sort(key=lambda d: (d.opens_at, d.child, d.episode.order if d.episode else -1, d.order))
+    for n, world in enumerate(worlds):
+        since, ends = adoptions[n].since, adoptions[n + 1].since if n + 1 < len(adoptions) else None
+        for order, rule in enumerate(world.pack.rules):
+            if rule.when.event == "completed":
+                continue  # raised as completions are applied, in _close
+            for occasion in _occasions(world, rule, until):
+                # Raised by the adoption in force at the instant of its occasion.
+                if occasion.at <= until and _in_force(occasion.at, since, ends):
+                    drafts.extend(
+                        d for d in _drafts(world, rule, order, occasion, until) if d.opens_at <= until
+                    )
+    _close(worlds, adoptions, drafts, until)
+    drafts.sort(
+        key=lambda d: (
+            d.opens_at,
+            d.child,
+            d.episode.order if d.episode else -1,
+            worlds.index(d.world),
+            d.order,
+        )
+    )
     return [_finish(d, as_of) for d in drafts]
 
 
-def _close(
-    world: World, drafts: list[_Draft], completion_rules: list[tuple[int, Rule]], until: datetime
-) -> None:
-    """Apply what closes obligations, in the order it happened."""
-    for entry in world.entries:
+def _history(protocol: Pack | Sequence[Adoption]) -> list[Adoption]:
+    if isinstance(protocol, Pack):
+        return [Adoption(protocol)]
+    adoptions = list(protocol)
+    if not adoptions or adoptions[0].since is not None or any(a.since is None for a in adoptions[1:]):
+        raise ValueError(
+            "a protocol history starts with one adoption without a date; every later one has one"
+        )
+    return adoptions
+
+
+def _in_force(t: datetime, since: datetime | None, ends: datetime | None) -> bool:
+    # An adoption is in force from its instant on (REPLAY.md: "from").
+    return (since is None or since <= t) and (ends is None or t < ends)
+
+
+def _adoption_at(worlds: list[World], adoptions: list[Adoption], t: datetime) -> World:
+    current = worlds[0]
+    for world, adoption in zip(worlds, adoptions, strict=True):
+        if adoption.since is None or adoption.since <= t:
+            current = world
+    return current
+
+
+def _close(worlds: list[World], adoptions: list[Adoption], drafts: list[_Draft], until: datetime) -> None:
+    """Apply what closes obligations, in the order it happened, whichever version raised them."""
+    for entry in worlds[0].entries:
         event = entry.event
         if isinstance(event, PoliceInformed):
             for draft in drafts:
@@ -674,10 +730,14 @@ def _close(
             matched = _earliest_open(drafts, event, entry.index)
             if matched is not None:
                 matched.closed_at, matched.outcome, matched.reason = event.at, event.outcome, event.reason
+            # What the completion raises comes from the version in force when it happened.
+            world = _adoption_at(worlds, adoptions, event.at)
             episode_id = event.episode or (matched.episode.id if matched and matched.episode else None)
             episode = world.episodes.get(episode_id) if episode_id else None
-            for order, rule in completion_rules:
+            for order, rule in enumerate(world.pack.rules):
                 trigger = rule.when
+                if trigger.event != "completed":
+                    continue
                 if trigger.kind != event.kind or (trigger.outcome and trigger.outcome != event.outcome):
                     continue
                 occasion = Occasion(event.at, event.child, episode, index=entry.index)
@@ -717,4 +777,6 @@ def _finish(draft: _Draft, as_of: datetime) -> Obligation:
         cites=rule.cites,
         closed_at=draft.closed_at,
         reason=draft.reason,
+        protocol=draft.world.pack.id,
+        version=draft.world.pack.version,
     )

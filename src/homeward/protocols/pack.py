@@ -200,6 +200,10 @@ class Escalation(_Part):
 
 class Pack(_Part):
     id: StrictStr
+    # REPLAY.md, "Protocol versions and explanations": each obligation records the
+    # version that raised it, so an authority adopting a new one keeps the due
+    # times of duties already raised.
+    version: StrictStr
     title: StrictStr
     document: StrictStr
     seed: StrictStr | None = None
@@ -232,6 +236,7 @@ def _loc(loc: tuple[int | str, ...]) -> str:
 
 # What a pack author needs to know when a required setting is left out.
 _REQUIRED_HINTS = {
+    "version": 'the version of the protocol this pack reads, e.g. version: "8.1" (REPLAY.md)',
     "definitions.promptly": (
         "how soon an obligation whose rule gives no time is due after it opens "
         "(CATALOGUE.md, Due promptly), e.g. promptly: {hours: 24}"
@@ -364,6 +369,8 @@ def _check_pinned_due(rule: Rule) -> list[str]:
 
 def _check_header(pack: Pack) -> list[str]:
     problems: list[str] = _check_escalation(pack)
+    if not pack.version.strip():
+        problems.append('version: empty: name the protocol version this pack reads, e.g. "8.1"')
     if pack.definitions.promptly.amount == 0:
         problems.append(
             "definitions.promptly: must be above zero: an obligation due the instant it opens is "
@@ -451,13 +458,23 @@ def available_packs() -> list[str]:
     return sorted(p.stem for p in PACKS_DIR.glob("*.yaml"))
 
 
-def load_pack(name_or_path: str) -> Pack:
-    """A pack by name (one of the shipped packs) or by path to a YAML file."""
+def load_pack(name_or_path: str, version: str | None = None, field: str = "protocol") -> Pack:
+    """A pack by name (one of the shipped packs) or by path to a YAML file.
+
+    ``NAME@VERSION`` (or ``version``) asks for that version: a pack at another
+    version is refused, naming ``field``, rather than silently replayed.
+    """
+    if version is None and "@" in name_or_path and not Path(name_or_path).is_file():
+        name_or_path, version = name_or_path.rsplit("@", 1)
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml") or candidate.is_file():
-        return load_pack_file(candidate)
-    shipped = PACKS_DIR / f"{name_or_path}.yaml"
-    if not shipped.is_file():
-        known = ", ".join(available_packs())
-        raise PackError([f"protocol: unknown pack {name_or_path!r} (known: {known})"])
-    return load_pack_file(shipped)
+        pack = load_pack_file(candidate)
+    else:
+        shipped = PACKS_DIR / f"{name_or_path}.yaml"
+        if not shipped.is_file():
+            known = ", ".join(available_packs())
+            raise PackError([f"{field}: unknown pack {name_or_path!r} (known: {known})"])
+        pack = load_pack_file(shipped)
+    if version is not None and pack.version != version:
+        raise PackError([f"{field}: {pack.id} is at version {pack.version!r} here, not {version!r}"])
+    return pack
