@@ -15,7 +15,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from homeward.protocols import explain as words
 from homeward.protocols.calendar import Span, iso, local_date, local_midnight, to_utc
+from homeward.protocols.explain import PROMPTLY, REPEAT, RULE, SERIES, DueBasis
 from homeward.protocols.pack import Condition, Count, Due, Pack, Rule
 from homeward.protocols.timeline import (
     Completed,
@@ -55,6 +57,14 @@ class Obligation:
     reason: str | None = None  # why it was declined or not required
     protocol: str = ""  # the pack that raised it, and its version (REPLAY.md)
     version: str = ""
+    # With ``evaluate(..., explain=True)`` (REPLAY.md, ``--explain``): the events
+    # that raised it, why in one sentence, how its due time was worked out, what
+    # closes it, and all of that with the rule, citation and version in words.
+    because: tuple[dict[str, Any], ...] = ()
+    why: str = ""
+    due_because: str = ""
+    closes_when: str = ""
+    explanation: str = ""
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -77,6 +87,17 @@ class Obligation:
             "cites": self.cites,
             "protocol": self.protocol,
             "version": self.version,
+        }
+
+    def explained(self) -> dict[str, Any]:
+        """``as_dict`` with REPLAY.md's ``because`` and ``reason``, and the rest in words."""
+        return {
+            **self.as_dict(),
+            "because": list(self.because),
+            "reason": self.why,
+            "due_because": self.due_because,
+            "closes_when": self.closes_when,
+            "explanation": self.explanation,
         }
 
 
@@ -175,8 +196,10 @@ class Occasion:
     # The position in the file of the event that raises it; None when the instant
     # is one the pack works out ("still missing at T", the six-hour turn, a repeat).
     index: int | None = None
-    # A repeating duty: when the next one of its series opens (its due time).
+    # A repeating duty: when the next one of its series opens (its due time), and
+    # which of the series this is.
     next_at: datetime | None = None
+    series_n: int | None = None
 
 
 def _precedes(at: datetime, index: int | None, t: datetime, t_index: int | None) -> bool:
@@ -210,6 +233,9 @@ class _Draft:
     outcome: str | None = None
     reason: str | None = None
     index: int | None = None  # the raising event's position in the file (Occasion.index)
+    occasion: Occasion | None = None  # what raised it, for the explanation
+    basis: DueBasis | None = None  # how its due time was worked out
+    must_because: Condition | None = None  # the must_if that made a consider a must
 
     def open_at(self, t: datetime, index: int | None = None) -> bool:
         """Open when the event at ``t``, position ``index`` in the file, is applied."""
@@ -257,6 +283,7 @@ class World:
             for child, eps in by_child.items()
         }
         self._count_cache: dict[tuple[str, str, Span], int] = {}
+        self._by_index: dict[int, Entry] = {}
 
     @staticmethod
     def _missing_order(episode: Episode) -> tuple[datetime, int]:
@@ -379,16 +406,26 @@ class World:
     def count(self, episode: Episode, of: str, window: Span) -> int:
         key = (episode.id, of, window)
         if key not in self._count_cache:
-            assert episode.missing_from is not None
-            since = window.before(episode.start)
-            self._count_cache[key] = sum(
-                1
-                for e in self._peers(episode, of)
-                if e.missing_from is not None
-                and self._missing_order(e) <= self._missing_order(episode)
-                and since < e.start <= episode.start
-            )
+            self._count_cache[key] = len(self.counted(episode, of, window))
         return self._count_cache[key]
+
+    def counted(self, episode: Episode, of: str, window: Span) -> list[Episode]:
+        """The missing episodes a count window holds at this episode (CATALOGUE.md, count windows)."""
+        assert episode.missing_from is not None
+        since = window.before(episode.start)
+        return [
+            e
+            for e in self._peers(episode, of)
+            if e.missing_from is not None
+            and self._missing_order(e) <= self._missing_order(episode)
+            and since < e.start <= episode.start
+        ]
+
+    def entry(self, index: int) -> Entry:
+        """The event at this position in the file."""
+        if not self._by_index:
+            self._by_index = {e.index: e for e in self.entries}
+        return self._by_index[index]
 
     def previous(self, episode: Episode, of: str) -> Episode | None:
         peers = self._peers(episode, of)
@@ -557,7 +594,9 @@ def _occasions(world: World, rule: Rule, until: datetime) -> Iterable[Occasion]:
                 if at > until or (episode.found_at is not None and at >= episode.found_at):
                     break
                 if episode.category(at) in wanted:
-                    yield Occasion(at, child, episode, next_at=_nth(period, n + 1, episode.reported_at))
+                    yield Occasion(
+                        at, child, episode, next_at=_nth(period, n + 1, episode.reported_at), series_n=n
+                    )
                 n += 1
     if trigger.event == "placement_started":
         for child_id, starts in world.placements.items():
@@ -565,7 +604,7 @@ def _occasions(world: World, rule: Rule, until: datetime) -> Iterable[Occasion]:
                 yield Occasion(at, child_id, emergency=started.emergency, index=index)
 
 
-def _due(world: World, rule: Rule, occasion: Occasion) -> datetime:
+def _due(world: World, rule: Rule, occasion: Occasion) -> DueBasis:
     """When the obligation is due: the rule's own time, else Due promptly (CATALOGUE.md)."""
     for due in rule.dues:
         if world.holds(due.when, occasion):
@@ -573,39 +612,48 @@ def _due(world: World, rule: Rule, occasion: Occasion) -> datetime:
     if occasion.next_at is not None:
         # A repeating duty (G6 carer update, ES2 risk review) is due when the next
         # one of its series opens.
-        return occasion.next_at
+        return DueBasis(SERIES, occasion.next_at)
     # Where the rule gives no time (or none of its alternatives applies), due
     # ``promptly`` after it opens: the authority's setting in its pack.
-    return world.pack.definitions.promptly.after(occasion.at)
+    promptly = world.pack.definitions.promptly
+    return DueBasis(PROMPTLY, promptly.after(occasion.at), "trigger", occasion.at, promptly)
 
 
-def _due_time(due: Due, occasion: Occasion) -> datetime:
+def _due_time(due: Due, occasion: Occasion) -> DueBasis:
     episode = occasion.episode
-    anchor = occasion.at
+    anchor, named = occasion.at, "trigger"
     if episode is not None:
         if due.from_ == "start":
-            anchor = episode.start
+            anchor, named = episode.start, "start"
         elif due.from_ == "report":
-            anchor = episode.reported_at
+            anchor, named = episode.reported_at, "report"
         elif due.from_ == "found" and episode.found is not None:
-            anchor = episode.found.at
+            anchor, named = episode.found.at, "found"
         elif due.from_ == "notified" and episode.found is not None:
-            anchor = episode.found.notified_at or episode.found.at
-    when = due.after.after(anchor)
+            anchor, named = episode.found.notified_at or episode.found.at, "notified"
+    basis = DueBasis(RULE, due.after.after(anchor), named, anchor, due.after, condition=due.when)
     sooner = due.sooner_if_graded
     if sooner is not None and episode is not None:
         for at, level, _ in episode.gradings:
-            if level in sooner.levels and at < when:
-                when = min(when, sooner.after.after(at))
-    return when
+            if level in sooner.levels and at < basis.due_at and sooner.after.after(at) < basis.due_at:
+                basis = replace(
+                    basis,
+                    due_at=sooner.after.after(at),
+                    sooner_level=level,
+                    sooner_at=at,
+                    sooner_span=sooner.after,
+                    replaced=basis.replaced or basis.due_at,
+                )
+    return basis
 
 
 def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: datetime) -> list[_Draft]:
     if not world.holds(rule.conditions, occasion):
         return []
     requirement = rule.requirement
+    must_because = None
     if rule.must_if is not None and world.holds(rule.must_if, occasion):
-        requirement = "must"
+        requirement, must_because = "must", rule.must_if
     episode = occasion.episode
     level = None
     establishment = None
@@ -615,6 +663,7 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
     counted = rule.conditions.count if rule.conditions else None
     if counted is not None and counted.of == "establishment" and episode is not None:
         establishment = world.establishment_of(episode)
+    basis = _due(world, rule, occasion)
     first = _Draft(
         rule=rule,
         world=world,
@@ -622,12 +671,15 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
         child=occasion.child,
         episode=episode,
         opens_at=occasion.at,
-        due_at=_due(world, rule, occasion),
+        due_at=basis.due_at,
         requirement=requirement,
         lapses=rule.lapses_when_found,
         level=level,
         establishment=establishment,
         index=occasion.index,
+        occasion=occasion,
+        basis=basis,
+        must_because=must_because,
     )
     drafts = [first]
     every = rule.repeat_while_missing
@@ -637,7 +689,10 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
         # the last fell due, and each repeat lapses with the episode.
         while falls_due <= until and episode.still_missing(falls_due):
             next_due = every.after(falls_due)
-            drafts.append(replace(first, opens_at=falls_due, due_at=next_due, lapses=True, index=None))
+            repeat = DueBasis(REPEAT, next_due, "previous_due", falls_due, every)
+            drafts.append(
+                replace(first, opens_at=falls_due, due_at=next_due, lapses=True, index=None, basis=repeat)
+            )
             falls_due = next_due
     return drafts
 
@@ -647,12 +702,13 @@ def evaluate(
     timeline: Timeline,
     as_of: datetime,
     until: datetime | None = None,
+    explain: bool = False,
 ) -> list[Obligation]:
     """Every obligation the pack (or history of adoptions) raises from the record known at ``as_of``.
 
     Only obligations opening at or before ``until`` (default ``as_of``) are
     returned; a later ``until`` shows what will open if nothing else happens,
-    with status ``scheduled``.
+    with status ``scheduled``. ``explain`` adds why each is due, in words.
     """
     as_of = to_utc(as_of)
     until = as_of if until is None else max(to_utc(until), as_of)
@@ -683,7 +739,7 @@ def evaluate(
             d.order,
         )
     )
-    return [_finish(d, as_of) for d in drafts]
+    return [_finish(d, as_of, explain) for d in drafts]
 
 
 def _history(protocol: Pack | Sequence[Adoption]) -> list[Adoption]:
@@ -760,9 +816,9 @@ def _earliest_open(drafts: list[_Draft], event: Completed, index: int) -> _Draft
     return min(candidates, key=lambda d: (d.opens_at, d.requirement != "must", d.order))
 
 
-def _finish(draft: _Draft, as_of: datetime) -> Obligation:
+def _finish(draft: _Draft, as_of: datetime, explain: bool = False) -> Obligation:
     rule = draft.rule
-    return Obligation(
+    obligation = Obligation(
         rule=rule.id,
         kind=rule.kind,
         requirement=draft.requirement,
@@ -779,4 +835,187 @@ def _finish(draft: _Draft, as_of: datetime) -> Obligation:
         reason=draft.reason,
         protocol=draft.world.pack.id,
         version=draft.world.pack.version,
+    )
+    return _explained(obligation, draft) if explain else obligation
+
+
+# -- explanations (REPLAY.md, --explain) ---------------------------------------------
+
+
+def _event_ref(world: World, index: int) -> dict[str, Any]:
+    event = world.entry(index).event
+    return {
+        "index": index,
+        "at": iso(event.at),
+        "type": event.type,
+        "episode": getattr(event, "episode", None),
+    }
+
+
+def _became_missing_index(episode: Episode) -> int:
+    # The six-hour turn is no event in the file: the report it follows from stands for it.
+    return episode.missing_index if episode.missing_index is not None else episode.report_index
+
+
+def _raising_indexes(draft: _Draft, counted: list[Episode]) -> list[int]:
+    """The file positions REPLAY.md's ``because`` names for this obligation."""
+    occasion, episode = draft.occasion, draft.episode
+    assert occasion is not None
+    if counted:
+        return [_became_missing_index(e) for e in counted]
+    trigger = draft.rule.when.event
+    if episode is not None:
+        if trigger == "becomes_missing":
+            return [_became_missing_index(episode)]
+        if trigger in ("still_missing", "every", "reported"):
+            return [episode.report_index]
+        if trigger == "found" and episode.found_index is not None:
+            return [episode.found_index]
+    return [occasion.index] if occasion.index is not None else []
+
+
+def _counted(draft: _Draft) -> tuple[list[Episode], str]:
+    """For a count or level rule: the episodes counted, and the sentence that says so."""
+    world, episode, conditions = draft.world, draft.episode, draft.rule.conditions
+    if episode is None or conditions is None or episode.missing_from is None:
+        return [], ""
+    if conditions.count is not None:
+        count = conditions.count
+        counted = world.counted(episode, count.of, count.window)
+        names = ", ".join(e.id for e in counted)
+        if count.of == "establishment":
+            place = world.establishment_of(episode)
+            return (
+                counted,
+                f"{len(counted)} missing episodes in {words.span(count.window)} at {place}: {names}",
+            )
+        return counted, f"Missing {len(counted)} times in {words.span(count.window)}: {names}"
+    rise = conditions.level_rises
+    if rise is not None:
+        now = world.level(episode, rise.scale)
+        before = world.level(world.previous(episode, "child"), rise.scale)
+        step = next(s for s in world.pack.scales[rise.scale] if s.level == now)
+        counted = world.counted(episode, "child", step.window)
+        scale = rise.scale.replace("_", " ")
+        return counted, (
+            f"Missing {len(counted)} times in {words.span(step.window)}: {', '.join(e.id for e in counted)}: "
+            f"{scale} {now}, up from {before}"
+        )
+    return [], ""
+
+
+def _what_happened(draft: _Draft) -> str:
+    """The occasion, as a practitioner would say it."""
+    occasion, episode, rule = draft.occasion, draft.episode, draft.rule
+    assert occasion is not None
+    trigger, at = rule.when, words.when(occasion.at)
+    if draft.basis is not None and draft.basis.how == REPEAT and episode is not None:
+        return f"{episode.id} was still missing when the last one fell due, at {words.when(draft.opens_at)}"
+    if episode is None:
+        if trigger.event == "placement_started":
+            started = draft.world.entry(occasion.index).event if occasion.index is not None else None
+            place = getattr(started, "establishment", "a new home")
+            emergency = " (an emergency placement)" if occasion.emergency else ""
+            return f"A placement at {place} began at {at}{emergency}"
+        if trigger.event == "completed":
+            return f"A {trigger.kind or ''} for child {occasion.child} was recorded at {at}".replace("_", " ")
+        return f"At {at}"
+    name = episode.id
+    if trigger.event == "reported":
+        return f"{name} was reported {episode.report.category} at {at}"
+    if trigger.event == "becomes_missing":
+        return f"{name} became missing at {at} ({_how_missing(draft.world, episode)})"
+    if trigger.event == "still_missing":
+        assert trigger.after is not None
+        return f"{name} was still missing {words.span(trigger.after)} after the child was last seen, at {at}"
+    if trigger.event == "found":
+        if (
+            trigger.at == "notified"
+            and episode.found
+            and episode.found.notified_at not in (None, episode.found.at)
+        ):
+            return f"The return from {name} was notified at {at}"
+        return f"{name} ended: the child was found at {at}"
+    if trigger.event == "graded":
+        level = next((lvl for t, lvl, _ in episode.gradings if t == occasion.at), "")
+        return f"{name} was graded {level.replace('_', ' ')} risk at {at}"
+    if trigger.event == "media_interest":
+        return f"There was media interest in {name} at {at}"
+    if trigger.event == "every":
+        assert trigger.after is not None and occasion.series_n is not None
+        return (
+            f"{name} was still {episode.category(occasion.at)} at {at}: the {words.ordinal(occasion.series_n)} "
+            f"of a series every {words.span(trigger.after)} from the report"
+        )
+    if trigger.event == "completed":
+        return f"The {(trigger.kind or '').replace('_', ' ')} for {name} was recorded as {trigger.outcome or 'done'} at {at}"
+    return f"{name}, at {at}"
+
+
+def _how_missing(world: World, episode: Episode) -> str:
+    definitions = world.pack.definitions
+    if episode.missing_index is not None and episode.missing_index != episode.report_index:
+        return "reclassified as missing"
+    if episode.report.category == "missing":
+        return "reported missing"
+    if episode.vulnerable:
+        return f"reported {episode.report.category}; for this child that is missing from the report"
+    after = definitions.absent_becomes_missing_after
+    span = words.span(after) if after is not None else "the pack's time"
+    if episode.missing_from == episode.reported_at:
+        return f"reported {episode.report.category} more than {span} after last seen"
+    return f"still {episode.report.category} {span} after last seen"
+
+
+def _held_words(world: World, condition: Condition | None, occasion: Occasion) -> list[str]:
+    """The facts a condition asked for that held: of ``any_of``, the branches that held."""
+    if condition is None:
+        return []
+    facts = world.child_at(occasion.child, occasion.at)
+    held = words.condition_words(condition, flags=facts.flags, plans=facts.plans)
+    for inner in condition.any_of or []:
+        if world.holds(inner, occasion):
+            held += _held_words(world, inner, occasion)
+    return held
+
+
+def _explained(obligation: Obligation, draft: _Draft) -> Obligation:
+    world, rule, occasion = draft.world, draft.rule, draft.occasion
+    assert occasion is not None and draft.basis is not None
+    counted, tally = _counted(draft)
+    because = tuple(_event_ref(world, i) for i in _raising_indexes(draft, counted))
+    facts = _held_words(world, rule.conditions, occasion)
+    reason = tally or _what_happened(draft)
+    if tally:
+        happened = _what_happened(draft)
+        # "when E3 became missing", "when the return was notified": ids keep their capital.
+        if happened[1:2].islower() or happened[1:2] == " ":
+            happened = happened[0].lower() + happened[1:]
+        reason += f", when {happened}"
+    elif facts:
+        reason += f"; {words.listing(facts)}"
+    if draft.must_because is not None:
+        reason += f"; a must because: {words.listing(_held_words(world, draft.must_because, occasion))}"
+    due = words.due_sentence(draft.basis)
+    closes = words.closes_sentence(
+        kind=rule.kind,
+        recipient=rule.recipient,
+        episode=obligation.episode,
+        child=obligation.child,
+        lapses=draft.lapses,
+        status=obligation.status,
+        closed_at=obligation.closed_at,
+    )
+    title = rule.title or rule.kind.replace("_", " ")
+    explanation = (
+        f"{reason}. Rule {rule.id} ({title}), {rule.cites}; {world.pack.id} version {world.pack.version}. "
+        f"Due {words.when(obligation.due_at)}: {due}. {closes}"
+    )
+    return replace(
+        obligation,
+        because=because,
+        why=reason + ".",
+        due_because=due,
+        closes_when=closes,
+        explanation=explanation,
     )

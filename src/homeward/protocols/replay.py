@@ -64,8 +64,14 @@ def adoptions(case: Path, protocol: str | tuple[AdoptionRef, ...]) -> list[Adopt
     ]
 
 
-def replay(path: Path, as_of: str | None = None, protocol: str | None = None) -> dict[str, Any]:
-    """Evaluate a case file; raises UsageError, CaseFileError or PackError."""
+def replay(
+    path: Path, as_of: str | None = None, protocol: str | None = None, explain: bool = False
+) -> dict[str, Any]:
+    """Evaluate a case file; raises UsageError, CaseFileError or PackError.
+
+    ``explain`` adds to each obligation REPLAY.md's ``because`` and ``reason``, and
+    ``due_because``, ``closes_when`` and ``explanation`` in words.
+    """
     timeline = parse_case(read_case_file(path))
     when: datetime
     if as_of is not None:
@@ -82,20 +88,22 @@ def replay(path: Path, as_of: str | None = None, protocol: str | None = None) ->
     if not name:
         raise UsageError("protocol: required (in the case file or with --protocol)")
     history = adoptions(path, name)
-    obligations = evaluate(history, timeline, when)
+    obligations = evaluate(history, timeline, when, explain=explain)
     # The pack in force at as_of: a history's newest adoption by then.
     current = [a.pack for a in history if a.since is None or a.since <= when][-1]
     return {
         "protocol": current.id,
         "version": current.version,
         "as_of": iso(when),
-        "obligations": [o.as_dict() for o in obligations],
+        "obligations": [o.explained() if explain else o.as_dict() for o in obligations],
     }
 
 
-def run_replay(file: str, as_of: str | None, protocol: str | None, out: TextIO = sys.stdout) -> int:
+def run_replay(
+    file: str, as_of: str | None, protocol: str | None, out: TextIO = sys.stdout, explain: bool = False
+) -> int:
     try:
-        result = replay(Path(file), as_of, protocol)
+        result = replay(Path(file), as_of, protocol, explain)
     except CaseFileError as exc:
         extra = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
         print(f"{exc.problems[0]}{extra}", file=sys.stderr)
