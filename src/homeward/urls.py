@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -10,8 +8,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("homeward.notifications.urls")),
     path("", include("homeward.reports.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, not even in development: an uploaded file (a child's photograph) is
+# sent only by a page that checks the relationship (web.views.files).
 
 # JSON under /api/, the service's own pages elsewhere.
 handler404 = "homeward.api.errors.handler404"

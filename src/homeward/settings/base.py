@@ -153,8 +153,14 @@ STATIC_URL = "/static/"
 # In development WhiteNoise serves straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-MEDIA_URL = "/media/"
+# Uploaded files (children's photographs) are kept here and have no public address: no MEDIA_URL,
+# and the storage refuses to make one. Each is served by a page that checks who may see it
+# (homeward.children.files, homeward.web.views.files).
 MEDIA_ROOT = Path(os.environ.get("HOMEWARD_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+STORAGES = {
+    "default": {"BACKEND": "homeward.children.files.PrivateStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Photos of children: small, images only (checked again in the form).
 HOMEWARD_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
