@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -67,7 +68,11 @@ def unchanged(child: Child) -> None:
     child.refresh_from_db()
     after = {f.name: getattr(child, f.attname) for f in Child._meta.concrete_fields}
     assert after == before
-    assert not AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE, object_pk=str(child.pk)).exists()
+    assert not AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Child),
+        action=AuditEntry.Action.UPDATE,
+        object_pk=str(child.pk),
+    ).exists()
 
 
 def setup_worker() -> tuple[Any, Child]:

@@ -9,7 +9,9 @@ class AccountsConfig(AppConfig):
         from homeward.accounts import (
             audit,
             checks,  # noqa: F401  (registers the system check)
+            own_account,
             relationships,  # noqa: F401  (registers the object permissions)
         )
 
         audit.register()
+        own_account.connect()

@@ -87,6 +87,30 @@ def register() -> None:
     auditlog.register(Meeting)
     auditlog.register(Action)
 
+    # Every change to a person: who they are, their role, organisation, team and powers. A new
+    # password shows only as changed (masked); signing in (last_login) is not a change to them.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from homeward.api.models import ApiToken
+
+    auditlog.register(
+        User,
+        include_fields=[f.name for f in User._meta.concrete_fields if f.name != "last_login"],
+        mask_fields=["password"],
+        mask_callable="homeward.accounts.audit.masked",
+        m2m_fields={"groups", "user_permissions"},
+    )
+    # A person's authenticator and a partner system's token: who set up, confirmed, removed,
+    # issued or revoked them. Never the secret itself (only these fields are copied).
+    auditlog.register(TOTPDevice, include_fields=["user", "name", "confirmed"])
+    auditlog.register(ApiToken, include_fields=["organisation", "name", "scopes", "revoked_at"])
+
+
+def masked(value: str) -> str:
+    """What the trail keeps of a secret (a password hash): that there is one, none of it.
+    (django-auditlog's own mask keeps the last half of the value.)"""
+    return "(set)" if value else ""
+
 
 def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     """Every audit row about the child's record: the child and everything recorded about them."""

@@ -117,6 +117,13 @@ class User(AbstractUser):
             return self.is_active and bool(rule_allows(perm, self, obj))  # type: ignore[no-untyped-call]
         return super().has_perm(perm, obj)
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Nobody changes their own role, organisation or powers, whatever the path.
+        from homeward.accounts.own_account import refuse_changes_to_oneself
+
+        refuse_changes_to_oneself(self, kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
     def __str__(self) -> str:
         name = self.get_full_name() or self.username
         return f"{name} ({self.get_role_display()})" if self.role else name

@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "homeward.accounts.two_factor.RequireSecondFactorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Who is acting, so nobody changes their own role or organisation (accounts.own_account).
+    "homeward.accounts.own_account.ActingPersonMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -181,6 +183,8 @@ HOMEWARD_RETENTION_YEARS = int(os.environ.get("HOMEWARD_RETENTION_YEARS", "7"))
 
 # Two-factor sign-in (django-otp TOTP) for every account; see homeward.accounts.two_factor.
 OTP_TOTP_ISSUER = "Homeward"
+# django-otp's own admin views never show a secret or its QR code (ours shows none of it anyway).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Lockout after repeated failures (django-axes): wrong passwords and wrong codes both count.
 AXES_FAILURE_LIMIT = int(os.environ.get("HOMEWARD_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HOMEWARD_LOCKOUT_MINUTES", "15")))
