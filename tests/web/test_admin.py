@@ -303,3 +303,37 @@ def test_deleting_a_person_is_not_offered_deactivate_instead() -> None:
     response = signed_in(administrator()).get(f"/admin/accounts/user/{worker.pk}/delete/")
     assert response.status_code == 403
     shows_nothing_of_her(response.content.decode())
+
+
+def test_changes_that_decide_who_sees_children_are_audited_too() -> None:
+    """A force told of an authority's episodes, a team's manager, a home's area and an authority's
+    emergency duty team each decide who sees which children: their changes are on the trail."""
+    from homeward.children.models import Establishment
+    from homeward.notifications.models import OutOfHours
+
+    admin = administrator()
+    authority = AuthorityFactory()
+    team = TeamFactory(organisation=authority)
+    home = EstablishmentFactory()
+    force = Organisation.objects.create(name="West Mercia Police", kind="police_force")
+    with set_actor(admin):
+        authority.police_force = force
+        authority.save()
+        team.manager = UserFactory(role=Role.TEAM_MANAGER, organisation=authority)
+        team.save()
+        home.area = authority
+        home.save()
+        OutOfHours.objects.create(organisation=authority, emergency_duty_team=team)
+    for model, pk, field in (
+        (Organisation, authority.pk, "police_force"),
+        (type(team), team.pk, "manager"),
+        (Establishment, home.pk, "area"),
+    ):
+        row = AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_pk=str(pk), actor=admin
+        ).latest("pk")
+        assert field in row.changes_dict, model
+    out_of_hours = AuditEntry.objects.get(content_type=ContentType.objects.get_for_model(OutOfHours))
+    assert out_of_hours.actor == admin and "emergency_duty_team" in out_of_hours.changes_dict
+    html = signed_in(administrator()).get("/admin/accounts/auditentry/").content.decode()
+    assert "West Mercia Police" in html

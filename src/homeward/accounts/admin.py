@@ -19,13 +19,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.accounts.models import AuditEntry, Organisation, Team, User
 
-# The audit rows an administrator may read: about accounts, never about a child's record.
+# The audit rows an administrator may read: about accounts and the organisations, teams and homes
+# they belong to, never about a child's record.
 ADMIN_AUDIT_MODELS = (
     ("accounts", "user"),
     ("accounts", "organisation"),
     ("accounts", "team"),
     ("otp_totp", "totpdevice"),
     ("api", "apitoken"),
+    ("children", "establishment"),
+    ("notifications", "outofhours"),
 )
 # What a person may not change on their own account in the admin (User.SELF_LOCKED, and powers).
 OWN_ACCOUNT_READ_ONLY = (

@@ -104,6 +104,16 @@ def register() -> None:
     # issued or revoked them. Never the secret itself (only these fields are copied).
     auditlog.register(TOTPDevice, include_fields=["user", "name", "confirmed"])
     auditlog.register(ApiToken, include_fields=["organisation", "name", "scopes", "revoked_at"])
+    # What decides who sees which children besides a person's own record: the force told of an
+    # authority's episodes, a team's managers, a home's provider and area, the emergency duty team.
+    from homeward.accounts.models import Organisation, Team
+    from homeward.children.models import Establishment
+    from homeward.notifications.models import OutOfHours
+
+    auditlog.register(Organisation)
+    auditlog.register(Team)
+    auditlog.register(Establishment)
+    auditlog.register(OutOfHours)
 
 
 def masked(value: str) -> str:
