@@ -5,8 +5,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("homeward.api.urls", namespace="api")),
     path("", include("homeward.web.urls")),
-    path("", include("homeward.notifications.urls")),
-    path("", include("homeward.reports.urls")),
 ]
 # No route serves MEDIA_ROOT, not even in development: an uploaded file (a child's photograph) is
 # sent only by a page that checks the relationship (web.views.files).

@@ -16,11 +16,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from homeward.accounts.models import Role, User
+from homeward.casework.episodes import report_episode
+from homeward.casework.restrictions import restrict_record
 from homeward.children.models import Child
-from homeward.episodes import services
 from homeward.reports.ssda903 import dmy
+from tests.factories import AuthorityFactory, EstablishmentFactory, UserFactory, signed_in
 from tests.reports.builders import episode, placed_child
-from tests.web.factories import AuthorityFactory, EstablishmentFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def build() -> Authority:
     episode(ben, "2025-06-14 16:00", 30, associates=["dean smith"], places=["14 Bath Street, Hereford"])
     episode(sealed, "2025-06-20 23:15", 12, found_where="Women's refuge, 9 Quiet Close")
     coordinator = UserFactory(organisation=authority, role=Role.MISSING_COORDINATOR)
-    services.restrict_record(sealed, sealed=True, named=[], by=coordinator)
+    restrict_record(sealed, sealed=True, named=[], by=coordinator)
     analyst = UserFactory(organisation=authority, role=Role.ANALYST)
     return Authority(analyst, coordinator, amy, ben, sealed)
 
@@ -148,7 +149,7 @@ def test_the_identified_reader_still_sees_where_children_were_found() -> None:
 def test_the_analysts_briefing_pack_names_no_child_missing_now() -> None:
     a = build()
     now = timezone.now().replace(second=0, microsecond=0)
-    services.report_episode(
+    report_episode(
         a.amy,
         category="missing",
         reported_at=now - timedelta(hours=2),

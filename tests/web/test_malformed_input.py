@@ -17,11 +17,11 @@ from django.utils import timezone
 from PIL import Image
 
 from homeward.accounts.models import AuditEntry, Role
-from homeward.children.forms import NOT_A_PHOTO
 from homeward.children.models import Child, FindMePlan
 from homeward.episodes.models import Episode
 from homeward.web.forms import TEXT_LIMIT
-from tests.web.factories import ChildFactory, TeamFactory, UserFactory, signed_in
+from homeward.web.forms.children import NOT_A_PHOTO
+from tests.factories import ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 

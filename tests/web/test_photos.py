@@ -20,11 +20,12 @@ from django.urls import Resolver404, clear_url_caches, resolve
 from django.utils import timezone
 from PIL import Image
 
-from homeward.accounts.audit import REFUSED, VIEWED
+from homeward.access.audit import REFUSED, VIEWED
 from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role, User
+from homeward.casework.episodes import report_episode
+from homeward.casework.restrictions import restrict_record
 from homeward.children.models import Child, FindMePlan
-from homeward.episodes import services
-from tests.web.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
+from tests.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +148,7 @@ def test_no_one_else_gets_the_photo_and_each_attempt_is_recorded(with_photo: tup
     force = Organisation.objects.create(name="West Mercia Police", kind=OrganisationKind.POLICE_FORCE)
     child.responsible_authority.police_force = force
     child.responsible_authority.save()
-    services.report_episode(
+    report_episode(
         child,
         category="missing",
         reported_at=timezone.now() - timedelta(hours=2),
@@ -177,7 +178,7 @@ def test_no_one_else_gets_the_photo_and_each_attempt_is_recorded(with_photo: tup
 def test_a_restricted_childs_photo_is_for_the_people_named_on_it_only(with_photo: tuple[User, Child]) -> None:
     worker, child = with_photo
     coordinator = UserFactory(role=Role.MISSING_COORDINATOR, organisation=child.responsible_authority)
-    services.restrict_record(child, sealed=True, named=[], by=coordinator)
+    restrict_record(child, sealed=True, named=[], by=coordinator)
     assert signed_in(coordinator).get(f"/children/{child.pk}/photo/").status_code == 200
     assert signed_in(worker).get(f"/children/{child.pk}/photo/").status_code == 404
 

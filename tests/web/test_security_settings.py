@@ -13,7 +13,7 @@ from types import ModuleType
 import pytest
 from django.test import Client, override_settings
 
-from tests.web.factories import ChildFactory, UserFactory, signed_in
+from tests.factories import ChildFactory, UserFactory, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,8 @@ person while someone is signed in. Someone else may make the change, and it
 is on the audit trail (``accounts.audit.register``). Commands run at the
 server's shell act as nobody and are not limited.
 
-Who is acting is set for each request by ``ActingPersonMiddleware`` (the
+``User`` saves are checked by a pre_save receiver (``connect``, from the
+app's ``ready``). Who is acting is set for each request by ``ActingPersonMiddleware`` (the
 signed-in person) and reset when the request ends; ``acting_as`` sets it
 elsewhere.
 """
@@ -24,7 +25,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, pre_save
 from django.http import HttpRequest, HttpResponse
 
 from homeward.accounts.models import User
@@ -56,10 +57,13 @@ class ActingPersonMiddleware:
             return self.get_response(request)
 
 
-def refuse_changes_to_oneself(user: User, update_fields: Any = None) -> None:
-    """Called by ``User.save``: raise PermissionDenied if the person acting changes their own
-    locked fields."""
-    if user.pk is None or _acting.get() != user.pk:
+def refuse_changes_to_oneself(
+    sender: Any, instance: User, raw: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    """pre_save of a person: raise PermissionDenied if the person acting changes their own locked
+    fields."""
+    user = instance
+    if raw or user.pk is None or _acting.get() != user.pk:
         return
     fields = [f for f in SELF_LOCKED if update_fields is None or f.removesuffix("_id") in update_fields]
     if not fields:
@@ -89,6 +93,7 @@ def refuse_own_groups_and_permissions(sender: Any, instance: Any, action: str, *
 
 
 def connect() -> None:
+    pre_save.connect(refuse_changes_to_oneself, sender=User, dispatch_uid="own_account.refuse_changes")
     for relation in (User.groups.through, User.user_permissions.through, Group.permissions.through):
         m2m_changed.connect(
             refuse_own_groups_and_permissions,

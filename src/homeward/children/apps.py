@@ -9,4 +9,4 @@ class ChildrenConfig(AppConfig):
         from homeward.children import files
 
         # A replaced or removed photograph leaves the disk (homeward.children.files).
-        files.connect()
+        files.connect(self.get_model("Child"))

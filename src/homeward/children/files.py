@@ -52,13 +52,6 @@ def delete_on_commit(name: str) -> None:
         transaction.on_commit(lambda: default_storage.delete(name))
 
 
-def _stored_photo(pk: Any) -> str:
-    from homeward.children.models import Child
-
-    name = Child.objects.filter(pk=pk).values_list("photo", flat=True).first()
-    return name or ""
-
-
 def forget_replaced_photo(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     """Before a child is saved: if the photograph it names changes, delete the old file after commit."""
     if raw or instance.pk is None:
@@ -66,7 +59,7 @@ def forget_replaced_photo(sender: Any, instance: Any, raw: bool = False, **kwarg
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and "photo" not in update_fields:
         return
-    old = _stored_photo(instance.pk)
+    old = sender._default_manager.filter(pk=instance.pk).values_list("photo", flat=True).first() or ""
     if old and old != (instance.photo.name or ""):
         delete_on_commit(old)
 
@@ -75,8 +68,9 @@ def forget_deleted_photo(sender: Any, instance: Any, **kwargs: Any) -> None:
     delete_on_commit(instance.photo.name or "")
 
 
-def connect() -> None:
-    from homeward.children.models import Child
-
-    pre_save.connect(forget_replaced_photo, sender=Child, dispatch_uid="children.forget_replaced_photo")
-    post_delete.connect(forget_deleted_photo, sender=Child, dispatch_uid="children.forget_deleted_photo")
+def connect(child_model: Any) -> None:
+    """Called from the app's ``ready`` with the Child model (this module is imported by it)."""
+    pre_save.connect(forget_replaced_photo, sender=child_model, dispatch_uid="children.forget_replaced_photo")
+    post_delete.connect(
+        forget_deleted_photo, sender=child_model, dispatch_uid="children.forget_deleted_photo"
+    )

@@ -14,7 +14,7 @@ from io import BytesIO
 from django.http import Http404, HttpRequest, HttpResponse
 from PIL import Image, UnidentifiedImageError
 
-from homeward.accounts.audit import record_view
+from homeward.access.audit import record_view
 from homeward.children.files import PHOTO_FORMATS
 from homeward.web.views.common import child_for, login_required
 
