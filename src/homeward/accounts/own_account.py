@@ -1,21 +1,21 @@
 """Nobody changes their own role, organisation, team, home or powers, whatever the path.
 
 A person's role and organisation decide which children they may see
-(``accounts.relationships``); an administrator who could make themselves the
+(``access.relationships``); an administrator who could make themselves the
 Missing Children Coordinator would see every child of the authority. So a
 change to those fields, or to a person's groups and permissions, is refused
 when the person acting is the person changed: in the admin (whose form shows
 them read-only on your own account), and on any other path that saves a
 person while someone is signed in. Someone else may make the change, and it
-is on the audit trail (``accounts.audit.register``). Commands run at the
+is on the audit trail (``access.audit.register``). Commands run at the
 server's shell act as nobody and are not limited.
 
-``User`` saves are checked by a pre_save receiver (``connect``, from the
-app's ``ready``). Who is acting is set for each request by ``ActingPersonMiddleware`` (the
+``User`` saves are checked by a pre_save receiver and group and permission
+changes by m2m_changed receivers (``connect``, from the app's ``ready``). Who
+is acting is set for each request by ``ActingPersonMiddleware`` (the
 signed-in person) and reset when the request ends; ``acting_as`` sets it
 elsewhere.
 """
-
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
