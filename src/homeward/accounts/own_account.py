@@ -16,6 +16,7 @@ is acting is set for each request by ``ActingPersonMiddleware`` (the
 signed-in person) and reset when the request ends; ``acting_as`` sets it
 elsewhere.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
