@@ -1,10 +1,13 @@
 """Bad input is refused with a message naming the field, and nothing is half-saved:
-wrong types, photos too big or not photos at all, over-long text; and whatever HTML or
-script someone types comes back on the page as text."""
+wrong types, photos too big or not photos at all, over-long text, ids too long for any
+record, dates out of any range or before the child was born, times the clocks skipped or
+repeated; and whatever HTML or script someone types comes back on the page as text."""
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
@@ -12,9 +15,11 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from PIL import Image
 
+from homeward.accounts.audit import REFUSED
 from homeward.accounts.models import AuditEntry, Role
 from homeward.children.models import Child, FindMePlan
 from homeward.episodes.models import Episode
@@ -212,3 +217,49 @@ def test_html_and_script_typed_into_free_text_come_back_as_text() -> None:
         assert "<script>alert" not in page, url
         assert "<img src=x" not in page, url
         assert "&lt;script&gt;alert(" in page, url
+
+
+# --- ids, dates and times no record can have ------------------------------------------------
+
+
+def routes(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[str]:
+    """Every page route (not the API's, not the admin's) as text, e.g. ``children/<int:pk>/``."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if not route.startswith(("api/", "admin/")):
+                yield from routes(pattern.url_patterns, route)
+        elif "<" in route:
+            yield route
+
+
+PAGE_ROUTES = sorted(set(routes(get_resolver().url_patterns)))
+
+
+def test_every_page_route_with_an_id_is_walked() -> None:
+    assert len(PAGE_ROUTES) >= 25 and "children/<int:pk>/" in PAGE_ROUTES
+
+
+@pytest.mark.parametrize("digits", [19, 20, 40])
+def test_ids_too_long_for_any_record_are_404_on_every_page_and_the_attempt_is_audited(digits: int) -> None:
+    team = TeamFactory()
+    client = signed_in(UserFactory(role=Role.MISSING_COORDINATOR, organisation=team.organisation, team=team))
+    huge = "9" * digits
+    for route in PAGE_ROUTES:
+        path = "/" + re.sub(r"<[^>]+>", huge, route)
+        for method in (client.get, client.post):
+            response = method(path)
+            assert response.status_code == 404, (method.__name__, path, response.status_code)
+    refused = AuditEntry.objects.filter(object_pk=huge, additional_data__outcome=REFUSED)
+    assert refused.filter(additional_data__path=f"/children/{huge}/").exists()
+
+
+def test_ids_too_long_for_any_record_are_404_in_the_admin() -> None:
+    admin = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    client = signed_in(admin)
+    huge = "9" * 25
+    for path in (f"/admin/children/child/{huge}/change/", f"/admin/accounts/user/{huge}/change/"):
+        response = client.get(path)
+        assert response.status_code in (302, 404), path  # the admin sends a missing record to its list
+        if response.status_code == 302:
+            assert "/admin/" in response["Location"]
