@@ -4,10 +4,14 @@ any range, lists too long; and nothing is half-stored."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from django.conf import settings
 
+from homeward.episodes.models import Episode, Event
+from homeward.obligations.models import Obligation
 from tests.api.conftest import Partners, report_body
 
 EPISODES = "/api/v1/episodes/"
@@ -23,6 +27,61 @@ def error_of(response: Any) -> dict[str, Any]:
     assert set(body) >= {"error"} and set(body["error"]) == {"code", "message", "fields"}, body
     error: dict[str, Any] = body["error"]
     return error
+
+
+def reported(partners: Partners) -> Episode:
+    made = partners.client("authority").post(EPISODES, report_body(partners.child))
+    assert made.status_code == 201, made.json()
+    return Episode.objects.get(pk=made.json()["id"])
+
+
+def post_paths(partners: Partners) -> list[str]:
+    episode = reported(partners)
+    obligation = Obligation.objects.outstanding().filter(episode=episode).first()
+    assert obligation is not None
+    return [
+        EPISODES,
+        f"{EPISODES}import/",
+        f"{EPISODES}{episode.pk}/risk-grading/",
+        f"{EPISODES}{episode.pk}/police-informed/",
+        f"{EPISODES}{episode.pk}/found/",
+        f"{EPISODES}{episode.pk}/reclassification/",
+        f"/api/v1/obligations/{obligation.pk}/completion/",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,  # past Python's recursion limit
+        '{"child": ' * 5_000 + "1" + "}" * 5_000,
+        # Parses, but deeper than any field: a list in a list ... 21 deep.
+        json.dumps({"associates": json.loads("[" * 21 + '"x"' + "]" * 21)}),
+    ],
+    ids=["arrays", "objects", "twenty-one-levels"],
+)
+def test_deeply_nested_json_on_every_post_is_a_400_in_the_api_shape(partners: Partners, text: str) -> None:
+    client = partners.client("authority")
+    paths = post_paths(partners)
+    before = Event.objects.count()
+    for path in paths:
+        response = client.client.post(path, text, content_type="application/json", **client.headers({}))
+        assert response.status_code == 400, (path, response.content[:200])
+        error = error_of(response)
+        assert error["code"] == "invalid" and "nested" in error["message"], (path, error)
+    assert Event.objects.count() == before
+
+
+def test_a_body_over_the_size_limit_is_a_413_in_the_api_shape(partners: Partners) -> None:
+    client = partners.client("authority")
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    text = json.dumps({"csv": "x" * (limit + 1)})
+    for path in (EPISODES, f"{EPISODES}import/"):
+        response = client.client.post(path, text, content_type="application/json", **client.headers({}))
+        assert response.status_code == 413, (path, response.content[:200])
+        error = error_of(response)
+        assert error["code"] == "too_large" and f"{limit // (1024 * 1024)} MB" in error["message"]
+    assert not Episode.objects.filter(child=partners.child).exists()
 
 
 @pytest.mark.parametrize("digits", [19, 20, 40])
