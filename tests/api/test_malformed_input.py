@@ -5,6 +5,7 @@ any range, lists too long; and nothing is half-stored."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -82,6 +83,60 @@ def test_a_body_over_the_size_limit_is_a_413_in_the_api_shape(partners: Partners
         error = error_of(response)
         assert error["code"] == "too_large" and f"{limit // (1024 * 1024)} MB" in error["message"]
     assert not Episode.objects.filter(child=partners.child).exists()
+
+
+@pytest.mark.parametrize(
+    ("moment", "words"),
+    [(NEVER, "did not happen in UK time"), (TWICE, "happened twice in UK time")],
+)
+def test_a_uk_time_the_clock_change_skipped_or_repeated_is_refused_naming_the_field(
+    partners: Partners, moment: str, words: str
+) -> None:
+    response = partners.client("authority").post(
+        EPISODES, report_body(partners.child, reported_at=moment, last_seen_at=None)
+    )
+    assert response.status_code == 400
+    error = error_of(response)
+    assert list(error["fields"]) == ["reported_at"]
+    assert words in error["fields"]["reported_at"][0] and "UTC offset" in error["fields"]["reported_at"][0]
+    assert error["message"].startswith("reported_at: ")
+    assert not Episode.objects.filter(child=partners.child).exists()
+
+
+def test_the_same_time_with_its_offset_is_accepted(partners: Partners) -> None:
+    first = partners.client("authority").post(
+        EPISODES, report_body(partners.child, reported_at=TWICE + "+01:00", last_seen_at=None)
+    )
+    assert first.status_code == 201, first.json()
+    # The first 01:30 (BST), as the offset says: 00:30 UTC.
+    assert datetime.fromisoformat(first.json()["reported_at"]) == datetime.fromisoformat(TWICE + "+01:00")
+
+
+def test_every_moment_field_refuses_a_time_that_did_not_happen(partners: Partners) -> None:
+    episode = reported(partners)
+    response = partners.client("authority").post(
+        f"{EPISODES}{episode.pk}/risk-grading/",
+        {"expected_version": 1, "level": "high", "at": TWICE},
+    )
+    assert response.status_code == 400
+    assert list(error_of(response)["fields"]) == ["at"]
+    assert Episode.objects.get(pk=episode.pk).risk_level == ""
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:00-05:00", "0001-01-01T00:00:00", "9999-12-31T23:59:59Z"],
+)
+def test_years_1_and_9999_are_refused_naming_the_field(partners: Partners, moment: str) -> None:
+    response = partners.client("authority").post(
+        EPISODES, report_body(partners.child, reported_at=moment, last_seen_at=None)
+    )
+    assert response.status_code == 400
+    error = error_of(response)
+    assert list(error["fields"]) == ["reported_at"]
+    assert (
+        "check the year" in error["fields"]["reported_at"][0] or "future" in error["fields"]["reported_at"][0]
+    )
 
 
 @pytest.mark.parametrize("digits", [19, 20, 40])

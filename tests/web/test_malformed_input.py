@@ -9,12 +9,13 @@ import os
 import re
 from collections.abc import Iterator
 from datetime import timedelta
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from PIL import Image
@@ -263,3 +264,78 @@ def test_ids_too_long_for_any_record_are_404_in_the_admin() -> None:
         assert response.status_code in (302, 404), path  # the admin sends a missing record to its list
         if response.status_code == 302:
             assert "/admin/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "label"),
+    [
+        ({"start": "0001-01-01", "end": "0001-01-01"}, "start", "From"),
+        ({"start": "2025-01-01", "end": "9999-12-31"}, "end", "To"),
+        ({"start": "9999-01-01", "end": "9999-12-31"}, "start", "From"),
+    ],
+)
+def test_an_oversight_report_for_year_1_or_9999_is_refused_naming_the_field(
+    query: dict[str, str], field: str, label: str
+) -> None:
+    worker, _ = setup_worker()
+    response = signed_in(worker).get("/reports/oversight/", {**query, "scope": "all"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'href="#id_{field}"' in page and f"{label}: enter a year from 1900 to 2100." in page
+
+
+@pytest.mark.parametrize(("start", "end"), [("1900-01-01", "1900-12-31"), ("2100-01-01", "2100-12-31")])
+def test_an_oversight_report_at_either_end_of_the_years_is_shown(start: str, end: str) -> None:
+    worker, _ = setup_worker()
+    response = signed_in(worker).get("/reports/oversight/", {"start": start, "end": end, "scope": "all"})
+    assert response.status_code == 200
+    assert "Missing episodes that began in the period" in response.content.decode()
+
+
+def test_an_annex_a_census_in_year_1_is_refused_on_the_page_and_by_the_command(tmp_path: Path) -> None:
+    worker, _ = setup_worker()
+    response = signed_in(worker).get("/reports/annex-a/", {"date": "0001-01-01"})
+    assert response.status_code == 400
+    assert 'href="#id_date"' in response.content.decode()
+    assert "Census date: enter a year from 1900 to 2100." in response.content.decode()
+    with pytest.raises(CommandError, match=r"^--date: 0001-01-01 is before the records this system keeps"):
+        call_command("annex_a", "--date", "0001-01-01", "--out", str(tmp_path / "a.csv"), stdout=StringIO())
+    assert not (tmp_path / "a.csv").exists()
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T10:00", "9999-12-31T23:59"])
+def test_a_report_in_year_1_or_9999_is_refused_naming_the_field(when: str) -> None:
+    worker, child = setup_worker()
+    response = signed_in(worker).post(
+        f"/children/{child.pk}/report/",
+        {"category": "missing", "reported_at": when, "last_seen_at": when, "police_informed": "false"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_reported_at"' in page
+    assert "When was this reported: enter a year from 1900 to 2100." in page
+    assert not Episode.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("when", "words"),
+    [
+        ("2025-03-30T01:30", "01:30 on 30 March 2025 did not happen in UK time"),
+        ("2025-10-26T01:30", "01:30 on 26 October 2025 happened twice in UK time"),
+    ],
+)
+def test_a_time_the_clocks_skipped_or_repeated_is_refused_naming_the_field(when: str, words: str) -> None:
+    worker, child = setup_worker()
+    response = signed_in(worker).post(
+        f"/children/{child.pk}/report/",
+        {
+            "category": "missing",
+            "reported_at": when,
+            "last_seen_at": "2025-03-29T20:00",
+            "police_informed": "false",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_reported_at"' in page and f"When was this reported: {words}" in page
+    assert not Episode.objects.exists()
