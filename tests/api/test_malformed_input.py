@@ -139,6 +139,16 @@ def test_years_1_and_9999_are_refused_naming_the_field(partners: Partners, momen
     )
 
 
+def test_a_report_before_the_childs_birth_names_the_field_that_was_sent(partners: Partners) -> None:
+    born = partners.child.date_of_birth
+    before = datetime(born.year - 1, 6, 1, 12, 0).isoformat() + "+00:00"
+    response = partners.client("authority").post(
+        EPISODES, report_body(partners.child, reported_at=before, last_seen_at=None)
+    )
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {"reported_at": ["This is before the child's date of birth."]}
+
+
 @pytest.mark.parametrize("digits", [19, 20, 40])
 def test_ids_too_long_for_any_record_are_404_in_the_api_shape(partners: Partners, digits: int) -> None:
     client = partners.client("authority")

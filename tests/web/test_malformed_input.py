@@ -22,10 +22,11 @@ from PIL import Image
 
 from homeward.accounts.audit import REFUSED
 from homeward.accounts.models import AuditEntry, Role
-from homeward.children.models import Child, FindMePlan
-from homeward.episodes.models import Episode
+from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
+from homeward.episodes import services
+from homeward.episodes.models import Episode, Event
 from homeward.web.forms import TEXT_LIMIT
-from tests.web.factories import ChildFactory, TeamFactory, UserFactory, signed_in
+from tests.web.factories import ChildFactory, EstablishmentFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -339,3 +340,49 @@ def test_a_time_the_clocks_skipped_or_repeated_is_refused_naming_the_field(when:
     page = response.content.decode()
     assert 'href="#id_reported_at"' in page and f"When was this reported: {words}" in page
     assert not Episode.objects.exists()
+
+
+def test_a_placement_before_the_childs_birth_is_refused_and_nothing_is_stored() -> None:
+    worker, child = setup_worker()
+    born = child.date_of_birth
+    response = signed_in(worker).post(
+        f"/children/{child.pk}/placement/",
+        {"establishment": EstablishmentFactory().pk, "at": f"{born.year - 1}-06-01T10:00"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_at"' in page and "This is before the child&#x27;s date of birth." in page
+    assert not Placement.objects.exists() and not Event.objects.exists()
+
+
+def test_a_risk_assessment_before_the_childs_birth_is_refused_and_nothing_is_stored() -> None:
+    worker, child = setup_worker()
+    born = child.date_of_birth
+    response = signed_in(worker).post(
+        f"/children/{child.pk}/risk-assessment/",
+        {
+            "completed_at": f"{born.year - 1}-06-01T10:00",
+            "likelihood": "low",
+            "risk_if_missing": "low",
+            "cse_risk": "low",
+            "risk_to_others": "low",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_completed_at"' in page and "This is before the child&#x27;s date of birth." in page
+    assert not PlacementRiskAssessment.objects.exists()
+
+
+def test_no_event_on_a_childs_timeline_can_be_before_their_birth() -> None:
+    worker, child = setup_worker()
+    born = timezone.make_aware(timezone.datetime(child.date_of_birth.year - 1, 6, 1, 10, 0))
+    with pytest.raises(services.ValidationError) as refused:
+        services.record_director_review(child, at=born, by=worker)
+    assert refused.value.message_dict == {"at": ["This is before the child's date of birth."]}
+    with pytest.raises(services.ValidationError) as refused:
+        services.report_episode(
+            child, category="missing", reported_at=born, last_seen_at=None, police_informed=False, by=worker
+        )
+    assert refused.value.message_dict == {"reported_at": ["This is before the child's date of birth."]}
+    assert not Event.objects.exists()

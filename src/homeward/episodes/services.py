@@ -35,6 +35,13 @@ def _not_future(field: str, value: datetime | None, now: datetime) -> None:
         raise ValidationError({field: "This cannot be in the future."})
 
 
+def _not_before_birth(child: Child, field: str, value: datetime | None) -> None:
+    # Nothing on a child's timeline can happen before they were born (a placement in year 1 was
+    # stored, and its duties with it); the date of birth is a local date.
+    if value is not None and timezone.localtime(value).date() < child.date_of_birth:
+        raise ValidationError({field: "This is before the child's date of birth."})
+
+
 def _check(child: Child, event: Event, field: str) -> None:
     """Refuse an event the engine would refuse, naming the form's field."""
     # The case file's own checks (unknown episode, found before report ...) are per
@@ -63,6 +70,7 @@ def _append(
 ) -> Event:
     now = timezone.now()
     _not_future(field, at, now)
+    _not_before_birth(child, field, at)
     event = Event(
         child=child,
         episode=episode,
@@ -119,9 +127,10 @@ def report_episode(
     _not_future("last_seen_at", last_seen_at, now)
     if last_seen_at is not None and last_seen_at > reported_at:
         raise ValidationError({"last_seen_at": "The child must have been last seen before the report."})
-    start = last_seen_at or reported_at
-    if timezone.localtime(start).date() < child.date_of_birth:
-        raise ValidationError({"last_seen_at": "This is before the child's date of birth."})
+    # Name the field that was given: the API's last_seen_at is optional.
+    if last_seen_at is not None:
+        _not_before_birth(child, "last_seen_at", last_seen_at)
+    _not_before_birth(child, "reported_at", reported_at)
     episode = Episode.objects.create(
         child=child,
         reported_at=reported_at,
@@ -456,6 +465,7 @@ def record_risk_assessment(
 ) -> PlacementRiskAssessment:
     """Save the pre-placement risk assessment and meet the obligation that asked for it."""
     _lock(assessment.child)
+    _not_before_birth(assessment.child, "completed_at", assessment.completed_at)
     assessment.save()
     duty = (
         Obligation.objects.outstanding()
