@@ -13,7 +13,7 @@ from django.conf import settings
 
 from homeward.episodes.models import Episode, Event
 from homeward.obligations.models import Obligation
-from tests.api.conftest import Partners, report_body
+from tests.api.conftest import Partners, hours_ago, report_body
 
 EPISODES = "/api/v1/episodes/"
 # 30 March 2025: UK clocks went forward at 01:00 GMT, so 01:30 never happened; 26 October 2025:
@@ -137,6 +137,40 @@ def test_years_1_and_9999_are_refused_naming_the_field(partners: Partners, momen
     assert (
         "check the year" in error["fields"]["reported_at"][0] or "future" in error["fields"]["reported_at"][0]
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("associates", ["x" * 301], "300 characters"),
+        ("places", [f"place {i}" for i in range(51)], "50"),
+        ("associates", ["y" * 2_000_000], "300 characters"),
+    ],
+    ids=["one-too-long", "too-many", "two-megabytes"],
+)
+def test_people_and_places_are_limited_per_entry_and_in_number(
+    partners: Partners, field: str, value: list[str], words: str
+) -> None:
+    response = partners.client("authority").post(EPISODES, report_body(partners.child, **{field: value}))
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["message"].startswith(field) and words in error["message"], error
+    assert not Episode.objects.filter(child=partners.child).exists()
+
+
+def test_a_batch_row_with_too_long_an_associate_is_refused_by_column(partners: Partners) -> None:
+    reported_at = hours_ago(5).isoformat()
+    text = (
+        "reference,child,category,reported_at,associates\n"
+        f"22-2001,{partners.child.reference},missing,{reported_at},{'z' * 301}\n"
+        f"22-2002,{partners.child.reference},missing,{reported_at},{';'.join(f'p{i}' for i in range(51))}\n"
+    )
+    response = partners.client("authority").post(f"{EPISODES}import/", {"csv": text})
+    assert response.status_code == 200, response.json()
+    refused = response.json()["refused"]
+    assert [(r["line"], r["column"].split(".")[0]) for r in refused] == [(2, "associates"), (3, "associates")]
+    assert "300 characters" in refused[0]["message"] and "50" in refused[1]["message"]
+    assert not Episode.objects.filter(child=partners.child).exists()
 
 
 def test_a_report_before_the_childs_birth_names_the_field_that_was_sent(partners: Partners) -> None:

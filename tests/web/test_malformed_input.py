@@ -386,3 +386,57 @@ def test_no_event_on_a_childs_timeline_can_be_before_their_birth() -> None:
         )
     assert refused.value.message_dict == {"reported_at": ["This is before the child's date of birth."]}
     assert not Event.objects.exists()
+
+
+def report_with(child: Child, **answers: str) -> dict[str, str]:
+    now = timezone.now()
+    return {
+        "category": "missing",
+        "reported_at": timezone.localtime(now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "last_seen_at": timezone.localtime(now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "police_informed": "false",
+        **answers,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Dean\n" + "x" * 301, "Line 2 has 301 characters: keep each to 300 characters."),
+        ("\n".join(f"Person {i}" for i in range(51)), "Give at most 50, one each (there are 51)."),
+        ("y" * 2_000_000, "Line 1 has 2,000,000 characters"),
+    ],
+    ids=["one-too-long", "too-many", "two-megabytes"],
+)
+def test_people_and_places_are_limited_per_line_and_in_number(text: str, words: str) -> None:
+    worker, child = setup_worker()
+    client = signed_in(worker)
+    report = client.post(f"/children/{child.pk}/report/", report_with(child, associates=text))
+    assert report.status_code == 400
+    page = report.content.decode()
+    assert 'href="#id_associates"' in page and f"People the child was with or is linked to: {words}" in page
+    assert not Episode.objects.exists()
+    episode = services.report_episode(
+        child,
+        category="missing",
+        reported_at=timezone.now() - timedelta(hours=1),
+        last_seen_at=None,
+        police_informed=False,
+        by=worker,
+    )
+    details = client.post(f"/episodes/{episode.pk}/details/", {"places": text})
+    assert details.status_code == 400
+    assert 'href="#id_places"' in details.content.decode()
+    episode.refresh_from_db()
+    assert episode.places == [] and episode.version == 1
+    with pytest.raises(services.ValidationError) as refused:
+        services.update_answers(episode, {"associates": ["z" * 301]}, by=worker)
+    assert list(refused.value.message_dict) == ["associates"]
+
+
+def test_fifty_people_of_300_characters_each_are_accepted() -> None:
+    worker, child = setup_worker()
+    text = "\n".join(f"{i:02d}" + "x" * 298 for i in range(50))
+    response = signed_in(worker).post(f"/children/{child.pk}/report/", report_with(child, associates=text))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert len(Episode.objects.get().associates) == 50

@@ -14,7 +14,15 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from homeward.episodes.models import Category, Episode, PullFactor, PushFactor, RiskLevel
+from homeward.episodes.models import (
+    LINK_MAX_LENGTH,
+    LINKS_MAX,
+    Category,
+    Episode,
+    PullFactor,
+    PushFactor,
+    RiskLevel,
+)
 from homeward.obligations.models import Obligation
 from homeward.protocols.calendar import wall_clock_problem
 
@@ -85,17 +93,17 @@ class EpisodeAnswersSerializer(serializers.Serializer[Any]):
         child=serializers.ChoiceField(choices=PullFactor.choices), required=False, default=list, max_length=20
     )
     associates = serializers.ListField(
-        child=serializers.CharField(max_length=300),
+        child=serializers.CharField(max_length=LINK_MAX_LENGTH),
         required=False,
         default=list,
-        max_length=50,
+        max_length=LINKS_MAX,
         help_text="People the child was with or is linked to, one entry each",
     )
     places = serializers.ListField(
-        child=serializers.CharField(max_length=300),
+        child=serializers.CharField(max_length=LINK_MAX_LENGTH),
         required=False,
         default=list,
-        max_length=50,
+        max_length=LINKS_MAX,
         help_text="Addresses and places linked to the episode, one entry each",
     )
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from homeward.accounts.models import Organisation, User
 from homeward.children.models import Child, Establishment, Placement, PlacementRiskAssessment
 from homeward.episodes.casefile import case_file
-from homeward.episodes.models import Episode, Event
+from homeward.episodes.models import LINK_FIELDS, Episode, Event, link_problem
 from homeward.notifications import outbox
 from homeward.obligations import evaluation
 from homeward.obligations.models import Obligation
@@ -33,6 +33,15 @@ FORM_FIELDS = {"at": "at", "last_seen": "last_seen_at", "notified_at": "return_n
 def _not_future(field: str, value: datetime | None, now: datetime) -> None:
     if value is not None and value > now + CLOCK_TOLERANCE:
         raise ValidationError({field: "This cannot be in the future."})
+
+
+def _check_links(answers: dict[str, Any]) -> None:
+    # The forms and the API check these too; here, so nothing can store megabytes in a JSON list.
+    for name in LINK_FIELDS:
+        if name in answers:
+            problem = link_problem(list(answers[name] or []))
+            if problem:
+                raise ValidationError({name: problem})
 
 
 def _not_before_birth(child: Child, field: str, value: datetime | None) -> None:
@@ -127,6 +136,7 @@ def report_episode(
     _not_future("last_seen_at", last_seen_at, now)
     if last_seen_at is not None and last_seen_at > reported_at:
         raise ValidationError({"last_seen_at": "The child must have been last seen before the report."})
+    _check_links(answers or {})
     # Name the field that was given: the API's last_seen_at is optional.
     if last_seen_at is not None:
         _not_before_birth(child, "last_seen_at", last_seen_at)
@@ -482,6 +492,7 @@ def record_risk_assessment(
 @transaction.atomic
 def update_answers(episode: Episode, answers: dict[str, Any], *, by: User | None) -> Episode:
     """Change the per-episode answers (where last seen, wearing ...): not protocol facts."""
+    _check_links(answers)
     _, episode = _open_episode(episode)
     _bump(episode, **answers)
     return episode
