@@ -182,7 +182,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HOMEWARD_LOCKOUT_MINUT
 # stop every colleague there after one person's mistakes (so axes.W006 is silenced on purpose).
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# Not reset by the password alone: a correct password followed by wrong codes, again and again,
+# would never lock the account. The count is cleared once the code is right too
+# (homeward.web.views.sign_in).
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
