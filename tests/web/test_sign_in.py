@@ -242,3 +242,21 @@ def test_a_right_code_clears_the_count_of_earlier_mistakes() -> None:
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert password(client, worker, "not-the-password") == 200
     assert password(client, worker) == 302
+
+
+def test_the_session_key_is_renewed_when_the_code_is_accepted() -> None:
+    worker = UserFactory(role=Role.SOCIAL_WORKER)
+    totp_device(worker)
+    client = Client()
+    password(client, worker)
+    half = client.session.session_key
+    assert half is not None and Session.objects.filter(session_key=half).exists()
+    assert client.post("/sign-in/code/", {"code": current_code(worker)}).status_code == 302
+    whole = client.session.session_key
+    assert whole is not None and whole != half
+    # The key someone saw before the code was entered opens nothing.
+    assert not Session.objects.filter(session_key=half).exists()
+    stolen = Client()
+    stolen.cookies[settings.SESSION_COOKIE_NAME] = half
+    assert stolen.get("/").status_code == 302
+    assert client.get("/").status_code == 200
