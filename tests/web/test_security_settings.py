@@ -111,6 +111,20 @@ def test_production_sends_hsts_and_secure_cookies(production: ModuleType) -> Non
         assert "secure" in str(response.cookies["csrftoken"]).lower()
 
 
+@pytest.mark.django_db
+def test_production_answers_the_health_check_over_plain_http(production: ModuleType) -> None:
+    # The load balancer asks over HTTP inside the network; a 301 to HTTPS reads as "down".
+    with override_settings(
+        SECURE_SSL_REDIRECT=production.SECURE_SSL_REDIRECT,
+        SECURE_REDIRECT_EXEMPT=getattr(production, "SECURE_REDIRECT_EXEMPT", []),
+    ):
+        health = Client().get("/healthz")
+        assert health.status_code == 200 and health.content.strip() == b"ok"
+        # Nothing else is exempt: the pages and the API still go to HTTPS.
+        for path in ("/sign-in/", "/healthz/x", "/api/v1/missing/", "/xhealthz"):
+            assert Client().get(path).status_code == 301, path
+
+
 def every_audit_row() -> list[tuple[object, ...]]:
     return list(AuditEntry.objects.values_list("pk", "object_pk", "additional_data"))
 
