@@ -42,6 +42,7 @@ $(GOVUK_STATIC)/.copied: node_modules/.installed
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy

@@ -7,8 +7,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("homeward.api.urls", namespace="api")),
     path("", include("homeward.web.urls")),
-    path("", include("homeward.notifications.urls")),
-    path("", include("homeward.reports.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

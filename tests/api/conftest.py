@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.api.models import SCOPES, ApiToken
+from homeward.casework.placements import start_placement
 from homeward.children.models import Child, Establishment
-from homeward.episodes import services
-from tests.web.factories import AuthorityFactory, ChildFactory, EstablishmentFactory, TeamFactory, UserFactory
+from tests.factories import AuthorityFactory, ChildFactory, EstablishmentFactory, TeamFactory, UserFactory
 
 
 @dataclass
@@ -96,7 +96,7 @@ def partners(db: None) -> Partners:
     team.save()
     worker = UserFactory(role=Role.SOCIAL_WORKER, organisation=authority, team=team)
     child = ChildFactory(responsible_authority=authority, team=team, allocated_worker=worker)
-    services.start_placement(child, establishment=home, at=hours_ago(24 * 30), by=None)
+    start_placement(child, establishment=home, at=hours_ago(24 * 30), by=None)
     # A surname no other child here has: the missing list must not show it.
     other_child = ChildFactory(responsible_authority=other_authority, last_name="Abernethy-Quill")
     world = Partners(

@@ -10,10 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.test import Client
 
-from homeward.accounts.audit import REFUSED, VIEWED
+from homeward.access.audit import REFUSED, VIEWED
 from homeward.accounts.models import AuditEntry
 from homeward.api.models import ApiToken
-from homeward.episodes import services
+from homeward.casework.episodes import inform_police, report_episode
 from homeward.episodes.models import Episode
 from tests.api.conftest import Partners, hours_ago, report_body, token_for
 
@@ -21,7 +21,7 @@ EPISODES = "/api/v1/episodes/"
 
 
 def reported(partners: Partners, police_informed: bool = True) -> Episode:
-    return services.report_episode(
+    return report_episode(
         partners.child,
         category="missing",
         reported_at=hours_ago(1),
@@ -51,7 +51,7 @@ def test_each_organisation_sees_the_child_by_its_own_relationship(partners: Part
 
 
 def test_another_organisations_child_is_not_found_whatever_is_asked(partners: Partners) -> None:
-    other = services.report_episode(
+    other = report_episode(
         partners.other_child,
         category="missing",
         reported_at=hours_ago(1),
@@ -81,7 +81,7 @@ def test_police_see_only_what_their_force_was_told(partners: Partners) -> None:
     untold = reported(partners, police_informed=False)
     client = partners.client("police")
     assert client.get(f"/api/v1/episodes/{untold.pk}/").status_code == 404
-    services.inform_police(untold, at=hours_ago(0.5), by=None, reference="22-9")
+    inform_police(untold, at=hours_ago(0.5), by=None, reference="22-9")
     assert client.get(f"/api/v1/episodes/{untold.pk}/").status_code == 200
     assert partners.client("other_police").get(f"/api/v1/episodes/{untold.pk}/").status_code == 404
 
@@ -186,7 +186,7 @@ def test_a_failure_on_our_side_answers_500_in_the_same_shape(partners: Partners,
         raise RuntimeError("the database went away")
 
     # Only to make something fail inside a view; what is checked is the answer's shape.
-    monkeypatch.setattr("homeward.api.access.episodes_for", broken)
+    monkeypatch.setattr("homeward.access.partners.episodes_for", broken)
     client = Client(raise_request_exception=False, HTTP_AUTHORIZATION=f"Bearer {partners.tokens['police']}")
     response = client.get("/api/v1/missing/")
     assert response.status_code == 500

@@ -18,15 +18,15 @@ SEED = """
 import json
 from datetime import date, timedelta
 from django.utils import timezone
+from homeward.casework.episodes import report_episode
 from homeward.accounts.models import Organisation
 from homeward.api.models import SCOPES, ApiToken
 from homeward.children.models import Child
-from homeward.episodes import services
 force = Organisation.objects.create(name="West Mercia Police", kind="police_force")
 council = Organisation.objects.create(name="Herefordshire Council", kind="local_authority", protocol="west-mercia", police_force=force)
 now = timezone.now()
 children = [Child.objects.create(responsible_authority=council, first_name="Sam", last_name=f"Child{n}", date_of_birth=date(2011, 4, 2), looked_after=True) for n in range(2)]
-episode = services.report_episode(children[0], category="missing", reported_at=now - timedelta(hours=2), last_seen_at=None, police_informed=True, by=None)
+episode = report_episode(children[0], category="missing", reported_at=now - timedelta(hours=2), last_seen_at=None, police_informed=True, by=None)
 police = ApiToken.issue(force, "Niche RMS", list(SCOPES))[1]
 council_token = ApiToken.issue(council, "Mosaic", list(SCOPES))[1]
 print(json.dumps({"episode": episode.pk, "police": police, "council": council_token, "child": children[1].reference}))

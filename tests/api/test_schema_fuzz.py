@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from homeward.episodes import services
+from homeward.casework.episodes import report_episode
 from homeward.obligations.models import Obligation
 from tests.api.conftest import Partners, hours_ago
 
@@ -50,7 +50,7 @@ def wsgi_app() -> Iterator[Any]:
 
 @pytest.fixture
 def live_records(partners: Partners) -> dict[str, Any]:
-    episode = services.report_episode(
+    episode = report_episode(
         partners.child,
         category="missing",
         reported_at=hours_ago(3),

@@ -12,7 +12,7 @@ from django.test import Client
 from homeward.accounts.models import Organisation
 from homeward.api.models import ApiToken, digest
 from tests.api.conftest import ApiClient, Partners
-from tests.web.factories import UserFactory, sign_in
+from tests.factories import UserFactory, sign_in
 
 
 def create(*args: str) -> tuple[str, str]:

@@ -16,11 +16,11 @@ from django.db import connection
 from django.utils import timezone
 
 from homeward.accounts.models import Role
+from homeward.casework.episodes import record_found, report_episode
 from homeward.children.models import Child
-from homeward.episodes import services
 from homeward.episodes.models import Episode, Event
 from homeward.obligations.models import Obligation
-from tests.web.factories import ChildFactory, UserFactory
+from tests.factories import ChildFactory, UserFactory
 
 # Committed rows (the backup reads what is committed); every app named so PostgreSQL's flush
 # truncates with CASCADE (see tests/browser/conftest.py).
@@ -43,7 +43,7 @@ def test_a_backup_restored_gives_back_the_record_as_it_was(tmp_path: Path) -> No
     worker = UserFactory(role=Role.SOCIAL_WORKER)
     child = ChildFactory(responsible_authority=worker.organisation, allocated_worker=worker)
     now = timezone.now()
-    services.report_episode(
+    report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(hours=3),
@@ -65,7 +65,7 @@ def test_a_backup_restored_gives_back_the_record_as_it_was(tmp_path: Path) -> No
     copy.close()
     # Afterwards the child is found, and a second child recorded: the restore takes both away.
     episode = Episode.objects.get()
-    services.record_found(episode, at=now - timedelta(hours=1), by=worker)
+    record_found(episode, at=now - timedelta(hours=1), by=worker)
     ChildFactory(responsible_authority=worker.organisation)
     assert rows() != saved
     call_command("restore", str(out), "--replace")

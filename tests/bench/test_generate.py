@@ -12,11 +12,11 @@ from django.db.models import Count
 
 from homeward.accounts.models import Organisation
 from homeward.bench.generate import Options, generate
+from homeward.casework.evaluation import reevaluate
 from homeward.children.models import Child, Placement
 from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
-from homeward.obligations import evaluation
 from homeward.obligations.models import Obligation
 
 NOW = datetime(2026, 11, 30, 9, 30, tzinfo=UTC)
@@ -66,7 +66,7 @@ def test_stored_obligations_are_what_the_write_path_would_store(generated: dict[
     before = stored()
     assert before
     with transaction.atomic():
-        done = evaluation.reevaluate(list(Child.objects.order_by("pk")), NOW)
+        done = reevaluate(list(Child.objects.order_by("pk")), NOW)
     assert len(done) == 300
     # Same rows, same ids, same values: re-evaluation through the write path changed nothing.
     assert stored() == before

@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation, OrganisationKind, Role, User
+from homeward.casework.episodes import report_episode
+from homeward.casework.placements import start_placement
+from homeward.casework.risk import grade_risk
 from homeward.children.models import Child, Establishment, PlacementType
-from homeward.episodes import services
-from tests.web.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory
+from tests.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory
 
 
 @dataclass
@@ -83,7 +85,7 @@ def cast() -> Cast:
             team=team,
             flags=flags,
         )
-        services.start_placement(child, establishment=home, at=now - timedelta(days=60), by=worker)
+        start_placement(child, establishment=home, at=now - timedelta(days=60), by=worker)
         return child
 
     maya = placed("Maya", "Thompson", (2011, 4, 2), ["cse_risk"])
@@ -92,7 +94,7 @@ def cast() -> Cast:
         ("Amira", "Khan", (2012, 1, 30), 2, "absent", ""),
     ]:
         other = placed(first, last, born, [])
-        episode = services.report_episode(
+        episode = report_episode(
             other,
             category=category,
             reported_at=now - timedelta(hours=hours - 1),
@@ -103,5 +105,5 @@ def cast() -> Cast:
             by=made["carer"],
         )
         if level:
-            services.grade_risk(episode, level=level, at=now - timedelta(hours=hours - 1), by=made["police"])
+            grade_risk(episode, level=level, at=now - timedelta(hours=hours - 1), by=made["police"])
     return Cast(now=now, child=maya, worker=worker, manager=manager, **made)

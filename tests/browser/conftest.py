@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from homeward.accounts.models import User
-from tests.web.factories import PASSWORD, current_code, totp_device
+from tests.factories import PASSWORD, current_code, totp_device
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"

@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page
 
-from homeward.episodes import services
+from homeward.casework.episodes import record_found, report_episode
+from homeward.casework.interviews import record_return_interview
 from homeward.episodes.models import Episode
-from homeward.interviews import services as interviews
 from homeward.interviews.models import ReturnInterview
 from tests.browser.cast import cast
 from tests.browser.conftest import Steps, axe, live_database, sign_in
@@ -57,7 +57,7 @@ def unreachable_by_tab(page: Page, controls: set[str]) -> set[str]:
 def test_every_page_and_form_a_manager_reaches(page: Page, steps: Steps) -> None:
     people = cast()
     # One episode found, its interview held, so the pages that follow a return exist too.
-    episode = services.report_episode(
+    episode = report_episode(
         people.child,
         category="missing",
         reported_at=people.now - timedelta(hours=20),
@@ -66,7 +66,7 @@ def test_every_page_and_form_a_manager_reaches(page: Page, steps: Steps) -> None
         police_reference="WMP-26-000999",
         by=people.carer,
     )
-    services.record_found(episode, at=people.now - timedelta(hours=3), where="Home", by=people.carer)
+    record_found(episode, at=people.now - timedelta(hours=3), where="Home", by=people.carer)
     interview = ReturnInterview(
         episode=episode,
         offered_at=people.now - timedelta(hours=2),
@@ -77,7 +77,7 @@ def test_every_page_and_form_a_manager_reaches(page: Page, steps: Steps) -> None
         held_where="At school",
         method="face_to_face",
     )
-    interviews.record_return_interview(interview, by=people.interviewer)
+    record_return_interview(interview, by=people.interviewer)
     sign_in(page, people.manager)
 
     # Maya's episode (found: the interview pages); Amira's forms while she is missing, police not told.

@@ -11,11 +11,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
-from homeward.episodes import services
+from homeward.casework.episodes import report_episode
 from homeward.episodes.models import Episode
 from tests.browser.cast import Cast, cast
 from tests.browser.conftest import Steps, live_database, sign_in
-from tests.web.factories import PASSWORD, current_code, totp_device
+from tests.factories import PASSWORD, current_code, totp_device
 
 pytestmark = [pytest.mark.browser, live_database]
 
@@ -113,7 +113,7 @@ def test_a_carer_signs_in_and_reports_a_child_missing_by_keyboard_alone(page: Pa
 
 
 def reported(people: Cast) -> Episode:
-    return services.report_episode(
+    return report_episode(
         people.child,
         category="missing",
         reported_at=people.now - timedelta(hours=1),

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.cast import cast
 from tests.browser.conftest import Steps, live_database
-from tests.web.factories import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, live_database]
 

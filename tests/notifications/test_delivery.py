@@ -16,11 +16,11 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from homeward.episodes import services
+from homeward.casework.episodes import inform_police, report_episode
 from homeward.notifications import delivery
 from homeward.notifications.models import Delivery, Kind, Message
 from homeward.obligations.models import Obligation
-from tests.notifications.conftest import Service
+from tests.conftest import Service
 from tests.notifications.mailserver import MailServer, free_port
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def smtp_to(port: int) -> override_settings:
 
 def reported(service: Service) -> list[Message]:
     now = timezone.now()
-    services.report_episode(
+    report_episode(
         service.child,
         category="missing",
         reported_at=now - timedelta(hours=1),
@@ -124,7 +124,7 @@ def test_no_email_about_work_closed_before_it_went_and_none_without_an_address(s
     police = Obligation.objects.get(rule="west-mercia/report-to-police")
     episode = police.episode
     assert episode is not None
-    services.inform_police(episode, at=timezone.now(), by=service.worker)
+    inform_police(episode, at=timezone.now(), by=service.worker)
     police.refresh_from_db()
     assert police.outcome == "done"
     with MailServer() as server, smtp_to(server.port):

@@ -15,18 +15,18 @@ from django.db.models import Max
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation
-from homeward.episodes import services
+from homeward.casework.episodes import inform_police, report_episode
 from homeward.notifications.models import Delivery, Message
 from homeward.obligations.models import Obligation
-from tests.notifications.conftest import Service
-from tests.web.factories import signed_in
+from tests.conftest import Service
+from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 
 
 def report(service: Service) -> None:
     now = timezone.now()
-    services.report_episode(
+    report_episode(
         service.child,
         category="missing",
         reported_at=now - timedelta(hours=1),
@@ -50,7 +50,7 @@ def test_the_inbox_lists_my_messages_and_the_navigation_counts_the_unread(servic
     # Once the work is done the inbox says so beside the message.
     police = Obligation.objects.get(rule="west-mercia/report-to-police")
     assert police.episode is not None
-    services.inform_police(police.episode, at=timezone.now(), by=service.worker)
+    inform_police(police.episode, at=timezone.now(), by=service.worker)
     assert "Closed: done" in client.get("/inbox/").content.decode()
 
 

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from homeward.accounts.models import Organisation
+from homeward.casework.episodes import record_found, report_episode
+from homeward.casework.placements import start_placement
 from homeward.children.models import Child, Establishment, PlacementType
-from homeward.episodes import services
 from homeward.episodes.models import Episode
-from tests.web.factories import AuthorityFactory, ChildFactory, EstablishmentFactory
+from tests.factories import AuthorityFactory, ChildFactory, EstablishmentFactory
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -27,7 +28,7 @@ def placed_child(
 ) -> Child:
     child = ChildFactory(responsible_authority=authority or AuthorityFactory(), **facts)
     if child.looked_after:
-        services.start_placement(
+        start_placement(
             child,
             establishment=home or EstablishmentFactory(postcode="HR1 2AB", type=PlacementType.RESIDENTIAL),
             at=at(since),
@@ -50,7 +51,7 @@ def episode(
     it began (None: still missing)."""
     began = at(start)
     reported = began + timedelta(hours=min(reported_after, hours if hours is not None else reported_after))
-    made = services.report_episode(
+    made = report_episode(
         child,
         category=category,
         reported_at=reported,
@@ -60,6 +61,6 @@ def episode(
         answers=dict(answers),
     )
     if hours is not None:
-        services.record_found(made, at=began + timedelta(hours=hours), by=None, where=found_where)
+        record_found(made, at=began + timedelta(hours=hours), by=None, where=found_where)
         made.refresh_from_db()
     return made

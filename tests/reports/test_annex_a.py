@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from homeward.accounts.models import Role
 from homeward.children.models import Child
 from homeward.reports import annex_a
+from tests.factories import UserFactory, sign_in
 from tests.reports.test_oversight import build_june
-from tests.web.factories import UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -14,16 +14,16 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from homeward.accounts.access import visible_children
+from homeward.access.reports import readership
+from homeward.access.visible import visible_children
 from homeward.accounts.models import User
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
-from homeward.reports.access import readership
-from homeward.reports.forms import ReportForm
 from homeward.reports.oversight import Period, Scope, report
 from homeward.reports.reading import local_date
+from homeward.web.forms.reports import ReportForm
+from tests.factories import sign_in
 from tests.reports.test_pdfs import opened
-from tests.web.factories import sign_in
 
 pytestmark = pytest.mark.django_db
 

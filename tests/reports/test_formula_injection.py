@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from homeward.accounts.models import Role
 from homeward.children.models import Child
 from homeward.reports.cells import safe_cell
+from tests.factories import AuthorityFactory, EstablishmentFactory, TeamFactory, UserFactory, sign_in
 from tests.reports.builders import episode, placed_child
-from tests.web.factories import AuthorityFactory, EstablishmentFactory, TeamFactory, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 

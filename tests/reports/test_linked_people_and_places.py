@@ -8,8 +8,8 @@ from django.test import Client
 
 from homeward.accounts.models import Role
 from homeward.episodes.models import Episode
+from tests.factories import AuthorityFactory, UserFactory, sign_in
 from tests.reports.builders import episode, placed_child
-from tests.web.factories import AuthorityFactory, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 

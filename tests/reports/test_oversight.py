@@ -26,17 +26,17 @@ import pytest
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
+from homeward.casework.interviews import record_return_interview
+from homeward.casework.meetings import record_meeting
 from homeward.children.models import Child, Establishment
 from homeward.episodes.models import Episode
 from homeward.interviews.models import Method, Response, ReturnInterview
-from homeward.interviews.services import record_return_interview
 from homeward.meetings.models import Meeting, MeetingKind
-from homeward.meetings.services import record_meeting
 from homeward.protocols.pack import PACKS_DIR
 from homeward.reports import oversight
 from homeward.reports.oversight import Count, Period, Scope
+from tests.factories import AuthorityFactory, EstablishmentFactory, UserFactory
 from tests.reports.builders import at, episode, placed_child
-from tests.web.factories import AuthorityFactory, EstablishmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

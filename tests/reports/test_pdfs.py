@@ -14,10 +14,10 @@ from django.test import Client
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation, OrganisationKind, Role
+from homeward.casework.episodes import report_episode
 from homeward.children.models import Child, FindMePlan
-from homeward.episodes import services
+from tests.factories import AuthorityFactory, UserFactory, sign_in
 from tests.reports.builders import placed_child
-from tests.web.factories import AuthorityFactory, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +48,7 @@ def client_for_authority() -> tuple[Client, object]:
 def missing_now(authority: object, first_name: str, hours: int) -> None:
     child = placed_child(authority=authority, first_name=first_name, last_name="Example")
     now = timezone.now().replace(second=0, microsecond=0)
-    services.report_episode(
+    report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(hours=hours),

@@ -8,7 +8,7 @@ from django.test import Client
 from homeward.accounts.models import Role, User
 from homeward.reports.charts import bar_chart
 from homeward.reports.oversight import Count
-from tests.web.factories import AuthorityFactory, UserFactory, sign_in
+from tests.factories import AuthorityFactory, UserFactory, sign_in
 
 pytestmark = pytest.mark.django_db
 

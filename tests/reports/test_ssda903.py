@@ -12,8 +12,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from homeward.casework.placements import start_placement
 from homeward.children.models import Child
-from homeward.episodes import services
 from homeward.reports import ssda903
 from tests.reports.builders import at, episode, placed_child
 
@@ -88,9 +88,9 @@ def test_children_not_looked_after_and_episodes_before_care_are_not_in_the_retur
 
 def test_a_change_of_placement_starts_a_new_903_episode() -> None:
     child = placed_child(since="2024-05-01 12:00", gender="Female", ethnicity="White: British")
-    from tests.web.factories import EstablishmentFactory
+    from tests.factories import EstablishmentFactory
 
-    services.start_placement(child, establishment=EstablishmentFactory(), at=at("2025-09-01 10:00"), by=None)
+    start_placement(child, establishment=EstablishmentFactory(), at=at("2025-09-01 10:00"), by=None)
     ret = ssda903.build(Child.objects.all(), YEAR, timezone.now())
     assert [(e["DECOM"], e["RNE"], e["DEC"], e["REC"]) for e in ret.episodes] == [
         ("01/05/2024", "S", "01/09/2025", "X1"),

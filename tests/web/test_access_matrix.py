@@ -38,17 +38,18 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from homeward.accounts.audit import REFUSED
+from homeward.access.audit import REFUSED
 from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role, User
 from homeward.api.models import SCOPES, ApiToken
+from homeward.casework.episodes import record_found, report_episode
+from homeward.casework.placements import start_placement
 from homeward.children.models import Child
-from homeward.episodes import services
 from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
 from homeward.notifications.models import Kind, Message
 from homeward.obligations.models import Obligation
-from tests.web.factories import (
+from tests.factories import (
     AuthorityFactory,
     ChildFactory,
     EstablishmentFactory,
@@ -372,8 +373,8 @@ def build_world() -> World:
         last_name="Testchild",
     )
     now = timezone.now().replace(second=0, microsecond=0)
-    services.start_placement(child, establishment=home, at=now - timedelta(days=30), by=None)
-    episode = services.report_episode(
+    start_placement(child, establishment=home, at=now - timedelta(days=30), by=None)
+    episode = report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(hours=30),
@@ -381,9 +382,9 @@ def build_world() -> World:
         police_informed=True,
         by=None,
     )
-    services.record_found(episode, at=now - timedelta(hours=3), by=None)
+    record_found(episode, at=now - timedelta(hours=3), by=None)
     # A second, still open: the board shows children missing now.
-    services.report_episode(
+    report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(hours=1),

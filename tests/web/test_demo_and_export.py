@@ -24,13 +24,15 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.accounts import two_factor
-from homeward.accounts.management.commands.demo_data import DEMO_PASSWORD, DEMO_TOTP_KEY, DEMO_USERS
 from homeward.accounts.models import Organisation, OrganisationKind, Role, User
+from homeward.casework.children import save_child
+from homeward.casework.episodes import record_found, report_episode
+from homeward.casework.evaluation import reevaluate
+from homeward.casework.placements import start_placement
 from homeward.children.models import Child, Establishment, Placement, PlacementType
-from homeward.episodes import services
+from homeward.dev.management.commands.demo_data import DEMO_PASSWORD, DEMO_TOTP_KEY, DEMO_USERS
 from homeward.episodes.models import Episode, Event
 from homeward.notifications.models import Delivery, Kind, Message, OutOfHours
-from homeward.obligations import evaluation
 from homeward.obligations.models import Obligation
 from homeward.protocols.replay import replay
 
@@ -179,7 +181,7 @@ def test_every_demo_child_exported_replays_to_the_stored_obligations(demo: str, 
     now = timezone.now()
     # Re-evaluate as the application would, at the instant the exports are evaluated at.
     with transaction.atomic():
-        evaluation.reevaluate(Child.objects.order_by("pk"), now)
+        reevaluate(Child.objects.order_by("pk"), now)
     as_of = now.isoformat()
     compared: Counter[str] = Counter()
     for child in Child.objects.order_by("pk"):
@@ -250,7 +252,7 @@ def test_a_write_to_one_child_keeps_the_establishment_obligations_of_the_childre
     now = timezone.now().replace(microsecond=0)
 
     def child(name: str) -> Child:
-        return services.save_child(
+        return save_child(
             Child(
                 responsible_authority=la, first_name=name, last_name="Test", date_of_birth=date(2011, 5, 1)
             ),
@@ -258,28 +260,28 @@ def test_a_write_to_one_child_keeps_the_establishment_obligations_of_the_childre
         )
 
     x, y, z = child("X"), child("Y"), child("Z")
-    services.start_placement(y, establishment=first, at=now - timedelta(days=300), by=None)
-    services.start_placement(x, establishment=first, at=now - timedelta(days=300), by=None)
-    services.start_placement(z, establishment=second, at=now - timedelta(days=300), by=None)
-    services.start_placement(x, establishment=second, at=now - timedelta(days=200), by=None)
+    start_placement(y, establishment=first, at=now - timedelta(days=300), by=None)
+    start_placement(x, establishment=first, at=now - timedelta(days=300), by=None)
+    start_placement(z, establishment=second, at=now - timedelta(days=300), by=None)
+    start_placement(x, establishment=second, at=now - timedelta(days=200), by=None)
     # Twenty missing episodes at the second home, then X's is the twenty-first: an organisational review.
     for i in range(20):
         reported = now - timedelta(days=150 - 5 * i)
-        episode = services.report_episode(
+        episode = report_episode(
             z, category="missing", reported_at=reported, last_seen_at=None, police_informed=True, by=None
         )
-        services.record_found(episode, at=reported + timedelta(hours=3), by=None)
+        record_found(episode, at=reported + timedelta(hours=3), by=None)
     reported = now - timedelta(days=20)
-    episode = services.report_episode(
+    episode = report_episode(
         x, category="missing", reported_at=reported, last_seen_at=None, police_informed=True, by=None
     )
-    services.record_found(episode, at=reported + timedelta(hours=3), by=None)
+    record_found(episode, at=reported + timedelta(hours=3), by=None)
     reviews = Obligation.objects.filter(child=x, rule="west-mercia/organisational-review")
     if not reviews.exists():
         pytest.fail("set-up: the 21st episode at the second home should raise an organisational review")
 
     # Y only ever lived at the first home; changing Y's record must not touch X's review.
-    services.save_child(y, by=None)
+    save_child(y, by=None)
     assert reviews.exists()
 
 

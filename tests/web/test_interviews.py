@@ -14,12 +14,12 @@ import pytest
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
+from homeward.casework.episodes import record_found, report_episode
 from homeward.children.models import Child
-from homeward.episodes import services
 from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import ReturnInterview
 from homeward.obligations.models import Obligation
-from tests.web.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
+from tests.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def now() -> datetime:
 
 
 def missing(child: Child, worker: User, now: datetime) -> Episode:
-    return services.report_episode(
+    return report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(hours=10),
@@ -74,7 +74,7 @@ def missing(child: Child, worker: User, now: datetime) -> Episode:
 def returned(child: Child, worker: User, now: datetime) -> Episode:
     """Missing overnight, found four hours ago."""
     episode = missing(child, worker, now)
-    services.record_found(episode, at=now - timedelta(hours=4), by=worker)
+    record_found(episode, at=now - timedelta(hours=4), by=worker)
     return episode
 
 

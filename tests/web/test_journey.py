@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from homeward.episodes.models import Episode, Event
 from homeward.obligations.models import Obligation
-from tests.web.factories import ChildFactory, TeamFactory, UserFactory, signed_in
+from tests.factories import ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 

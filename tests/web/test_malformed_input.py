@@ -14,19 +14,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from PIL import Image
 
-from homeward.accounts.audit import REFUSED
+from homeward.access.audit import REFUSED
 from homeward.accounts.models import AuditEntry, Role
+from homeward.casework.episodes import report_episode, update_answers
+from homeward.casework.placements import record_director_review
 from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
-from homeward.episodes import services
 from homeward.episodes.models import Episode, Event
 from homeward.web.forms import TEXT_LIMIT
-from tests.web.factories import ChildFactory, EstablishmentFactory, TeamFactory, UserFactory, signed_in
+from tests.factories import ChildFactory, EstablishmentFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -377,11 +379,11 @@ def test_a_risk_assessment_before_the_childs_birth_is_refused_and_nothing_is_sto
 def test_no_event_on_a_childs_timeline_can_be_before_their_birth() -> None:
     worker, child = setup_worker()
     born = timezone.make_aware(timezone.datetime(child.date_of_birth.year - 1, 6, 1, 10, 0))
-    with pytest.raises(services.ValidationError) as refused:
-        services.record_director_review(child, at=born, by=worker)
+    with pytest.raises(ValidationError) as refused:
+        record_director_review(child, at=born, by=worker)
     assert refused.value.message_dict == {"at": ["This is before the child's date of birth."]}
-    with pytest.raises(services.ValidationError) as refused:
-        services.report_episode(
+    with pytest.raises(ValidationError) as refused:
+        report_episode(
             child, category="missing", reported_at=born, last_seen_at=None, police_informed=False, by=worker
         )
     assert refused.value.message_dict == {"reported_at": ["This is before the child's date of birth."]}
@@ -416,7 +418,7 @@ def test_people_and_places_are_limited_per_line_and_in_number(text: str, words: 
     page = report.content.decode()
     assert 'href="#id_associates"' in page and f"People the child was with or is linked to: {words}" in page
     assert not Episode.objects.exists()
-    episode = services.report_episode(
+    episode = report_episode(
         child,
         category="missing",
         reported_at=timezone.now() - timedelta(hours=1),
@@ -429,8 +431,8 @@ def test_people_and_places_are_limited_per_line_and_in_number(text: str, words: 
     assert 'href="#id_places"' in details.content.decode()
     episode.refresh_from_db()
     assert episode.places == [] and episode.version == 1
-    with pytest.raises(services.ValidationError) as refused:
-        services.update_answers(episode, {"associates": ["z" * 301]}, by=worker)
+    with pytest.raises(ValidationError) as refused:
+        update_answers(episode, {"associates": ["z" * 301]}, by=worker)
     assert list(refused.value.message_dict) == ["associates"]
 
 

@@ -14,12 +14,12 @@ import pytest
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
+from homeward.casework.episodes import record_found, report_episode
 from homeward.children.models import Child
-from homeward.episodes import services
 from homeward.episodes.models import Episode, Event
 from homeward.meetings.models import Action, Meeting
 from homeward.obligations.models import Obligation
-from tests.web.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
+from tests.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def meeting(now: datetime, **changes: Any) -> dict[str, Any]:
 
 
 def still_missing_30_hours(child: Child, worker: User, now: datetime) -> Episode:
-    return services.report_episode(
+    return report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(hours=29),
@@ -164,7 +164,7 @@ def test_an_intervention_meeting_closes_the_intervention_meeting_obligation(
     a week. Recorded from the child's page, about no one episode, it still meets it."""
     child = child_of(west_mercia)
     for days in (20, 10, 3):
-        episode = services.report_episode(
+        episode = report_episode(
             child,
             category="missing",
             reported_at=now - timedelta(days=days, hours=-1),
@@ -172,7 +172,7 @@ def test_an_intervention_meeting_closes_the_intervention_meeting_obligation(
             police_informed=True,
             by=west_mercia,
         )
-        services.record_found(episode, at=now - timedelta(days=days, hours=-5), by=west_mercia)
+        record_found(episode, at=now - timedelta(days=days, hours=-5), by=west_mercia)
     duty = Obligation.objects.get(child=child, kind="intervention_meeting")
     assert duty.level == 1 and duty.outcome == ""
     response = signed_in(west_mercia).post(

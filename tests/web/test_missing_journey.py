@@ -11,11 +11,11 @@ import pytest
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation, OrganisationKind, Role
+from homeward.casework.placements import start_placement
 from homeward.children.models import Child, Establishment, PlacementType
-from homeward.episodes import services
 from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation
-from tests.web.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
+from tests.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_from_reported_missing_to_return_interview_held() -> None:
         first_name="Keziah",  # no member of staff shares it: the board must not show it below
     )
     now = timezone.now().replace(second=0, microsecond=0)
-    services.start_placement(child, establishment=home, at=now - timedelta(days=60), by=worker)
+    start_placement(child, establishment=home, at=now - timedelta(days=60), by=worker)
 
     # 02:00: the carer reports that the child has not come home; the police are not yet told.
     as_carer = signed_in(carer)
@@ -154,8 +154,8 @@ def test_a_carer_sees_only_the_children_placed_with_them() -> None:
     carer = UserFactory(role=Role.CARER, organisation=provider, establishment=home)
     here, there = ChildFactory(responsible_authority=authority), ChildFactory(responsible_authority=authority)
     now = timezone.now()
-    services.start_placement(here, establishment=home, at=now - timedelta(days=3), by=None)
-    services.start_placement(there, establishment=elsewhere, at=now - timedelta(days=3), by=None)
+    start_placement(here, establishment=home, at=now - timedelta(days=3), by=None)
+    start_placement(there, establishment=elsewhere, at=now - timedelta(days=3), by=None)
     client = signed_in(carer)
     assert client.get(f"/children/{here.pk}/").status_code == 200
     assert client.get(f"/children/{there.pk}/").status_code == 404

@@ -17,10 +17,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
+from homeward.casework.episodes import record_found, report_episode
+from homeward.casework.placements import start_placement
 from homeward.children.models import Child
-from homeward.episodes import services
 from homeward.episodes.models import Episode
-from tests.web.factories import (
+from tests.factories import (
     AuthorityFactory,
     ChildFactory,
     EstablishmentFactory,
@@ -43,7 +44,7 @@ def missing_and_found(child: Child, times: int, first: datetime, by: User) -> No
     """``times`` episodes, ten days apart, each reported and closed by the child's return."""
     for n in range(times):
         last_seen = first + timedelta(days=10 * n)
-        episode = services.report_episode(
+        episode = report_episode(
             child,
             category="missing",
             reported_at=last_seen + timedelta(hours=1),
@@ -51,14 +52,14 @@ def missing_and_found(child: Child, times: int, first: datetime, by: User) -> No
             police_informed=True,
             by=by,
         )
-        services.record_found(
+        record_found(
             episode, at=last_seen + timedelta(hours=8), notified_at=last_seen + timedelta(hours=9), by=by
         )
 
 
 def missing_now(child: Child, by: User) -> Episode:
     now = timezone.now()
-    return services.report_episode(
+    return report_episode(
         child,
         category="missing",
         reported_at=now - timedelta(hours=2),
@@ -86,9 +87,7 @@ def placed_child(people: dict[str, User], days_ago: int = 800) -> Child:
     worker = people["worker"]
     child = ChildFactory(responsible_authority=worker.organisation, allocated_worker=worker, team=worker.team)
     home = EstablishmentFactory(area=worker.organisation)
-    services.start_placement(
-        child, establishment=home, at=timezone.now() - timedelta(days=days_ago), by=worker
-    )
+    start_placement(child, establishment=home, at=timezone.now() - timedelta(days=days_ago), by=worker)
     return child
 
 
@@ -102,7 +101,7 @@ def test_a_childs_page_with_fifteen_past_episodes_costs_the_same_queries_as_with
     missing_and_found(once, 1, first, worker)
     missing_and_found(often, 15, first, worker)
     # A second placement for the frequent one: homes on the timeline are read together too.
-    services.start_placement(
+    start_placement(
         often, establishment=EstablishmentFactory(), at=timezone.now() - timedelta(days=20), by=worker
     )
     client = sign_in(Client(), worker)

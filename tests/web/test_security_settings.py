@@ -15,7 +15,7 @@ from django.test import Client, override_settings
 
 from homeward.accounts.models import AuditEntry
 from tests.api.conftest import token_for
-from tests.web.factories import AuthorityFactory, ChildFactory, UserFactory, signed_in
+from tests.factories import AuthorityFactory, ChildFactory, UserFactory, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 

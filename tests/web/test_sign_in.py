@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.accounts import two_factor
 from homeward.accounts.models import Role, User
-from tests.web.factories import PASSWORD, ChildFactory, UserFactory, current_code, totp_device
+from tests.factories import PASSWORD, ChildFactory, UserFactory, current_code, totp_device
 
 pytestmark = pytest.mark.django_db
 

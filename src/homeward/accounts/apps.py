@@ -6,10 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Organisations and people"
 
     def ready(self) -> None:
-        from homeward.accounts import (
-            audit,
-            checks,  # noqa: F401  (registers the system check)
-            relationships,  # noqa: F401  (registers the object permissions)
-        )
-
-        audit.register()
+        from homeward.accounts import checks  # noqa: F401  (registers the system check)

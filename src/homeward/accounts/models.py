@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+import rules.permissions
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -108,13 +109,11 @@ class User(AbstractUser):
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:
         # A child's record opens by relationship alone: not to a superuser as such, nor to a
-        # group holding Django's model permission of the same name (relationships.PERMISSIONS).
-        from rules.permissions import has_perm as rule_allows
-
-        from homeward.accounts.relationships import PERMISSIONS
-
-        if perm in PERMISSIONS:
-            return self.is_active and bool(rule_allows(perm, self, obj))  # type: ignore[no-untyped-call]
+        # group holding Django's model permission of the same name. The relationships register
+        # their permissions with django-rules (homeward.access.relationships); its registry
+        # answers, so this app need not know them.
+        if rules.permissions.perm_exists(perm):  # type: ignore[no-untyped-call]
+            return self.is_active and bool(rules.permissions.has_perm(perm, self, obj))  # type: ignore[no-untyped-call]
         return super().has_perm(perm, obj)
 
     def __str__(self) -> str:
@@ -140,7 +139,7 @@ class AuditEntry(AbstractLogEntry):  # type: ignore[misc]
     Who created, changed or viewed which record, when, and from which address.
     Rows are written once: saving an existing row, deleting one, or a bulk
     update or delete raises, whoever asks (the admin grants no change or delete
-    either). Only a retention job may anonymise (``homeward.accounts.audit``).
+    either). Only a retention job may anonymise (``homeward.access.audit``).
     """
 
     # A person who has touched a child's record stays on the trail: deactivate, never delete.

@@ -22,8 +22,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from homeward.access import partners as access
 from homeward.accounts.models import Organisation, User
-from homeward.api import access
 from homeward.api.errors import Unprocessable
 from homeward.api.idempotency import Produced, once, reference_claim
 from homeward.api.models import Replay

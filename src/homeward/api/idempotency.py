@@ -117,7 +117,7 @@ def once(
     on_replay: Callable[[Replay], None],
     organisation: Organisation | None = None,
 ) -> Response:
-    """Run ``produce`` (a change through episodes.services) once per claim; otherwise replay the first answer.
+    """Run ``produce`` (a change through homeward.casework) once per claim; otherwise replay the first answer.
 
     The organisation is the token's (or, for a batch import, the one named)."""
     held = [c for c in claims if c is not None]

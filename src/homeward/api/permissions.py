@@ -1,4 +1,4 @@
-"""Scopes: what a token may do. Which records it may do it to is ``homeward.api.access``."""
+"""Scopes: what a token may do. Which records it may do it to is ``homeward.access.partners``."""
 
 from __future__ import annotations
 

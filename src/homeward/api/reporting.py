@@ -11,8 +11,8 @@ from rest_framework import exceptions
 from homeward.accounts.models import Organisation, OrganisationKind, User
 from homeward.api.errors import from_django
 from homeward.api.serializers import ANSWERS
+from homeward.casework.episodes import report_episode
 from homeward.children.models import Child
-from homeward.episodes import services
 from homeward.episodes.models import Episode
 
 # Service field names that the API calls otherwise.
@@ -32,7 +32,7 @@ def report_as(organisation: Organisation, account: User, child: Child, data: dic
     police = organisation.kind == OrganisationKind.POLICE_FORCE
     try:
         with set_actor(account):
-            return services.report_episode(
+            return report_episode(
                 child,
                 category=data["category"],
                 reported_at=data["reported_at"],

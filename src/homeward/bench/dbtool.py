@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from homeward.casework.evaluation import reevaluate
+
 
 def setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings.base")
@@ -115,7 +117,6 @@ def verify(since: int, acknowledged: list[int]) -> dict[str, Any]:
     from django.utils import timezone
 
     from homeward.episodes.models import Episode, Event
-    from homeward.obligations import evaluation
     from homeward.obligations.models import Obligation
 
     present = set(Episode.objects.filter(pk__gt=since).values_list("pk", flat=True))
@@ -147,7 +148,7 @@ def verify(since: int, acknowledged: list[int]) -> dict[str, Any]:
         rows = Obligation.objects.filter(child=child, episode__pk__gt=since)
         before = sorted(rows.filter(opens_at__lte=now).values_list(*fields))
         with transaction.atomic():
-            evaluation.reevaluate([child], now)
+            reevaluate([child], now)
             after = sorted(rows.filter(opens_at__lte=now).values_list(*fields))
             transaction.set_rollback(True)
         if before != after:

@@ -9,7 +9,7 @@ How it stays true to the application: the events go through the same case-file
 functions as the write path (``episodes.casefile``), the real engine evaluates
 each *evaluation unit* (a child, or for a pack that counts episodes per home
 every child of the authority placed in that home: ``obligations.evaluation``),
-and the rows are stored with the values ``obligations.evaluation.store`` would
+and the rows are stored with the values ``casework.evaluation.store`` would
 give them. Work due in the past is mostly closed with ``completed`` events (as
 practitioners would have closed it) and the unit evaluated again, so the history
 looks like a working service rather than years of overdue duties.
@@ -137,7 +137,7 @@ class Authority:
     teams: list[TeamStaff] = field(default_factory=list)
     homes: list[Home] = field(default_factory=list)
     iros: list[int] = field(default_factory=list)
-    # The first active person of each role, as obligations.evaluation._assignee finds them.
+    # The first active person of each role, as obligations.evaluation.assignee finds them.
     first: dict[str, int | None] = field(default_factory=dict)
 
 
@@ -815,7 +815,7 @@ class Generator:
         )
 
     def assignee(self, role: str, authority: Authority, child: dict[str, Any]) -> int | None:
-        """The person ``obligations.evaluation._assignee`` finds, from the directory."""
+        """The person ``obligations.evaluation.assignee`` finds, from the directory."""
         team_manager = self.directory.team_manager.get(child["team_id"])
         if role == Role.SOCIAL_WORKER:
             return cast("int | None", child["allocated_worker_id"]) or team_manager

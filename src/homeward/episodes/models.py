@@ -80,7 +80,7 @@ class Episode(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     last_seen_at = models.DateTimeField(null=True, blank=True)
-    # Projection of the timeline (kept in step by episodes.services):
+    # Projection of the timeline (kept in step by homeward.casework):
     category = models.CharField(max_length=10, choices=Category.choices)
     risk_level = models.CharField(max_length=20, choices=RiskLevel.choices, blank=True)
     police_informed = models.BooleanField(default=False)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "homeward.obligations",
     "homeward.interviews",
     "homeward.meetings",
+    "homeward.access",
     "homeward.web",
     "homeward.notifications",
     "homeward.reports",
@@ -63,6 +64,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "homeward.api",
+    "homeward.commands",
+    # Demo data and the bench generator (`homeward demo_data`, `homeward generate`); not in production.
+    "homeward.dev",
 ]
 
 MIDDLEWARE = [
@@ -122,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-# Object permissions follow the professional relationship (homeward.accounts.relationships).
+# Object permissions follow the professional relationship (homeward.access.relationships).
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username before its password is even checked.
     "axes.backends.AxesStandaloneBackend",
@@ -172,7 +176,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Retention: a child's record is anonymised this many years after the later of their 18th
-# birthday and the last event on it (homeward.accounts.retention, `homeward anonymise_expired`).
+# birthday and the last event on it (homeward.access.retention, `homeward anonymise_expired`).
 HOMEWARD_RETENTION_YEARS = int(os.environ.get("HOMEWARD_RETENTION_YEARS", "7"))
 
 # Two-factor sign-in (django-otp TOTP) for every account; see homeward.accounts.two_factor.

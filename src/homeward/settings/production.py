@@ -11,6 +11,9 @@ from homeward.settings.base import env_bool, env_list
 
 DEBUG = False
 
+# The demo data builder and the bench generator have no place on a live system.
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "homeward.dev"]  # noqa: F405
+
 
 def required(name: str) -> str:
     value = os.environ.get(name)

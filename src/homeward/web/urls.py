@@ -1,8 +1,19 @@
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, path
 
 from homeward.web.forms import SignInForm
-from homeward.web.views import children, episodes, health, obligations, sign_in, work
+from homeward.web.views import (
+    children,
+    episodes,
+    health,
+    inbox,
+    interviews,
+    meetings,
+    obligations,
+    reports,
+    sign_in,
+    work,
+)
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", health.healthz, name="healthz"),
@@ -33,6 +44,18 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("episodes/<int:pk>/found/", episodes.found, name="found"),
     path("episodes/<int:pk>/media-interest/", episodes.media_interest, name="media_interest"),
     path("obligations/<int:pk>/close/", obligations.close, name="close_obligation"),
-    path("", include("homeward.interviews.urls")),
-    path("", include("homeward.meetings.urls")),
+    path("episodes/<int:pk>/return-interview/", interviews.new, name="return_interview_new"),
+    path("return-interviews/<int:pk>/", interviews.detail, name="return_interview"),
+    path("return-interviews/<int:pk>/edit/", interviews.edit, name="return_interview_edit"),
+    path("children/<int:pk>/meetings/new/", meetings.new, name="meeting_new"),
+    path("meetings/<int:pk>/", meetings.detail, name="meeting"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/<int:pk>/", inbox.message, name="message"),
+    path("inbox/read/", inbox.mark_all_read, name="inbox_read"),
+    path("reports/", reports.index, name="reports"),
+    path("reports/oversight/", reports.oversight, name="oversight_report"),
+    path("reports/ssda903/", reports.ssda903_page, name="ssda903"),
+    path("reports/annex-a/", reports.annex_a_page, name="annex_a"),
+    path("reports/missing-briefing.pdf", reports.briefing_pack, name="briefing_pack"),
+    path("reports/children/<int:pk>/find-me-plan.pdf", reports.find_me_plan_pdf, name="find_me_plan_pdf"),
 ]

@@ -4,26 +4,29 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.accounts.access import visible_children
-from homeward.accounts.audit import record_view, trail_for_child
-from homeward.accounts.subject_access import export_json
-from homeward.children.forms import (
+from homeward.access.audit import record_view, trail_for_child
+from homeward.access.subject_access import export_json
+from homeward.access.visible import visible_children
+from homeward.casework.children import save_child
+from homeward.casework.find_me import save_find_me_plan
+from homeward.casework.placements import record_director_review, record_risk_assessment, start_placement
+from homeward.casework.restrictions import restrict_record
+from homeward.children.models import FindMePlan
+from homeward.queries import child as queries
+from homeward.web import timeline
+from homeward.web.forms import now_local
+from homeward.web.forms.children import (
     ChildForm,
     FindMePlanForm,
     PlacementForm,
     RestrictRecordForm,
     RiskAssessmentForm,
 )
-from homeward.children.models import FindMePlan
-from homeward.episodes import services
-from homeward.web import timeline
-from homeward.web.forms import now_local
 from homeward.web.views.common import apply_errors, child_for, form_page, login_required, me
 
 
@@ -46,26 +49,14 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk)
     record_view(request, child)
     now = timezone.now()
-    # Three short reads rather than the child's whole history of obligations: a child missing
-    # dozens of times has hundreds of closed ones, and the page shows the latest 30.
-    obligations = child.obligations.select_related("episode", "assignee").order_by("-opens_at")
-    pending = obligations.filter(outcome="")
     return render(
         request,
         "children/detail.html",
         {
-            "child": child,
+            **queries.record(child, now),
             "now": now,
             "age": child.age_on(timezone.localdate()),
-            "placement": child.current_placement,
-            "episodes": child.episodes.all(),
-            "outstanding": list(pending.filter(opens_at__lte=now)),
-            "scheduled": list(pending.filter(opens_at__gt=now)[:10]),
-            "closed": list(obligations.exclude(outcome="")[:30]),
             "timeline": timeline.for_child(child),
-            "find_me_plan": FindMePlan.objects.filter(child=child).first(),
-            "risk_assessment": child.risk_assessments.first(),
-            "meetings": child.meetings.all(),
         },
     )
 
@@ -81,7 +72,7 @@ def child_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         child = form.save(commit=False)
         child.responsible_authority = authority
-        services.save_child(child, by=user)
+        save_child(child, by=user)
         messages.success(request, f"{child.name} has been recorded.")
         return redirect("child", pk=child.pk)
     return form_page(request, form, "Record a child", back="/children/", submit="Save child")
@@ -96,7 +87,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, request.FILES or None, instance=child, authority=child.responsible_authority
     )
     if request.method == "POST" and form.is_valid():
-        services.save_child(form.save(commit=False), by=me(request))
+        save_child(form.save(commit=False), by=me(request))
         messages.success(request, "The child's details have been saved.")
         return redirect("child", pk=child.pk)
     return form_page(request, form, f"Change details: {child.name}", back=f"/children/{pk}/")
@@ -109,7 +100,7 @@ def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.start_placement(
+            start_placement(
                 child,
                 establishment=data["establishment"],
                 at=data["at"],
@@ -133,10 +124,7 @@ def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
     plan = FindMePlan.objects.filter(child=child).first() or FindMePlan(child=child)
     form = FindMePlanForm(request.POST or None, instance=plan)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            plan = form.save(commit=False)
-            plan.updated_by = me(request)
-            plan.save()
+        save_find_me_plan(form.save(commit=False), by=me(request))
         messages.success(request, "The Find Me plan has been saved.")
         return redirect("child", pk=child.pk)
     return form_page(
@@ -159,7 +147,7 @@ def risk_assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
         assessment.placement = child.current_placement
         assessment.completed_by = me(request)
         try:
-            services.record_risk_assessment(assessment, by=me(request))
+            record_risk_assessment(assessment, by=me(request))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -179,7 +167,7 @@ def risk_assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
 def director_review(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "children.change_child")
     if request.method == "POST":
-        services.record_director_review(child, at=timezone.now(), by=me(request))
+        record_director_review(child, at=timezone.now(), by=me(request))
         messages.success(request, "The director's review has been recorded.")
     return redirect("child", pk=child.pk)
 
@@ -214,7 +202,7 @@ def restrict(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"sealed": child.sealed, "named": list(child.sealed_to.all())},
     )
     if request.method == "POST" and form.is_valid():
-        services.restrict_record(
+        restrict_record(
             child, sealed=form.cleaned_data["sealed"], named=list(form.cleaned_data["named"]), by=me(request)
         )
         messages.success(

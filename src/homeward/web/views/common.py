@@ -9,7 +9,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from homeward.accounts.audit import record_denied
+from homeward.access.audit import record_denied
 from homeward.accounts.models import User
 from homeward.children.models import Child
 from homeward.episodes.models import Episode

@@ -12,9 +12,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.accounts.audit import record_view
-from homeward.episodes import services
-from homeward.episodes.forms import (
+from homeward.access.audit import record_view
+from homeward.casework.episodes import (
+    inform_police,
+    record_found,
+    record_media_interest,
+    report_episode,
+    update_answers,
+)
+from homeward.casework.episodes import reclassify as reclassify_episode
+from homeward.casework.risk import grade_risk
+from homeward.episodes.models import Episode
+from homeward.web.forms import now_local
+from homeward.web.forms.episodes import (
     ANSWERS,
     EpisodeAnswersForm,
     FoundForm,
@@ -24,8 +34,6 @@ from homeward.episodes.forms import (
     ReclassifyForm,
     ReportEpisodeForm,
 )
-from homeward.episodes.models import Episode
-from homeward.web.forms import now_local
 from homeward.web.views.common import (
     apply_errors,
     child_for,
@@ -45,7 +53,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            episode = services.report_episode(
+            episode = report_episode(
                 child,
                 category=data["category"],
                 reported_at=data["reported_at"],
@@ -129,7 +137,7 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
         record_view(request, episode, view="edit")
     form = EpisodeAnswersForm(request.POST or None, instance=episode)
     if request.method == "POST" and form.is_valid():
-        services.update_answers(episode, form.cleaned_data, by=me(request))
+        update_answers(episode, form.cleaned_data, by=me(request))
         messages.success(request, "The episode details have been saved.")
         return redirect("episode", pk=pk)
     return form_page(request, form, "Episode details", caption=str(episode), back=f"/episodes/{pk}/")
@@ -171,7 +179,7 @@ def reclassify(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         ReclassifyForm,
         "Reclassify the episode",
-        lambda e, d: services.reclassify(
+        lambda e, d: reclassify_episode(
             e, category=d["category"], at=d["at"], reason=d["reason"], by=me(request)
         ),
         "The episode has been reclassified.",
@@ -185,9 +193,7 @@ def grade(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         GradeRiskForm,
         "Record a risk grading",
-        lambda e, d: services.grade_risk(
-            e, level=d["level"], at=d["at"], rationale=d["rationale"], by=me(request)
-        ),
+        lambda e, d: grade_risk(e, level=d["level"], at=d["at"], rationale=d["rationale"], by=me(request)),
         "The risk grading has been recorded.",
     )
 
@@ -199,7 +205,7 @@ def police(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         PoliceInformedForm,
         "Police informed",
-        lambda e, d: services.inform_police(e, at=d["at"], reference=d["reference"], by=me(request)),
+        lambda e, d: inform_police(e, at=d["at"], reference=d["reference"], by=me(request)),
         "Recorded that the police have been told.",
     )
 
@@ -211,7 +217,7 @@ def found(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         FoundForm,
         "Found or returned",
-        lambda e, d: services.record_found(
+        lambda e, d: record_found(
             e,
             at=d["at"],
             notified_at=d["return_notified_at"],
@@ -234,6 +240,6 @@ def media_interest(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         MediaInterestForm,
         "Media interest",
-        lambda e, d: services.record_media_interest(e, at=d["at"], note=d["note"], by=me(request)),
+        lambda e, d: record_media_interest(e, at=d["at"], note=d["note"], by=me(request)),
         "The media interest has been recorded.",
     )

@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.accounts.audit import record_view
+from homeward.access.audit import record_view
+from homeward.casework.interviews import record_return_interview
 from homeward.episodes.models import Episode
-from homeward.interviews import services
-from homeward.interviews.forms import ReturnInterviewForm
 from homeward.interviews.models import ReturnInterview
 from homeward.web.forms import now_local
+from homeward.web.forms.interviews import ReturnInterviewForm
 from homeward.web.views.common import apply_errors, episode_for, form_page, login_required, me, permitted
 
 INTRO = (
@@ -41,7 +41,7 @@ def _save(
     form = ReturnInterviewForm(request.POST or None, instance=interview, episode=episode, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_return_interview(form.save(commit=False), by=me(request))
+            record_return_interview(form.save(commit=False), by=me(request))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

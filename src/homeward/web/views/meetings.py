@@ -11,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.accounts.audit import record_view
-from homeward.meetings import services
-from homeward.meetings.forms import ActionFormSet, MeetingForm
+from homeward.access.audit import record_view
+from homeward.casework.meetings import record_meeting
 from homeward.meetings.models import Action, Meeting
 from homeward.web.forms import now_local
+from homeward.web.forms.meetings import ActionFormSet, MeetingForm
 from homeward.web.views.common import apply_errors, child_for, login_required, me, permitted
 
 
@@ -50,7 +50,7 @@ def new(request: HttpRequest, pk: int) -> HttpResponse:
     valid = actions.is_valid() and valid
     if request.method == "POST" and valid:
         try:
-            services.record_meeting(form.save(commit=False), actions.save(commit=False), by=me(request))
+            record_meeting(form.save(commit=False), actions.save(commit=False), by=me(request))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

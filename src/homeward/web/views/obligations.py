@@ -5,10 +5,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from homeward.episodes import services
-from homeward.obligations.forms import CloseObligationForm
+from homeward.casework.obligations import close_obligation
 from homeward.obligations.models import Obligation
 from homeward.web.forms import now_local
+from homeward.web.forms.obligations import CloseObligationForm
 from homeward.web.views.common import apply_errors, form_page, login_required, me, permitted
 
 
@@ -33,7 +33,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.close_obligation(
+            close_obligation(
                 obligation,
                 outcome=data["outcome"],
                 at=data["at"],

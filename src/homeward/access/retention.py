@@ -1,0 +1,169 @@
+"""Retention: a child's record is anonymised once it is past the retention period.
+
+The period (``HOMEWARD_RETENTION_YEARS``, default 7) runs from the later of the
+child's 18th birthday and the last event on their timeline. Past it, what
+identifies the child is removed: names, aliases, phone, school, photograph, the
+day and month of birth, the Find Me plan, free text in episodes, events,
+interviews, meetings and risk assessments, the people and places linked to
+episodes, what messages told people about the child, and the child's details
+copied into the audit trail. What remains (year of birth, categories, times, risk levels,
+protocol facts, who viewed the record when) still counts in aggregate reports
+and still replays through the protocol engine.
+
+Run daily: ``homeward anonymise_expired`` (``--dry-run`` lists without changing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from auditlog.context import disable_auditlog
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from homeward.access import audit
+from homeward.children.models import Child, FindMePlan, PlacementRiskAssessment
+
+ANONYMISED = "Anonymised"
+MESSAGE_REMOVED = "The text of this message was removed when the child's record was anonymised."
+
+EPISODE_TEXT = [
+    "police_reference",
+    "last_seen_where",
+    "wearing",
+    "actions_taken",
+    "likely_destinations",
+    "with_whom",
+    "vulnerabilities",
+    "likely_offence",
+    "medication",
+    "preparation",
+    "plans_at_last_contact",
+    "family_issues",
+    "found_where",
+    "found_by",
+    "safe_and_well_reason",
+]
+INTERVIEW_TEXT = [
+    "refusal_reason",
+    "held_where",
+    "account_where",
+    "account_with_whom",
+    "account_why",
+    "harm",
+    "carer_observations",
+    "referrals",
+    "plan_changes",
+]
+MEETING_TEXT = ["chair", "attendees", "apologies", "summary", "decisions"]
+ASSESSMENT_TEXT = [
+    "gp",
+    "dentist",
+    "always_missing_reasons",
+    "harmed_before_explanation",
+    "risk_reasons",
+    "cse_explanation",
+    "risk_to_others_reasons",
+    "potential_addresses",
+    "associates",
+    "vulnerabilities",
+    "not_to_associate_with",
+]
+
+
+def retention_years() -> int:
+    return int(settings.HOMEWARD_RETENTION_YEARS)
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@dataclass(frozen=True)
+class Expiry:
+    child: Child
+    kept_until: date
+
+
+def kept_until(child: Child, last_event: datetime | None) -> date:
+    """The last day the record is kept whole."""
+    adult = _years_after(child.date_of_birth, 18)
+    last = timezone.localtime(last_event).date() if last_event else adult
+    return _years_after(max(adult, last), retention_years())
+
+
+def expired(today: date | None = None) -> list[Expiry]:
+    """The records past their retention period on ``today`` and not anonymised yet."""
+    today = today or timezone.localdate()
+    children: QuerySet[Child] = (
+        Child.objects.exclude(first_name=ANONYMISED).annotate(last_event=Max("events__at")).order_by("pk")
+    )
+    found = []
+    for child in children:
+        until = kept_until(child, child.last_event)  # type: ignore[attr-defined]
+        if until < today:
+            found.append(Expiry(child, until))
+    return found
+
+
+def _blank(queryset: QuerySet[Any], fields: list[str]) -> None:
+    queryset.update(**dict.fromkeys(fields, ""))
+
+
+@transaction.atomic
+def anonymise(child: Child) -> None:
+    """Remove what identifies ``child`` from everything held on them (see the module docstring)."""
+    from homeward.episodes.models import Episode, Event
+    from homeward.interviews.models import ReturnInterview
+    from homeward.meetings.models import Action, Meeting
+    from homeward.notifications.models import Kind, Message
+    from homeward.obligations.models import Obligation
+
+    named = child.name  # as messages wrote it, before the names go
+    # The audit trail must not copy the very details being removed: no change rows here;
+    # one row says what was done, and the trail's own copies are scrubbed below.
+    with disable_auditlog():
+        if child.photo:
+            child.photo.delete(save=False)
+        Child.objects.filter(pk=child.pk).update(
+            first_name=ANONYMISED,
+            last_name=f"child {child.pk}",
+            known_as="",
+            aliases="",
+            date_of_birth=child.date_of_birth.replace(month=1, day=1),
+            mobile_phone="",
+            school="",
+            photo="",
+            uasc_arrival=None,
+            allocated_worker=None,
+        )
+        FindMePlan.objects.filter(child=child).delete()
+        _blank(PlacementRiskAssessment.objects.filter(child=child), ASSESSMENT_TEXT)
+        _blank(Episode.objects.filter(child=child), EPISODE_TEXT)
+        Episode.objects.filter(child=child).update(associates=[], places=[])
+        Event.objects.filter(child=child).update(details={})
+        _blank(ReturnInterview.objects.filter(episode__child=child), INTERVIEW_TEXT)
+        _blank(Meeting.objects.filter(child=child), MEETING_TEXT)
+        Action.objects.filter(meeting__child=child).update(description="", owner="")
+        Obligation.objects.filter(child=child).update(reason="")
+        # Messages told people about the work by name where they knew the child.
+        Message.objects.filter(obligation__child=child).update(body=MESSAGE_REMOVED)
+        for digest in Message.objects.filter(kind=Kind.DIGEST, body__contains=named):
+            digest.body = digest.body.replace(named, f"{ANONYMISED} child {child.pk}")
+            digest.save(update_fields=["body"])
+    child.refresh_from_db()
+    audit.scrub_trail_for_retention(child)
+
+
+def anonymise_expired(today: date | None = None) -> list[Expiry]:
+    done = expired(today)
+    for expiry in done:
+        anonymise(expiry.child)
+    return done

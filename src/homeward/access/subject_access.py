@@ -1,0 +1,96 @@
+"""A subject-access export: everything Homeward holds on one child, as one JSON document.
+
+UK GDPR Article 15: the child (or someone acting for them) may ask for all the
+personal data held. The export has the child's record, placements, Find Me
+plan, risk assessments, every episode and timeline event, the obligations the
+protocol derived, return home interviews, meetings and their actions, the
+photograph (base64), and the audit trail of who viewed and changed the record.
+``homeward subject_access C12`` and the coordinator's page produce the same.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from homeward.access.audit import trail_for_child
+
+FORMAT = "homeward-subject-access/1"
+
+
+def _rows(queryset: QuerySet[Any] | list[Model]) -> list[dict[str, Any]]:
+    return [{"id": row["pk"], **row["fields"]} for row in serializers.serialize("python", queryset)]
+
+
+def _photo(child: Any) -> dict[str, str] | None:
+    if not child.photo:
+        return None
+    try:
+        with child.photo.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        return {"name": child.photo.name, "missing": "the file is no longer on the server"}
+    return {"name": child.photo.name, "base64": base64.b64encode(content).decode()}
+
+
+def export(child: Any) -> dict[str, Any]:
+    """Everything held on ``child`` (a Child), as plain data."""
+    from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
+    from homeward.episodes.models import Episode, Event
+    from homeward.interviews.models import ReturnInterview
+    from homeward.meetings.models import Action, Meeting
+    from homeward.notifications.models import Message
+    from homeward.obligations.models import Obligation
+
+    trail = [
+        {
+            "at": entry.timestamp,
+            "who": entry.actor.get_full_name() if entry.actor else "the system",
+            "username": entry.actor.username if entry.actor else None,
+            "action": entry.get_action_display(),
+            "outcome": (entry.additional_data or {}).get("outcome"),
+            "record": f"{entry.content_type.name} {entry.object_pk}",
+            "changed": sorted((entry.changes_dict or {}).keys()),
+            "from": entry.remote_addr,
+        }
+        for entry in trail_for_child(child)
+    ]
+    return {
+        "format": FORMAT,
+        "exported_at": timezone.now(),
+        "child": _rows(Child.objects.filter(pk=child.pk))[0],
+        "photo": _photo(child),
+        "placements": _rows(Placement.objects.filter(child=child)),
+        "find_me_plan": _rows(FindMePlan.objects.filter(child=child)),
+        "risk_assessments": _rows(PlacementRiskAssessment.objects.filter(child=child)),
+        "episodes": _rows(Episode.objects.filter(child=child)),
+        "timeline": _rows(Event.objects.filter(child=child)),
+        "obligations": _rows(Obligation.objects.filter(child=child)),
+        "return_interviews": _rows(ReturnInterview.objects.filter(episode__child=child)),
+        "meetings": _rows(Meeting.objects.filter(child=child)),
+        "meeting_actions": _rows(Action.objects.filter(meeting__child=child)),
+        # What people were told about the child's work, by e-mail and in their inbox.
+        "messages": [
+            {
+                "to": message.recipient.get_full_name() or message.recipient.username,
+                "kind": message.get_kind_display(),
+                "subject": message.subject,
+                "body": message.body,
+                "created_at": message.created_at,
+                "sent_at": message.sent_at,
+                "read_at": message.read_at,
+            }
+            for message in Message.objects.filter(obligation__child=child).select_related("recipient")
+        ],
+        "audit_trail": trail,
+    }
+
+
+def export_json(child: Any) -> str:
+    return json.dumps(export(child), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)

@@ -1,0 +1,70 @@
+"""The records a person may see, as querysets: the same relationships as the object permissions.
+
+``visible_children`` and ``visible_episodes`` are what list pages (and the API)
+filter by; ``user.has_perm(...)`` with the permissions of
+``homeward.access.relationships`` is what a page about one record checks.
+Both are built from the same filters, so they agree.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from homeward.access import relationships as rel
+from homeward.accounts.models import User
+from homeward.children.models import Child
+from homeward.episodes.models import Episode
+
+
+def visible_children(user: User | AnonymousUser) -> QuerySet[Child]:
+    """The children whose page this person may open (a restricted record only for those named on it)."""
+    children = Child.objects.select_related("responsible_authority", "allocated_worker", "team")
+    if rel.person(user) is None:
+        return children.none()
+    return children.filter(rel.any_of(rel.CHILD_RELATIONSHIPS, user)).filter(
+        rel.named_on_restricted_record(user)
+    )
+
+
+def case_children(user: User | AnonymousUser) -> QuerySet[Child]:
+    """The children whose case this person holds for the responsible authority (may change the record)."""
+    if rel.person(user) is None:
+        return Child.objects.none()
+    return Child.objects.filter(rel.any_of(rel.CASE_RELATIONSHIPS, user)).filter(
+        rel.named_on_restricted_record(user)
+    )
+
+
+def _unrestricted_episodes(user: User | AnonymousUser) -> Q:
+    """Episodes of unsealed children, or of sealed ones this person is named on.
+
+    Tested on the episode's own child, row by row: ``child__in=<every such child>`` would
+    have the database list every unrestricted child in the country for each page.
+    """
+    who = rel.person(user)
+    if who is None:
+        return rel.NOTHING
+    named = Child.sealed_to.through.objects.filter(child_id=OuterRef("child_id"), user_id=who.pk)
+    return Q(child__sealed=False) | Q(Exists(named))
+
+
+def visible_episodes(user: User | AnonymousUser) -> QuerySet[Episode]:
+    """Episodes this person may open in full: those of visible children, and those told to their force."""
+    episodes = Episode.objects.select_related("child", "child__responsible_authority")
+    if rel.person(user) is None:
+        return episodes.none()
+    police = rel.notified_force(user)
+    mine = episodes.filter(child__in=visible_children(user).values("pk"))
+    if police == rel.NOTHING:
+        return mine
+    told = episodes.filter(police, _unrestricted_episodes(user))
+    return (mine | told).distinct()
+
+
+def hosted_episodes(user: User | AnonymousUser) -> QuerySet[Episode]:
+    """Episodes of other authorities' children placed in this person's area: the host's view only."""
+    episodes = Episode.objects.select_related("child", "child__responsible_authority")
+    if rel.person(user) is None:
+        return episodes.none()
+    return episodes.filter(rel.host_area(user), _unrestricted_episodes(user))

@@ -1,0 +1,26 @@
+"""The partner API's views, one module per resource (episodes, children, obligations, imports)."""
+
+from homeward.api.views.children import ChildDetail, Missing
+from homeward.api.views.episodes import (
+    EpisodeDetail,
+    Found,
+    GradeRisk,
+    PoliceInformed,
+    Reclassify,
+    ReportEpisode,
+)
+from homeward.api.views.imports import ImportEpisodes
+from homeward.api.views.obligations import CompleteObligation
+
+__all__ = [
+    "ChildDetail",
+    "CompleteObligation",
+    "EpisodeDetail",
+    "Found",
+    "GradeRisk",
+    "ImportEpisodes",
+    "Missing",
+    "PoliceInformed",
+    "Reclassify",
+    "ReportEpisode",
+]

@@ -1,0 +1,33 @@
+"""A child's details: the facts the protocol reads are re-evaluated."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.accounts.models import User
+from homeward.casework import outbox, timeline
+from homeward.casework.evaluation import reevaluate
+from homeward.children.models import Child
+
+CHILD_FACTS = (
+    "looked_after",
+    "open_to_services",
+    "allocated_worker",
+    "plans",
+    "flags",
+    "uasc",
+    "uasc_arrival",
+)
+
+
+@transaction.atomic
+def save_child(child: Child, *, by: User | None) -> Child:
+    """Create or change a child's details; facts the protocol reads are re-evaluated."""
+    if child.pk is not None:
+        timeline.lock_child(child)
+        child.version += 1
+    child.save()
+    now = timezone.now()
+    outbox.announce_for(reevaluate([child], now), now)
+    return child

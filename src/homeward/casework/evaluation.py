@@ -1,0 +1,100 @@
+"""Re-evaluate a child's obligations and store them, in the caller's transaction.
+
+Obligations are identified by (rule, child, episode, recipient, level,
+opens_at): a row the engine still produces keeps its id, so links and
+notifications about it stay valid; rows it no longer produces are removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+
+from homeward.accounts.models import User
+from homeward.children.models import Child, Establishment
+from homeward.episodes.casefile import parse_ref
+from homeward.obligations.assignment import falls_to
+from homeward.obligations.evaluation import assignee, compute, evaluation_unit, pack_of
+from homeward.obligations.models import Obligation
+from homeward.protocols.engine import Obligation as Computed
+
+
+def store(children: list[Child], computed: list[Computed]) -> None:
+    by_pk = {c.pk: c for c in children}
+    pack = pack_of(children[0])
+    existing = {o.key: o for o in Obligation.objects.filter(child__in=children)}
+    keep: set[int] = set()
+    new: list[Obligation] = []
+    assignees: dict[tuple[int, str], User | None] = {}
+    for item in computed:
+        child_pk = parse_ref(item.child, "C")
+        assert child_pk is not None and child_pk in by_pk
+        child = by_pk[child_pk]
+        episode_pk = parse_ref(item.episode, "E")
+        key = (item.rule, child_pk, episode_pk, item.recipient or "", item.level, item.opens_at)
+        rule = pack.rule(item.rule)
+        role = falls_to(item.kind, item.recipient, rule.falls_to)
+        if (child_pk, role) not in assignees:
+            assignees[(child_pk, role)] = assignee(child, role)
+        establishment_pk = parse_ref(item.establishment, "H")
+        values = {
+            "title": rule.title or item.kind.replace("_", " ").capitalize(),
+            "kind": item.kind,
+            "requirement": item.requirement,
+            "establishment": Establishment.objects.filter(pk=establishment_pk).first()
+            if establishment_pk
+            else None,
+            "due_at": item.due_at,
+            "cites": item.cites,
+            "note": rule.note or "",
+            "outcome": item.status
+            if item.status in ("done", "declined", "not_required", "cancelled")
+            else "",
+            "closed_at": item.closed_at,
+            "reason": item.reason or "",
+            "falls_to": role,
+            "assignee": assignees[(child_pk, role)],
+            "team": child.team,
+        }
+        row = existing.get(key)
+        if row is None:
+            row = Obligation(
+                child=child,
+                episode_id=episode_pk,
+                rule=item.rule,
+                recipient=item.recipient or "",
+                level=item.level,
+                opens_at=item.opens_at,
+                **values,
+            )
+            new.append(row)
+            continue
+        changed = [f for f, v in values.items() if getattr(row, f) != v]
+        if changed:
+            for f in changed:
+                setattr(row, f, values[f])
+            row.save(update_fields=changed)
+        keep.add(row.pk)
+    Obligation.objects.filter(child__in=children).exclude(pk__in=keep).delete()
+    # A child missing for weeks under a two-hourly review duty has hundreds of rows.
+    Obligation.objects.bulk_create(new, batch_size=500)
+
+
+def reevaluate(children: Iterable[Child], now: datetime) -> list[Child]:
+    """Recompute and store the obligations of these children (and their evaluation units).
+
+    Returns every child whose obligations were stored, units included.
+    """
+    assert transaction.get_connection().in_atomic_block, "re-evaluate inside the write transaction"
+    done: set[int] = set()
+    evaluated: list[Child] = []
+    for child in children:
+        if child.pk in done:
+            continue
+        unit = evaluation_unit(child)
+        store(unit, compute(unit, now))
+        done.update(c.pk for c in unit)
+        evaluated.extend(unit)
+    return evaluated

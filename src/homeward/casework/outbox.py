@@ -1,0 +1,327 @@
+"""Who is told what: messages queued for obligations that open, go overdue, and the daily digest.
+
+Every function here only writes ``Message`` rows (in the caller's
+transaction); the worker (``homeward notify``) e-mails them. Unique
+constraints make each function safe to run again: a message already queued
+is not queued twice, whoever tries first.
+
+What a message says about the child depends on the recipient: a person who
+may see the child's record (``visible_children``) gets the name in the body;
+anyone else gets the reference only. Subjects never carry a name.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from homeward.access.visible import visible_children
+from homeward.accounts.models import Role, User
+from homeward.children.models import Child
+from homeward.notifications import timing
+from homeward.notifications.models import Kind, Message, OutOfHours
+from homeward.obligations.evaluation import pack_of
+from homeward.obligations.models import Obligation, ObligationQuerySet
+
+
+def _when(instant: datetime) -> str:
+    return timezone.localtime(instant).strftime("%H:%M on %a %d %b %Y")
+
+
+def record_url(obligation: Obligation) -> str:
+    path = (
+        reverse("episode", args=[obligation.episode_id])
+        if obligation.episode_id
+        else reverse("child", args=[obligation.child_id])
+    )
+    return f"{settings.HOMEWARD_BASE_URL}{path}"
+
+
+def inbox_url() -> str:
+    return f"{settings.HOMEWARD_BASE_URL}{reverse('inbox')}"
+
+
+class Visibility:
+    """Which children each recipient may know by name, read once per recipient."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, set[int]] = {}
+
+    def knows(self, user: User, child_id: int) -> bool:
+        if user.pk not in self._seen:
+            self._seen[user.pk] = set(visible_children(user).values_list("pk", flat=True))
+        return child_id in self._seen[user.pk]
+
+
+def who(child: Child, named: bool) -> str:
+    if named:
+        return f"Child: {child.name} ({child.reference})"
+    # Not in the child's network: the reference lets them find out through their
+    # own records or the team, without this message telling them who it is.
+    return f"Child reference: {child.reference} (not named: you have no access to this child's record)"
+
+
+SUBJECTS = {
+    Kind.OPENED: "{what} - child {ref}{due}",
+    Kind.OUT_OF_HOURS: "Out of hours: {what} - child {ref}{due}",
+    Kind.TEAM_MANAGER: "Overdue: {what} - child {ref}{due}",
+    Kind.SERVICE_MANAGER: "Still overdue: {what} - child {ref}{due}",
+}
+
+OPENINGS = {
+    Kind.OPENED: "This is now yours to do.",
+    Kind.OUT_OF_HOURS: (
+        "This opened outside office hours, so it comes to the emergency duty team "
+        "until the allocated team is back."
+    ),
+    Kind.TEAM_MANAGER: "This is past its due time and still open; it falls to someone in your team.",
+    Kind.SERVICE_MANAGER: (
+        "This is still open well past its due time and has already gone to the team manager."
+    ),
+}
+
+
+def compose(
+    obligation: Obligation, kind: str, recipient: User, visibility: Visibility, now: datetime
+) -> Message:
+    child = obligation.child
+    due = f", due by {_when(obligation.due_at)}" if obligation.due_at else ""
+    subject = SUBJECTS[Kind(kind)].format(what=obligation.title, ref=child.reference, due=due)
+    lines = [
+        OPENINGS[Kind(kind)],
+        "",
+        f"Required ({obligation.requirement}): {obligation.title}",
+        who(child, visibility.knows(recipient, child.pk)),
+        f"Due by: {_when(obligation.due_at)}"
+        if obligation.due_at
+        else "Due: now (the protocol sets no later time)",
+    ]
+    if obligation.assignee is None:
+        role = Role(obligation.falls_to).label if obligation.falls_to in Role.values else obligation.falls_to
+        lines.append(f"Falls to: nobody yet; no {role.lower() or 'one'} here is set up for this child")
+    elif obligation.assignee != recipient:
+        lines.append(f"Falls to: {obligation.assignee}")
+    lines += [f"Protocol: {obligation.cites}", "", f"Open the record: {record_url(obligation)}"]
+    link = record_url(obligation)
+    return _message(recipient, kind, subject, "\n".join(lines), link, now, obligation=obligation)
+
+
+def _message(
+    recipient: User,
+    kind: str,
+    subject: str,
+    body: str,
+    link: str,
+    now: datetime,
+    *,
+    obligation: Obligation | None = None,
+    day: date | None = None,
+) -> Message:
+    domain = settings.HOMEWARD_EMAIL_DOMAIN
+    return Message(
+        recipient=recipient,
+        kind=kind,
+        obligation=obligation,
+        day=day,
+        subject=subject[:300],
+        body=body,
+        link=link,
+        message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        created_at=now,
+        next_attempt_at=now,
+    )
+
+
+def _queue(messages: list[Message]) -> int:
+    if not messages:
+        return 0
+    # ignore_conflicts: a message another path queued first stays as it is.
+    before = Message.objects.count()
+    Message.objects.bulk_create(messages, ignore_conflicts=True)
+    return Message.objects.count() - before
+
+
+def _working_hours(arrangement: OutOfHours | None) -> timing.WorkingHours:
+    if arrangement is None:
+        return timing.WorkingHours()
+    return timing.WorkingHours(arrangement.working_day_starts, arrangement.working_day_ends)
+
+
+def _duty_team(child: Child, opens_at: datetime, cache: dict[int, OutOfHours | None]) -> list[User]:
+    """The emergency duty team's members, if the obligation opened outside the authority's hours."""
+    authority_id = child.responsible_authority_id
+    if authority_id not in cache:
+        cache[authority_id] = (
+            OutOfHours.objects.filter(organisation_id=authority_id)
+            .select_related("emergency_duty_team")
+            .first()
+        )
+    arrangement = cache[authority_id]
+    if arrangement is None or arrangement.emergency_duty_team is None:
+        return []
+    if _working_hours(arrangement).covers(opens_at):
+        return []
+    return list(arrangement.emergency_duty_team.members.filter(is_active=True).order_by("id"))
+
+
+def _unannounced(obligations: ObligationQuerySet, now: datetime) -> ObligationQuerySet:
+    return (
+        obligations.outstanding(now)
+        .filter(Q(assignee__isnull=False) | Q(team__manager__isnull=False))
+        .exclude(Exists(Message.objects.filter(obligation=OuterRef("pk"), kind=Kind.OPENED)))
+        .select_related("child__responsible_authority", "assignee", "team__manager")
+    )
+
+
+def first_told(obligation: Obligation) -> User | None:
+    """The person it falls to; failing that (nobody holds the role here) the team manager."""
+    if obligation.assignee is not None:
+        return obligation.assignee
+    return obligation.team.manager if obligation.team is not None else None
+
+
+def announce(obligations: Iterable[Obligation], now: datetime) -> int:
+    """Tell the person each open obligation falls to, and out of hours the duty team too."""
+    visibility = Visibility()
+    arrangements: dict[int, OutOfHours | None] = {}
+    messages: list[Message] = []
+    for obligation in obligations:
+        recipient = first_told(obligation)
+        assert recipient is not None
+        messages.append(compose(obligation, Kind.OPENED, recipient, visibility, now))
+        for member in _duty_team(obligation.child, obligation.opens_at, arrangements):
+            if member != recipient:
+                messages.append(compose(obligation, Kind.OUT_OF_HOURS, member, visibility, now))
+    return _queue(messages)
+
+
+def announce_for(children: Iterable[Child], now: datetime) -> int:
+    """From the write path: what has opened for these children and nobody has been told of."""
+    return announce(_unannounced(Obligation.objects.filter(child__in=list(children)), now), now)
+
+
+def announce_opened(now: datetime) -> int:
+    """From the worker: obligations stored ahead that have opened since.
+
+    Only those that opened within the look-back window: after a long outage the
+    digest lists the rest, rather than a flood of "now open" for old duties.
+    """
+    since = now - timedelta(hours=settings.HOMEWARD_NOTIFY_LOOKBACK_HOURS)
+    return announce(_unannounced(Obligation.objects.filter(opens_at__gte=since), now), now)
+
+
+def _manager_of(obligation: Obligation) -> User | None:
+    team = obligation.assignee.team if obligation.assignee and obligation.assignee.team else obligation.team
+    return team.manager if team is not None else None
+
+
+def _service_manager_of(obligation: Obligation) -> User | None:
+    team = obligation.assignee.team if obligation.assignee and obligation.assignee.team else obligation.team
+    return team.service_manager if team is not None else None
+
+
+def escalate(now: datetime) -> int:
+    """Overdue and still open: to the team manager, then (a pack-set period on) the service manager."""
+    overdue = (
+        Obligation.objects.overdue(now)
+        .exclude(Exists(Message.objects.filter(obligation=OuterRef("pk"), kind=Kind.SERVICE_MANAGER)))
+        .select_related(
+            "child__responsible_authority",
+            "assignee__team__manager",
+            "team__manager",
+            "team__service_manager",
+        )
+    )
+    candidates = list(overdue)
+    # Composing is the dear part: skip steps already taken (a team without a
+    # service manager stays a candidate on every pass).
+    taken = set(
+        Message.objects.filter(
+            obligation__in=candidates, kind__in=[Kind.TEAM_MANAGER, Kind.SERVICE_MANAGER]
+        ).values_list("obligation_id", "kind")
+    )
+    visibility = Visibility()
+    messages: list[Message] = []
+    for obligation in candidates:
+        assert obligation.due_at is not None
+        step = timing.escalation_step(obligation.due_at, pack_of(obligation.child).escalation, now)
+        if step >= timing.TEAM_MANAGER and (obligation.pk, Kind.TEAM_MANAGER) not in taken:
+            manager = _manager_of(obligation)
+            if manager is not None and manager.is_active:
+                messages.append(compose(obligation, Kind.TEAM_MANAGER, manager, visibility, now))
+        if step >= timing.SERVICE_MANAGER and (obligation.pk, Kind.SERVICE_MANAGER) not in taken:
+            service_manager = _service_manager_of(obligation)
+            if service_manager is not None and service_manager.is_active:
+                messages.append(compose(obligation, Kind.SERVICE_MANAGER, service_manager, visibility, now))
+    return _queue(messages)
+
+
+def _digest_time() -> time:
+    hours, minutes = settings.HOMEWARD_DIGEST_AT.split(":")
+    return time(int(hours), int(minutes))
+
+
+def send_digests(now: datetime) -> int:
+    """Once a day per person: their obligations overdue and due today."""
+    day = timing.digest_day(now, _digest_time())
+    if day is None:
+        return 0
+    end_of_day = timezone.make_aware(datetime.combine(day + timedelta(days=1), time(0, 0)))
+    outstanding = (
+        Obligation.objects.outstanding(now)
+        .filter(assignee__isnull=False, assignee__is_active=True, due_at__lt=end_of_day)
+        .exclude(Exists(Message.objects.filter(recipient=OuterRef("assignee"), kind=Kind.DIGEST, day=day)))
+        .select_related("child", "assignee")
+        .order_by("assignee_id", "due_at", "id")
+    )
+    by_person: dict[int, list[Obligation]] = {}
+    for obligation in outstanding:
+        assert obligation.assignee_id is not None
+        by_person.setdefault(obligation.assignee_id, []).append(obligation)
+    visibility = Visibility()
+    messages = []
+    for items in by_person.values():
+        person = items[0].assignee
+        assert person is not None
+        messages.append(digest(person, items, now, visibility, day))
+    return _queue(messages)
+
+
+def digest(
+    person: User, items: list[Obligation], now: datetime, visibility: Visibility, day: date
+) -> Message:
+    sections: dict[str, list[str]] = {"overdue": [], "due today": []}
+    for obligation in items:
+        heading = timing.digest_heading(obligation.due_at, now)
+        if heading is None:
+            continue
+        child = obligation.child
+        name = child.name if visibility.knows(person, child.pk) else "not named"
+        assert obligation.due_at is not None
+        sections[heading].append(
+            f"- {obligation.title}, child {child.reference} ({name}), due by {_when(obligation.due_at)}: "
+            f"{record_url(obligation)}"
+        )
+    overdue, today = len(sections["overdue"]), len(sections["due today"])
+    subject = f"Your work for {day:%a %d %b %Y}: {overdue} overdue, {today} due today"
+    lines = ["What is overdue and due today in Homeward.", ""]
+    for heading, entries in sections.items():
+        if entries:
+            lines += [f"{heading.capitalize()} ({len(entries)}):", *entries, ""]
+    lines.append(f"Your inbox: {inbox_url()}")
+    return _message(person, Kind.DIGEST, subject, "\n".join(lines), inbox_url(), now, day=day)
+
+
+def refresh(now: datetime) -> dict[str, int]:
+    """One pass of everything that depends on the clock, not on a change to a record."""
+    return {
+        "announced": announce_opened(now),
+        "escalated": escalate(now),
+        "digests": send_digests(now),
+    }

@@ -1,0 +1,27 @@
+"""Restricting a child's record to the people named on it."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from homeward.accounts.models import User
+from homeward.casework import timeline
+from homeward.children.models import Child
+
+
+@transaction.atomic
+def restrict_record(child: Child, *, sealed: bool, named: list[User], by: User) -> Child:
+    """Restrict a child's record to the people named (or lift the restriction).
+
+    The person restricting it is always named, so no one can lock the record away from
+    everyone, themselves included. The change is on the audit trail like any other.
+    """
+    child = timeline.lock_child(child)
+    people = {person.pk: person for person in named}
+    if sealed:
+        people[by.pk] = by
+    child.sealed = sealed
+    child.version += 1
+    child.save(update_fields=["sealed", "version", "updated_at"])
+    child.sealed_to.set(list(people.values()) if sealed else [])
+    return child

@@ -1,0 +1,81 @@
+"""What a return home interview record must say before it can be kept (001 s.12)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from homeward.accounts.models import Role
+from homeward.episodes.models import Episode
+from homeward.episodes.rules import CLOCK_TOLERANCE
+from homeward.interviews.models import Response, ReturnInterview
+
+MANAGERS = (Role.TEAM_MANAGER, Role.SENIOR_MANAGER)
+
+
+def outcome_of(interview: ReturnInterview) -> tuple[str, datetime] | None:
+    """How the interview meets its obligation, and when; None while it is only offered or arranged."""
+    if interview.response == Response.ACCEPTED and interview.held_at is not None:
+        return "done", interview.held_at
+    if interview.response == Response.REFUSED:
+        # The child's refusal is their answer to the offer, so it dates from the offer.
+        return "declined", interview.offered_at
+    return None
+
+
+def validate(interview: ReturnInterview, episode: Episode, now: datetime) -> None:
+    errors: dict[str, str] = {}
+    found = episode.found_at
+    if found is None:
+        # Every protocol offers the interview on return; before that there is nothing to hold.
+        raise ValidationError(
+            {
+                "offered_at": "The child is still missing: a return home interview is offered once they are found."
+            }
+        )
+    if interview.offered_at is None:
+        raise ValidationError({"offered_at": "Enter when the interview was offered."})
+    for field in ("offered_at", "held_at"):
+        value: datetime | None = getattr(interview, field)
+        if value is None:
+            continue
+        if value > now + CLOCK_TOLERANCE:
+            errors[field] = "This cannot be in the future."
+        elif value < found:
+            errors[field] = "This cannot be before the child was found."
+    if "held_at" not in errors and interview.held_at and interview.held_at < interview.offered_at:
+        errors["held_at"] = "The interview cannot be held before it was offered."
+    if interview.response == Response.ACCEPTED and interview.held_at is not None:
+        if interview.held_by is None:
+            errors["held_by"] = "Say who held the interview."
+        if not interview.held_where.strip():
+            errors["held_where"] = "Say where the interview was held."
+        if not interview.method:
+            errors["method"] = "Say whether the interview was face to face or by phone."
+    elif interview.held_at is not None:
+        errors.setdefault(
+            "response",
+            "An interview that was held was accepted: choose 'Accepted' or clear when it was held.",
+        )
+    if interview.response == Response.REFUSED:
+        if not interview.refusal_reason.strip():
+            errors["refusal_reason"] = "Record why the child refused."
+        if interview.agreed_by is None:
+            errors["agreed_by"] = "Name the manager who agreed the return interview will not be held."
+        elif interview.agreed_by.role not in MANAGERS:
+            errors["agreed_by"] = (
+                "The interview can only be set aside with a team or senior manager's agreement."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_return_interview(interview: ReturnInterview) -> None:
+    """Refuse, naming the field, an interview that could not be recorded as it stands.
+
+    Forms call this to show every problem at once; ``record_return_interview`` checks
+    again under the child's lock, as the episode may change in between.
+    """
+    validate(interview, Episode.objects.get(pk=interview.episode_id), timezone.now())

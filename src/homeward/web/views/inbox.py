@@ -1,0 +1,49 @@
+"""Each person's inbox: what they have been told, newest first; read or unread."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from homeward.access.audit import record_denied
+from homeward.notifications.models import Message
+from homeward.web.views.common import login_required, me
+
+PAGE = 100
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    mine = Message.objects.filter(recipient=me(request))
+    return render(
+        request,
+        "notifications/inbox.html",
+        {
+            "messages_list": mine[:PAGE],
+            "unread": mine.filter(read_at__isnull=True).count(),
+            "total": mine.count(),
+        },
+    )
+
+
+@login_required
+def message(request: HttpRequest, pk: int) -> HttpResponse:
+    # Someone else's message is indistinguishable from one that does not exist; a message
+    # may name a child, so the attempt goes on the audit trail like any refused record.
+    item = Message.objects.filter(pk=pk, recipient=me(request)).first()
+    if item is None:
+        record_denied(request, Message, pk)
+        raise Http404("No such message.")
+    if request.method == "POST":
+        Message.objects.filter(pk=item.pk, read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("inbox")
+    return render(request, "notifications/message.html", {"item": item})
+
+
+@require_POST
+@login_required
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    Message.objects.filter(recipient=me(request), read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("inbox")
