@@ -42,7 +42,7 @@ $(GOVUK_STATIC)/.copied: node_modules/.installed
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
 typecheck: setup
 	$(BIN)/mypy
