@@ -10,5 +10,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 # sent only by a page that checks the relationship (web.views.files).
 
 # JSON under /api/, the service's own pages elsewhere.
+handler400 = "homeward.api.errors.handler400"
 handler404 = "homeward.api.errors.handler404"
 handler500 = "homeward.api.errors.handler500"
