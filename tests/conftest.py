@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from homeward.accounts.models import Role, Team, User
 from homeward.children.models import Child
@@ -25,6 +26,15 @@ def person(role: str, team: Team | None = None, **extra: object) -> User:
     user.email = f"{user.username}@example.org"
     user.save(update_fields=["email"])
     return user
+
+
+@pytest.fixture(autouse=True)
+def fresh_content_types() -> None:
+    # A transactional test naming `available_apps` (tests/bench/test_backup.py) truncates
+    # django_content_type without recreating it, and ContentType's per-process cache would
+    # then hand the audit trail ids that no longer exist (a foreign-key error at the next
+    # test's teardown on PostgreSQL, in whichever test ran next on that worker).
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture
