@@ -133,3 +133,13 @@ def test_seen_after_the_report_is_refused(partners: Partners) -> None:
     response = partners.client("authority").post(EPISODES, body)
     assert response.status_code == 400
     assert "last_seen_at" in response.json()["error"]["fields"]
+
+
+def test_a_report_that_does_not_say_the_police_were_told_raises_the_duty_to_tell_them(
+    partners: Partners,
+) -> None:
+    response = partners.client("provider").post(EPISODES, report_body(partners.child))
+    assert response.status_code == 201, response.json()
+    episode = Episode.objects.get(pk=response.json()["id"])
+    assert episode.police_informed is False
+    assert Obligation.objects.get(episode=episode, kind="notify", recipient="police").outcome == ""

@@ -110,10 +110,13 @@ class ReportSerializer(EpisodeAnswersSerializer):
         help_text="Your own reference (e.g. the police incident number). Sent again, it returns the "
         "episode first reported with it, never a second one.",
     )
+    # Left out, it is "not yet": the safe reading, which raises the duty to tell the police
+    # (West Mercia 3.5.2); a report is never taken as told to the police unless it says so.
     police_informed = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="Have the police been told? (Always true from a police force.)",
+        help_text="Have the police been told? Left out: not yet, and Homeward asks for them to be told. "
+        "(Always true from a police force.)",
     )
     police_reference = text(
         60, help_text="The police reference, if known (a police force's own reference by default)"

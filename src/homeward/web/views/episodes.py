@@ -49,7 +49,10 @@ from homeward.web.views.common import (
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "episodes.report_episode")
     now = now_local()
-    form = ReportEpisodeForm(request.POST or None, initial={"reported_at": now, "police_informed": "true"})
+    # "Have the police been told?" has no answer until the person gives one: a pre-chosen "Yes"
+    # recorded children as reported to the police when nobody had called them, and the duty to
+    # tell the police (West Mercia 3.5.2, 6.16) was never raised.
+    form = ReportEpisodeForm(request.POST or None, initial={"reported_at": now})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -28,7 +28,10 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     if not obligation.is_outstanding:
         raise Http404("This is not due yet.")
     form = CloseObligationForm(
-        request.POST or None, obligation=obligation, initial={"at": now_local(), "outcome": "done"}
+        # No outcome is chosen for the person: a pre-chosen "Done" closed duties nobody had done.
+        request.POST or None,
+        obligation=obligation,
+        initial={"at": now_local()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
