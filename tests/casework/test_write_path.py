@@ -109,6 +109,7 @@ def test_found_before_last_seen_is_refused_on_the_field_and_nothing_saved(worker
             "at": local(now - timedelta(hours=6)),
             "where": "Home",
             "found_by": "Carer",
+            "harmed": "false",
             "safe_and_well_done": "true",
         },
     )

@@ -32,8 +32,9 @@ def checked(page: str, name: str) -> list[str]:
 
 @pytest.fixture
 def home() -> tuple[User, Child]:
-    """A carer at a children's home, and a child placed there."""
-    authority = AuthorityFactory()
+    """A carer at a children's home, and a child placed there, in an area West Mercia Police cover."""
+    force = Organisation.objects.create(name="West Mercia Police", kind=OrganisationKind.POLICE_FORCE)
+    authority = AuthorityFactory(police_force=force)
     provider = Organisation.objects.create(name="Brightpath Homes", kind=OrganisationKind.CARE_PROVIDER)
     willows = Establishment.objects.create(
         name="The Willows", type=PlacementType.RESIDENTIAL, provider=provider, area=authority
@@ -116,3 +117,110 @@ def test_the_close_form_does_not_choose_an_outcome(home: tuple[User, Child]) -> 
     assert "Outcome: choose an answer." in sent.content.decode()
     duty.refresh_from_db()
     assert duty.outcome == ""
+
+
+def missing(child: Child, by: User) -> Episode:
+    now = timezone.now()
+    return report_episode(
+        child,
+        category="missing",
+        reported_at=now - timedelta(hours=5),
+        last_seen_at=now - timedelta(hours=6),
+        police_informed=True,
+        police_reference="WMP-26-000123",
+        by=by,
+    )
+
+
+def found_form(**answers: str) -> dict[str, str]:
+    return {
+        "at": local(timezone.now() - timedelta(minutes=30)),
+        "where": "Returned to The Willows",
+        "found_by": "Came back on her own",
+        "harmed": "false",
+        **answers,
+    }
+
+
+def safe_and_well_check(episode: Episode) -> Obligation:
+    return Obligation.objects.get(episode=episode, kind="safe_and_well_check")
+
+
+def test_the_found_form_asks_about_the_safe_and_well_check_with_three_answers_none_chosen(
+    home: tuple[User, Child],
+) -> None:
+    carer, child = home
+    episode = missing(child, carer)
+    page = signed_in(carer).get(f"/episodes/{episode.pk}/found/").content.decode()
+    assert "Yes, it has been done" in page
+    assert "No, and it will not be done" in page
+    assert "Not yet, or I do not know" in page
+    assert checked(page, "safe_and_well_done") == []
+    assert checked(page, "harmed") == []
+
+
+def test_a_check_the_police_will_do_in_the_morning_leaves_their_duty_open(home: tuple[User, Child]) -> None:
+    carer, child = home
+    episode = missing(child, carer)
+    client = signed_in(carer)
+    response = client.post(f"/episodes/{episode.pk}/found/", found_form(safe_and_well_done="not_yet"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    episode.refresh_from_db()
+    assert episode.found_at is not None
+    assert episode.safe_and_well_done is None
+    check = safe_and_well_check(episode)
+    assert (check.outcome, check.falls_to) == ("", Role.POLICE_LIAISON)
+    assert "it stays in the police" in client.get(f"/episodes/{episode.pk}/").content.decode()
+
+
+def test_a_found_form_that_does_not_answer_the_safe_and_well_question_records_nothing(
+    home: tuple[User, Child],
+) -> None:
+    carer, child = home
+    episode = missing(child, carer)
+    response = signed_in(carer).post(f"/episodes/{episode.pk}/found/", found_form())
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_safe_and_well_done_0"' in page
+    assert "Has the police safe and well check been done: choose an answer." in page
+    episode.refresh_from_db()
+    assert episode.found_at is None
+
+
+def test_a_check_that_will_not_be_done_needs_the_reason_and_closes_the_duty_as_declined(
+    home: tuple[User, Child],
+) -> None:
+    carer, child = home
+    episode = missing(child, carer)
+    client = signed_in(carer)
+    refused = client.post(f"/episodes/{episode.pk}/found/", found_form(safe_and_well_done="false"))
+    assert refused.status_code == 400
+    assert "Say why no safe and well check will be done." in refused.content.decode()
+    episode.refresh_from_db()
+    assert episode.found_at is None
+    reason = "The duty inspector decided no check was needed: she was never at risk."
+    sent = client.post(
+        f"/episodes/{episode.pk}/found/",
+        found_form(safe_and_well_done="false", safe_and_well_reason=reason),
+    )
+    assert sent.status_code == 302
+    check = safe_and_well_check(episode)
+    assert (check.outcome, check.reason) == ("declined", reason)
+
+
+def test_the_police_record_the_check_later_and_the_episode_says_it_was_done(
+    home: tuple[User, Child],
+) -> None:
+    carer, child = home
+    episode = missing(child, carer)
+    signed_in(carer).post(f"/episodes/{episode.pk}/found/", found_form(safe_and_well_done="not_yet"))
+    police = UserFactory(role=Role.POLICE_LIAISON, organisation=child.responsible_authority.police_force)
+    check = safe_and_well_check(episode)
+    closed = signed_in(police).post(
+        f"/obligations/{check.pk}/close/", {"outcome": "done", "at": local(timezone.now())}
+    )
+    assert closed.status_code == 302, closed.content.decode()[:2000]
+    check.refresh_from_db()
+    episode.refresh_from_db()
+    assert check.outcome == "done"
+    assert episode.safe_and_well_done is True

@@ -129,7 +129,7 @@ def record_found(
         raise ValidationError({"return_notified_at": "Notification cannot come before the child was found."})
     timeline.not_future("return_notified_at", notified_at, timezone.now())
     if safe_and_well_done is False and not safe_and_well_reason.strip():
-        raise ValidationError({"safe_and_well_reason": "Say why no safe and well check was done."})
+        raise ValidationError({"safe_and_well_reason": "Say why no safe and well check will be done."})
     event = timeline.append(
         child,
         "found",
@@ -160,9 +160,10 @@ def record_found(
 def _close_safe_and_well_check(
     episode: Episode, *, at: datetime, by: User | None, done: bool, reason: str
 ) -> None:
-    # Whoever records the find answers "was a safe and well check done?" on the same form;
-    # that answer is the protocol's completion of the check (WM6, s.8.7), so the duty does not
-    # sit open in the police's work list after they have said it was done or why not.
+    # Whoever records the find answers "has the safe and well check been done?" on the same form,
+    # recording the police's answer: "done", or "it will not be done" with the reason (001 s.8.7
+    # and Appendix: "record any decision not to undertake a Safe and Well check to include the
+    # rationale") closes the police's duty (WM6); "not yet" (None) leaves it open for the police.
     check = (
         Obligation.objects.outstanding(at)
         .filter(episode=episode, kind="safe_and_well_check")

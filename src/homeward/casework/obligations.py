@@ -81,6 +81,12 @@ def close_obligation(
     if obligation.episode_id is not None and bump_episode:
         # What is open on the episode changed: its version says so (the partner API's
         # expected_version, and anyone comparing versions, sees a change).
-        timeline.bump(Episode.objects.select_for_update().get(pk=obligation.episode_id))
+        episode = Episode.objects.select_for_update().get(pk=obligation.episode_id)
+        answer: dict[str, object] = {}
+        if obligation.kind == "safe_and_well_check":
+            # The police's answer recorded after the find: the episode says what the check's
+            # duty now says (done, or not done and why: 001 s.8.7), not "not yet".
+            answer = {"safe_and_well_done": outcome == "done", "safe_and_well_reason": reason.strip()}
+        timeline.bump(episode, **answer)
     timeline.finish(child)
     return event

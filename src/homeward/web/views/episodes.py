@@ -97,6 +97,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     record_view(request, episode)
     now = timezone.now()
     obligations = list(episode.obligations.select_related("assignee").order_by("opens_at"))
+    outstanding = [o for o in obligations if not o.outcome and o.opens_at <= now]
     return render(
         request,
         "episodes/detail.html",
@@ -105,7 +106,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "child": episode.child,
             "now": now,
             "hours": episode.duration(now),
-            "outstanding": [o for o in obligations if not o.outcome and o.opens_at <= now],
+            "outstanding": outstanding,
+            "safe_and_well_open": any(o.kind == "safe_and_well_check" for o in outstanding),
             "scheduled": [o for o in obligations if not o.outcome and o.opens_at > now][:8],
             "closed": [o for o in obligations if o.outcome],
             "events": episode.events.select_related("recorded_by").order_by("-at", "-id"),
