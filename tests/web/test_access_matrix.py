@@ -169,9 +169,23 @@ def change(w: World, **fields: Any) -> dict[str, Any]:
     return {"expected_version": episode.version, "at": timezone.now().isoformat(), **fields}
 
 
+def no_open_episode(w: World) -> None:
+    """End the child's open episode (in the test's own transaction): a child has one open at a time,
+    so a new report is accepted only once it has ended."""
+    episode = Episode.objects.filter(child=w.child, found_at__isnull=True).get()
+    record_found(episode, at=timezone.now() - timedelta(minutes=5), by=None)
+
+
 def report(w: World) -> dict[str, Any]:
+    no_open_episode(w)
     now = timezone.now()
     return {"child": w.child.reference, "category": "missing", "reported_at": now.isoformat()}
+
+
+def batch(w: World) -> dict[str, Any]:
+    no_open_episode(w)
+    reported = timezone.now().isoformat()
+    return {"csv": f"reference,child,category,reported_at\nM-1,{w.child.reference},away,{reported}\n"}
 
 
 ROUTES: dict[str, Route] = {
@@ -196,7 +210,8 @@ ROUTES: dict[str, Route] = {
     "find_me_plan": Route(child_pk, allowed=CASE),
     "risk_assessment_new": Route(child_pk, allowed=CASE),
     "director_review": Route(child_pk, allowed=CASE, ok=302),
-    "report_episode": Route(child_pk, allowed=CASE | {"carer"}),
+    # The child is missing now: "Report missing" shows the open episode instead (302 to it).
+    "report_episode": Route(child_pk, allowed=CASE | {"carer"}, ok=302),
     "child_audit": Route(child_pk, allowed=AUDIT),
     "child_subject_access": Route(child_pk, allowed=OVERSIGHT),
     "child_restrict": Route(child_pk, allowed=OVERSIGHT),
@@ -235,9 +250,7 @@ ROUTES: dict[str, Route] = {
         tokens=frozenset(TOKEN_HOLDERS),
         stores=PARTNERS,
         method="post",
-        body=lambda w: {
-            "csv": f"reference,child,category,reported_at\nM-1,{w.child.reference},away,{timezone.now().isoformat()}\n"
-        },
+        body=batch,
     ),
     "api:episode-detail": Route(episode_pk, api=True, tokens=PARTNERS),
     "api:episode-grade-risk": Route(

@@ -15,7 +15,23 @@ from homeward.casework.obligations import close_obligation
 from homeward.children.models import Child
 from homeward.children.police import force_for
 from homeward.episodes.models import Episode, Event
+from homeward.episodes.rules import open_episode
 from homeward.obligations.models import Obligation
+
+
+class AlreadyOpen(ValidationError):
+    """The child already has an open episode: ``episode`` is it. Refused on the ``child`` field."""
+
+    def __init__(self, episode: Episode) -> None:
+        since = timezone.localtime(episode.start).strftime("%d/%m/%Y %H:%M")
+        super().__init__(
+            {
+                "child": f"This child is already reported {episode.get_category_display().lower()}: "
+                f"episode {episode.reference} has been open since {since}. Record what has changed "
+                f"on {episode.reference}, or record the child found before reporting them again."
+            }
+        )
+        self.episode = episode
 
 
 @transaction.atomic
@@ -32,6 +48,11 @@ def report_episode(
 ) -> Episode:
     """A new episode becomes known: the West Mercia per-episode questions and its category."""
     child = timeline.lock_child(child)
+    # One open episode per child: checked under the child's lock, so two reports sent at once
+    # cannot both pass (the second sees the first's episode once the first commits).
+    still_open = open_episode(child)
+    if still_open is not None:
+        raise AlreadyOpen(still_open)
     now = timezone.now()
     timeline.not_future("reported_at", reported_at, now)
     timeline.not_future("last_seen_at", last_seen_at, now)

@@ -23,6 +23,7 @@ from homeward.casework.episodes import (
 from homeward.casework.episodes import reclassify as reclassify_episode
 from homeward.casework.risk import grade_risk
 from homeward.episodes.models import Episode
+from homeward.episodes.rules import open_episode
 from homeward.web.forms import now_local
 from homeward.web.forms.episodes import (
     ANSWERS,
@@ -48,6 +49,18 @@ from homeward.web.views.common import (
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "episodes.report_episode")
+    still_open = open_episode(child) if request.method == "GET" else None
+    if still_open is not None:
+        # One open episode per child: "Report missing" on a child already missing leads to the
+        # episode open now, where what has changed is recorded, not to a second report. (A form
+        # sent after someone else reported the child is refused by the write layer, on the form,
+        # so what this person typed is still in front of them.)
+        messages.info(
+            request,
+            f"{child.name} is already reported {still_open.get_category_display().lower()}: "
+            f"this is the open episode, {still_open.reference}. Record what has changed here.",
+        )
+        return redirect("episode", pk=still_open.pk)
     now = now_local()
     # "Have the police been told?" has no answer until the person gives one: a pre-chosen "Yes"
     # recorded children as reported to the police when nobody had called them, and the duty to
