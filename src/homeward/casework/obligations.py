@@ -10,6 +10,7 @@ from django.db import transaction
 from homeward.accounts.models import User
 from homeward.casework import timeline
 from homeward.episodes.models import Episode, Event
+from homeward.interviews.rules import may_agree
 from homeward.obligations.models import Obligation
 
 
@@ -38,11 +39,17 @@ def close_obligation(
         )
     if outcome != "done" and not reason.strip():
         raise ValidationError({"reason": "Give the reason it was declined or not required."})
-    if obligation.kind == "return_interview" and outcome != "done" and agreed_by is None:
-        # 001 s.12.9: a return interview not held needs a manager's agreement on record.
-        raise ValidationError(
-            {"agreed_by": "Name the manager who agreed the return interview will not be held."}
-        )
+    if obligation.kind == "return_interview" and outcome != "done":
+        # 001 s.12.9: a return interview not held needs the agreement of the case manager's line
+        # manager on record: one of the child's own authority's managers (interviews.rules).
+        if agreed_by is None:
+            raise ValidationError(
+                {"agreed_by": "Name the manager who agreed the return interview will not be held."}
+            )
+        if not may_agree(agreed_by, child):
+            raise ValidationError(
+                {"agreed_by": "Choose a team or senior manager of the child's own authority."}
+            )
     if at < obligation.opens_at:
         raise ValidationError({"at": "This is before the obligation opened."})
     # The protocol closes the earliest outstanding obligation of this kind (a must

@@ -9,7 +9,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from homeward.access import partners as access
-from homeward.accounts.models import Role, User
 from homeward.api.errors import Conflict
 from homeward.api.idempotency import Produced, key_claim, once
 from homeward.api.models import Scope
@@ -25,6 +24,7 @@ from homeward.api.views.common import (
     PartnerView,
 )
 from homeward.casework.obligations import close_obligation
+from homeward.interviews.rules import agreeing_managers
 from homeward.obligations.models import Obligation
 
 
@@ -51,12 +51,8 @@ class CompleteObligation(PartnerView):
             raise self.refuse(Obligation, pk, "obligation")
         agreed_by = None
         if data["agreed_by"]:
-            agreed_by = User.objects.filter(
-                username=data["agreed_by"],
-                role__in=[Role.TEAM_MANAGER, Role.SENIOR_MANAGER],
-                organisation=obligation.child.responsible_authority,
-                is_active=True,
-            ).first()
+            # The same rule as the pages and the write layer (001 s.12.9).
+            agreed_by = agreeing_managers(obligation.child).filter(username=data["agreed_by"]).first()
             if agreed_by is None:
                 raise exceptions.ValidationError(
                     {"agreed_by": ["No team or senior manager of the child's authority has this username."]}

@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 
-from homeward.accounts.models import Role, User
 from homeward.episodes.models import Category, Episode, PullFactor, PushFactor, RiskLevel
 from homeward.web.forms import DateTimeField, GovukForm, GovukModelForm
 
@@ -186,7 +185,3 @@ class FoundForm(GovukForm):
 class MediaInterestForm(GovukForm):
     at = DateTimeField(label="When")
     note = forms.CharField(widget=forms.Textarea, label="What interest", max_length=2000)
-
-
-def managers() -> Any:
-    return User.objects.filter(role__in=[Role.TEAM_MANAGER, Role.SENIOR_MANAGER], is_active=True)
