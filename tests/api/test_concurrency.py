@@ -120,7 +120,12 @@ def test_two_different_reports_of_one_child_arriving_together_leave_one_open_epi
         at = (timezone.now() - timedelta(minutes=10)).isoformat()
 
         def report(token: str, reference: str) -> tuple[int, Any]:
-            body = {"child": seeded["child"], "category": "missing", "reported_at": at, "reference": reference}
+            body = {
+                "child": seeded["child"],
+                "category": "missing",
+                "reported_at": at,
+                "reference": reference,
+            }
             return server.call("POST", "/api/v1/episodes/", token, body)
 
         answers = together(

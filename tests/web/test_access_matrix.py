@@ -21,7 +21,8 @@ THE PARTNER API (``api:*``). The API ignores sessions: every person signed in to
 use an API route is a token holder, an organisation (TOKEN_HOLDERS: the force told of the
 episode, the responsible authority, the provider of the home the child is placed in, the host
 authority, and a near miss of each): ``tokens`` lists those who get ``ok``; every other holder
-gets 404 and an audit row (a batch import answers every holder, storing only the rows its
+gets 404 and an audit row (``forbidden``: those who see the record but may not make this change
+get 403 and an audit row; a batch import answers every holder, storing only the rows its
 relationships allow: ``stores``; a refused row leaves an audit row). ``method``/``body`` say how to call it (a write is called with a
 valid body; the test's transaction is rolled back after).
 """
@@ -89,6 +90,9 @@ CHANGE_EPISODE = CASE | {"carer", "police"}
 INTERVIEWS = CASE | {"iro", "rhi"}
 RECORD_INTERVIEW = CASE | {"rhi"}
 AUDIT = frozenset({"coordinator", "senior", "team_manager"})
+# The world's obligation is the social worker's (tell the IRO): closed by the social workers who
+# hold the case, the team's manager, a senior manager and the coordinator (access.relationships).
+CLOSE_SOCIAL_WORKERS_DUTY = frozenset({"allocated_sw", "team_sw", "team_manager", "coordinator", "senior"})
 OVERSIGHT = frozenset({"coordinator", "senior"})
 LOCAL_CASE_STAFF = frozenset(
     {
@@ -136,6 +140,8 @@ class Route:
     body: Callable[[World], dict[str, Any]] | None = None
     # A batch: every holder gets 200; these have the child's row stored, the rest have it refused.
     stores: frozenset[str] | None = None
+    # Holders who may see the record but not make this change: 403, and an audit row.
+    forbidden: frozenset[str] = frozenset()
 
 
 def child_pk(w: World) -> dict[str, Any]:
@@ -223,7 +229,7 @@ ROUTES: dict[str, Route] = {
     "police_informed": Route(episode_pk, allowed=CHANGE_EPISODE),
     "found": Route(episode_pk, allowed=CHANGE_EPISODE),
     "media_interest": Route(episode_pk, allowed=CHANGE_EPISODE),
-    "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CHANGE_EPISODE),
+    "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CLOSE_SOCIAL_WORKERS_DUTY),
     # Return home interviews and meetings.
     "return_interview_new": Route(episode_pk, allowed=RECORD_INTERVIEW),
     "return_interview": Route(lambda w: {"pk": w.interview.pk}, allowed=INTERVIEWS),
@@ -275,10 +281,13 @@ ROUTES: dict[str, Route] = {
     ),
     "api:child-detail": Route(lambda w: {"reference": w.child.reference}, api=True, tokens=PARTNERS),
     "api:missing": Route(api=True, tokens=frozenset(TOKEN_HOLDERS), shows=PARTNERS),
+    # The social worker's duty: the authority's system (as its coordinator) closes it; the force's
+    # and the provider's see it on the episode but record their own duties only.
     "api:obligation-complete": Route(
         lambda w: {"pk": w.obligation.pk},
         api=True,
-        tokens=PARTNERS,
+        tokens=frozenset({"authority"}),
+        forbidden=frozenset({"police", "provider"}),
         method="post",
         body=lambda w: {"outcome": "done", "at": timezone.now().isoformat()},
     ),
@@ -580,6 +589,10 @@ def test_the_api_matrix(world: World, key: str, holder: str) -> None:
             assert len(stored) == (1 if holder in route.stores else 0), holder
             refused = AuditEntry.objects.filter(additional_data__outcome=REFUSED).count()
             assert refused == refused_before + (0 if holder in route.stores else 1), holder
+    elif holder in route.forbidden:
+        assert response.status_code == 403, f"{holder} should be refused {url}"
+        assert response.json()["error"]["code"] == "forbidden"
+        assert AuditEntry.objects.filter(additional_data__outcome=REFUSED).count() == refused_before + 1
     else:
         assert response.status_code == 404, f"{holder} should not get {url}"
         assert response.json()["error"]["code"] == "not_found"

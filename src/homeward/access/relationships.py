@@ -38,7 +38,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from homeward.accounts.models import OrganisationKind, Role, User
+from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.children.models import Child, Placement
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
@@ -248,9 +248,83 @@ def oversees_record(user: User, obj: Any) -> bool:
     return bool(who and who.role in OVERSIGHT_ROLES) and is_whole_authority(user, obj)
 
 
+# --- who closes a duty ------------------------------------------------------------------------
+#
+# A duty is closed by the person it falls to, their managers and the Missing Children
+# Coordinator; a partner records its own duties only. By role (the relationship to the child is
+# checked as well, below):
+#
+# - the Missing Children Coordinator: any duty of the authority's children (they oversee every
+#   episode, and record a partner's answer when a partner gives it to them: 001 s.8.7);
+# - a senior manager: any duty falling to the authority's own staff (they manage them all);
+# - a team manager: the duties of their team (falling to a social worker or a team manager);
+# - anyone else of the authority (social worker, MASH officer, return interview worker, IRO):
+#   the duties falling to their own role;
+# - a partner (a carer, a police liaison officer; a care provider's or a force's API token):
+#   the duties falling to their own role, or, for the police, those whose recipient is the police.
+#
+# ``falls_to`` is the role the protocol gives the work (``obligations.assignment``).
+
+AUTHORITY_STAFF = (
+    Role.SOCIAL_WORKER,
+    Role.TEAM_MANAGER,
+    Role.MISSING_COORDINATOR,
+    Role.MASH_OFFICER,
+    Role.RETURN_INTERVIEW_WORKER,
+    Role.IRO,
+    Role.SENIOR_MANAGER,
+)
+TEAM_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
+PARTNER_ROLES = (Role.CARER, Role.POLICE_LIAISON)
+# Duties addressed to an agency that agency may record itself (the police know they were told).
+RECIPIENT_AGENCY: dict[str, tuple[str, ...]] = {Role.POLICE_LIAISON: ("police", "force_strategic_lead")}
+# A partner system's token closes duties as its organisation's people would.
+ORGANISATION_ROLE: dict[str, str] = {
+    OrganisationKind.LOCAL_AUTHORITY: Role.MISSING_COORDINATOR,
+    OrganisationKind.CARE_PROVIDER: Role.CARER,
+    OrganisationKind.POLICE_FORCE: Role.POLICE_LIAISON,
+}
+
+
+def closes_as_role(role: str, obligation: Obligation) -> bool:
+    """The rule by role alone: may a holder of ``role``, related to the child, close this duty?"""
+    if role == Role.MISSING_COORDINATOR:
+        return True
+    if role == Role.SENIOR_MANAGER:
+        return obligation.falls_to in AUTHORITY_STAFF
+    if role == Role.TEAM_MANAGER:
+        return obligation.falls_to in TEAM_ROLES
+    if role in AUTHORITY_STAFF or role in PARTNER_ROLES:
+        return obligation.falls_to == role or obligation.recipient in RECIPIENT_AGENCY.get(role, ())
+    return False
+
+
+def organisation_closes(organisation: Organisation, obligation: Obligation) -> bool:
+    """A partner system's token: its organisation's role (the API scopes the relationship itself,
+    ``access.partners.obligations_for``)."""
+    role = ORGANISATION_ROLE.get(organisation.kind)
+    return role is not None and closes_as_role(role, obligation)
+
+
 @predicate
-def closes_with_episode(user: User, obligation: Any) -> bool:
-    return isinstance(obligation, Obligation) and obligation.episode_id is not None
+def closes_duty(user: User, obligation: Any) -> bool:
+    """The person may close this duty: their role's rule, and their own relationship to the child
+    (a carer's placement, a force told of the episode, or the authority's case, return interviews
+    or review), on a record not restricted from them."""
+    who = person(user)
+    if who is None or not isinstance(obligation, Obligation) or not closes_as_role(who.role, obligation):
+        return False
+    if who.role == Role.CARER:
+        related = is_placed_with_carer(user, obligation)
+    elif who.role == Role.POLICE_LIAISON:
+        related = is_notified_force(user, obligation)
+    else:
+        related = (
+            holds_case(user, obligation)
+            or is_return_interviews(user, obligation)
+            or is_reviewing_officer(user, obligation)
+        )
+    return bool(related) and bool(is_named_on_restricted_record(user, obligation))
 
 
 sees_child = (
@@ -284,8 +358,7 @@ PERMISSIONS = {
     "meetings.view_meeting": (holds_case | is_reviewing_officer | is_return_interviews)
     & is_named_on_restricted_record,
     "meetings.add_meeting": holds_case,
-    "obligations.close_obligation": (closes_with_episode & changes_episode)
-    | (~closes_with_episode & holds_case),
+    "obligations.close_obligation": closes_duty,
 }
 
 for name, predicate in PERMISSIONS.items():

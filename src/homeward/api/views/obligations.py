@@ -9,6 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from homeward.access import partners as access
+from homeward.access.audit import record_denied
+from homeward.access.relationships import organisation_closes
+from homeward.accounts.models import Role
 from homeward.api.errors import Conflict
 from homeward.api.idempotency import Produced, key_claim, once
 from homeward.api.models import Scope
@@ -49,6 +52,17 @@ class CompleteObligation(PartnerView):
         )
         if obligation is None:
             raise self.refuse(Obligation, pk, "obligation")
+        if not organisation_closes(self.token.organisation, obligation):
+            # It may see the duty (it is on an episode it follows) but not close it: a partner
+            # records its own duties only (access.relationships, the same rule as the pages).
+            record_denied(
+                self.request, Obligation, pk, api_token=self.token.pk, partner=self.token.name, close=True
+            )
+            whose = Role(obligation.falls_to).label if obligation.falls_to in Role.values else "the authority"
+            raise exceptions.PermissionDenied(
+                f"This duty falls to the {whose.lower()}: a "
+                f"{self.token.organisation.get_kind_display().lower()}'s system records its own duties only."
+            )
         agreed_by = None
         if data["agreed_by"]:
             # The same rule as the pages and the write layer (001 s.12.9).

@@ -23,7 +23,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
         else f"/children/{obligation.child_id}/"
     )
     if obligation.outcome:
-        messages.success(request, "This has already been closed.")
+        messages.info(request, "This has already been closed.")
         return redirect(back)
     if not obligation.is_outstanding:
         raise Http404("This is not due yet.")
