@@ -13,6 +13,8 @@ HOW TO ADD A ROW. Key it by the URL name (``namespace:name`` inside a namespace,
   redirects on success); everyone else signed in gets ``denied`` (404 by default: a record
   one may not see must look like one that does not exist, and leaves an audit row);
 - ``host``: who gets the host authority's restricted view instead;
+- ``away``: for a section of the service (the board, My work, Children, Overdue, Reports), whose
+  roles cannot use it: they are sent to their start page (302) with the refusal as an error;
 - ``public=True`` for pages open before signing in; ``skip="why"`` for a pattern that is not
   a page to open with GET (say why).
 
@@ -111,6 +113,14 @@ LOCAL_CASE_STAFF = frozenset(
 )
 
 
+# The sections of the service, each for the roles whose work it is (the others are sent away to
+# their start page, told why; access.relationships "sections"): no board or work list for an
+# analyst or administrator, no children's pages for the police, reports for the authority's staff.
+WORKERS = SIGNED_IN - {"analyst", "administrator"}
+CHILD_LISTERS = LOCAL_CASE_STAFF | {"iro", "other_iro", "rhi", "carer", "other_carer"}
+READERS = LOCAL_CASE_STAFF | {"iro", "other_iro", "rhi", "analyst"}
+
+
 @dataclass
 class World:
     child: Child
@@ -129,6 +139,8 @@ class Route:
     host: frozenset[str] = frozenset()
     ok: int = 200
     denied: int = 404
+    # A section of the service these people's roles cannot use: 302 to their start page.
+    away: frozenset[str] = frozenset()
     # For lists: who sees the child's name on the page.
     shows: frozenset[str] | None = None
     public: bool = False
@@ -202,11 +214,11 @@ ROUTES: dict[str, Route] = {
     # The load balancer's health check: open to anyone, says nothing about anyone.
     "healthz": Route(public=True, allowed=SIGNED_IN),
     "logout": Route(skip="POST only (GET is 405); signing out is tested in test_sign_in"),
-    # Lists: everyone signed in, showing only what their relationships allow.
-    "home": Route(allowed=SIGNED_IN, shows=EPISODE | {"host_coordinator"}),
-    "my_work": Route(allowed=SIGNED_IN),
-    "overdue": Route(allowed=SIGNED_IN),
-    "children": Route(allowed=SIGNED_IN, shows=VIEW_CHILD),
+    # Lists: the sections' people, showing only what their relationships allow.
+    "home": Route(allowed=WORKERS, away=SIGNED_IN - WORKERS, shows=EPISODE | {"host_coordinator"}),
+    "my_work": Route(allowed=WORKERS, away=SIGNED_IN - WORKERS),
+    "overdue": Route(allowed=LOCAL_CASE_STAFF, away=SIGNED_IN - LOCAL_CASE_STAFF),
+    "children": Route(allowed=CHILD_LISTERS, away=SIGNED_IN - CHILD_LISTERS, shows=VIEW_CHILD),
     # Any local authority's case-holding staff may record a new child; others are sent back.
     "child_new": Route(allowed=LOCAL_CASE_STAFF, denied=302),
     # A child's record.
@@ -236,12 +248,13 @@ ROUTES: dict[str, Route] = {
     "return_interview_edit": Route(lambda w: {"pk": w.interview.pk}, allowed=RECORD_INTERVIEW),
     "meeting_new": Route(child_pk, allowed=CASE),
     "meeting": Route(lambda w: {"pk": w.meeting.pk}, allowed=INTERVIEWS),
-    # Reports: everyone signed in, counting only whom their relationships allow (analysts: their
-    # authority, de-identified); the 903 return is row-level, so not for analysts.
-    "reports": Route(allowed=SIGNED_IN),
-    "oversight_report": Route(allowed=SIGNED_IN),
-    "ssda903": Route(allowed=SIGNED_IN - {"analyst"}),
-    "annex_a": Route(allowed=SIGNED_IN),
+    # Reports: the authority's staff, counting only whom their relationships allow (analysts: their
+    # authority, de-identified); the 903 return is row-level, so not for analysts (404).
+    "reports": Route(allowed=READERS, away=SIGNED_IN - READERS),
+    "oversight_report": Route(allowed=READERS, away=SIGNED_IN - READERS),
+    "ssda903": Route(allowed=READERS - {"analyst"}, away=SIGNED_IN - READERS),
+    "annex_a": Route(allowed=READERS, away=SIGNED_IN - READERS),
+    # The briefing pack is also the police's (it is linked from their board).
     "briefing_pack": Route(allowed=SIGNED_IN),
     # The Find Me plan is shared with the police of the episode (002 s.10).
     "find_me_plan_pdf": Route(child_pk, allowed=EPISODE),
@@ -470,6 +483,9 @@ def test_the_matrix(world: World, key: str, who: str) -> None:
         assert response.status_code == 200
         assert "You see this as the host authority" in body
         assert "What we know" not in body
+    elif who in route.away:
+        assert response.status_code == 302, f"{who} should be sent away from {url}"
+        assert not response["Location"].startswith("/sign-in/"), f"{who} was sent to sign in"
     else:
         assert response.status_code == route.denied, f"{who} should not get {url}"
         if route.denied == 404:

@@ -30,6 +30,7 @@ de-identified aggregates, administrators manage accounts.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import rules.permissions
@@ -242,6 +243,38 @@ def works_in_social_care(user: User) -> bool:
     return bool(who and who.role in CASE_ROLES and _authority(who) is not None)
 
 
+# --- the sections of the service a role can use ------------------------------------------------
+#
+# The navigation offers, and each section admits, only the people whose work it is: a carer or a
+# police liaison officer has no team's overdue work to manage and no authority's reports to read;
+# the police open episodes, not children's pages; an analyst reads reports and has no duties.
+
+WORKING_ROLES = tuple(role for role in Role if role not in (Role.ANALYST, Role.ADMINISTRATOR))
+# Whoever a child's page can open to by a relationship (CHILD_RELATIONSHIPS).
+CHILD_LIST_ROLES = (*CASE_ROLES, Role.IRO, Role.RETURN_INTERVIEW_WORKER, Role.CARER)
+REPORT_ROLES = (*CASE_ROLES, Role.IRO, Role.RETURN_INTERVIEW_WORKER, Role.ANALYST)
+
+
+@predicate
+def has_casework(user: User) -> bool:
+    """The missing board and My work: everyone to whom duties fall (not analysts, not administrators)."""
+    who = person(user)
+    return bool(who and who.role in WORKING_ROLES)
+
+
+@predicate
+def lists_children(user: User) -> bool:
+    who = person(user)
+    return bool(who and who.role in CHILD_LIST_ROLES)
+
+
+@predicate
+def reads_reports(user: User) -> bool:
+    """A local authority's staff (analysts de-identified: ``access.reports``)."""
+    who = person(user)
+    return bool(who and who.role in REPORT_ROLES and _authority(who) is not None)
+
+
 @predicate
 def oversees_record(user: User, obj: Any) -> bool:
     who = person(user)
@@ -286,45 +319,74 @@ ORGANISATION_ROLE: dict[str, str] = {
 }
 
 
-def closes_as_role(role: str, obligation: Obligation) -> bool:
-    """The rule by role alone: may a holder of ``role``, related to the child, close this duty?"""
+@dataclass(frozen=True)
+class Duties:
+    """The duties a role closes: those falling to ``roles`` (None: any), or addressed to ``recipients``."""
+
+    roles: tuple[str, ...] | None
+    recipients: tuple[str, ...] = ()
+
+    def include(self, obligation: Obligation) -> bool:
+        return (
+            self.roles is None or obligation.falls_to in self.roles or obligation.recipient in self.recipients
+        )
+
+    def filter(self) -> Q:
+        if self.roles is None:
+            return Q()
+        return Q(falls_to__in=self.roles) | Q(recipient__in=self.recipients)
+
+
+def duties_of(role: str) -> Duties:
+    """The rule by role (the one table; the relationship to the child is checked apart)."""
     if role == Role.MISSING_COORDINATOR:
-        return True
+        return Duties(None)
     if role == Role.SENIOR_MANAGER:
-        return obligation.falls_to in AUTHORITY_STAFF
+        return Duties(AUTHORITY_STAFF)
     if role == Role.TEAM_MANAGER:
-        return obligation.falls_to in TEAM_ROLES
+        return Duties(TEAM_ROLES)
     if role in AUTHORITY_STAFF or role in PARTNER_ROLES:
-        return obligation.falls_to == role or obligation.recipient in RECIPIENT_AGENCY.get(role, ())
-    return False
+        return Duties((role,), RECIPIENT_AGENCY.get(role, ()))
+    return Duties(())
 
 
 def organisation_closes(organisation: Organisation, obligation: Obligation) -> bool:
     """A partner system's token: its organisation's role (the API scopes the relationship itself,
     ``access.partners.obligations_for``)."""
     role = ORGANISATION_ROLE.get(organisation.kind)
-    return role is not None and closes_as_role(role, obligation)
+    return role is not None and duties_of(role).include(obligation)
+
+
+def closable(user: User | AnonymousUser | None) -> Q:
+    """The duties this person may close, as a filter over obligations: their role's duties, on a
+    child (or, for the police, an episode) they are related to in their own role, not restricted
+    from them. Each relationship is tested on the obligation's own child or episode, row by row."""
+    who = person(user)
+    if who is None:
+        return NOTHING
+    duties = duties_of(who.role)
+    if duties.roles == ():
+        return NOTHING
+    if who.role == Role.POLICE_LIAISON:
+        related = Exists(Episode.objects.filter(notified_force(who), pk=OuterRef("episode_id")))
+    else:
+        relations = (
+            (placed_with_carer,)
+            if who.role == Role.CARER
+            else (*CASE_RELATIONSHIPS, return_interviews, reviewing_officer)
+        )
+        related = Exists(Child.objects.filter(any_of(relations, who), pk=OuterRef("child_id")))
+    named = Child.sealed_to.through.objects.filter(child_id=OuterRef("child_id"), user_id=who.pk)
+    return duties.filter() & Q(related) & (Q(child__sealed=False) | Q(Exists(named)))
 
 
 @predicate
 def closes_duty(user: User, obligation: Any) -> bool:
-    """The person may close this duty: their role's rule, and their own relationship to the child
-    (a carer's placement, a force told of the episode, or the authority's case, return interviews
-    or review), on a record not restricted from them."""
+    """The person may close this duty (``closable``); the role's rule is read first, without a query."""
     who = person(user)
-    if who is None or not isinstance(obligation, Obligation) or not closes_as_role(who.role, obligation):
+    if who is None or not isinstance(obligation, Obligation) or not duties_of(who.role).include(obligation):
         return False
-    if who.role == Role.CARER:
-        related = is_placed_with_carer(user, obligation)
-    elif who.role == Role.POLICE_LIAISON:
-        related = is_notified_force(user, obligation)
-    else:
-        related = (
-            holds_case(user, obligation)
-            or is_return_interviews(user, obligation)
-            or is_reviewing_officer(user, obligation)
-        )
-    return bool(related) and bool(is_named_on_restricted_record(user, obligation))
+    return _holds(Obligation, obligation.pk, closable(who))
 
 
 sees_child = (
@@ -342,6 +404,14 @@ holds_case = (
 changes_episode = (holds_case | is_placed_with_carer | is_notified_force) & is_named_on_restricted_record
 
 PERMISSIONS = {
+    # Sections (the navigation and the pages agree: web.context, web.views).
+    "episodes.view_board": has_casework,
+    "obligations.view_my_work": has_casework,
+    "children.list_children": lists_children,
+    # Overdue work across teams: the authority's case-holding staff and their managers.
+    "obligations.view_overdue": works_in_social_care,
+    "reports.view_reports": reads_reports,
+    # Records.
     "children.add_child": works_in_social_care,
     "children.view_child": sees_child,
     "children.change_child": holds_case,

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from homeward.access.audit import record_view
+from homeward.access.visible import closable_ids
 from homeward.casework.episodes import (
     inform_police,
     record_found,
@@ -120,6 +121,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "now": now,
             "hours": episode.duration(now),
             "outstanding": outstanding,
+            "closable": closable_ids(user, outstanding),
             "safe_and_well_open": any(o.kind == "safe_and_well_check" for o in outstanding),
             "scheduled": [o for o in obligations if not o.outcome and o.opens_at > now][:8],
             "closed": [o for o in obligations if o.outcome],
