@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions, sign-in and audit: a method no page takes reaches none of them.
+    "homeward.web.security.PageMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "homeward.accounts.two_factor.RequireSecondFactorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Who is acting, so nobody changes their own role or organisation (accounts.own_account).
+    "homeward.accounts.own_account.ActingPersonMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -157,8 +161,14 @@ STATIC_URL = "/static/"
 # In development WhiteNoise serves straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-MEDIA_URL = "/media/"
+# Uploaded files (children's photographs) are kept here and have no public address: no MEDIA_URL,
+# and the storage refuses to make one. Each is served by a page that checks who may see it
+# (homeward.children.files, homeward.web.views.files).
 MEDIA_ROOT = Path(os.environ.get("HOMEWARD_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+STORAGES = {
+    "default": {"BACKEND": "homeward.children.files.PrivateStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Photos of children: small, images only (checked again in the form).
 HOMEWARD_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -179,6 +189,8 @@ HOMEWARD_RETENTION_YEARS = int(os.environ.get("HOMEWARD_RETENTION_YEARS", "7"))
 
 # Two-factor sign-in (django-otp TOTP) for every account; see homeward.accounts.two_factor.
 OTP_TOTP_ISSUER = "Homeward"
+# django-otp's own admin views never show a secret or its QR code (ours shows none of it anyway).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Lockout after repeated failures (django-axes): wrong passwords and wrong codes both count.
 AXES_FAILURE_LIMIT = int(os.environ.get("HOMEWARD_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HOMEWARD_LOCKOUT_MINUTES", "15")))
@@ -186,7 +198,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HOMEWARD_LOCKOUT_MINUT
 # stop every colleague there after one person's mistakes (so axes.W006 is silenced on purpose).
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# Not reset by the password alone: a correct password followed by wrong codes, again and again,
+# would never lock the account. The count is cleared once the code is right too
+# (homeward.web.views.sign_in).
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
@@ -266,7 +281,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["homeward.api.permissions.HasScope"],
     "DEFAULT_THROTTLE_CLASSES": ["homeward.api.throttling.PerTokenThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["homeward.api.parsers.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "homeward.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

@@ -28,6 +28,9 @@ if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production (PostgreSQL)")
 
 SECURE_SSL_REDIRECT = env_bool("HOMEWARD_SSL_REDIRECT", True)
+# The load balancer's health check asks over plain HTTP inside the network and reads a redirect
+# as "down"; it carries nothing about anyone (homeward.web.views.health).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
@@ -38,6 +41,6 @@ WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
 STATIC_ROOT = os.environ.get("HOMEWARD_STATIC_ROOT", str(BASE_DIR / "var" / "static"))  # noqa: F405
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405  (uploaded files stay private, as in development)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
