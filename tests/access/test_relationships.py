@@ -269,7 +269,9 @@ def test_the_coordinator_restricts_a_record_to_named_people_and_lifts_it_again()
     # A social worker may not restrict it.
     assert signed_in(named).get(f"/children/{child.pk}/restrict/").status_code == 404
 
-    done = as_coordinator.post(f"/children/{child.pk}/restrict/", {"sealed": "on", "named": [named.pk]})
+    done = as_coordinator.post(
+        f"/children/{child.pk}/restrict/", {"sealed": "on", "named": [named.pk], "version": child.version}
+    )
     assert done.status_code == 302
     child.refresh_from_db()
     assert child.sealed
@@ -282,7 +284,8 @@ def test_the_coordinator_restricts_a_record_to_named_people_and_lifts_it_again()
     )
     assert {"sealed", "sealed_to"} <= {name for entry in changes for name in entry.changes_dict}
 
-    as_coordinator.post(f"/children/{child.pk}/restrict/", {"named": []})
+    lifted = as_coordinator.post(f"/children/{child.pk}/restrict/", {"named": [], "version": child.version})
+    assert lifted.status_code == 302
     child.refresh_from_db()
     assert not child.sealed and not child.sealed_to.exists()
     assert signed_in(colleague).get(f"/children/{child.pk}/").status_code == 200

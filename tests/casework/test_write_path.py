@@ -13,6 +13,7 @@ from django.utils import timezone
 from homeward.accounts.models import Organisation, Role
 from homeward.casework import evaluation
 from homeward.casework.episodes import inform_police, record_found, report_episode
+from homeward.children.models import Child
 from homeward.episodes.models import Episode, Event
 from homeward.obligations.models import Obligation
 from tests.factories import ChildFactory, TeamFactory, UserFactory, signed_in
@@ -174,6 +175,7 @@ def test_a_date_of_birth_after_an_existing_episode_is_refused(worker) -> None:  
             "last_name": child.last_name,
             "date_of_birth": timezone.localdate().isoformat(),
             "open_to_services": "on",
+            "version": Child.objects.get(pk=child.pk).version,
         },
     )
     assert response.status_code == 400

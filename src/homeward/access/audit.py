@@ -91,9 +91,9 @@ def register() -> None:
     auditlog.register(Child, exclude_fields=["version", "updated_at"], m2m_fields={"sealed_to"})
     auditlog.register(Episode, exclude_fields=["version"])
     auditlog.register(Placement)
-    auditlog.register(FindMePlan, exclude_fields=["updated_at"])
+    auditlog.register(FindMePlan, exclude_fields=["updated_at", "version"])
     auditlog.register(PlacementRiskAssessment)
-    auditlog.register(ReturnInterview, exclude_fields=["updated_at"])
+    auditlog.register(ReturnInterview, exclude_fields=["updated_at", "version"])
     auditlog.register(Meeting)
     auditlog.register(Action)
 

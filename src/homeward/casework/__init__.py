@@ -19,6 +19,7 @@ what a person or partner system sent; reads live in ``homeward.queries``.
 One module per concept, in the practitioners' words: ``episodes`` (report, reclassify,
 police informed, found), ``risk``, ``obligations`` (closing a duty), ``interviews``,
 ``meetings``, ``placements`` (and their risk assessments), ``find_me``, ``children``,
-``restrictions``, ``versions`` (the API's version check); ``timeline`` and ``evaluation``
+``restrictions``, ``versions`` (the version check of the API's ``expected_version`` and the
+pages' hidden ``version``: a change made on an old version is refused, never a silent overwrite); ``timeline`` and ``evaluation``
 are the machinery they share.
 """

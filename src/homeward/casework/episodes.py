@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from homeward.accounts.models import User
-from homeward.casework import timeline
+from homeward.casework import timeline, versions
 from homeward.casework.obligations import close_obligation
 from homeward.children.models import Child
 from homeward.children.police import force_for
@@ -224,9 +224,15 @@ def record_media_interest(episode: Episode, *, at: datetime, by: User | None, no
 
 
 @transaction.atomic
-def update_answers(episode: Episode, answers: dict[str, Any], *, by: User | None) -> Episode:
-    """Change the per-episode answers (where last seen, wearing ...): not protocol facts."""
+def update_answers(
+    episode: Episode, answers: dict[str, Any], *, by: User | None, expected_version: int | None = None
+) -> Episode:
+    """Change the per-episode answers (where last seen, wearing ...): not protocol facts.
+
+    ``expected_version``: the episode's version the editor read, as the API sends it; an older
+    one is refused (``versions.StaleVersion``) and nothing is saved."""
     _check_links(answers)
     _, episode = timeline.lock_episode(episode)
+    versions.check(episode, expected_version)
     timeline.bump(episode, **answers)
     return episode

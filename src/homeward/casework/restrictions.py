@@ -5,18 +5,21 @@ from __future__ import annotations
 from django.db import transaction
 
 from homeward.accounts.models import User
-from homeward.casework import timeline
+from homeward.casework import timeline, versions
 from homeward.children.models import Child
 
 
 @transaction.atomic
-def restrict_record(child: Child, *, sealed: bool, named: list[User], by: User) -> Child:
+def restrict_record(
+    child: Child, *, sealed: bool, named: list[User], by: User, expected_version: int | None = None
+) -> Child:
     """Restrict a child's record to the people named (or lift the restriction).
 
     The person restricting it is always named, so no one can lock the record away from
     everyone, themselves included. The change is on the audit trail like any other.
     """
     child = timeline.lock_child(child)
+    versions.check(child, expected_version)
     people = {person.pk: person for person in named}
     if sealed:
         people[by.pk] = by

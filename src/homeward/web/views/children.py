@@ -19,7 +19,7 @@ from homeward.casework.restrictions import restrict_record
 from homeward.children.models import FindMePlan
 from homeward.queries import child as queries
 from homeward.web import timeline
-from homeward.web.forms import now_local
+from homeward.web.forms import now_local, with_version
 from homeward.web.forms.children import (
     ChildForm,
     FindMePlanForm,
@@ -28,11 +28,14 @@ from homeward.web.forms.children import (
     RiskAssessmentForm,
 )
 from homeward.web.views.common import (
+    StaleVersion,
     apply_errors,
     child_for,
+    edit_conflict,
     form_page,
     login_required,
     me,
+    recorded,
     section_refused,
 )
 
@@ -94,14 +97,24 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "children.change_child")
     if request.method == "GET":
         record_view(request, child, view="edit")
-    form = ChildForm(
-        request.POST or None, request.FILES or None, instance=child, authority=child.responsible_authority
+    form = with_version(
+        ChildForm(
+            request.POST or None, request.FILES or None, instance=child, authority=child.responsible_authority
+        ),
+        child.version,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        save_child(form.save(commit=False), by=me(request))
-        messages.success(request, "The child's details have been saved.")
-        return redirect("child", pk=child.pk)
-    return form_page(request, form, f"Change details: {child.name}", back=f"/children/{pk}/")
+        try:
+            save_child(form.save(commit=False), by=me(request), expected_version=form.cleaned_data["version"])
+        except StaleVersion as stale:
+            conflict = edit_conflict(form, stale, recorded(stale.current, form))
+        else:
+            messages.success(request, "The child's details have been saved.")
+            return redirect("child", pk=child.pk)
+    return form_page(
+        request, form, f"Change details: {child.name}", back=f"/children/{pk}/", conflict=conflict
+    )
 
 
 @login_required
@@ -132,12 +145,20 @@ def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "children.change_child")
     if request.method == "GET":
         record_view(request, child, view="find_me_plan")
-    plan = FindMePlan.objects.filter(child=child).first() or FindMePlan(child=child)
-    form = FindMePlanForm(request.POST or None, instance=plan)
+    plan = FindMePlan.objects.filter(child=child).first() or FindMePlan(child=child, version=0)
+    # Version 0: there was no plan when the page was read (a plan written since is someone else's).
+    form = with_version(FindMePlanForm(request.POST or None, instance=plan), plan.version)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        save_find_me_plan(form.save(commit=False), by=me(request))
-        messages.success(request, "The Find Me plan has been saved.")
-        return redirect("child", pk=child.pk)
+        try:
+            save_find_me_plan(
+                form.save(commit=False), by=me(request), expected_version=form.cleaned_data["version"]
+            )
+        except StaleVersion as stale:
+            conflict = edit_conflict(form, stale, recorded(stale.current, form))
+        else:
+            messages.success(request, "The Find Me plan has been saved.")
+            return redirect("child", pk=child.pk)
     return form_page(
         request,
         form,
@@ -145,6 +166,7 @@ def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
         caption=child.name,
         back=f"/children/{pk}/",
         intro="Keep this up to date at all times: the police use it to find the child quickly (Wakefield s.10).",
+        conflict=conflict,
     )
 
 
@@ -207,18 +229,35 @@ def restrict(request: HttpRequest, pk: int) -> HttpResponse:
     """Restrict the record to named people (the coordinator or a senior manager decides)."""
     child = child_for(request, pk, "children.restrict_child")
     # Lifting the restriction posts no field at all: bind on the method, not on POST's contents.
-    form = RestrictRecordForm(
-        request.POST if request.method == "POST" else None,
-        authority=child.responsible_authority,
-        initial={"sealed": child.sealed, "named": list(child.sealed_to.all())},
+    form = with_version(
+        RestrictRecordForm(
+            request.POST if request.method == "POST" else None,
+            authority=child.responsible_authority,
+            initial={"sealed": child.sealed, "named": list(child.sealed_to.all())},
+        ),
+        child.version,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        restrict_record(
-            child, sealed=form.cleaned_data["sealed"], named=list(form.cleaned_data["named"]), by=me(request)
-        )
-        messages.success(
-            request,
-            "The record is now restricted." if form.cleaned_data["sealed"] else "The restriction is lifted.",
-        )
-        return redirect("child", pk=child.pk)
-    return form_page(request, form, "Restrict this record", caption=child.name, back=f"/children/{pk}/")
+        try:
+            restrict_record(
+                child,
+                sealed=form.cleaned_data["sealed"],
+                named=list(form.cleaned_data["named"]),
+                by=me(request),
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleVersion as stale:
+            now = {"sealed": stale.current.sealed, "named": list(stale.current.sealed_to.all())}
+            conflict = edit_conflict(form, stale, now)
+        else:
+            messages.success(
+                request,
+                "The record is now restricted."
+                if form.cleaned_data["sealed"]
+                else "The restriction is lifted.",
+            )
+            return redirect("child", pk=child.pk)
+    return form_page(
+        request, form, "Restrict this record", caption=child.name, back=f"/children/{pk}/", conflict=conflict
+    )

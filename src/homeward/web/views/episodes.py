@@ -25,7 +25,7 @@ from homeward.casework.episodes import reclassify as reclassify_episode
 from homeward.casework.risk import grade_risk
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import open_episode
-from homeward.web.forms import now_local
+from homeward.web.forms import now_local, with_version
 from homeward.web.forms.episodes import (
     ANSWERS,
     EpisodeAnswersForm,
@@ -37,12 +37,15 @@ from homeward.web.forms.episodes import (
     ReportEpisodeForm,
 )
 from homeward.web.views.common import (
+    StaleVersion,
     apply_errors,
     child_for,
+    edit_conflict,
     episode_for,
     form_page,
     login_required,
     me,
+    recorded,
     refuse,
 )
 
@@ -155,12 +158,20 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
     episode = episode_for(request, pk)
     if request.method == "GET":
         record_view(request, episode, view="edit")
-    form = EpisodeAnswersForm(request.POST or None, instance=episode)
+    form = with_version(EpisodeAnswersForm(request.POST or None, instance=episode), episode.version)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        update_answers(episode, form.cleaned_data, by=me(request))
-        messages.success(request, "The episode details have been saved.")
-        return redirect("episode", pk=pk)
-    return form_page(request, form, "Episode details", caption=str(episode), back=f"/episodes/{pk}/")
+        answers = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        try:
+            update_answers(episode, answers, by=me(request), expected_version=form.cleaned_data["version"])
+        except StaleVersion as stale:
+            conflict = edit_conflict(form, stale, recorded(stale.current, form))
+        else:
+            messages.success(request, "The episode details have been saved.")
+            return redirect("episode", pk=pk)
+    return form_page(
+        request, form, "Episode details", caption=str(episode), back=f"/episodes/{pk}/", conflict=conflict
+    )
 
 
 def _action(
