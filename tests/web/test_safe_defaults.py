@@ -224,3 +224,21 @@ def test_the_police_record_the_check_later_and_the_episode_says_it_was_done(
     episode.refresh_from_db()
     assert check.outcome == "done"
     assert episode.safe_and_well_done is True
+
+
+def test_a_check_not_yet_done_is_in_the_police_forces_work_not_another_forces(
+    home: tuple[User, Child],
+) -> None:
+    carer, child = home
+    # An officer of another force, signed up first: the duty is not theirs to chase.
+    elsewhere = Organisation.objects.create(name="Dyfed-Powys Police", kind=OrganisationKind.POLICE_FORCE)
+    stranger = UserFactory(role=Role.POLICE_LIAISON, organisation=elsewhere)
+    police = UserFactory(role=Role.POLICE_LIAISON, organisation=child.responsible_authority.police_force)
+    episode = missing(child, carer)
+    signed_in(carer).post(f"/episodes/{episode.pk}/found/", found_form(safe_and_well_done="not_yet"))
+    check = safe_and_well_check(episode)
+    assert check.assignee == police
+    work = signed_in(police).get("/my-work/").content.decode()
+    assert check.title in work
+    assert f'href="/obligations/{check.pk}/close/"' in work
+    assert check.title not in signed_in(stranger).get("/my-work/").content.decode()

@@ -380,6 +380,17 @@ def closable(user: User | AnonymousUser | None) -> Q:
     return duties.filter() & Q(related) & (Q(child__sealed=False) | Q(Exists(named)))
 
 
+def partner_work(user: User | AnonymousUser | None) -> Q:
+    """A partner's own work (carers, police liaison officers): the duties falling to their role on
+    the children placed with them or the episodes their force was told of, whichever of them the
+    protocol's duty was assigned to (a force's safe and well check is the force's to chase: 001
+    s.8.7). Nothing for the authority's staff, whose work is what is assigned to them and their team."""
+    who = person(user)
+    if who is None or who.role not in PARTNER_ROLES:
+        return NOTHING
+    return closable(who)
+
+
 @predicate
 def closes_duty(user: User, obligation: Any) -> bool:
     """The person may close this duty (``closable``); the role's rule is read first, without a query."""

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from homeward.accounts.models import Role, User
 from homeward.children.models import Child
+from homeward.children.police import force_for
 from homeward.episodes.casefile import case_file
 from homeward.protocols.engine import Obligation as Computed
 from homeward.protocols.engine import evaluate
@@ -90,5 +91,8 @@ def assignee(child: Child, role: str) -> User | None:
         return None
     people = User.objects.filter(role=role, is_active=True).order_by("id")
     if role == Role.POLICE_LIAISON:
-        return people.filter(organisation__kind="police_force").first()
+        # The force told of the child's episodes (children.police.force_for), never another force's
+        # officer: the duty, and the message announcing it, are about this child.
+        force = force_for(child)
+        return people.filter(organisation=force).first() if force is not None else None
     return people.filter(organisation=child.responsible_authority).first()

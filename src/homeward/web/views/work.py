@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from homeward.access.relationships import partner_work
 from homeward.access.visible import closable_ids, hosted_episodes, visible_children, visible_episodes
 from homeward.queries import missing, work
 from homeward.web.views.common import login_required, me, section_refused, start_page
@@ -30,7 +31,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if not user.has_perm("obligations.view_my_work"):
         return section_refused(request, "No duties fall to your role: there is no work list for you.")
     now = timezone.now()
-    found = work.my_work(user, children=visible_children(user), now=now)
+    found = work.my_work(user, children=visible_children(user), now=now, also=partner_work(user))
     rows = [row["obligation"] for row in (*found.mine, *found.team)]
     return render(
         request,
