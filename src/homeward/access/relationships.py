@@ -20,6 +20,11 @@ The relationships (README "Who sees what"):
 - notified force: a police liaison officer sees the episodes their force was told of;
 - host area: the coordinator, MASH officers and senior managers of the authority
   a child was placed in sees that child's episodes there, in the host's view only;
+- told to act: whoever a message asks to act on an obligation (the emergency duty
+  team out of hours, a manager an overdue duty is escalated to) and the person it falls
+  to may open what it is about while it is theirs: the obligation is open and, for the
+  duty team, the office has not opened again. An episode's obligation opens that episode
+  (with the child's essentials on its page); a child's own obligation, the child's page;
 - named on a restricted record: a sealed child is seen only by the people named
   on it (and only while one of the relationships above also holds).
 
@@ -30,6 +35,7 @@ de-identified aggregates, administrators manage accounts.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import rules.permissions
@@ -37,13 +43,15 @@ import rules.predicates
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from homeward.accounts.models import OrganisationKind, Role, User
 from homeward.children.models import Child, Placement
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
-from homeward.obligations.models import Obligation
+from homeward.notifications.models import Message
+from homeward.obligations.models import Obligation, ObligationQuerySet
 
 # django-rules is untyped: name its two entry points once, with types.
 predicate: Callable[..., Any] = rules.predicates.predicate
@@ -125,6 +133,27 @@ def placed_with_carer(user: User | AnonymousUser | None) -> Q:
     return Q(Exists(placed_now))
 
 
+def acting_on(who: User, now: datetime | None = None) -> ObligationQuerySet:
+    """The obligations that are this person's to act on at ``now``: open, and either falling to
+    them or the subject of a message to them that is still theirs (out of hours, until the office
+    opens again: ``Message.acts_until``)."""
+    now = now or timezone.now()
+    told = Message.objects.filter(recipient=who, obligation__isnull=False).filter(
+        Q(acts_until__isnull=True) | Q(acts_until__gt=now)
+    )
+    return Obligation.objects.outstanding(now).filter(
+        Q(assignee=who) | Q(pk__in=told.values("obligation_id"))
+    )
+
+
+def told_to_act_on_child(user: User | AnonymousUser | None, now: datetime | None = None) -> Q:
+    """Children with an obligation of their own (not an episode's) that is this person's to act on."""
+    who = person(user)
+    if who is None:
+        return NOTHING
+    return Q(pk__in=acting_on(who, now).filter(episode__isnull=True).values("child_id"))
+
+
 def named_on_restricted_record(user: User | AnonymousUser | None) -> Q:
     """Not a relationship but a limit: an unsealed child, or a sealed one this person is named on."""
     who = person(user)
@@ -143,6 +172,7 @@ CHILD_RELATIONSHIPS = (
     reviewing_officer,
     return_interviews,
     placed_with_carer,
+    told_to_act_on_child,
 )
 # Who holds the responsible authority's case and so may change the child's record.
 CASE_RELATIONSHIPS = (allocated_worker, team_caseload, managed_team, whole_authority)
@@ -165,6 +195,14 @@ def notified_force(user: User | AnonymousUser | None) -> Q:
     if who.organisation.kind != OrganisationKind.POLICE_FORCE:
         return NOTHING
     return Q(police_informed=True, police_force_id=who.organisation_id)
+
+
+def told_to_act(user: User | AnonymousUser | None, now: datetime | None = None) -> Q:
+    """Episodes with an obligation that is this person's to act on (see ``acting_on``)."""
+    who = person(user)
+    if who is None:
+        return NOTHING
+    return Q(pk__in=acting_on(who, now).filter(episode__isnull=False).values("episode_id"))
 
 
 def host_area(user: User | AnonymousUser | None) -> Q:
@@ -227,8 +265,10 @@ is_whole_authority = on_child(whole_authority)
 is_reviewing_officer = on_child(reviewing_officer)
 is_return_interviews = on_child(return_interviews)
 is_placed_with_carer = on_child(placed_with_carer)
+is_told_to_act_on_child = on_child(told_to_act_on_child)
 is_named_on_restricted_record = on_child(named_on_restricted_record)
 is_notified_force = on_episode(notified_force)
+is_told_to_act = on_episode(told_to_act)
 is_host_area = on_episode(host_area)
 
 
@@ -261,6 +301,7 @@ sees_child = (
     | is_reviewing_officer
     | is_return_interviews
     | is_placed_with_carer
+    | is_told_to_act_on_child
 ) & is_named_on_restricted_record
 holds_case = (
     is_allocated_worker | is_team_caseload | is_managed_team | is_whole_authority
@@ -275,7 +316,8 @@ PERMISSIONS = {
     "children.export_child": oversees_record & is_named_on_restricted_record,
     "children.restrict_child": oversees_record & is_named_on_restricted_record,
     "episodes.report_episode": (holds_case | is_placed_with_carer) & is_named_on_restricted_record,
-    "episodes.view_episode": sees_child | (is_notified_force & is_named_on_restricted_record),
+    "episodes.view_episode": sees_child
+    | ((is_notified_force | is_told_to_act) & is_named_on_restricted_record),
     "episodes.view_episode_as_host": is_host_area & is_named_on_restricted_record,
     "episodes.change_episode": changes_episode,
     "interviews.view_returninterview": (holds_case | is_reviewing_officer | is_return_interviews)

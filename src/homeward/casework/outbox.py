@@ -59,12 +59,23 @@ class Visibility:
         return child_id in self._seen[user.pk]
 
 
-def who(child: Child, named: bool) -> str:
+def who(child: Child, named: bool, opens: bool = False) -> str:
     if named:
         return f"Child: {child.name} ({child.reference})"
+    if opens:
+        # Told to act without the child's record (the duty team out of hours): the link opens
+        # what they need while the work is theirs (access.relationships.told_to_act), and the
+        # e-mail itself does not carry the name.
+        return f"Child reference: {child.reference} (not named here: the record below says who)"
     # Not in the child's network: the reference lets them find out through their
     # own records or the team, without this message telling them who it is.
     return f"Child reference: {child.reference} (not named: you have no access to this child's record)"
+
+
+def opens_record(child: Child, recipient: User) -> bool:
+    """Whether a message about this child's open work lets the recipient open the record: always,
+    unless the record is restricted and they are not named on it."""
+    return not child.sealed or child.sealed_to.filter(pk=recipient.pk).exists()
 
 
 SUBJECTS = {
@@ -88,7 +99,13 @@ OPENINGS = {
 
 
 def compose(
-    obligation: Obligation, kind: str, recipient: User, visibility: Visibility, now: datetime
+    obligation: Obligation,
+    kind: str,
+    recipient: User,
+    visibility: Visibility,
+    now: datetime,
+    *,
+    acts_until: datetime | None = None,
 ) -> Message:
     child = obligation.child
     due = f", due by {_when(obligation.due_at)}" if obligation.due_at else ""
@@ -97,7 +114,7 @@ def compose(
         OPENINGS[Kind(kind)],
         "",
         f"Required ({obligation.requirement}): {obligation.title}",
-        who(child, visibility.knows(recipient, child.pk)),
+        who(child, visibility.knows(recipient, child.pk), opens_record(child, recipient)),
         f"Due by: {_when(obligation.due_at)}"
         if obligation.due_at
         else "Due: now (the protocol sets no later time)",
@@ -109,7 +126,9 @@ def compose(
         lines.append(f"Falls to: {obligation.assignee}")
     lines += [f"Protocol: {obligation.cites}", "", f"Open the record: {record_url(obligation)}"]
     link = record_url(obligation)
-    return _message(recipient, kind, subject, "\n".join(lines), link, now, obligation=obligation)
+    return _message(
+        recipient, kind, subject, "\n".join(lines), link, now, obligation=obligation, acts_until=acts_until
+    )
 
 
 def _message(
@@ -122,6 +141,7 @@ def _message(
     *,
     obligation: Obligation | None = None,
     day: date | None = None,
+    acts_until: datetime | None = None,
 ) -> Message:
     domain = settings.HOMEWARD_EMAIL_DOMAIN
     return Message(
@@ -134,6 +154,7 @@ def _message(
         link=link,
         message_id=f"<{uuid.uuid4().hex}@{domain}>",
         created_at=now,
+        acts_until=acts_until,
         next_attempt_at=now,
     )
 
@@ -153,8 +174,11 @@ def _working_hours(arrangement: OutOfHours | None) -> timing.WorkingHours:
     return timing.WorkingHours(arrangement.working_day_starts, arrangement.working_day_ends)
 
 
-def _duty_team(child: Child, opens_at: datetime, cache: dict[int, OutOfHours | None]) -> list[User]:
-    """The emergency duty team's members, if the obligation opened outside the authority's hours."""
+def _duty_team(
+    child: Child, opens_at: datetime, cache: dict[int, OutOfHours | None]
+) -> tuple[list[User], datetime | None]:
+    """The emergency duty team's members, if the obligation opened outside the authority's hours,
+    and when the office opens again (the duty team's part ends then: the allocated team is back)."""
     authority_id = child.responsible_authority_id
     if authority_id not in cache:
         cache[authority_id] = (
@@ -164,10 +188,12 @@ def _duty_team(child: Child, opens_at: datetime, cache: dict[int, OutOfHours | N
         )
     arrangement = cache[authority_id]
     if arrangement is None or arrangement.emergency_duty_team is None:
-        return []
-    if _working_hours(arrangement).covers(opens_at):
-        return []
-    return list(arrangement.emergency_duty_team.members.filter(is_active=True).order_by("id"))
+        return [], None
+    hours = _working_hours(arrangement)
+    if hours.covers(opens_at):
+        return [], None
+    members = list(arrangement.emergency_duty_team.members.filter(is_active=True).order_by("id"))
+    return members, timing.office_reopens(opens_at, hours)
 
 
 def _unannounced(obligations: ObligationQuerySet, now: datetime) -> ObligationQuerySet:
@@ -195,9 +221,12 @@ def announce(obligations: Iterable[Obligation], now: datetime) -> int:
         recipient = first_told(obligation)
         assert recipient is not None
         messages.append(compose(obligation, Kind.OPENED, recipient, visibility, now))
-        for member in _duty_team(obligation.child, obligation.opens_at, arrangements):
+        members, until = _duty_team(obligation.child, obligation.opens_at, arrangements)
+        for member in members:
             if member != recipient:
-                messages.append(compose(obligation, Kind.OUT_OF_HOURS, member, visibility, now))
+                messages.append(
+                    compose(obligation, Kind.OUT_OF_HOURS, member, visibility, now, acts_until=until)
+                )
     return _queue(messages)
 
 

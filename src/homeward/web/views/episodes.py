@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from homeward.access.audit import record_view
+from homeward.access.reports import may_print_find_me_plan
 from homeward.casework.episodes import (
     inform_police,
     record_found,
@@ -22,6 +23,7 @@ from homeward.casework.episodes import (
 )
 from homeward.casework.episodes import reclassify as reclassify_episode
 from homeward.casework.risk import grade_risk
+from homeward.children.models import FindMePlan
 from homeward.episodes.models import Episode
 from homeward.web.forms import now_local
 from homeward.web.forms.episodes import (
@@ -93,13 +95,20 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise refuse(request, Episode, pk, "episodes.view_episode")
     record_view(request, episode)
     now = timezone.now()
+    child = episode.child
     obligations = list(episode.obligations.select_related("assignee").order_by("opens_at"))
     return render(
         request,
         "episodes/detail.html",
         {
             "episode": episode,
-            "child": episode.child,
+            "child": child,
+            # Whoever opens the episode without the child's page (the police told of it, the duty
+            # team told to act on it) gets what they need of the child to act: who, where, whom to call.
+            "sees_child": user.has_perm("children.view_child", child),
+            "placement": child.current_placement,
+            "find_me_plan": may_print_find_me_plan(user, child)
+            and FindMePlan.objects.filter(child=child).exists(),
             "now": now,
             "hours": episode.duration(now),
             "outstanding": [o for o in obligations if not o.outcome and o.opens_at <= now],
