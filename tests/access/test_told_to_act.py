@@ -132,6 +132,14 @@ def test_the_duty_teams_part_ends_when_the_office_opens(service: Service, clock:
     assert signed_in(officer).get(f"/episodes/{episode.pk}/").status_code == 404
     assert refused(officer) == before + 1
     assert not visible_episodes(officer).exists()
+    # The message stays in the inbox, and says so rather than linking to a 404.
+    message = Message.objects.filter(recipient=officer, kind=Kind.OUT_OF_HOURS).first()
+    assert message is not None
+    page = signed_in(officer).get(f"/inbox/{message.pk}/").content.decode()
+    assert (
+        "This is no longer yours to act on: the allocated team has had it since 09:00 on Mon 23 Nov" in page
+    )
+    assert f'href="{message.link}"' not in page
     # The allocated worker, told too, still has it.
     assert signed_in(service.worker).get(f"/episodes/{episode.pk}/").status_code == 200
 
