@@ -25,6 +25,7 @@ from homeward.casework.episodes import reclassify as reclassify_episode
 from homeward.casework.risk import grade_risk
 from homeward.children.models import FindMePlan
 from homeward.episodes.models import Episode
+from homeward.web import timeline
 from homeward.web.forms import now_local
 from homeward.web.forms.episodes import (
     ANSWERS,
@@ -114,7 +115,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outstanding": [o for o in obligations if not o.outcome and o.opens_at <= now],
             "scheduled": [o for o in obligations if not o.outcome and o.opens_at > now][:8],
             "closed": [o for o in obligations if o.outcome],
-            "events": episode.events.select_related("recorded_by").order_by("-at", "-id"),
+            "timeline": timeline.for_episode(episode, user),
+            "private_kinds": timeline.Reader(user).private_kinds(episode),
             "interviews": episode.return_interviews.select_related("held_by"),
             "meetings": episode.meetings.all(),
         },
