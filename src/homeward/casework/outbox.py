@@ -12,6 +12,7 @@ anyone else gets the reference only. Subjects never carry a name.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -21,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from homeward.access.visible import visible_children
+from homeward.access.visible import visible_children, visible_episodes
 from homeward.accounts.models import Role, User
 from homeward.children.models import Child
 from homeward.notifications import timing
@@ -35,11 +36,11 @@ def _when(instant: datetime) -> str:
 
 
 def record_url(obligation: Obligation) -> str:
-    path = (
-        reverse("episode", args=[obligation.episode_id])
-        if obligation.episode_id
-        else reverse("child", args=[obligation.child_id])
-    )
+    return record_url_of(obligation.child_id, obligation.episode_id)
+
+
+def record_url_of(child_id: int, episode_id: int | None) -> str:
+    path = reverse("episode", args=[episode_id]) if episode_id else reverse("child", args=[child_id])
     return f"{settings.HOMEWARD_BASE_URL}{path}"
 
 
@@ -345,6 +346,49 @@ def digest(
             lines += [f"{heading.capitalize()} ({len(entries)}):", *entries, ""]
     lines.append(f"Your inbox: {inbox_url()}")
     return _message(person, Kind.DIGEST, subject, "\n".join(lines), inbox_url(), now, day=day)
+
+
+def _unnamed(body: str, child: Child) -> str:
+    ref = re.escape(child.reference)
+    # A message about one duty: its "Child: <name> (C12)" line (compose, who()).
+    body = re.sub(rf"^Child: .*\({ref}\)$", who(child, False), body, flags=re.MULTILINE)
+    # A digest: "..., child C12 (<name>), due by ..." (digest()).
+    return re.sub(rf"(, child {ref}) \(.*?\)(, due by )", r"\1 (not named)\2", body)
+
+
+def withhold_name(child: Child) -> int:
+    """Take the child's name out of every message to someone who may no longer open the record.
+
+    Called when a record is restricted, in the same transaction: the people it now refuses get
+    404 on it, and their inbox must not keep telling them who the child is (as retention removes
+    names, access/retention.py). Nothing is put back when the restriction is lifted.
+    """
+    links = [
+        record_url_of(child.pk, None),
+        *(record_url_of(child.pk, pk) for pk in child.episodes.values_list("pk", flat=True)),
+    ]
+    about = Message.objects.filter(
+        Q(obligation__child=child)
+        | Q(link__in=links)
+        | Q(kind=Kind.DIGEST, body__contains=f", child {child.reference} (")
+    ).select_related("recipient")
+    keeps: dict[int, bool] = {}
+    changed = []
+    for message in about:
+        person = message.recipient
+        if person.pk not in keeps:
+            keeps[person.pk] = (
+                visible_children(person).filter(pk=child.pk).exists()
+                or visible_episodes(person).filter(child=child).exists()
+            )
+        if keeps[person.pk]:
+            continue
+        body = _unnamed(message.body, child)
+        if body != message.body:
+            message.body = body
+            changed.append(message)
+    Message.objects.bulk_update(changed, ["body"])
+    return len(changed)
 
 
 def refresh(now: datetime) -> dict[str, int]:
