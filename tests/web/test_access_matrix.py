@@ -214,6 +214,8 @@ ROUTES: dict[str, Route] = {
     "police_informed": Route(episode_pk, allowed=CHANGE_EPISODE),
     "found": Route(episode_pk, allowed=CHANGE_EPISODE),
     "media_interest": Route(episode_pk, allowed=CHANGE_EPISODE),
+    # The MASH and the coordinator confirm a force's own report; this one needs none: back to it.
+    "confirm_police_report": Route(episode_pk, allowed=frozenset({"coordinator", "mash"}), ok=302),
     "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CHANGE_EPISODE),
     # Return home interviews and meetings.
     "return_interview_new": Route(episode_pk, allowed=RECORD_INTERVIEW),
@@ -523,6 +525,7 @@ WRITES = [
     "police_informed",
     "found",
     "media_interest",
+    "confirm_police_report",
     "close_obligation",
     "return_interview_new",
     "return_interview_edit",

@@ -194,7 +194,17 @@ def notified_force(user: User | AnonymousUser | None) -> Q:
         return NOTHING
     if who.organisation.kind != OrganisationKind.POLICE_FORCE:
         return NOTHING
-    return Q(police_informed=True, police_force_id=who.organisation_id)
+    # A force's own report of a child it had not been told of is told to it once the MASH
+    # confirms it (README "Partner API"); until then only its reporting system sees the episode.
+    return Q(police_informed=True, police_force_id=who.organisation_id, awaiting_confirmation=False)
+
+
+def own_unconfirmed_report(who: User) -> Q:
+    """Episodes this person's force reported itself and the MASH has not confirmed: no duty on them
+    widens what the force sees (its liaison officers act on them once confirmed)."""
+    if who.organisation is None or who.organisation.kind != OrganisationKind.POLICE_FORCE:
+        return NOTHING
+    return Q(awaiting_confirmation=True, police_force_id=who.organisation_id)
 
 
 def told_to_act(user: User | AnonymousUser | None, now: datetime | None = None) -> Q:
@@ -202,7 +212,9 @@ def told_to_act(user: User | AnonymousUser | None, now: datetime | None = None) 
     who = person(user)
     if who is None:
         return NOTHING
-    return Q(pk__in=acting_on(who, now).filter(episode__isnull=False).values("episode_id"))
+    told = Q(pk__in=acting_on(who, now).filter(episode__isnull=False).values("episode_id"))
+    own = own_unconfirmed_report(who)
+    return told if own == NOTHING else told & ~own
 
 
 def host_area(user: User | AnonymousUser | None) -> Q:
@@ -288,6 +300,16 @@ def oversees_record(user: User, obj: Any) -> bool:
     return bool(who and who.role in OVERSIGHT_ROLES) and is_whole_authority(user, obj)
 
 
+CONFIRMING_ROLES = (Role.MASH_OFFICER, Role.MISSING_COORDINATOR)
+
+
+@predicate
+def confirms_police_reports(user: User) -> bool:
+    """The MASH officers and the coordinator receive the police's notifications (002 s.3)."""
+    who = person(user)
+    return bool(who and who.role in CONFIRMING_ROLES)
+
+
 @predicate
 def closes_with_episode(user: User, obligation: Any) -> bool:
     return isinstance(obligation, Obligation) and obligation.episode_id is not None
@@ -320,6 +342,9 @@ PERMISSIONS = {
     | ((is_notified_force | is_told_to_act) & is_named_on_restricted_record),
     "episodes.view_episode_as_host": is_host_area & is_named_on_restricted_record,
     "episodes.change_episode": changes_episode,
+    "episodes.confirm_police_report": confirms_police_reports
+    & is_whole_authority
+    & is_named_on_restricted_record,
     "interviews.view_returninterview": (holds_case | is_reviewing_officer | is_return_interviews)
     & is_named_on_restricted_record,
     "interviews.change_returninterview": (holds_case | is_return_interviews) & is_named_on_restricted_record,

@@ -73,9 +73,17 @@ def who(child: Child, named: bool, opens: bool = False) -> str:
     return f"Child reference: {child.reference} (not named: you have no access to this child's record)"
 
 
-def opens_record(child: Child, recipient: User) -> bool:
-    """Whether a message about this child's open work lets the recipient open the record: always,
-    unless the record is restricted and they are not named on it."""
+def opens_record(obligation: Obligation, recipient: User) -> bool:
+    """Whether a message about this open work lets the recipient open the record: always, unless
+    the record is restricted and they are not named on it, or it is their own force's report the
+    MASH has not yet confirmed (access.relationships.told_to_act)."""
+    child, episode = obligation.child, obligation.episode
+    if (
+        episode is not None
+        and episode.awaiting_confirmation
+        and recipient.organisation_id == episode.police_force_id
+    ):
+        return False
     return not child.sealed or child.sealed_to.filter(pk=recipient.pk).exists()
 
 
@@ -115,7 +123,7 @@ def compose(
         OPENINGS[Kind(kind)],
         "",
         f"Required ({obligation.requirement}): {obligation.title}",
-        who(child, visibility.knows(recipient, child.pk), opens_record(child, recipient)),
+        who(child, visibility.knows(recipient, child.pk), opens_record(obligation, recipient)),
         f"Due by: {_when(obligation.due_at)}"
         if obligation.due_at
         else "Due: now (the protocol sets no later time)",
@@ -202,7 +210,7 @@ def _unannounced(obligations: ObligationQuerySet, now: datetime) -> ObligationQu
         obligations.outstanding(now)
         .filter(Q(assignee__isnull=False) | Q(team__manager__isnull=False))
         .exclude(Exists(Message.objects.filter(obligation=OuterRef("pk"), kind=Kind.OPENED)))
-        .select_related("child__responsible_authority", "assignee", "team__manager")
+        .select_related("child__responsible_authority", "episode", "assignee", "team__manager")
     )
 
 
@@ -263,6 +271,7 @@ def escalate(now: datetime) -> int:
         .exclude(Exists(Message.objects.filter(obligation=OuterRef("pk"), kind=Kind.SERVICE_MANAGER)))
         .select_related(
             "child__responsible_authority",
+            "episode",
             "assignee__team__manager",
             "team__manager",
             "team__service_manager",

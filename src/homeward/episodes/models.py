@@ -69,6 +69,16 @@ class Episode(models.Model):
     )
     found_at = models.DateTimeField(null=True, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
+    # A police force's own report of a child it had not been told of (README "Partner API"): the
+    # force sees this episode while it is open and nothing of the child's record until the MASH
+    # confirms it; then the force is told of the child as for any episode.
+    awaiting_confirmation = models.BooleanField(
+        "Police report awaiting the MASH's confirmation", default=False
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     # The per-episode questions (West Mercia Appendix A, "upon each episode of missing").
     last_seen_where = models.CharField("Where last seen", max_length=300, blank=True)

@@ -80,6 +80,16 @@ def board(*scopes: QuerySet[Episode], now: datetime) -> list[dict[str, Any]]:
     return rows
 
 
+def police_reports_to_confirm(episodes: QuerySet[Episode]) -> list[Episode]:
+    """A force's own reports of children it had not been told of, for the MASH to confirm
+    (README "Partner API"), among the episodes the reader may see: oldest first."""
+    return list(
+        episodes.filter(awaiting_confirmation=True)
+        .select_related("child", "police_force")
+        .order_by("reported_at", "pk")
+    )
+
+
 def children_still_missing() -> list[Child]:
     """Every child with an episode still open (the notify worker extends their schedules daily)."""
     return list(Child.objects.filter(episodes__found_at__isnull=True).distinct().order_by("pk"))

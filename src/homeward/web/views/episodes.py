@@ -15,6 +15,7 @@ from django.utils import timezone
 from homeward.access.audit import record_view
 from homeward.access.reports import may_print_find_me_plan
 from homeward.casework.episodes import (
+    confirm_police_report,
     inform_police,
     record_found,
     record_media_interest,
@@ -253,4 +254,39 @@ def media_interest(request: HttpRequest, pk: int) -> HttpResponse:
         "Media interest",
         lambda e, d: record_media_interest(e, at=d["at"], note=d["note"], by=me(request)),
         "The media interest has been recorded.",
+    )
+
+
+@login_required
+def confirm_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The MASH confirms a force's own report of a child it had not been told of (README
+    "Partner API"): from then the force is told of the child as for any episode."""
+    episode = episode_for(request, pk, "episodes.confirm_police_report")
+    if not episode.awaiting_confirmation:
+        messages.info(request, "This report does not need confirming.")
+        return redirect("episode", pk=pk)
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            confirm_police_report(episode, by=me(request))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"The police report is confirmed: {episode.police_force} is told of {episode.child.name}.",
+            )
+            return redirect("episode", pk=pk)
+    return form_page(
+        request,
+        form,
+        "Confirm this police report",
+        caption=f"{episode.child.name}, {episode.reference}",
+        back=f"/episodes/{pk}/",
+        submit="Confirm the report",
+        intro=(
+            f"{episode.police_force} reported {episode.child.name} through its own system, "
+            "and had not been told of this child. Once you confirm it is this child, the force is told "
+            "of the child as for any episode: their details and Find Me plan."
+        ),
     )
