@@ -18,6 +18,8 @@ from homeward.casework.episodes import report_episode
 from homeward.casework.find_me import save_find_me_plan
 from homeward.children.models import FindMePlan
 from homeward.episodes.models import Episode
+from homeward.notifications.models import Message
+from homeward.obligations.models import Obligation
 from tests.api.conftest import Partners, hours_ago, iso, report_body
 from tests.factories import UserFactory, signed_in
 
@@ -145,3 +147,21 @@ def test_a_batch_import_by_the_police_waits_for_the_mash_the_same_way(partners: 
     episode = Episode.objects.get(child=partners.child)
     assert episode.awaiting_confirmation
     assert partners.client("police").get(f"/api/v1/children/{partners.child.reference}/").status_code == 404
+
+
+def test_a_police_duty_on_the_forces_own_report_does_not_open_the_child_either(partners: Partners) -> None:
+    who = people(partners)
+    episode = police_report(partners)
+    found = partners.client("police").post(
+        f"/api/v1/episodes/{episode.pk}/found/",
+        {"expected_version": 1, "at": iso(hours_ago(0.5)), "where": "Home", "found_by": "PC 2231"},
+    )
+    assert found.status_code == 200, found.json()
+    # The safe and well check is the force's to do, and falls to its liaison officer ...
+    check = Obligation.objects.get(episode=episode, kind="safe_and_well_check", outcome="")
+    assert check.assignee == who["liaison"]
+    # ... who is told of it by reference only, and cannot open the child from it.
+    message = Message.objects.get(recipient=who["liaison"], obligation=check)
+    assert partners.child.last_name not in message.body
+    assert "no access to this child's record" in message.body
+    assert signed_in(who["liaison"]).get(f"/episodes/{episode.pk}/").status_code == 404
