@@ -214,6 +214,8 @@ ROUTES: dict[str, Route] = {
     "police_informed": Route(episode_pk, allowed=CHANGE_EPISODE),
     "found": Route(episode_pk, allowed=CHANGE_EPISODE),
     "media_interest": Route(episode_pk, allowed=CHANGE_EPISODE),
+    # A report made in error: withdrawn by its reporter (none here) or a manager of the case.
+    "withdraw_episode": Route(episode_pk, allowed=frozenset({"team_manager", "coordinator", "senior"})),
     # The MASH and the coordinator confirm a force's own report; this one needs none: back to it.
     "confirm_police_report": Route(episode_pk, allowed=frozenset({"coordinator", "mash"}), ok=302),
     "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CHANGE_EPISODE),
@@ -526,6 +528,7 @@ WRITES = [
     "found",
     "media_interest",
     "confirm_police_report",
+    "withdraw_episode",
     "close_obligation",
     "return_interview_new",
     "return_interview_edit",

@@ -300,6 +300,24 @@ def oversees_record(user: User, obj: Any) -> bool:
     return bool(who and who.role in OVERSIGHT_ROLES) and is_whole_authority(user, obj)
 
 
+@predicate
+def reported_it(user: User, episode: Any) -> bool:
+    who = person(user)
+    return bool(who and isinstance(episode, Episode) and episode.reported_by_id == who.pk)
+
+
+@predicate
+def manages_case(user: User, obj: Any) -> bool:
+    """A manager of the child's case: the team manager of the child's team, the coordinator or a
+    senior manager of the responsible authority."""
+    who = person(user)
+    if who is None:
+        return False
+    if who.role == Role.TEAM_MANAGER:
+        return bool(is_managed_team(user, obj))
+    return who.role in OVERSIGHT_ROLES and bool(is_whole_authority(user, obj))
+
+
 CONFIRMING_ROLES = (Role.MASH_OFFICER, Role.MISSING_COORDINATOR)
 
 
@@ -342,6 +360,9 @@ PERMISSIONS = {
     | ((is_notified_force | is_told_to_act) & is_named_on_restricted_record),
     "episodes.view_episode_as_host": is_host_area & is_named_on_restricted_record,
     "episodes.change_episode": changes_episode,
+    # A report made in error: withdrawn by whoever made it (while they still may change it) or a manager.
+    "episodes.withdraw_episode": ((reported_it & changes_episode) | manages_case)
+    & is_named_on_restricted_record,
     "episodes.confirm_police_report": confirms_police_reports
     & is_whole_authority
     & is_named_on_restricted_record,

@@ -258,3 +258,21 @@ def confirm_police_report(episode: Episode, *, by: User) -> Episode:
         raise ValidationError("This report is not waiting to be confirmed.")
     timeline.bump(episode, awaiting_confirmation=False, confirmed_at=timezone.now(), confirmed_by=by)
     return episode
+
+
+@transaction.atomic
+def withdraw_report(episode: Episode, *, reason: str, by: User) -> Episode:
+    """Withdraw a report made in error (the reporter or a manager decides: access.relationships).
+
+    Nothing is deleted. The episode keeps its events and is marked withdrawn, with who, when
+    and why (on the audit trail as a change to the episode); re-evaluation then reads a case
+    file without it (episodes.casefile), so the engine raises nothing more for it, and its
+    duties that had opened are stored cancelled (casework.evaluation). The board, reports and
+    returns count only episodes not withdrawn (``Episode.objects.counted``).
+    """
+    child, episode = timeline.lock_episode(episode)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the report is withdrawn."})
+    timeline.bump(episode, withdrawn_at=timezone.now(), withdrawn_by=by, withdrawal_reason=reason.strip())
+    timeline.finish(child)
+    return episode

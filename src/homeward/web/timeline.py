@@ -153,6 +153,20 @@ def _entries(
         by = str(event.recorded_by.get_full_name()) if event.recorded_by else ""
         link = f"/episodes/{event.episode_id}/" if event.episode_id else None
         entries.append(Entry(event.at, title, detail, by, link))
+    # A withdrawal is not an engine event (REPLAY.md has none): it is on the episode itself.
+    withdrawn = {e.episode_id: e.episode for e in events if e.episode is not None and e.episode.withdrawn_at}
+    for episode in withdrawn.values():
+        if reader.opens_episode(episode.pk) and episode.withdrawn_at is not None:
+            who = episode.withdrawn_by.get_full_name() if episode.withdrawn_by else ""
+            entries.append(
+                Entry(
+                    episode.withdrawn_at,
+                    f"{episode.reference}: Report withdrawn",
+                    episode.withdrawal_reason,
+                    who,
+                    f"/episodes/{episode.pk}/",
+                )
+            )
     for interview in interviews:
         if not reader.may("interviews.view_returninterview", interview):
             continue
@@ -194,7 +208,11 @@ def _entries(
 
 def for_child(child: Child, user: User) -> list[Entry]:
     """The child's whole timeline, as far as ``user`` may open each entry."""
-    events = list(child.events.select_related("episode__child", "recorded_by").order_by("-at", "-id"))
+    events = list(
+        child.events.select_related("episode__child", "episode__withdrawn_by", "recorded_by").order_by(
+            "-at", "-id"
+        )
+    )
     interviews = ReturnInterview.objects.filter(episode__child=child).select_related(
         "held_by", "episode", "episode__child"
     )
@@ -204,7 +222,11 @@ def for_child(child: Child, user: User) -> list[Entry]:
 
 def for_episode(episode: Episode, user: User) -> list[Entry]:
     """One episode's timeline: its events, interviews and meetings, checked the same way."""
-    events = list(episode.events.select_related("episode__child", "recorded_by").order_by("-at", "-id"))
+    events = list(
+        episode.events.select_related("episode__child", "episode__withdrawn_by", "recorded_by").order_by(
+            "-at", "-id"
+        )
+    )
     interviews = episode.return_interviews.select_related("held_by", "episode", "episode__child")
     meetings = episode.meetings.select_related("child")
     return _entries(events, interviews, meetings, Reader(user))

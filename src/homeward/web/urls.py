@@ -43,6 +43,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("episodes/<int:pk>/police/", episodes.police, name="police_informed"),
     path("episodes/<int:pk>/found/", episodes.found, name="found"),
     path("episodes/<int:pk>/media-interest/", episodes.media_interest, name="media_interest"),
+    path("episodes/<int:pk>/withdraw/", episodes.withdraw, name="withdraw_episode"),
     path("episodes/<int:pk>/confirm-police-report/", episodes.confirm_report, name="confirm_police_report"),
     path("obligations/<int:pk>/close/", obligations.close, name="close_obligation"),
     path("episodes/<int:pk>/return-interview/", interviews.new, name="return_interview_new"),

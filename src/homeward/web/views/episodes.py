@@ -21,6 +21,7 @@ from homeward.casework.episodes import (
     record_media_interest,
     report_episode,
     update_answers,
+    withdraw_report,
 )
 from homeward.casework.episodes import reclassify as reclassify_episode
 from homeward.casework.risk import grade_risk
@@ -37,6 +38,7 @@ from homeward.web.forms.episodes import (
     PoliceInformedForm,
     ReclassifyForm,
     ReportEpisodeForm,
+    WithdrawForm,
 )
 from homeward.web.views.common import (
     apply_errors,
@@ -288,5 +290,35 @@ def confirm_report(request: HttpRequest, pk: int) -> HttpResponse:
             f"{episode.police_force} reported {episode.child.name} through its own system, "
             "and had not been told of this child. Once you confirm it is this child, the force is told "
             "of the child as for any episode: their details and Find Me plan."
+        ),
+    )
+
+
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a report made in error, with a reason (the reporter or a manager)."""
+    episode = episode_for(request, pk, "episodes.withdraw_episode")
+    if episode.withdrawn_at is not None:
+        messages.info(request, "This report has already been withdrawn.")
+        return redirect("episode", pk=pk)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdraw_report(episode, reason=form.cleaned_data["reason"], by=me(request))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "The report has been withdrawn; its duties are cancelled.")
+            return redirect("episode", pk=pk)
+    return form_page(
+        request,
+        form,
+        "Withdraw this report",
+        caption=f"{episode.child.name}, {episode.reference}",
+        back=f"/episodes/{pk}/",
+        submit="Withdraw the report",
+        intro=(
+            "Only for a report made in error. Its duties are cancelled, it leaves the board, the "
+            "reports and the returns, and it stays on the child's record and the audit trail as withdrawn."
         ),
     )
