@@ -16,7 +16,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from homeward.accounts.models import AuditEntry, Role, User
+from homeward.access import partners
+from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role, User
 from homeward.casework import outbox
 from homeward.casework.episodes import record_found, report_episode, withdraw_report
 from homeward.casework.meetings import record_meeting
@@ -35,7 +36,7 @@ from homeward.reports.oversight import Period, Scope, report
 from homeward.reports.pdf import briefing_entries
 from homeward.reports.reading import read_episodes
 from tests.conftest import Service, person
-from tests.factories import EstablishmentFactory, signed_in
+from tests.factories import EstablishmentFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +182,27 @@ def test_no_one_else_may_withdraw_it(service: Service) -> None:
         assert response.status_code == 404
         assert AuditEntry.objects.filter(additional_data__outcome="refused").count() == before + 1
     assert Episode.objects.get(pk=episode.pk).withdrawn_at is None
+
+
+def test_a_report_withdrawn_tells_the_police_nothing_more(service: Service) -> None:
+    # Reported in error (the wrong child): the force told of it no longer sees it, nor the child.
+    force = Organisation.objects.create(name="West Mercia Police", kind=OrganisationKind.POLICE_FORCE)
+    Organisation.objects.filter(pk=service.team.organisation_id).update(police_force=force)
+    service.child.responsible_authority.refresh_from_db()
+    liaison = UserFactory(role=Role.POLICE_LIAISON, organisation=force)
+    now = timezone.now()
+    episode = report_episode(
+        service.child,
+        category="missing",
+        reported_at=now - timedelta(hours=2),
+        last_seen_at=None,
+        police_informed=True,
+        by=service.worker,
+    )
+    assert liaison.has_perm("episodes.view_episode", episode)
+    assert partners.children_for(force).filter(pk=service.child.pk).exists()
+    withdraw_report(episode, reason=REASON, by=service.manager)
+    assert not liaison.has_perm("episodes.view_episode", episode)
+    assert not partners.episodes_for(force).exists()
+    assert not partners.children_for(force).exists()
+    assert signed_in(liaison).get(f"/episodes/{episode.pk}/").status_code == 404

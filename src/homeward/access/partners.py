@@ -53,7 +53,9 @@ def episodes_for(organisation: Organisation) -> QuerySet[Episode]:
         return episodes.filter(_placed_with(organisation, "child"))
     if organisation.kind == OrganisationKind.POLICE_FORCE:
         confirmed_or_open = Q(awaiting_confirmation=False) | Q(found_at__isnull=True)
-        return episodes.filter(confirmed_or_open, police_informed=True, police_force=organisation)
+        return episodes.filter(
+            confirmed_or_open, police_informed=True, police_force=organisation, withdrawn_at__isnull=True
+        )
     return episodes.none()
 
 
@@ -65,7 +67,11 @@ def children_for(organisation: Organisation) -> QuerySet[Child]:
         return children.filter(_placed_with(organisation))
     if organisation.kind == OrganisationKind.POLICE_FORCE:
         told = Episode.objects.filter(
-            child=OuterRef("pk"), police_informed=True, police_force=organisation, awaiting_confirmation=False
+            child=OuterRef("pk"),
+            police_informed=True,
+            police_force=organisation,
+            awaiting_confirmation=False,
+            withdrawn_at__isnull=True,
         )
         return children.filter(Exists(told))
     return children.none()

@@ -196,7 +196,13 @@ def notified_force(user: User | AnonymousUser | None) -> Q:
         return NOTHING
     # A force's own report of a child it had not been told of is told to it once the MASH
     # confirms it (README "Partner API"); until then only its reporting system sees the episode.
-    return Q(police_informed=True, police_force_id=who.organisation_id, awaiting_confirmation=False)
+    # A report withdrawn as made in error (the wrong child, say) tells the force nothing.
+    return Q(
+        police_informed=True,
+        police_force_id=who.organisation_id,
+        awaiting_confirmation=False,
+        withdrawn_at__isnull=True,
+    )
 
 
 def own_unconfirmed_report(who: User) -> Q:
@@ -227,7 +233,9 @@ def host_area(user: User | AnonymousUser | None) -> Q:
         establishment__area_id=_authority(who),
         started_at__lte=OuterRef("reported_at"),
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("reported_at")))
-    return Q(Exists(placed_there)) & ~Q(child__responsible_authority_id=_authority(who))
+    return Q(Exists(placed_there), withdrawn_at__isnull=True) & ~Q(
+        child__responsible_authority_id=_authority(who)
+    )
 
 
 # --- predicates on one record ---------------------------------------------------------------
