@@ -35,6 +35,10 @@ def record_return_interview(interview: ReturnInterview, by: User | None) -> Retu
     timeline.lock_child(episode.child)
     # Re-read after the lock: the episode may have ended (or not) since the form was shown.
     episode = Episode.objects.select_related("child").get(pk=episode.pk)
+    if episode.withdrawn_at is not None:
+        raise ValidationError(
+            {"offered_at": "This report was withdrawn: nothing more can be recorded on it."}
+        )
     before = None
     if interview.pk is not None:
         saved = ReturnInterview.objects.get(pk=interview.pk)

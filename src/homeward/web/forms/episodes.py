@@ -188,3 +188,14 @@ class MediaInterestForm(GovukForm):
 
 def managers() -> Any:
     return User.objects.filter(role__in=[Role.TEAM_MANAGER, Role.SENIOR_MANAGER], is_active=True)
+
+
+class WithdrawForm(GovukForm):
+    # Required by the write layer (casework.episodes.withdraw_report), which says so on this field.
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        label="Why is the report withdrawn?",
+        help_text="For example: the wrong child was reported, or the child was never missing.",
+        required=False,
+        max_length=2000,
+    )

@@ -56,7 +56,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **queries.record(child, now),
             "now": now,
             "age": child.age_on(timezone.localdate()),
-            "timeline": timeline.for_child(child),
+            "timeline": timeline.for_child(child, me(request)),
+            "private_kinds": timeline.Reader(me(request)).private_kinds(child),
         },
     )
 
