@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 
-from homeward.accounts.models import Role, User
 from homeward.episodes.models import (
     LINK_MAX_LENGTH,
     LINKS_MAX,
@@ -156,6 +155,16 @@ class PoliceInformedForm(GovukForm):
     reference = forms.CharField(label="Police reference", max_length=60)
 
 
+# Has the police safe and well check been done? Three answers, none chosen for the person (West
+# Mercia 8.7): a check still to come is not a check declined, and only "done" or "declined, and
+# why" closes the police's duty; "not yet" leaves it open in their work until they record it.
+SAFE_AND_WELL = [
+    ("true", "Yes, it has been done"),
+    ("false", "No, and it will not be done"),
+    ("not_yet", "Not yet, or I do not know"),
+]
+
+
 class FoundForm(GovukForm):
     at = DateTimeField(label="When was the child found or did they return?")
     return_notified_at = DateTimeField(
@@ -163,31 +172,41 @@ class FoundForm(GovukForm):
     )
     where = forms.CharField(label="Where were they found?", max_length=300)
     found_by = forms.CharField(label="Found by or returned by", max_length=200)
-    harmed = forms.BooleanField(label="The child was harmed while missing", required=False)
-    safe_and_well_done = forms.TypedChoiceField(
-        label="Has the police safe and well check been done?",
+    # Harm makes the return interview a must (West Mercia 12.7): asked, never assumed "no".
+    harmed = forms.TypedChoiceField(
+        label="Was the child harmed while missing?",
         choices=[("true", "Yes"), ("false", "No")],
         coerce=lambda v: v == "true",
         widget=forms.RadioSelect,
     )
+    safe_and_well_done = forms.TypedChoiceField(
+        label="Has the police safe and well check been done?",
+        choices=SAFE_AND_WELL,
+        coerce=lambda v: {"true": True, "false": False}.get(v),
+        widget=forms.RadioSelect,
+        help_text="If the police will do it later, or you do not know, choose 'Not yet': the police "
+        "record it when it is done.",
+    )
     safe_and_well_reason = forms.CharField(
-        label="If not, why not", widget=forms.Textarea, required=False, max_length=2000
+        label="If it will not be done, why not",
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+        help_text="For example, the police decided a check was not needed, and why.",
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("safe_and_well_done") is False and not (data.get("safe_and_well_reason") or "").strip():
-            self.add_error("safe_and_well_reason", "Say why no safe and well check was done.")
+            self.add_error("safe_and_well_reason", "Say why no safe and well check will be done.")
+        if data.get("safe_and_well_done") is not False:
+            data["safe_and_well_reason"] = ""  # a reason only goes with "it will not be done"
         return data
 
 
 class MediaInterestForm(GovukForm):
     at = DateTimeField(label="When")
     note = forms.CharField(widget=forms.Textarea, label="What interest", max_length=2000)
-
-
-def managers() -> Any:
-    return User.objects.filter(role__in=[Role.TEAM_MANAGER, Role.SENIOR_MANAGER], is_active=True)
 
 
 class WithdrawForm(GovukForm):

@@ -14,7 +14,7 @@ from homeward.children.models import Child
 from homeward.reports import annex_a, charts, pdf, ssda903, tables
 from homeward.reports.oversight import report
 from homeward.web.forms.reports import CensusForm, ReportForm, YearForm, initial
-from homeward.web.views.common import login_required, me, refuse
+from homeward.web.views.common import login_required, me, refuse, section_refused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,13 +39,20 @@ def table_download(found: list[tables.Table], name: str, request: HttpRequest) -
     return download(tables.to_xlsx(chosen), f"{name}-{slug}.xlsx", XLSX)
 
 
+REPORTS_REFUSED = "Reports are for the local authority's staff and analysts."
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    if not me(request).has_perm("reports.view_reports"):
+        return section_refused(request, REPORTS_REFUSED)
     return render(request, "reports/index.html", {"identified": readership(me(request)).identified})
 
 
 @login_required
 def oversight(request: HttpRequest) -> HttpResponse:
+    if not me(request).has_perm("reports.view_reports"):
+        return section_refused(request, REPORTS_REFUSED)
     reader = readership(me(request))
     bound = "start" in request.GET
     form = ReportForm(request.GET if bound else None, children=reader.children, initial=initial())
@@ -93,6 +100,8 @@ def oversight(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ssda903_page(request: HttpRequest) -> HttpResponse:
+    if not me(request).has_perm("reports.view_reports"):
+        return section_refused(request, REPORTS_REFUSED)
     reader = readership(me(request))
     if not reader.identified:
         # The return is one row per child and episode, not an aggregate (analysts see those).
@@ -128,6 +137,8 @@ def _current_year() -> int:
 
 @login_required
 def annex_a_page(request: HttpRequest) -> HttpResponse:
+    if not me(request).has_perm("reports.view_reports"):
+        return section_refused(request, REPORTS_REFUSED)
     reader = readership(me(request))
     bound = "date" in request.GET
     form = CensusForm(request.GET if bound else None, initial={"date": timezone.localdate()})
