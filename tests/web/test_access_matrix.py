@@ -221,6 +221,7 @@ ROUTES: dict[str, Route] = {
     "oversight_report": Route(allowed=SIGNED_IN),
     "ssda903": Route(allowed=SIGNED_IN - {"analyst"}),
     "annex_a": Route(allowed=SIGNED_IN),
+    "ssd_missing": Route(allowed=SIGNED_IN - {"analyst"}),
     "briefing_pack": Route(allowed=SIGNED_IN),
     # The Find Me plan is shared with the police of the episode (002 s.10).
     "find_me_plan_pdf": Route(child_pk, allowed=EPISODE),
