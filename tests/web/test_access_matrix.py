@@ -222,6 +222,12 @@ ROUTES: dict[str, Route] = {
     "ssda903": Route(allowed=SIGNED_IN - {"analyst"}),
     "annex_a": Route(allowed=SIGNED_IN),
     "ssd_missing": Route(allowed=SIGNED_IN - {"analyst"}),
+    # What the 903 would reject: the coordinator's and senior managers' (of any authority, each
+    # seeing their own children); the matrix child's record breaks no rule, so no name shows.
+    "data_quality": Route(
+        allowed=frozenset({"coordinator", "senior", "host_coordinator", "other_coordinator"}),
+        shows=frozenset(),
+    ),
     "briefing_pack": Route(allowed=SIGNED_IN),
     # The Find Me plan is shared with the police of the episode (002 s.10).
     "find_me_plan_pdf": Route(child_pk, allowed=EPISODE),

@@ -26,6 +26,7 @@ from homeward.accounts.models import OrganisationKind
 from homeward.children.models import Child, Placement, PlacementType
 from homeward.protocols.calendar import from_local
 from homeward.reports.reading import EpisodeFacts, local_date, read_episodes
+from homeward.reports.ssda903_rules import CareEpisode, Period
 
 HEADER_COLUMNS = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
 EPISODE_COLUMNS = [
@@ -192,12 +193,28 @@ def missing_code(episode: EpisodeFacts) -> str | None:
     return None
 
 
+@dataclass
+class Assembled:
+    """The return, and for each child their missing and away periods of the year and their
+    episodes of care as the DfE's rules read them (``reports.ssda903_rules``). The periods of a
+    looked-after child with no placement recorded are among ``periods`` (``returned`` False)
+    but not in the return."""
+
+    ret: Return903
+    periods: dict[int, list[Period]]
+    care: dict[int, list[CareEpisode]]
+
+
 def build(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -> Return903:
     """The three tables for the looked-after children among ``children``."""
+    return assemble(children, year, as_of).ret
+
+
+def assemble(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -> Assembled:
     kids = list(in_care_during(children, year).select_related("responsible_authority").order_by("pk"))
     placements: dict[int, list[Placement]] = defaultdict(list)
     for placement in (
-        Placement.objects.filter(child__in=kids)
+        Placement.objects.filter(child__in=children.filter(looked_after=True))
         .select_related("establishment", "establishment__provider")
         .order_by("started_at", "pk")
     ):
@@ -205,7 +222,7 @@ def build(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -> R
 
     header: list[dict[str, str]] = []
     episodes: list[dict[str, str]] = []
-    care: dict[int, list[tuple[datetime, datetime | None]]] = {}
+    care: dict[int, list[CareEpisode]] = defaultdict(list)
     for child in kids:
         dob = dmy(child.date_of_birth)
         sex = sex_code(child.gender)
@@ -223,7 +240,6 @@ def build(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -> R
             }
         )
         stays = placements[child.pk]
-        care[child.pk] = [(p.started_at, p.ended_on) for p in stays]
         for i, placement in enumerate(stays):
             if placement.started_at >= year.ends_at or (
                 placement.ended_on is not None and placement.ended_on < year.starts_at
@@ -231,6 +247,7 @@ def build(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -> R
                 continue
             ended = placement.ended_on if placement.ended_on and placement.ended_on < year.ends_at else None
             moved = ended is not None and i + 1 < len(stays)
+            reason_ended = ("X1" if moved else "E8") if ended else ""
             episodes.append(
                 {
                     "CHILD": str(child.pk),
@@ -241,7 +258,7 @@ def build(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -> R
                     "PLACE": PLACE_CODES.get(PlacementType(placement.type), "K2"),
                     "PLACE_PROVIDER": provider_code(child, placement),
                     "DEC": dmy(local_date(ended)) if ended else "",
-                    "REC": ("X1" if moved else "E8") if ended else "",
+                    "REC": reason_ended,
                     "REASON_PLACE_CHANGE": "CARPL" if moved else "",
                     "HOME_POST": "",
                     "PL_POST": placement.establishment.postcode,
@@ -249,31 +266,59 @@ def build(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -> R
                     "URN": "XXXXXXX",
                 }
             )
+            care[child.pk].append(
+                CareEpisode(
+                    placement.pk,
+                    local_date(placement.started_at),
+                    local_date(ended) if ended else None,
+                    reason_ended,
+                )
+            )
 
+    # The periods of the return's children; and of looked-after children with no placement
+    # recorded at all, whom the return leaves out (their periods are missing from care, but with
+    # no episode of care rule 581 would refuse them). A child's periods before their first
+    # placement are missing from home, not from care: not the 903's.
+    unplaced = children.filter(looked_after=True, placements__isnull=True, episodes__isnull=False)
+    in_return = {child.pk for child in kids}
+    read = Child.objects.filter(pk__in=[*in_return, *unplaced.values_list("pk", flat=True)])
     missing: list[dict[str, str]] = []
-    for episode in read_episodes(Child.objects.filter(pk__in=[c.pk for c in kids]), as_of):
+    periods: dict[int, list[Period]] = defaultdict(list)
+    for episode in read_episodes(read, as_of):
         code = missing_code(episode)
-        if code is None or not _in_care(care.get(episode.child_pk, []), episode.start):
-            continue
-        if episode.start >= year.ends_at:
+        if code is None or episode.start >= year.ends_at:
             continue
         if episode.found_at is not None and episode.found_at < year.starts_at:
             continue
         ended_in_year = episode.found_at is not None and episode.found_at < year.ends_at
+        start = local_date(episode.start)
+        # In care as rules 578 and 581 read it: the day it began lies within a placement's days.
+        returned = episode.child_pk in in_return and _in_care(placements[episode.child_pk], start)
+        if not returned and placements[episode.child_pk]:
+            continue
+        end = local_date(episode.found_at) if ended_in_year and episode.found_at else None
+        periods[episode.child_pk].append(
+            Period(episode.pk, code, start, end, episode.date_of_birth, returned=returned)
+        )
+        if not returned:
+            continue
         missing.append(
             {
                 "CHILD": str(episode.child_pk),
                 "DOB": dmy(episode.date_of_birth),
                 "MISSING": code,
-                "MIS_START": dmy(local_date(episode.start)),
-                "MIS_END": dmy(local_date(episode.found_at)) if ended_in_year and episode.found_at else "",
+                "MIS_START": dmy(start),
+                "MIS_END": dmy(end),
             }
         )
-    return Return903(year=year, header=header, episodes=episodes, missing=missing)
+    return Assembled(Return903(year=year, header=header, episodes=episodes, missing=missing), periods, care)
 
 
-def _in_care(stays: list[tuple[datetime, datetime | None]], at: datetime) -> bool:
-    return any(start <= at and (end is None or end > at) for start, end in stays)
+def _in_care(stays: list[Placement], day: date) -> bool:
+    return any(
+        local_date(stay.started_at) <= day and (stay.ended_on is None or day <= local_date(stay.ended_on))
+        for stay in stays
+    )
 
 
 def write(ret: Return903, out: Path) -> list[Path]:

@@ -43,6 +43,7 @@ from homeward.web.views.common import (
     me,
     refuse,
 )
+from homeward.web.views.returns import warn_about_returns
 
 
 @login_required
@@ -69,6 +70,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, f"{child.name} has been reported {episode.get_category_display().lower()}."
             )
+            warn_about_returns(request, child, episode.start)
             return redirect("episode", pk=episode.pk)
     return form_page(
         request,
@@ -150,6 +152,8 @@ def _action(
     title: str,
     act: Callable[[Episode, dict[str, Any]], object],
     done: str,
+    *,
+    returns: bool = False,
     **context: Any,
 ) -> HttpResponse:
     episode = episode_for(request, pk)
@@ -161,6 +165,8 @@ def _action(
             apply_errors(form, exc)
         else:
             messages.success(request, done)
+            if returns:  # the change moves a period of the 903's Missing table: check it
+                warn_about_returns(request, episode.child, episode.start)
             return redirect("episode", pk=pk)
     return form_page(
         request,
@@ -183,6 +189,7 @@ def reclassify(request: HttpRequest, pk: int) -> HttpResponse:
             e, category=d["category"], at=d["at"], reason=d["reason"], by=me(request)
         ),
         "The episode has been reclassified.",
+        returns=True,
     )
 
 
@@ -229,6 +236,7 @@ def found(request: HttpRequest, pk: int) -> HttpResponse:
             by=me(request),
         ),
         "The child has been recorded as found.",
+        returns=True,
         submit="Record as found",
     )
 

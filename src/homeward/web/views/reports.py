@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from homeward.access.reports import briefing_children, may_print_find_me_plan, readership
+from homeward.access.reports import briefing_children, may_check_returns, may_print_find_me_plan, readership
 from homeward.children.models import Child
 from homeward.reports import annex_a, charts, pdf, ssd_missing, ssda903, tables
 from homeward.reports.oversight import report
@@ -41,7 +41,12 @@ def table_download(found: list[tables.Table], name: str, request: HttpRequest) -
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/index.html", {"identified": readership(me(request)).identified})
+    user = me(request)
+    return render(
+        request,
+        "reports/index.html",
+        {"identified": readership(user).identified, "may_check_returns": may_check_returns(user)},
+    )
 
 
 @login_required
