@@ -99,41 +99,47 @@ def _period_words(p: Period) -> str:
 
 def _text(breach: Breach, period: Period | None, last_year_open: list[date]) -> str:
     what = _period_words(period) if period else ""
+    what = what[:1].upper() + what[1:]
+    moved = (
+        " It began in a placement that ended before this year's return starts (the child moved while "
+        "missing), so no episode of care in the return contains its start. Check when the placement changed."
+    )
     if breach.rule == "574":
         return (
-            f"{what[:1].upper()}{what[1:]} overlaps another missing or away period of the child's, or begins "
-            "while an earlier one is still open. Record when the earlier one ended, or correct when this one began."
+            f"{what} overlaps another missing or away period of the child's, or begins while an earlier "
+            "one is still open. Record when the earlier one ended, or correct when this one began."
         )
     if breach.rule == "575":
         return (
-            f"{what[:1].upper()}{what[1:]} has no end date, but the placement it began in has ended. "
-            "Record when the child was found, or check the placement's dates."
+            f"{what} has no end date, but the placement it began in has ended: the return expects a "
+            "period to end when its placement does. Check the placement's dates, or record when the "
+            "child was found."
         )
     if breach.rule == "576":
         starts = ", ".join(f"{d:%-d %B %Y}" for d in last_year_open)
         return (
             f"Last year's return left a period open from {starts}, so this year's must begin with it, "
-            f"but begins with {what}. Check when each episode began and ended."
+            f"but begins with {what[:1].lower()}{what[1:]}. Check when each episode began and ended."
         )
     if breach.rule == "577":
-        return f"{what[:1].upper()}{what[1:]} is open, or ends, outside the child's period of care."
+        return f"{what} is open, or ends, outside the child's period of care in this year's return.{moved}"
     if breach.rule == "578":
-        return (
-            f"{what[:1].upper()}{what[1:]} begins outside the child's period of care. "
-            "Record the placement the child was in, or correct when they were last seen."
-        )
+        return f"{what} begins outside the child's period of care in this year's return.{moved}"
     if breach.rule == "580":
         return (
             "The child was missing until their 18th birthday, when this episode of care ended, "
-            "but it does not end with reason E8 (ceased to be looked after)."
+            "but it does not end with reason E8 (ceased to be looked after). Check the placement "
+            "that began that day."
         )
     if breach.rule == "581":
-        return (
-            f"{what[:1].upper()}{what[1:]} begins before the child was looked after: no placement is "
-            "recorded on that day. Record the placement the child was in, or correct when they were last seen."
-        )
+        if period is not None and not period.returned:
+            return (
+                f"{what} is of a child recorded as looked after with no placement recorded, so the "
+                "return has no episode of care for them. Record the child's placement."
+            )
+        return f"{what} begins when no episode of care in this year's return is open.{moved}"
     return (
-        f"{what[:1].upper()}{what[1:]} begins on or before the child's date of birth. "
+        f"{what} begins on or before the child's date of birth. "
         "Correct the date of birth or when the child was last seen."
     )
 
@@ -163,14 +169,22 @@ def problems(built: Assembled, last_year: Assembled, names: dict[int, str]) -> l
     return found
 
 
-def for_children(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -> list[Problem]:
-    """What the year's return would reject for any of these children, by rule then child."""
+def check_year(
+    children: QuerySet[Child], year: CollectionYear, as_of: datetime
+) -> tuple[list[Problem], Assembled]:
+    """What the year's return would reject for any of these children, by rule then child; and
+    the return as assembled (the data-quality page counts missing and away from it too)."""
     built = assemble(children, year, as_of)
     last_year = assemble(children, CollectionYear(year.ends - 1), as_of)
     names = {c.pk: c.name for c in Child.objects.filter(pk__in=list(built.periods))}
     found = problems(built, last_year, names)
     order = {rule: i for i, rule in enumerate(RULES)}
-    return sorted(found, key=lambda p: (order[p.rule], p.child_name, p.episode_pk or 0))
+    return sorted(found, key=lambda p: (order[p.rule], p.child_name, p.episode_pk or 0)), built
+
+
+def for_children(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -> list[Problem]:
+    """What the year's return would reject for any of these children, by rule then child."""
+    return check_year(children, year, as_of)[0]
 
 
 def for_child(child: Child, touched: date, today: date, as_of: datetime) -> list[Problem]:

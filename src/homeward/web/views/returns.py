@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from homeward.access.reports import may_check_returns, readership
 from homeward.children.models import Child
-from homeward.reports import ssda903, ssda903_checks
+from homeward.reports import missing_away, ssda903, ssda903_checks
 from homeward.reports.ssda903_rules import DFE_MESSAGES, RULES
 from homeward.web.forms.reports import YearForm
 from homeward.web.views.common import login_required, me, refuse
@@ -34,7 +34,8 @@ def current_year() -> ssda903.CollectionYear:
 
 @login_required
 def data_quality(request: HttpRequest) -> HttpResponse:
-    """Every child whose record the year's 903 return would reject, by rule, with where to mend it."""
+    """Every child whose record the year's 903 return would reject, by rule, with where to mend it;
+    and each authority's share of missing and away beside the national figures."""
     user = me(request)
     if not may_check_returns(user):
         raise refuse(request, Child, "data-quality", "reports.data_quality")
@@ -50,7 +51,7 @@ def data_quality(request: HttpRequest) -> HttpResponse:
             form.add_error("year", exc.message[:1].upper() + exc.message[1:] + ".")
     if not form.errors:
         now = timezone.now()
-        found = ssda903_checks.for_children(children, year, now)
+        found, built = ssda903_checks.check_year(children, year, now)
         context.update(
             year=year,
             problems=found,
@@ -59,6 +60,8 @@ def data_quality(request: HttpRequest) -> HttpResponse:
                 (rule, ssda903_checks.TITLES[rule], DFE_MESSAGES[rule], [p for p in found if p.rule == rule])
                 for rule in RULES
             ],
+            shares=missing_away.shares(built),
+            national=missing_away.national(),
         )
     status = 400 if form.errors else 200
     return render(request, "reports/data_quality.html", context, status=status)
