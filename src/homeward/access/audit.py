@@ -72,6 +72,7 @@ def record_denied(request: HttpRequest, model: type[models.Model], pk: Any, **da
 
 def register() -> None:
     """The records whose creation and every change are audited (called once, at start-up)."""
+    from homeward.care.models import CouncilEpisode
     from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
     from homeward.episodes.models import Episode
     from homeward.interviews.models import ReturnInterview
@@ -86,10 +87,12 @@ def register() -> None:
     auditlog.register(ReturnInterview, exclude_fields=["updated_at"])
     auditlog.register(Meeting)
     auditlog.register(Action)
+    auditlog.register(CouncilEpisode)
 
 
 def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     """Every audit row about the child's record: the child and everything recorded about them."""
+    from homeward.care.models import CouncilEpisode
     from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
     from homeward.episodes.models import Episode
     from homeward.interviews.models import ReturnInterview
@@ -115,6 +118,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
             PlacementRiskAssessment,
             PlacementRiskAssessment.objects.filter(child=child).values_list("pk", flat=True),
         )
+        | about(CouncilEpisode, CouncilEpisode.objects.filter(child=child).values_list("pk", flat=True))
     )
     trail: QuerySet[AuditEntry] = AuditEntry.objects.filter(where)
     return trail.select_related("actor", "content_type").order_by("-timestamp", "-pk")

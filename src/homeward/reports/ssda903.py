@@ -17,12 +17,13 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.db.models import Q, QuerySet
 
 from homeward.accounts.models import OrganisationKind
+from homeward.care.models import CouncilEpisode
 from homeward.children.models import Child, Placement, PlacementType
 from homeward.protocols.calendar import from_local
 from homeward.reports.reading import EpisodeFacts, local_date, read_episodes
@@ -193,6 +194,72 @@ def missing_code(episode: EpisodeFacts) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class EpisodeOfCare:
+    """A 903 episode: a stretch of care with one placement and one legal status."""
+
+    starts_at: datetime
+    ends_at: datetime | None
+    placement: Placement
+    facts: CouncilEpisode | None  # the council's record in force at the start, if imported
+    reason_new: str  # RNE: P change of placement, L of legal status, T both
+    continued: bool = False  # another episode follows the same day (REC X1)
+    moved_next: bool = False  # ... and it is a change of placement (REASON_PLACE_CHANGE)
+
+
+def _in_force(council: list[CouncilEpisode], day: date) -> CouncilEpisode | None:
+    """The council's row from the latest day on or before ``day`` (its rows hold until the next)."""
+    found = None
+    for row in council:  # oldest first
+        if row.starts_on <= day:
+            found = row
+    return found
+
+
+def episodes_of_care(
+    child: Child, stays: list[Placement], council: list[CouncilEpisode]
+) -> list[EpisodeOfCare]:
+    """The child's 903 episodes, oldest first: a new one at each placement (RNE P) and, from the
+    council's extract, at each change of legal status within a placement (L; T if on the day the
+    placement changed). A council row applies from its day until the next; one before the first
+    placement applies from it."""
+    if not stays:
+        return []
+    starts: list[tuple[datetime, Placement, bool]] = [(stay.started_at, stay, True) for stay in stays]
+    placement_days = {local_date(stay.started_at) for stay in stays}
+    first_day = local_date(stays[0].started_at)
+    for row in council:
+        if row.starts_on <= first_day or row.starts_on in placement_days:
+            continue
+        before = _in_force(council, row.starts_on - timedelta(days=1))
+        if before is not None and before.legal_status == row.legal_status:
+            continue  # the same legal status goes on: not a new 903 episode
+        at = from_local(datetime.combine(row.starts_on, time()))
+        placement = next((s for s in reversed(stays) if s.started_at <= at), stays[0])
+        if placement.ended_on is not None and placement.ended_on <= at:
+            continue
+        starts.append((at, placement, False))
+    starts.sort(key=lambda s: s[0])
+    parts: list[EpisodeOfCare] = []
+    for i, (at, placement, moved) in enumerate(starts):
+        facts = _in_force(council, local_date(at))
+        following = starts[i + 1] if i + 1 < len(starts) else None
+        previous = parts[-1].facts if parts else None
+        changed_status = bool(facts and previous and facts.legal_status != previous.legal_status)
+        parts.append(
+            EpisodeOfCare(
+                starts_at=at,
+                ends_at=following[0] if following else placement.ended_on,
+                placement=placement,
+                facts=facts,
+                reason_new=("T" if changed_status else "P") if moved else "L",
+                continued=following is not None,
+                moved_next=bool(following and following[2]),
+            )
+        )
+    return parts
+
+
 @dataclass
 class Assembled:
     """The return, and for each child their missing and away periods of the year and their
@@ -220,6 +287,10 @@ def assemble(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -
     ):
         placements[placement.child_id].append(placement)
 
+    council: dict[int, list[CouncilEpisode]] = defaultdict(list)
+    for row in CouncilEpisode.objects.filter(child__in=kids).order_by("starts_on"):
+        council[row.child_id].append(row)
+
     header: list[dict[str, str]] = []
     episodes: list[dict[str, str]] = []
     care: dict[int, list[CareEpisode]] = defaultdict(list)
@@ -239,37 +310,37 @@ def assemble(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -
                 "MC_DOB": "",
             }
         )
-        stays = placements[child.pk]
-        for i, placement in enumerate(stays):
-            if placement.started_at >= year.ends_at or (
-                placement.ended_on is not None and placement.ended_on < year.starts_at
-            ):
+        for i, part in enumerate(episodes_of_care(child, placements[child.pk], council[child.pk])):
+            placement, facts = part.placement, part.facts
+            if part.starts_at >= year.ends_at or (part.ends_at is not None and part.ends_at < year.starts_at):
                 continue
-            ended = placement.ended_on if placement.ended_on and placement.ended_on < year.ends_at else None
-            moved = ended is not None and i + 1 < len(stays)
-            reason_ended = ("X1" if moved else "E8") if ended else ""
+            ended = part.ends_at if part.ends_at and part.ends_at < year.ends_at else None
+            reason_ended = ("X1" if part.continued else "E8") if ended else ""
             episodes.append(
                 {
                     "CHILD": str(child.pk),
-                    "DECOM": dmy(local_date(placement.started_at)),
-                    "RNE": "S" if i == 0 else "P",
-                    "LS": child.legal_status or "C2",
-                    "CIN": "N1",  # abuse or neglect: the record keeps no category of need
+                    "DECOM": dmy(local_date(part.starts_at)),
+                    "RNE": part.reason_new if i else "S",
+                    "LS": facts.legal_status if facts else child.legal_status or "C2",
+                    # Without the council's extract (casework.care), the record keeps no category
+                    # of need: N1 abuse or neglect.
+                    "CIN": facts.category_of_need if facts else "N1",
                     "PLACE": PLACE_CODES.get(PlacementType(placement.type), "K2"),
                     "PLACE_PROVIDER": provider_code(child, placement),
                     "DEC": dmy(local_date(ended)) if ended else "",
                     "REC": reason_ended,
-                    "REASON_PLACE_CHANGE": "CARPL" if moved else "",
-                    "HOME_POST": "",
-                    "PL_POST": placement.establishment.postcode,
-                    # The record keeps no Ofsted URN: XXXXXXX ("not known"); rules 218/242 flag it.
-                    "URN": "XXXXXXX",
+                    "REASON_PLACE_CHANGE": "CARPL" if ended and part.moved_next else "",
+                    "HOME_POST": facts.home_postcode if facts else "",
+                    "PL_POST": (facts.placement_postcode if facts else "")
+                    or placement.establishment.postcode,
+                    # Without the council's URN: XXXXXXX ("not known"); rules 218/242 flag it.
+                    "URN": (facts.urn if facts else "") or "XXXXXXX",
                 }
             )
             care[child.pk].append(
                 CareEpisode(
                     placement.pk,
-                    local_date(placement.started_at),
+                    local_date(part.starts_at),
                     local_date(ended) if ended else None,
                     reason_ended,
                 )
