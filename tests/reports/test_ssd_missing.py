@@ -227,3 +227,11 @@ def test_the_download_counts_only_whom_the_reader_may_see_and_not_for_analysts()
     assert (
         'href="/reports/ssd-missing.csv"' not in sign_in(Client(), analyst).get("/reports/").content.decode()
     )
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text() -> None:
+    for formula in ("=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "\tx", "\rx", " =1"):
+        assert ssd_missing.spreadsheet_text(formula) == "'" + formula
+    assert ssd_missing.spreadsheet_text("2025-07-10 21:00:00") == "2025-07-10 21:00:00"
+    row = ssd_missing.SsdMissingRow("=1", "2", at("2025-07-10 21:00"), "M", None, "", "")
+    assert row.cells()[0] == "'=1"
