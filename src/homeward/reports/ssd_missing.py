@@ -86,29 +86,15 @@ class SsdMissingRow:
     rhi_accepted: str
 
     def cells(self) -> tuple[str, ...]:
-        return tuple(
-            spreadsheet_text(cell)
-            for cell in (
-                self.table_id,
-                self.person_id,
-                stamp(self.start),
-                self.type,
-                stamp(self.end) if self.end else "",
-                self.rhi_offered,
-                self.rhi_accepted,
-            )
+        return (
+            self.table_id,
+            self.person_id,
+            stamp(self.start),
+            self.type,
+            stamp(self.end) if self.end else "",
+            self.rhi_offered,
+            self.rhi_accepted,
         )
-
-
-# A spreadsheet reads a cell beginning with one of these as a formula (OWASP, "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_text(value: str) -> str:
-    """``value`` as a spreadsheet shows it, never runs it: an apostrophe before a formula's start.
-    Every cell here is Homeward's own (ids, dates, codes), but a download is opened in Excel.
-    (When the shared helper lands in reports/, this gives way to it.)"""
-    return "'" + value if value.lstrip(" ").startswith(FORMULA_START) else value
 
 
 def stamp(instant: datetime) -> str:
@@ -211,6 +197,8 @@ def rows(children: QuerySet[Child], as_of: datetime) -> list[SsdMissingRow]:
 
 
 def table(found: list[SsdMissingRow]) -> Table:
+    """The rows as a report table: its CSV (``tables.to_csv``) writes every cell through the shared
+    ``cells.safe_cell``, so a download opened in a spreadsheet never runs a cell as a formula."""
     return Table(
         "ssd_missing",
         "Standard Safeguarding Dataset: ssd_missing (MISS001A-MISS007A)",
