@@ -276,6 +276,13 @@ ROUTES: dict[str, Route] = {
     "oversight_report": Route(allowed=READERS, away=SIGNED_IN - READERS),
     "ssda903": Route(allowed=READERS - {"analyst"}, away=SIGNED_IN - READERS),
     "annex_a": Route(allowed=READERS, away=SIGNED_IN - READERS),
+    "ssd_missing": Route(allowed=READERS - {"analyst"}, away=SIGNED_IN - READERS),
+    # What the 903 would reject: the coordinator's and senior managers' (of any authority, each
+    # seeing their own children); the matrix child's record breaks no rule, so no name shows.
+    "data_quality": Route(
+        allowed=frozenset({"coordinator", "senior", "host_coordinator", "other_coordinator"}),
+        shows=frozenset(),
+    ),
     # The briefing pack is also the police's (it is linked from their board).
     "briefing_pack": Route(allowed=SIGNED_IN),
     # The Find Me plan is shared with the police of the episode (002 s.10).

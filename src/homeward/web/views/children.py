@@ -35,6 +35,7 @@ from homeward.web.views.common import (
     me,
     section_refused,
 )
+from homeward.web.views.returns import warn_about_returns
 
 
 @login_required
@@ -101,6 +102,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         save_child(form.save(commit=False), by=me(request))
         messages.success(request, "The child's details have been saved.")
+        warn_about_returns(request, child, timezone.now())
         return redirect("child", pk=child.pk)
     return form_page(request, form, f"Change details: {child.name}", back=f"/children/{pk}/")
 
@@ -124,6 +126,7 @@ def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, "The placement has been recorded.")
+            warn_about_returns(request, child, data["at"])
             return redirect("child", pk=child.pk)
     return form_page(request, form, "Record a new placement", caption=child.name, back=f"/children/{pk}/")
 

@@ -51,6 +51,7 @@ from homeward.web.views.common import (
     me,
     refuse,
 )
+from homeward.web.views.returns import warn_about_returns
 
 
 @login_required
@@ -92,6 +93,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, f"{child.name} has been reported {episode.get_category_display().lower()}."
             )
+            warn_about_returns(request, child, episode.start)
             return redirect("episode", pk=episode.pk)
     return form_page(
         request,
@@ -184,6 +186,8 @@ def _action(
     title: str,
     act: Callable[[Episode, dict[str, Any]], object],
     done: str,
+    *,
+    returns: bool = False,
     **context: Any,
 ) -> HttpResponse:
     episode = episode_for(request, pk)
@@ -195,6 +199,8 @@ def _action(
             apply_errors(form, exc)
         else:
             messages.success(request, done)
+            if returns:  # the change moves a period of the 903's Missing table: check it
+                warn_about_returns(request, episode.child, episode.start)
             return redirect("episode", pk=pk)
     return form_page(
         request,
@@ -217,6 +223,7 @@ def reclassify(request: HttpRequest, pk: int) -> HttpResponse:
             e, category=d["category"], at=d["at"], reason=d["reason"], by=me(request)
         ),
         "The episode has been reclassified.",
+        returns=True,
     )
 
 
@@ -263,6 +270,7 @@ def found(request: HttpRequest, pk: int) -> HttpResponse:
             by=me(request),
         ),
         "The child has been recorded as found.",
+        returns=True,
         submit="Record as found",
     )
 
