@@ -8,6 +8,7 @@ decides for the close form, for every "Record outcome" link the pages show, and 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,8 +23,11 @@ from homeward.casework.episodes import record_found, report_episode
 from homeward.casework.placements import start_placement
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
+from homeward.notifications.models import Message
 from homeward.obligations.models import Obligation
+from tests.access.test_told_to_act import MONDAY, Clock, duty_team, london, report_saturday_night
 from tests.api.conftest import ApiClient
+from tests.conftest import Service
 from tests.factories import (
     AuthorityFactory,
     ChildFactory,
@@ -212,3 +216,26 @@ def test_a_partner_system_records_its_own_duties_only(world: World) -> None:
             assert "records its own duties only" in response.json()["error"]["message"]
             assert obligation.outcome == ""
             assert AuditEntry.objects.filter(additional_data__outcome=REFUSED).count() == refused_before + 1
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
+    yield Clock(monkeypatch)
+
+
+def test_the_duty_team_told_of_a_duty_out_of_hours_may_record_it_while_it_is_theirs(
+    service: Service, clock: Clock
+) -> None:
+    """Wakefield s.9: out of hours the emergency duty team acts for the allocated team. The duty it
+    is told of is its to act on, and so to record, until the office opens (``acting_on``)."""
+    officer = duty_team(service)
+    episode = report_saturday_night(service, clock)
+    police = Obligation.objects.get(episode=episode, kind="notify", recipient="police")
+    assert Message.objects.filter(recipient=officer, obligation=police).exists()
+    assert closes_duty(officer, police)
+    page = signed_in(officer).get(f"/episodes/{episode.pk}/").content.decode()
+    assert f'href="/obligations/{police.pk}/close/"' in page
+    # The office is open again: the allocated team has it back, and the duty team no longer may.
+    clock.set(london(MONDAY, 9, 1))
+    assert not closes_duty(officer, police)
+    assert signed_in(officer).get(f"/obligations/{police.pk}/close/").status_code == 404

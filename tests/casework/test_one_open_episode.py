@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from homeward.casework.episodes import AlreadyOpen, record_found, report_episode
+from homeward.casework.episodes import AlreadyOpen, record_found, report_episode, withdraw_report
 from homeward.children.models import Child
 from homeward.episodes.models import Episode, Event
 from tests.conftest import Service
@@ -55,3 +55,13 @@ def test_a_child_found_can_be_reported_again(service: Service) -> None:
     second = missing_now(service.child)
     assert second.pk != first.pk
     assert Episode.objects.filter(child=service.child, found_at__isnull=True).get() == second
+
+
+def test_a_report_withdrawn_as_made_in_error_does_not_stand_in_the_way_of_a_new_one(
+    service: Service,
+) -> None:
+    mistaken = missing_now(service.child, hours=4)
+    withdraw_report(mistaken, reason="Reported the wrong child", by=service.worker)
+    again = missing_now(service.child)
+    assert again.pk != mistaken.pk
+    assert Episode.objects.still_open().filter(child=service.child).get() == again

@@ -81,6 +81,8 @@ PEOPLE = [
     "other_carer",
     "police",  # liaison officer of the force told of the episode
     "other_police",
+    "duty_worker",  # emergency duty team, told out of hours of the episode's open duty
+    "other_duty_worker",  # the same team, told of it in an out-of-hours period now over
     "host_coordinator",  # coordinator of the authority the child is placed in
     "host_social_worker",  # a social worker there: no host relationship
     "other_coordinator",  # coordinator of an unrelated authority
@@ -91,6 +93,8 @@ SIGNED_IN = frozenset(PEOPLE)
 CASE = frozenset({"allocated_sw", "team_sw", "team_manager", "coordinator", "mash", "senior"})
 VIEW_CHILD = CASE | {"iro", "rhi", "carer"}
 EPISODE = VIEW_CHILD | {"police"}
+# Opens the one episode it was told to act on, and what it needs of the child to act.
+TOLD_TO_ACT = EPISODE | {"duty_worker"}
 CHANGE_EPISODE = CASE | {"carer", "police"}
 INTERVIEWS = CASE | {"iro", "rhi"}
 RECORD_INTERVIEW = CASE | {"rhi"}
@@ -109,6 +113,8 @@ LOCAL_CASE_STAFF = frozenset(
         "coordinator",
         "mash",
         "senior",
+        "duty_worker",
+        "other_duty_worker",
         "host_coordinator",
         "host_social_worker",
         "other_coordinator",
@@ -246,13 +252,17 @@ ROUTES: dict[str, Route] = {
     "child_subject_access": Route(child_pk, allowed=OVERSIGHT),
     "child_restrict": Route(child_pk, allowed=OVERSIGHT),
     # An episode.
-    "episode": Route(episode_pk, allowed=EPISODE, host=frozenset({"host_coordinator"})),
+    "episode": Route(episode_pk, allowed=TOLD_TO_ACT, host=frozenset({"host_coordinator"})),
     "episode_answers": Route(episode_pk, allowed=CHANGE_EPISODE),
     "reclassify": Route(episode_pk, allowed=CHANGE_EPISODE),
     "grade_risk": Route(episode_pk, allowed=CHANGE_EPISODE),
     "police_informed": Route(episode_pk, allowed=CHANGE_EPISODE),
     "found": Route(episode_pk, allowed=CHANGE_EPISODE),
     "media_interest": Route(episode_pk, allowed=CHANGE_EPISODE),
+    # A report made in error: withdrawn by its reporter (none here) or a manager of the case.
+    "withdraw_episode": Route(episode_pk, allowed=frozenset({"team_manager", "coordinator", "senior"})),
+    # The MASH and the coordinator confirm a force's own report; this one needs none: back to it.
+    "confirm_police_report": Route(episode_pk, allowed=frozenset({"coordinator", "mash"}), ok=302),
     "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CLOSE_SOCIAL_WORKERS_DUTY),
     # Return home interviews and meetings.
     "return_interview_new": Route(episode_pk, allowed=RECORD_INTERVIEW),
@@ -266,10 +276,18 @@ ROUTES: dict[str, Route] = {
     "oversight_report": Route(allowed=READERS, away=SIGNED_IN - READERS),
     "ssda903": Route(allowed=READERS - {"analyst"}, away=SIGNED_IN - READERS),
     "annex_a": Route(allowed=READERS, away=SIGNED_IN - READERS),
+    "ssd_missing": Route(allowed=READERS - {"analyst"}, away=SIGNED_IN - READERS),
+    # What the 903 would reject: the coordinator's and senior managers' (of any authority, each
+    # seeing their own children); the matrix child's record breaks no rule, so no name shows.
+    "data_quality": Route(
+        allowed=frozenset({"coordinator", "senior", "host_coordinator", "other_coordinator"}),
+        shows=frozenset(),
+    ),
     # The briefing pack is also the police's (it is linked from their board).
     "briefing_pack": Route(allowed=SIGNED_IN),
     # The Find Me plan is shared with the police of the episode (002 s.10).
-    "find_me_plan_pdf": Route(child_pk, allowed=EPISODE),
+    # And with the duty team told to act on an episode (Wakefield s.9 "EDT if out of hours").
+    "find_me_plan_pdf": Route(child_pk, allowed=TOLD_TO_ACT),
     # Each person's inbox: their own messages only; a message is its recipient's alone.
     "inbox": Route(allowed=SIGNED_IN),
     "message": Route(lambda w: {"pk": w.message.pk}, allowed=frozenset({"coordinator"})),
@@ -405,6 +423,9 @@ def build_world() -> World:
     person("other_carer", Role.CARER, provider, establishment=other_home)
     person("police", Role.POLICE_LIAISON, force)
     person("other_police", Role.POLICE_LIAISON, other_force)
+    duty_team = TeamFactory(organisation=authority, name="Emergency Duty Team")
+    person("duty_worker", Role.SOCIAL_WORKER, team=duty_team)
+    person("other_duty_worker", Role.SOCIAL_WORKER, team=duty_team)
     person("host_coordinator", Role.MISSING_COORDINATOR, host)
     person("host_social_worker", Role.SOCIAL_WORKER, host)
     person("other_coordinator", Role.MISSING_COORDINATOR, unrelated)
@@ -464,6 +485,23 @@ def build_world() -> World:
         created_at=now,
         next_attempt_at=now,
     )
+    # Out of hours the duty team is told too, until the office opens (one such period is over).
+    for key, until in (
+        ("duty_worker", now + timedelta(hours=8)),
+        ("other_duty_worker", now - timedelta(hours=1)),
+    ):
+        Message.objects.create(
+            recipient=people[key],
+            kind=Kind.OUT_OF_HOURS,
+            obligation=obligation,
+            subject=f"Out of hours: {obligation.title} - child {child.reference}",
+            body="Out of hours work for the duty team.",
+            link=f"/episodes/{episode.pk}/",
+            message_id=f"<matrix-{key}@homeward.invalid>",
+            created_at=now - timedelta(hours=2),
+            acts_until=until,
+            next_attempt_at=now,
+        )
     return World(child, episode, interview, meeting, obligation, message, people)
 
 
@@ -548,6 +586,8 @@ WRITES = [
     "police_informed",
     "found",
     "media_interest",
+    "confirm_police_report",
+    "withdraw_episode",
     "close_obligation",
     "return_interview_new",
     "return_interview_edit",

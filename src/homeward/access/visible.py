@@ -53,16 +53,14 @@ def _unrestricted_episodes(user: User | AnonymousUser) -> Q:
 
 
 def visible_episodes(user: User | AnonymousUser) -> QuerySet[Episode]:
-    """Episodes this person may open in full: those of visible children, and those told to their force."""
+    """Episodes this person may open in full: those of visible children, those told to their force,
+    and those with an obligation that is theirs to act on (``relationships.told_to_act``)."""
     episodes = Episode.objects.select_related("child", "child__responsible_authority")
     if rel.person(user) is None:
         return episodes.none()
-    police = rel.notified_force(user)
-    mine = episodes.filter(child__in=visible_children(user).values("pk"))
-    if police == rel.NOTHING:
-        return mine
-    told = episodes.filter(police, _unrestricted_episodes(user))
-    return (mine | told).distinct()
+    mine = Q(child__in=visible_children(user).values("pk"))
+    told = rel.notified_force(user) | rel.told_to_act(user)
+    return episodes.filter(mine | (told & _unrestricted_episodes(user)))
 
 
 def hosted_episodes(user: User | AnonymousUser) -> QuerySet[Episode]:

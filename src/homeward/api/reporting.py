@@ -13,7 +13,7 @@ from homeward.accounts.models import Organisation, OrganisationKind, User
 from homeward.api.errors import Conflict, from_django
 from homeward.api.models import Replay
 from homeward.api.serializers import ANSWERS, EpisodeSerializer
-from homeward.casework.episodes import AlreadyOpen, report_episode
+from homeward.casework.episodes import AlreadyOpen, report_by_force, report_episode
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
 
@@ -30,18 +30,31 @@ def service_error(exc: DjangoValidationError) -> exceptions.ValidationError:
 
 
 def report_as(organisation: Organisation, account: User, child: Child, data: dict[str, Any]) -> Episode:
-    """Report through the one write path; a police force has been told by definition."""
+    """Report through the one write path; a police force has been told by definition (and its
+    report of a child it was not told of waits for the MASH: ``casework.episodes.report_by_force``)."""
     police = organisation.kind == OrganisationKind.POLICE_FORCE
+    answers = {name: data[name] for name in ANSWERS}
     try:
         with set_actor(account):
+            if police:
+                return report_by_force(
+                    child,
+                    organisation,
+                    category=data["category"],
+                    reported_at=data["reported_at"],
+                    last_seen_at=data["last_seen_at"],
+                    police_reference=data["police_reference"] or data["reference"][:60],
+                    answers=answers,
+                    by=account,
+                )
             return report_episode(
                 child,
                 category=data["category"],
                 reported_at=data["reported_at"],
                 last_seen_at=data["last_seen_at"],
-                police_informed=police or data["police_informed"],
-                police_reference=data["police_reference"] or (data["reference"][:60] if police else ""),
-                answers={name: data[name] for name in ANSWERS},
+                police_informed=data["police_informed"],
+                police_reference=data["police_reference"],
+                answers=answers,
                 by=account,
             )
     except AlreadyOpen as exc:

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from homeward.accounts.models import User
+from homeward.access import partners
+from homeward.accounts.models import Organisation, User
 from homeward.casework import timeline, versions
 from homeward.casework.obligations import close_obligation
 from homeward.children.models import Child
@@ -235,4 +236,71 @@ def update_answers(
     _, episode = timeline.lock_episode(episode)
     versions.check(episode, expected_version)
     timeline.bump(episode, **answers)
+    return episode
+
+
+@transaction.atomic
+def report_by_force(
+    child: Child,
+    force: Organisation,
+    *,
+    category: str,
+    reported_at: datetime,
+    last_seen_at: datetime | None,
+    by: User | None,
+    police_reference: str = "",
+    answers: dict[str, Any] | None = None,
+) -> Episode:
+    """A police force's own report (its system, through the partner API): informed by definition.
+
+    A force may report any child its force covers (README "Partner API", 002 s.3), but its
+    report of a child it had not been told of must not tell it who the child is: the episode
+    waits for the MASH to confirm it (``confirm_police_report``), and until then the force sees
+    that episode while it is open and nothing of the child's record (``access.partners``).
+    """
+    child = timeline.lock_child(child)
+    known = partners.knows_child(force, child)
+    episode = report_episode(
+        child,
+        category=category,
+        reported_at=reported_at,
+        last_seen_at=last_seen_at,
+        police_informed=True,
+        police_reference=police_reference,
+        answers=answers,
+        by=by,
+    )
+    if not known:
+        # Part of the report itself, not a change after it: the episode stays at version 1.
+        episode.awaiting_confirmation = True
+        episode.save(update_fields=["awaiting_confirmation"])
+    return episode
+
+
+@transaction.atomic
+def confirm_police_report(episode: Episode, *, by: User) -> Episode:
+    """The MASH confirms a force's own report: from now the force is told of the episode, and of
+    the child, as for any episode (access.relationships.notified_force)."""
+    _, episode = timeline.lock_episode(episode)
+    if not episode.awaiting_confirmation:
+        raise ValidationError("This report is not waiting to be confirmed.")
+    timeline.bump(episode, awaiting_confirmation=False, confirmed_at=timezone.now(), confirmed_by=by)
+    return episode
+
+
+@transaction.atomic
+def withdraw_report(episode: Episode, *, reason: str, by: User) -> Episode:
+    """Withdraw a report made in error (the reporter or a manager decides: access.relationships).
+
+    Nothing is deleted. The episode keeps its events and is marked withdrawn, with who, when
+    and why (on the audit trail as a change to the episode); re-evaluation then reads a case
+    file without it (episodes.casefile), so the engine raises nothing more for it, and its
+    duties that had opened are stored cancelled (casework.evaluation). The board, reports and
+    returns count only episodes not withdrawn (``Episode.objects.counted``).
+    """
+    child, episode = timeline.lock_episode(episode)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the report is withdrawn."})
+    timeline.bump(episode, withdrawn_at=timezone.now(), withdrawn_by=by, withdrawal_reason=reason.strip())
+    timeline.finish(child)
     return episode

@@ -40,6 +40,10 @@ def record_return_interview(
     timeline.lock_child(episode.child)
     # Re-read after the lock: the episode may have ended (or not) since the form was shown.
     episode = Episode.objects.select_related("child").get(pk=episode.pk)
+    if episode.withdrawn_at is not None:
+        raise ValidationError(
+            {"offered_at": "This report was withdrawn: nothing more can be recorded on it."}
+        )
     before = None
     saved = None
     if interview.pk is not None:

@@ -91,8 +91,8 @@ def assignee(child: Child, role: str) -> User | None:
         return None
     people = User.objects.filter(role=role, is_active=True).order_by("id")
     if role == Role.POLICE_LIAISON:
-        # The force told of the child's episodes (children.police.force_for), never another force's
-        # officer: the duty, and the message announcing it, are about this child.
+        # The force Homeward tells about this child, not the first force on file: whoever a duty
+        # falls to may open its episode (access.relationships.told_to_act).
         force = force_for(child)
         return people.filter(organisation=force).first() if force is not None else None
     return people.filter(organisation=child.responsible_authority).first()

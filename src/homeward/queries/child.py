@@ -44,7 +44,11 @@ def record(child: Child, now: datetime) -> dict[str, Any]:
 
 def current_episode(episodes: QuerySet[Episode], child: Child) -> Episode | None:
     """The child's open episode among those the reader may see."""
-    return episodes.filter(child=child, found_at__isnull=True).order_by("-reported_at").first()
+    return (
+        episodes.filter(child=child, found_at__isnull=True, withdrawn_at__isnull=True)
+        .order_by("-reported_at")
+        .first()
+    )
 
 
 def open_obligations(obligations: ObligationQuerySet, child: Child) -> ObligationQuerySet:

@@ -22,9 +22,9 @@ from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import Response, ReturnInterview
 from homeward.obligations.evaluation import pack_of, protocol_of
 from homeward.protocols.calendar import local
-from homeward.protocols.engine import World
 from homeward.protocols.pack import Pack
 from homeward.protocols.timeline import parse_case
+from homeward.protocols.world import World
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,8 @@ def read_episodes(children: QuerySet[Child], as_of: datetime) -> list[EpisodeFac
             )
         )
     categories: dict[int, set[str]] = defaultdict(set)
-    episodes = list(Episode.objects.filter(child__in=kids).order_by("reported_at", "pk"))
+    # A report withdrawn as made in error counts in no report or return.
+    episodes = list(Episode.objects.counted().filter(child__in=kids).order_by("reported_at", "pk"))
     for episode_pk, data in Event.objects.filter(
         child__in=kids, type__in=["reported", "reclassified"], episode__isnull=False
     ).values_list("episode_id", "data"):

@@ -14,7 +14,7 @@ from homeward.episodes.models import (
     RiskLevel,
     link_problem,
 )
-from homeward.web.forms import DateTimeField, GovukForm, GovukModelForm
+from homeward.web.forms import DateTimeField, GovukForm, GovukModelForm, hints
 
 YES_NO_UNKNOWN = [("", "Not known"), ("true", "Yes"), ("false", "No")]
 
@@ -109,13 +109,25 @@ class EpisodeAnswersForm(GovukModelForm):
         fields = ANSWERS
 
 
+# The DfE's definitions (SSDA903 guidance, "missing" and "away from placement without
+# authorisation", as D2I's ssd_missing MISS004A quotes them); absent is the protocols' own.
+CATEGORY_HINTS = {
+    "missing": "Their whereabouts are not known. For a looked-after child: not at their placement or "
+    "where they are expected to be (for example school), and their whereabouts are not known.",
+    "absent": "Not where they are expected to be, with no apparent risk. Not counted by the DfE; the "
+    "protocol reads it as missing if it goes on too long.",
+    "away": "A looked-after child whose whereabouts are known, but who is not at their placement or "
+    "where they are expected to be, and the carer has concerns or has told the council or the police.",
+}
+
+
 class ReportEpisodeForm(EpisodeAnswersForm):
     category = forms.ChoiceField(
         choices=Category.choices,
-        widget=forms.RadioSelect,
+        widget=hints.RadioSelect(hints=CATEGORY_HINTS),
         label="Is the child missing, absent or away?",
-        help_text="Missing: whereabouts cannot be established. Absent: not where expected, no apparent risk. "
-        "Away: a looked-after child away from placement without permission, whereabouts known.",
+        help_text="If you know where a looked-after child is, they are away, not missing: the DfE counts "
+        "the two apart, and recording every away as missing distorts the national figures.",
     )
     last_seen_at = DateTimeField(label="When were they last seen?")
     reported_at = DateTimeField(label="When was this reported?")
@@ -139,7 +151,9 @@ class ReportEpisodeForm(EpisodeAnswersForm):
 
 
 class ReclassifyForm(GovukForm):
-    category = forms.ChoiceField(choices=Category.choices, widget=forms.RadioSelect, label="New category")
+    category = forms.ChoiceField(
+        choices=Category.choices, widget=hints.RadioSelect(hints=CATEGORY_HINTS), label="New category"
+    )
     at = DateTimeField(label="From when")
     reason = forms.CharField(widget=forms.Textarea, label="Why", max_length=2000)
 
@@ -207,3 +221,14 @@ class FoundForm(GovukForm):
 class MediaInterestForm(GovukForm):
     at = DateTimeField(label="When")
     note = forms.CharField(widget=forms.Textarea, label="What interest", max_length=2000)
+
+
+class WithdrawForm(GovukForm):
+    # Required by the write layer (casework.episodes.withdraw_report), which says so on this field.
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        label="Why is the report withdrawn?",
+        help_text="For example: the wrong child was reported, or the child was never missing.",
+        required=False,
+        max_length=2000,
+    )

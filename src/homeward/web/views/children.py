@@ -38,6 +38,7 @@ from homeward.web.views.common import (
     recorded,
     section_refused,
 )
+from homeward.web.views.returns import warn_about_returns
 
 
 @login_required
@@ -71,7 +72,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "closable": closable_ids(me(request), record["outstanding"]),
             "now": now,
             "age": child.age_on(timezone.localdate()),
-            "timeline": timeline.for_child(child),
+            "timeline": timeline.for_child(child, me(request)),
+            "private_kinds": timeline.Reader(me(request)).private_kinds(child),
         },
     )
 
@@ -111,6 +113,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = edit_conflict(form, stale, recorded(stale.current, form))
         else:
             messages.success(request, "The child's details have been saved.")
+            warn_about_returns(request, child, timezone.now())
             return redirect("child", pk=child.pk)
     return form_page(
         request, form, f"Change details: {child.name}", back=f"/children/{pk}/", conflict=conflict
@@ -136,6 +139,7 @@ def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, "The placement has been recorded.")
+            warn_about_returns(request, child, data["at"])
             return redirect("child", pk=child.pk)
     return form_page(request, form, "Record a new placement", caption=child.name, back=f"/children/{pk}/")
 

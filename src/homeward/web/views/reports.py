@@ -9,9 +9,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from homeward.access.reports import briefing_children, may_print_find_me_plan, readership
+from homeward.access.reports import briefing_children, may_check_returns, may_print_find_me_plan, readership
 from homeward.children.models import Child
-from homeward.reports import annex_a, charts, pdf, ssda903, tables
+from homeward.reports import annex_a, charts, pdf, ssd_missing, ssda903, tables
 from homeward.reports.oversight import report
 from homeward.web.forms.reports import CensusForm, ReportForm, YearForm, initial
 from homeward.web.views.common import login_required, me, refuse, section_refused
@@ -44,9 +44,14 @@ REPORTS_REFUSED = "Reports are for the local authority's staff and analysts."
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    if not me(request).has_perm("reports.view_reports"):
+    user = me(request)
+    if not user.has_perm("reports.view_reports"):
         return section_refused(request, REPORTS_REFUSED)
-    return render(request, "reports/index.html", {"identified": readership(me(request)).identified})
+    return render(
+        request,
+        "reports/index.html",
+        {"identified": readership(user).identified, "may_check_returns": may_check_returns(user)},
+    )
 
 
 @login_required
@@ -128,6 +133,24 @@ def ssda903_page(request: HttpRequest) -> HttpResponse:
             context.update(year=year, ret=ret, missing=ret.missing[:50])
     status = 400 if bound and form.errors else 200
     return render(request, "reports/ssda903.html", context, status=status)
+
+
+@login_required
+def ssd_missing_download(request: HttpRequest) -> HttpResponse:
+    """The Standard Safeguarding Dataset's ssd_missing table as CSV, for those who may see the 903."""
+    if not me(request).has_perm("reports.view_reports"):
+        return section_refused(request, REPORTS_REFUSED)
+    reader = readership(me(request))
+    if not reader.identified:
+        # A row per child and episode, like the 903: not for analysts.
+        raise refuse(request, Child, "ssd_missing", "reports.ssd_missing")
+    now = timezone.now()
+    found = ssd_missing.rows(reader.children, now)
+    return download(
+        tables.to_csv(ssd_missing.table(found)),
+        f"ssd_missing-{timezone.localtime(now):%Y-%m-%d}.csv",
+        "text/csv; charset=utf-8",
+    )
 
 
 def _current_year() -> int:

@@ -22,7 +22,12 @@ def currently_missing(request: HttpRequest) -> HttpResponse:
         return redirect(start_page(user))
     # The board also shows what police were told of, and children placed here by other authorities.
     rows = missing.board(visible_episodes(user), hosted_episodes(user), now=now)
-    return render(request, "web/currently_missing.html", {"rows": rows, "now": now})
+    to_confirm = [
+        episode
+        for episode in missing.police_reports_to_confirm(visible_episodes(user))
+        if user.has_perm("episodes.confirm_police_report", episode)
+    ]
+    return render(request, "web/currently_missing.html", {"rows": rows, "now": now, "to_confirm": to_confirm})
 
 
 @login_required
