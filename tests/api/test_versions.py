@@ -174,7 +174,12 @@ def test_an_update_retried_with_its_idempotency_key_is_not_applied_twice(partner
 def test_a_safe_and_well_check_not_yet_done_stays_open_until_the_police_record_it(
     partners: Partners,
 ) -> None:
-    episode = report(partners)
+    # The authority's report, told to the force (a force's own report waits for the MASH).
+    told = partners.client("authority").post(
+        "/api/v1/episodes/", report_body(partners.child, police_informed=True, police_reference="22-0417")
+    )
+    assert told.status_code == 201, told.json()
+    episode = told.json()
     client = partners.client("police")
     found = client.post(
         f"/api/v1/episodes/{episode['id']}/found/",

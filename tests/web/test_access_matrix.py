@@ -101,7 +101,10 @@ RECORD_INTERVIEW = CASE | {"rhi"}
 AUDIT = frozenset({"coordinator", "senior", "team_manager"})
 # The world's obligation is the social worker's (tell the IRO): closed by the social workers who
 # hold the case, the team's manager, a senior manager and the coordinator (access.relationships).
-CLOSE_SOCIAL_WORKERS_DUTY = frozenset({"allocated_sw", "team_sw", "team_manager", "coordinator", "senior"})
+# And the duty worker told of it out of hours, while that is theirs to act on (acting_on).
+CLOSE_SOCIAL_WORKERS_DUTY = frozenset(
+    {"allocated_sw", "team_sw", "team_manager", "coordinator", "senior", "duty_worker"}
+)
 OVERSIGHT = frozenset({"coordinator", "senior"})
 LOCAL_CASE_STAFF = frozenset(
     {
