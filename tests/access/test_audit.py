@@ -101,6 +101,7 @@ def test_a_change_made_in_the_pages_is_recorded_with_who_and_what_changed() -> N
             "looked_after": "on",
             "open_to_services": "on",
             "school": "Whitecross Hereford",
+            "version": child.version,
         },
         REMOTE_ADDR=ADDRESS,
     )

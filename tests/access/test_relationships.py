@@ -16,9 +16,11 @@ from homeward.access import relationships as rel
 from homeward.access.visible import hosted_episodes, visible_children, visible_episodes
 from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role
 from homeward.casework.episodes import record_found, report_episode, update_answers
+from homeward.casework.obligations import close_obligation
 from homeward.casework.placements import start_placement
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
+from homeward.obligations.models import Obligation
 from tests.factories import (
     AuthorityFactory,
     ChildFactory,
@@ -134,6 +136,13 @@ def test_police_liaison_sees_the_episodes_told_to_their_force_and_not_the_child_
     assert rel.is_notified_force(officer, told)
     assert not rel.is_notified_force(officer, not_told)
     assert not rel.is_notified_force(elsewhere, told)
+    # The police were not told of the first, but its safe and well check falls to their force:
+    # while that is open it is theirs to act on (told to act), and then no longer.
+    check = Obligation.objects.get(episode=not_told, kind="safe_and_well_check")
+    assert check.assignee == officer
+    assert rel.is_told_to_act(officer, not_told)
+    close_obligation(check, outcome="done", at=timezone.now(), by=officer)
+    assert not rel.is_told_to_act(officer, not_told)
     assert set(visible_episodes(officer)) == {told}
     assert not officer.has_perm("children.view_child", child)
     assert officer.has_perm("episodes.view_episode", told)
@@ -269,7 +278,9 @@ def test_the_coordinator_restricts_a_record_to_named_people_and_lifts_it_again()
     # A social worker may not restrict it.
     assert signed_in(named).get(f"/children/{child.pk}/restrict/").status_code == 404
 
-    done = as_coordinator.post(f"/children/{child.pk}/restrict/", {"sealed": "on", "named": [named.pk]})
+    done = as_coordinator.post(
+        f"/children/{child.pk}/restrict/", {"sealed": "on", "named": [named.pk], "version": child.version}
+    )
     assert done.status_code == 302
     child.refresh_from_db()
     assert child.sealed
@@ -282,7 +293,8 @@ def test_the_coordinator_restricts_a_record_to_named_people_and_lifts_it_again()
     )
     assert {"sealed", "sealed_to"} <= {name for entry in changes for name in entry.changes_dict}
 
-    as_coordinator.post(f"/children/{child.pk}/restrict/", {"named": []})
+    lifted = as_coordinator.post(f"/children/{child.pk}/restrict/", {"named": [], "version": child.version})
+    assert lifted.status_code == 302
     child.refresh_from_db()
     assert not child.sealed and not child.sealed_to.exists()
     assert signed_in(colleague).get(f"/children/{child.pk}/").status_code == 200

@@ -27,6 +27,7 @@ def test_people_and_places_are_entered_one_a_line_and_shown_on_the_episode() -> 
         {
             "associates": "Kyle Marsh, 19\n\n   Kyle   Marsh, 19  \n<b>Dee</b>, silver Audi",
             "places": "14 Bath Street, Hereford\n",
+            "version": made.version,
         },
     )
     assert response.status_code == 302

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -305,3 +306,29 @@ def test_demo_messages_about_old_duties_were_delivered_and_read_at_the_time(demo
     assert old.exists() and not old.exclude(delivery=Delivery.SENT).exists()
     # The worker has only recent messages left to send.
     assert Message.objects.filter(delivery=Delivery.PENDING).count() < Message.objects.count() / 2
+
+
+@pytest.mark.django_db
+def test_the_duty_worker_opens_every_record_their_messages_still_give_them(demo: str) -> None:
+    """The out-of-hours worker's messages: each opens its record while the duty is theirs (open,
+    and the out-of-hours period not over); any other says so instead of linking to a 404."""
+    from tests.factories import signed_in
+
+    edt = User.objects.get(username="edt")
+    client = signed_in(edt)
+    now = timezone.now()
+    told = Message.objects.filter(recipient=edt).exclude(kind=Kind.DIGEST).select_related("obligation")
+    assert told.exists()
+    for message in told:
+        path = message.link.removeprefix(settings.HOMEWARD_BASE_URL)
+        obligation = message.obligation
+        theirs = (
+            obligation is not None
+            and obligation.is_outstanding
+            and (message.acts_until is None or message.acts_until > now)
+        )
+        page = client.get(f"/inbox/{message.pk}/").content.decode()
+        linked = f'href="{message.link}"' in page
+        # Another message may still give the same episode: then this one links to it too.
+        assert linked or not theirs, message.subject
+        assert client.get(path).status_code == (200 if linked else 404), message.subject

@@ -238,12 +238,19 @@ def test_an_interview_offered_then_held_closes_the_obligation_when_it_is_held(
 
     page = client.get(f"/return-interviews/{interview.pk}/edit/")
     assert page.status_code == 200
-    response = client.post(f"/return-interviews/{interview.pk}/edit/", held(worker, now))
+    response = client.post(
+        f"/return-interviews/{interview.pk}/edit/", held(worker, now, version=interview.version)
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert return_interview_duty(returned).outcome == "done"
 
     # Correcting the record afterwards appends nothing more to the timeline.
-    client.post(f"/return-interviews/{interview.pk}/edit/", held(worker, now, harm="None disclosed"))
+    interview.refresh_from_db()
+    corrected = client.post(
+        f"/return-interviews/{interview.pk}/edit/",
+        held(worker, now, harm="None disclosed", version=interview.version),
+    )
+    assert corrected.status_code == 302
     assert ReturnInterview.objects.get().harm == "None disclosed"
     assert Event.objects.filter(episode=returned, type="completed").count() == 1
 

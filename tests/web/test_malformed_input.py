@@ -52,6 +52,8 @@ def child_form(child: Child, **changes: Any) -> dict[str, Any]:
         "open_to_services": "on",
         "team": child.team_id or "",
         "allocated_worker": child.allocated_worker_id or "",
+        # The version the page was read at (every edit page carries it: casework.versions).
+        "version": Child.objects.get(pk=child.pk).version,
     }
     data.update(changes)
     return data
@@ -191,7 +193,9 @@ def test_over_long_fields_are_refused_and_nothing_is_saved() -> None:
     assert too_long_name.status_code == 400
     assert "Ensure this value has at most 100 characters (it has 101)." in too_long_name.content.decode()
     unchanged(child)
-    essay = client.post(f"/children/{child.pk}/find-me-plan/", {"likely_places": "x" * (TEXT_LIMIT + 1)})
+    essay = client.post(
+        f"/children/{child.pk}/find-me-plan/", {"likely_places": "x" * (TEXT_LIMIT + 1), "version": 0}
+    )
     assert essay.status_code == 400
     assert f"Ensure this value has at most {TEXT_LIMIT:,} characters".replace(
         ",", ""
@@ -206,7 +210,9 @@ def test_html_and_script_typed_into_free_text_come_back_as_text() -> None:
         f"/children/{child.pk}/edit/", child_form(child, known_as=SCRIPT[:100], school=SCRIPT[:200])
     )
     assert saved.status_code == 302, saved.content.decode()[:2000]
-    plan = client.post(f"/children/{child.pk}/find-me-plan/", {"likely_places": SCRIPT, "return_to": SCRIPT})
+    plan = client.post(
+        f"/children/{child.pk}/find-me-plan/", {"likely_places": SCRIPT, "return_to": SCRIPT, "version": 0}
+    )
     assert plan.status_code == 302
     now = timezone.now()
     report = client.post(
@@ -432,7 +438,7 @@ def test_people_and_places_are_limited_per_line_and_in_number(text: str, words: 
         police_informed=False,
         by=worker,
     )
-    details = client.post(f"/episodes/{episode.pk}/details/", {"places": text})
+    details = client.post(f"/episodes/{episode.pk}/details/", {"places": text, "version": episode.version})
     assert details.status_code == 400
     assert 'href="#id_places"' in details.content.decode()
     episode.refresh_from_db()

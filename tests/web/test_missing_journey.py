@@ -100,6 +100,7 @@ def test_from_reported_missing_to_return_interview_held() -> None:
             "at": local(now - timedelta(hours=5)),
             "where": "A friend's flat in Hereford",
             "found_by": "West Mercia Police",
+            "harmed": "false",
             "safe_and_well_done": "true",
         },
     )

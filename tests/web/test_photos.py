@@ -57,6 +57,8 @@ def child_form(child: Child, **changes: Any) -> dict[str, Any]:
         "open_to_services": "on",
         "team": child.team_id or "",
         "allocated_worker": child.allocated_worker_id or "",
+        # The version the page was read at (every edit page carries it: casework.versions).
+        "version": Child.objects.get(pk=child.pk).version,
     }
     data.update(changes)
     return data

@@ -7,7 +7,8 @@ held by an organisation rather than a person:
   its Missing Children Coordinator);
 - a care provider: the children placed now in one of its homes (like their carers);
 - a police force: the episodes it was told of (like its liaison officers), and
-  the children of those episodes.
+  the children of those episodes; and its own report of a child it had not been
+  told of, that episode only and only while it is open, until the MASH confirms it.
 
 A restricted record (``Child.sealed``) names people, never a partner system:
 no token sees it. Anything else answers 404, as if it did not exist.
@@ -16,7 +17,10 @@ Reporting follows the same lines, with one addition for the police: a force
 may report a child whose home or placement its force covers (the force
 ``children.police.force_for`` would tell), because the police notify the
 MASH of every missing child (002 s.3). The pages do not let police liaison
-officers report; partner police systems may. The README says so.
+officers report; partner police systems may. The README says so. Such a report
+must not open the child to the force (reporting any reference would give away
+the child's name, date of birth and Find Me plan): it is listed for the MASH to
+confirm (``Episode.awaiting_confirmation``), and only then is the force told.
 """
 
 from __future__ import annotations
@@ -48,7 +52,10 @@ def episodes_for(organisation: Organisation) -> QuerySet[Episode]:
     if organisation.kind == OrganisationKind.CARE_PROVIDER:
         return episodes.filter(_placed_with(organisation, "child"))
     if organisation.kind == OrganisationKind.POLICE_FORCE:
-        return episodes.filter(police_informed=True, police_force=organisation)
+        confirmed_or_open = Q(awaiting_confirmation=False) | Q(found_at__isnull=True)
+        return episodes.filter(
+            confirmed_or_open, police_informed=True, police_force=organisation, withdrawn_at__isnull=True
+        )
     return episodes.none()
 
 
@@ -59,7 +66,13 @@ def children_for(organisation: Organisation) -> QuerySet[Child]:
     if organisation.kind == OrganisationKind.CARE_PROVIDER:
         return children.filter(_placed_with(organisation))
     if organisation.kind == OrganisationKind.POLICE_FORCE:
-        told = Episode.objects.filter(child=OuterRef("pk"), police_informed=True, police_force=organisation)
+        told = Episode.objects.filter(
+            child=OuterRef("pk"),
+            police_informed=True,
+            police_force=organisation,
+            awaiting_confirmation=False,
+            withdrawn_at__isnull=True,
+        )
         return children.filter(Exists(told))
     return children.none()
 
@@ -67,6 +80,12 @@ def children_for(organisation: Organisation) -> QuerySet[Child]:
 def obligations_for(organisation: Organisation) -> ObligationQuerySet:
     """The obligations of the episodes this organisation sees (not the child's other duties)."""
     return Obligation.objects.filter(episode__in=episodes_for(organisation).values("pk"))
+
+
+def knows_child(organisation: Organisation, child: Child) -> bool:
+    """Whether this organisation already sees the child's record (a police report of a child its
+    force was not told of waits for the MASH to confirm it)."""
+    return children_for(organisation).filter(pk=child.pk).exists()
 
 
 def may_report(organisation: Organisation, child: Child) -> bool:

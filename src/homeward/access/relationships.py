@@ -20,6 +20,11 @@ The relationships (README "Who sees what"):
 - notified force: a police liaison officer sees the episodes their force was told of;
 - host area: the coordinator, MASH officers and senior managers of the authority
   a child was placed in sees that child's episodes there, in the host's view only;
+- told to act: whoever a message asks to act on an obligation (the emergency duty
+  team out of hours, a manager an overdue duty is escalated to) and the person it falls
+  to may open what it is about while it is theirs: the obligation is open and, for the
+  duty team, the office has not opened again. An episode's obligation opens that episode
+  (with the child's essentials on its page); a child's own obligation, the child's page;
 - named on a restricted record: a sealed child is seen only by the people named
   on it (and only while one of the relationships above also holds).
 
@@ -30,6 +35,8 @@ de-identified aggregates, administrators manage accounts.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import rules.permissions
@@ -37,13 +44,15 @@ import rules.predicates
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
-from homeward.accounts.models import OrganisationKind, Role, User
+from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.children.models import Child, Placement
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
-from homeward.obligations.models import Obligation
+from homeward.notifications.models import Message
+from homeward.obligations.models import Obligation, ObligationQuerySet
 
 # django-rules is untyped: name its two entry points once, with types.
 predicate: Callable[..., Any] = rules.predicates.predicate
@@ -125,6 +134,27 @@ def placed_with_carer(user: User | AnonymousUser | None) -> Q:
     return Q(Exists(placed_now))
 
 
+def acting_on(who: User, now: datetime | None = None) -> ObligationQuerySet:
+    """The obligations that are this person's to act on at ``now``: open, and either falling to
+    them or the subject of a message to them that is still theirs (out of hours, until the office
+    opens again: ``Message.acts_until``)."""
+    now = now or timezone.now()
+    told = Message.objects.filter(recipient=who, obligation__isnull=False).filter(
+        Q(acts_until__isnull=True) | Q(acts_until__gt=now)
+    )
+    return Obligation.objects.outstanding(now).filter(
+        Q(assignee=who) | Q(pk__in=told.values("obligation_id"))
+    )
+
+
+def told_to_act_on_child(user: User | AnonymousUser | None, now: datetime | None = None) -> Q:
+    """Children with an obligation of their own (not an episode's) that is this person's to act on."""
+    who = person(user)
+    if who is None:
+        return NOTHING
+    return Q(pk__in=acting_on(who, now).filter(episode__isnull=True).values("child_id"))
+
+
 def named_on_restricted_record(user: User | AnonymousUser | None) -> Q:
     """Not a relationship but a limit: an unsealed child, or a sealed one this person is named on."""
     who = person(user)
@@ -143,6 +173,7 @@ CHILD_RELATIONSHIPS = (
     reviewing_officer,
     return_interviews,
     placed_with_carer,
+    told_to_act_on_child,
 )
 # Who holds the responsible authority's case and so may change the child's record.
 CASE_RELATIONSHIPS = (allocated_worker, team_caseload, managed_team, whole_authority)
@@ -164,7 +195,33 @@ def notified_force(user: User | AnonymousUser | None) -> Q:
         return NOTHING
     if who.organisation.kind != OrganisationKind.POLICE_FORCE:
         return NOTHING
-    return Q(police_informed=True, police_force_id=who.organisation_id)
+    # A force's own report of a child it had not been told of is told to it once the MASH
+    # confirms it (README "Partner API"); until then only its reporting system sees the episode.
+    # A report withdrawn as made in error (the wrong child, say) tells the force nothing.
+    return Q(
+        police_informed=True,
+        police_force_id=who.organisation_id,
+        awaiting_confirmation=False,
+        withdrawn_at__isnull=True,
+    )
+
+
+def own_unconfirmed_report(who: User) -> Q:
+    """Episodes this person's force reported itself and the MASH has not confirmed: no duty on them
+    widens what the force sees (its liaison officers act on them once confirmed)."""
+    if who.organisation is None or who.organisation.kind != OrganisationKind.POLICE_FORCE:
+        return NOTHING
+    return Q(awaiting_confirmation=True, police_force_id=who.organisation_id)
+
+
+def told_to_act(user: User | AnonymousUser | None, now: datetime | None = None) -> Q:
+    """Episodes with an obligation that is this person's to act on (see ``acting_on``)."""
+    who = person(user)
+    if who is None:
+        return NOTHING
+    told = Q(pk__in=acting_on(who, now).filter(episode__isnull=False).values("episode_id"))
+    own = own_unconfirmed_report(who)
+    return told if own == NOTHING else told & ~own
 
 
 def host_area(user: User | AnonymousUser | None) -> Q:
@@ -177,7 +234,9 @@ def host_area(user: User | AnonymousUser | None) -> Q:
         establishment__area_id=_authority(who),
         started_at__lte=OuterRef("reported_at"),
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=OuterRef("reported_at")))
-    return Q(Exists(placed_there)) & ~Q(child__responsible_authority_id=_authority(who))
+    return Q(Exists(placed_there), withdrawn_at__isnull=True) & ~Q(
+        child__responsible_authority_id=_authority(who)
+    )
 
 
 # --- predicates on one record ---------------------------------------------------------------
@@ -227,8 +286,10 @@ is_whole_authority = on_child(whole_authority)
 is_reviewing_officer = on_child(reviewing_officer)
 is_return_interviews = on_child(return_interviews)
 is_placed_with_carer = on_child(placed_with_carer)
+is_told_to_act_on_child = on_child(told_to_act_on_child)
 is_named_on_restricted_record = on_child(named_on_restricted_record)
 is_notified_force = on_episode(notified_force)
+is_told_to_act = on_episode(told_to_act)
 is_host_area = on_episode(host_area)
 
 
@@ -242,15 +303,193 @@ def works_in_social_care(user: User) -> bool:
     return bool(who and who.role in CASE_ROLES and _authority(who) is not None)
 
 
+# --- the sections of the service a role can use ------------------------------------------------
+#
+# The navigation offers, and each section admits, only the people whose work it is: a carer or a
+# police liaison officer has no team's overdue work to manage and no authority's reports to read;
+# the police open episodes, not children's pages; an analyst reads reports and has no duties.
+
+WORKING_ROLES = tuple(role for role in Role if role not in (Role.ANALYST, Role.ADMINISTRATOR))
+# Whoever a child's page can open to by a relationship (CHILD_RELATIONSHIPS).
+CHILD_LIST_ROLES = (*CASE_ROLES, Role.IRO, Role.RETURN_INTERVIEW_WORKER, Role.CARER)
+REPORT_ROLES = (*CASE_ROLES, Role.IRO, Role.RETURN_INTERVIEW_WORKER, Role.ANALYST)
+
+
+@predicate
+def has_casework(user: User) -> bool:
+    """The missing board and My work: everyone to whom duties fall (not analysts, not administrators)."""
+    who = person(user)
+    return bool(who and who.role in WORKING_ROLES)
+
+
+@predicate
+def lists_children(user: User) -> bool:
+    who = person(user)
+    return bool(who and who.role in CHILD_LIST_ROLES)
+
+
+@predicate
+def reads_reports(user: User) -> bool:
+    """A local authority's staff (analysts de-identified: ``access.reports``)."""
+    who = person(user)
+    return bool(who and who.role in REPORT_ROLES and _authority(who) is not None)
+
+
 @predicate
 def oversees_record(user: User, obj: Any) -> bool:
     who = person(user)
     return bool(who and who.role in OVERSIGHT_ROLES) and is_whole_authority(user, obj)
 
 
+# --- who closes a duty ------------------------------------------------------------------------
+#
+# A duty is closed by the person it falls to, their managers and the Missing Children
+# Coordinator; a partner records its own duties only. By role (the relationship to the child is
+# checked as well, below):
+#
+# - the Missing Children Coordinator: any duty of the authority's children (they oversee every
+#   episode, and record a partner's answer when a partner gives it to them: 001 s.8.7);
+# - a senior manager: any duty falling to the authority's own staff (they manage them all);
+# - a team manager: the duties of their team (falling to a social worker or a team manager);
+# - anyone else of the authority (social worker, MASH officer, return interview worker, IRO):
+#   the duties falling to their own role;
+# - a partner (a carer, a police liaison officer; a care provider's or a force's API token):
+#   the duties falling to their own role, or, for the police, those whose recipient is the police.
+#
+# ``falls_to`` is the role the protocol gives the work (``obligations.assignment``).
+
+AUTHORITY_STAFF = (
+    Role.SOCIAL_WORKER,
+    Role.TEAM_MANAGER,
+    Role.MISSING_COORDINATOR,
+    Role.MASH_OFFICER,
+    Role.RETURN_INTERVIEW_WORKER,
+    Role.IRO,
+    Role.SENIOR_MANAGER,
+)
+TEAM_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
+PARTNER_ROLES = (Role.CARER, Role.POLICE_LIAISON)
+# Duties addressed to an agency that agency may record itself (the police know they were told).
+RECIPIENT_AGENCY: dict[str, tuple[str, ...]] = {Role.POLICE_LIAISON: ("police", "force_strategic_lead")}
+# A partner system's token closes duties as its organisation's people would.
+ORGANISATION_ROLE: dict[str, str] = {
+    OrganisationKind.LOCAL_AUTHORITY: Role.MISSING_COORDINATOR,
+    OrganisationKind.CARE_PROVIDER: Role.CARER,
+    OrganisationKind.POLICE_FORCE: Role.POLICE_LIAISON,
+}
+
+
+@dataclass(frozen=True)
+class Duties:
+    """The duties a role closes: those falling to ``roles`` (None: any), or addressed to ``recipients``."""
+
+    roles: tuple[str, ...] | None
+    recipients: tuple[str, ...] = ()
+
+    def include(self, obligation: Obligation) -> bool:
+        return (
+            self.roles is None or obligation.falls_to in self.roles or obligation.recipient in self.recipients
+        )
+
+    def filter(self) -> Q:
+        if self.roles is None:
+            return Q()
+        return Q(falls_to__in=self.roles) | Q(recipient__in=self.recipients)
+
+
+def duties_of(role: str) -> Duties:
+    """The rule by role (the one table; the relationship to the child is checked apart)."""
+    if role == Role.MISSING_COORDINATOR:
+        return Duties(None)
+    if role == Role.SENIOR_MANAGER:
+        return Duties(AUTHORITY_STAFF)
+    if role == Role.TEAM_MANAGER:
+        return Duties(TEAM_ROLES)
+    if role in AUTHORITY_STAFF or role in PARTNER_ROLES:
+        return Duties((role,), RECIPIENT_AGENCY.get(role, ()))
+    return Duties(())
+
+
+def organisation_closes(organisation: Organisation, obligation: Obligation) -> bool:
+    """A partner system's token: its organisation's role (the API scopes the relationship itself,
+    ``access.partners.obligations_for``)."""
+    role = ORGANISATION_ROLE.get(organisation.kind)
+    return role is not None and duties_of(role).include(obligation)
+
+
+def closable(user: User | AnonymousUser | None) -> Q:
+    """The duties this person may close, as a filter over obligations: their role's duties, on a
+    child (or, for the police, an episode) they are related to in their own role; and any duty
+    that is theirs to act on (``acting_on``: assigned to them, or told to them out of hours or as
+    the manager of whom it fell to), for as long as it is; never on a record restricted from them.
+    Each relationship is tested on the obligation's own child or episode, row by row."""
+    who = person(user)
+    if who is None:
+        return NOTHING
+    duties = duties_of(who.role)
+    if who.role == Role.POLICE_LIAISON:
+        related = Exists(Episode.objects.filter(notified_force(who), pk=OuterRef("episode_id")))
+    else:
+        relations = (
+            (placed_with_carer,)
+            if who.role == Role.CARER
+            else (*CASE_RELATIONSHIPS, return_interviews, reviewing_officer)
+        )
+        related = Exists(Child.objects.filter(any_of(relations, who), pk=OuterRef("child_id")))
+    by_role = NOTHING if duties.roles == () else duties.filter() & Q(related)
+    told = Q(pk__in=acting_on(who).values("pk"))
+    if own_unconfirmed_report(who) != NOTHING:
+        # A force's own report not yet confirmed by the MASH gives it nothing to act on.
+        told &= ~Q(episode__awaiting_confirmation=True, episode__police_force_id=who.organisation_id)
+    named = Child.sealed_to.through.objects.filter(child_id=OuterRef("child_id"), user_id=who.pk)
+    return (by_role | told) & (Q(child__sealed=False) | Q(Exists(named)))
+
+
+def partner_work(user: User | AnonymousUser | None) -> Q:
+    """A partner's own work (carers, police liaison officers): the duties falling to their role on
+    the children placed with them or the episodes their force was told of, whichever of them the
+    protocol's duty was assigned to (a force's safe and well check is the force's to chase: 001
+    s.8.7). Nothing for the authority's staff, whose work is what is assigned to them and their team."""
+    who = person(user)
+    if who is None or who.role not in PARTNER_ROLES:
+        return NOTHING
+    return closable(who)
+
+
 @predicate
-def closes_with_episode(user: User, obligation: Any) -> bool:
-    return isinstance(obligation, Obligation) and obligation.episode_id is not None
+def reported_it(user: User, episode: Any) -> bool:
+    who = person(user)
+    return bool(who and isinstance(episode, Episode) and episode.reported_by_id == who.pk)
+
+
+@predicate
+def manages_case(user: User, obj: Any) -> bool:
+    """A manager of the child's case: the team manager of the child's team, the coordinator or a
+    senior manager of the responsible authority."""
+    who = person(user)
+    if who is None:
+        return False
+    if who.role == Role.TEAM_MANAGER:
+        return bool(is_managed_team(user, obj))
+    return who.role in OVERSIGHT_ROLES and bool(is_whole_authority(user, obj))
+
+
+CONFIRMING_ROLES = (Role.MASH_OFFICER, Role.MISSING_COORDINATOR)
+
+
+@predicate
+def confirms_police_reports(user: User) -> bool:
+    """The MASH officers and the coordinator receive the police's notifications (002 s.3)."""
+    who = person(user)
+    return bool(who and who.role in CONFIRMING_ROLES)
+
+
+def closes_duty(user: User, obligation: Any) -> bool:
+    """The person may close this duty: the one filter (``closable``) that lists' links use too."""
+    who = person(user)
+    if who is None or not isinstance(obligation, Obligation):
+        return False
+    return _holds(Obligation, obligation.pk, closable(who))
 
 
 sees_child = (
@@ -261,6 +500,7 @@ sees_child = (
     | is_reviewing_officer
     | is_return_interviews
     | is_placed_with_carer
+    | is_told_to_act_on_child
 ) & is_named_on_restricted_record
 holds_case = (
     is_allocated_worker | is_team_caseload | is_managed_team | is_whole_authority
@@ -268,6 +508,14 @@ holds_case = (
 changes_episode = (holds_case | is_placed_with_carer | is_notified_force) & is_named_on_restricted_record
 
 PERMISSIONS = {
+    # Sections (the navigation and the pages agree: web.context, web.views).
+    "episodes.view_board": has_casework,
+    "obligations.view_my_work": has_casework,
+    "children.list_children": lists_children,
+    # Overdue work across teams: the authority's case-holding staff and their managers.
+    "obligations.view_overdue": works_in_social_care,
+    "reports.view_reports": reads_reports,
+    # Records.
     "children.add_child": works_in_social_care,
     "children.view_child": sees_child,
     "children.change_child": holds_case,
@@ -275,17 +523,23 @@ PERMISSIONS = {
     "children.export_child": oversees_record & is_named_on_restricted_record,
     "children.restrict_child": oversees_record & is_named_on_restricted_record,
     "episodes.report_episode": (holds_case | is_placed_with_carer) & is_named_on_restricted_record,
-    "episodes.view_episode": sees_child | (is_notified_force & is_named_on_restricted_record),
+    "episodes.view_episode": sees_child
+    | ((is_notified_force | is_told_to_act) & is_named_on_restricted_record),
     "episodes.view_episode_as_host": is_host_area & is_named_on_restricted_record,
     "episodes.change_episode": changes_episode,
+    # A report made in error: withdrawn by whoever made it (while they still may change it) or a manager.
+    "episodes.withdraw_episode": ((reported_it & changes_episode) | manages_case)
+    & is_named_on_restricted_record,
+    "episodes.confirm_police_report": confirms_police_reports
+    & is_whole_authority
+    & is_named_on_restricted_record,
     "interviews.view_returninterview": (holds_case | is_reviewing_officer | is_return_interviews)
     & is_named_on_restricted_record,
     "interviews.change_returninterview": (holds_case | is_return_interviews) & is_named_on_restricted_record,
     "meetings.view_meeting": (holds_case | is_reviewing_officer | is_return_interviews)
     & is_named_on_restricted_record,
     "meetings.add_meeting": holds_case,
-    "obligations.close_obligation": (closes_with_episode & changes_episode)
-    | (~closes_with_episode & holds_case),
+    "obligations.close_obligation": closes_duty,
 }
 
 for name, predicate in PERMISSIONS.items():

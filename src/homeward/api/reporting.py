@@ -8,10 +8,12 @@ from auditlog.context import set_actor
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 
+from homeward.access import partners
 from homeward.accounts.models import Organisation, OrganisationKind, User
-from homeward.api.errors import from_django
-from homeward.api.serializers import ANSWERS
-from homeward.casework.episodes import report_episode
+from homeward.api.errors import Conflict, from_django
+from homeward.api.models import Replay
+from homeward.api.serializers import ANSWERS, EpisodeSerializer
+from homeward.casework.episodes import AlreadyOpen, report_by_force, report_episode
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
 
@@ -28,19 +30,51 @@ def service_error(exc: DjangoValidationError) -> exceptions.ValidationError:
 
 
 def report_as(organisation: Organisation, account: User, child: Child, data: dict[str, Any]) -> Episode:
-    """Report through the one write path; a police force has been told by definition."""
+    """Report through the one write path; a police force has been told by definition (and its
+    report of a child it was not told of waits for the MASH: ``casework.episodes.report_by_force``)."""
     police = organisation.kind == OrganisationKind.POLICE_FORCE
+    answers = {name: data[name] for name in ANSWERS}
     try:
         with set_actor(account):
+            if police:
+                return report_by_force(
+                    child,
+                    organisation,
+                    category=data["category"],
+                    reported_at=data["reported_at"],
+                    last_seen_at=data["last_seen_at"],
+                    police_reference=data["police_reference"] or data["reference"][:60],
+                    answers=answers,
+                    by=account,
+                )
             return report_episode(
                 child,
                 category=data["category"],
                 reported_at=data["reported_at"],
                 last_seen_at=data["last_seen_at"],
-                police_informed=police or data["police_informed"],
-                police_reference=data["police_reference"] or (data["reference"][:60] if police else ""),
-                answers={name: data[name] for name in ANSWERS},
+                police_informed=data["police_informed"],
+                police_reference=data["police_reference"],
+                answers=answers,
                 by=account,
             )
+    except AlreadyOpen as exc:
+        raise already_open(organisation, exc) from None
     except DjangoValidationError as exc:
         raise service_error(exc) from None
+
+
+def already_open(organisation: Organisation, refusal: AlreadyOpen) -> Conflict:
+    """409: the child has an open episode (named in the message and on ``child``); ``current`` is
+    that episode when this organisation may see it (a police force's report of a child in its area
+    does not show it an episode it was never told of)."""
+    message = refusal.message_dict["child"][0]
+    episode = partners.episodes_for(organisation).filter(pk=refusal.episode.pk).first()
+    current = None
+    if episode is not None:
+        references = dict(
+            Replay.objects.filter(
+                organisation=organisation, kind=Replay.REFERENCE, episode=episode
+            ).values_list("episode_id", "value")
+        )
+        current = dict(EpisodeSerializer(episode, context={"references": references}).data)
+    return Conflict(message, current, fields={"child": [message]})

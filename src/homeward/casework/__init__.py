@@ -17,8 +17,12 @@ Pages (``homeward.web``) and the partner API (``homeward.api``) call these funct
 what a person or partner system sent; reads live in ``homeward.queries``.
 
 One module per concept, in the practitioners' words: ``episodes`` (report, reclassify,
-police informed, found), ``risk``, ``obligations`` (closing a duty), ``interviews``,
+police informed, found, a force's own report and the MASH's confirmation of it, a report
+withdrawn as made in error), ``risk``, ``obligations`` (closing a duty), ``interviews``,
 ``meetings``, ``placements`` (and their risk assessments), ``find_me``, ``children``,
-``restrictions``, ``versions`` (the API's version check); ``timeline`` and ``evaluation``
+``restrictions`` (which also takes the child's name out of the inbox of people it now
+refuses), ``versions`` (the version check of the API's ``expected_version`` and the pages' hidden
+``version``: a change made on an old version is refused, never a silent overwrite); ``timeline``
+and ``evaluation``
 are the machinery they share.
 """

@@ -9,13 +9,30 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from homeward.accounts.models import User
-from homeward.casework import timeline
+from homeward.access import partners
+from homeward.accounts.models import Organisation, User
+from homeward.casework import timeline, versions
 from homeward.casework.obligations import close_obligation
 from homeward.children.models import Child
 from homeward.children.police import force_for
 from homeward.episodes.models import LINK_FIELDS, Episode, Event, link_problem
+from homeward.episodes.rules import open_episode
 from homeward.obligations.models import Obligation
+
+
+class AlreadyOpen(ValidationError):
+    """The child already has an open episode: ``episode`` is it. Refused on the ``child`` field."""
+
+    def __init__(self, episode: Episode) -> None:
+        since = timezone.localtime(episode.start).strftime("%d/%m/%Y %H:%M")
+        super().__init__(
+            {
+                "child": f"This child is already reported {episode.get_category_display().lower()}: "
+                f"episode {episode.reference} has been open since {since}. Record what has changed "
+                f"on {episode.reference}, or record the child found before reporting them again."
+            }
+        )
+        self.episode = episode
 
 
 def _check_links(answers: dict[str, Any]) -> None:
@@ -41,6 +58,11 @@ def report_episode(
 ) -> Episode:
     """A new episode becomes known: the West Mercia per-episode questions and its category."""
     child = timeline.lock_child(child)
+    # One open episode per child: checked under the child's lock, so two reports sent at once
+    # cannot both pass (the second sees the first's episode once the first commits).
+    still_open = open_episode(child)
+    if still_open is not None:
+        raise AlreadyOpen(still_open)
     now = timezone.now()
     timeline.not_future("reported_at", reported_at, now)
     timeline.not_future("last_seen_at", last_seen_at, now)
@@ -140,7 +162,7 @@ def record_found(
         raise ValidationError({"return_notified_at": "Notification cannot come before the child was found."})
     timeline.not_future("return_notified_at", notified_at, timezone.now())
     if safe_and_well_done is False and not safe_and_well_reason.strip():
-        raise ValidationError({"safe_and_well_reason": "Say why no safe and well check was done."})
+        raise ValidationError({"safe_and_well_reason": "Say why no safe and well check will be done."})
     event = timeline.append(
         child,
         "found",
@@ -171,9 +193,10 @@ def record_found(
 def _close_safe_and_well_check(
     episode: Episode, *, at: datetime, by: User | None, done: bool, reason: str
 ) -> None:
-    # Whoever records the find answers "was a safe and well check done?" on the same form;
-    # that answer is the protocol's completion of the check (WM6, s.8.7), so the duty does not
-    # sit open in the police's work list after they have said it was done or why not.
+    # Whoever records the find answers "has the safe and well check been done?" on the same form,
+    # recording the police's answer: "done", or "it will not be done" with the reason (001 s.8.7
+    # and Appendix: "record any decision not to undertake a Safe and Well check to include the
+    # rationale") closes the police's duty (WM6); "not yet" (None) leaves it open for the police.
     check = (
         Obligation.objects.outstanding(at)
         .filter(episode=episode, kind="safe_and_well_check")
@@ -202,9 +225,82 @@ def record_media_interest(episode: Episode, *, at: datetime, by: User | None, no
 
 
 @transaction.atomic
-def update_answers(episode: Episode, answers: dict[str, Any], *, by: User | None) -> Episode:
-    """Change the per-episode answers (where last seen, wearing ...): not protocol facts."""
+def update_answers(
+    episode: Episode, answers: dict[str, Any], *, by: User | None, expected_version: int | None = None
+) -> Episode:
+    """Change the per-episode answers (where last seen, wearing ...): not protocol facts.
+
+    ``expected_version``: the episode's version the editor read, as the API sends it; an older
+    one is refused (``versions.StaleVersion``) and nothing is saved."""
     _check_links(answers)
     _, episode = timeline.lock_episode(episode)
+    versions.check(episode, expected_version)
     timeline.bump(episode, **answers)
+    return episode
+
+
+@transaction.atomic
+def report_by_force(
+    child: Child,
+    force: Organisation,
+    *,
+    category: str,
+    reported_at: datetime,
+    last_seen_at: datetime | None,
+    by: User | None,
+    police_reference: str = "",
+    answers: dict[str, Any] | None = None,
+) -> Episode:
+    """A police force's own report (its system, through the partner API): informed by definition.
+
+    A force may report any child its force covers (README "Partner API", 002 s.3), but its
+    report of a child it had not been told of must not tell it who the child is: the episode
+    waits for the MASH to confirm it (``confirm_police_report``), and until then the force sees
+    that episode while it is open and nothing of the child's record (``access.partners``).
+    """
+    child = timeline.lock_child(child)
+    known = partners.knows_child(force, child)
+    episode = report_episode(
+        child,
+        category=category,
+        reported_at=reported_at,
+        last_seen_at=last_seen_at,
+        police_informed=True,
+        police_reference=police_reference,
+        answers=answers,
+        by=by,
+    )
+    if not known:
+        # Part of the report itself, not a change after it: the episode stays at version 1.
+        episode.awaiting_confirmation = True
+        episode.save(update_fields=["awaiting_confirmation"])
+    return episode
+
+
+@transaction.atomic
+def confirm_police_report(episode: Episode, *, by: User) -> Episode:
+    """The MASH confirms a force's own report: from now the force is told of the episode, and of
+    the child, as for any episode (access.relationships.notified_force)."""
+    _, episode = timeline.lock_episode(episode)
+    if not episode.awaiting_confirmation:
+        raise ValidationError("This report is not waiting to be confirmed.")
+    timeline.bump(episode, awaiting_confirmation=False, confirmed_at=timezone.now(), confirmed_by=by)
+    return episode
+
+
+@transaction.atomic
+def withdraw_report(episode: Episode, *, reason: str, by: User) -> Episode:
+    """Withdraw a report made in error (the reporter or a manager decides: access.relationships).
+
+    Nothing is deleted. The episode keeps its events and is marked withdrawn, with who, when
+    and why (on the audit trail as a change to the episode); re-evaluation then reads a case
+    file without it (episodes.casefile), so the engine raises nothing more for it, and its
+    duties that had opened are stored cancelled (casework.evaluation). The board, reports and
+    returns count only episodes not withdrawn (``Episode.objects.counted``).
+    """
+    child, episode = timeline.lock_episode(episode)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the report is withdrawn."})
+    timeline.bump(episode, withdrawn_at=timezone.now(), withdrawn_by=by, withdrawal_reason=reason.strip())
+    timeline.finish(child)
     return episode

@@ -2,7 +2,8 @@
 
 Obligations are identified by (rule, child, episode, recipient, level,
 opens_at): a row the engine still produces keeps its id, so links and
-notifications about it stay valid; rows it no longer produces are removed.
+notifications about it stay valid; rows it no longer produces are removed, except a
+withdrawn report's, which are kept, cancelled.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from homeward.accounts.models import User
 from homeward.children.models import Child, Establishment
 from homeward.episodes.casefile import parse_ref
+from homeward.episodes.models import Episode
 from homeward.obligations.assignment import falls_to
 from homeward.obligations.evaluation import assignee, compute, evaluation_unit, pack_of
-from homeward.obligations.models import Obligation
+from homeward.obligations.models import Obligation, Outcome
 from homeward.protocols.engine import Obligation as Computed
 
 
@@ -77,7 +80,18 @@ def store(children: list[Child], computed: list[Computed]) -> None:
                 setattr(row, f, values[f])
             row.save(update_fields=changed)
         keep.add(row.pk)
-    Obligation.objects.filter(child__in=children).exclude(pk__in=keep).delete()
+    stale = Obligation.objects.filter(child__in=children).exclude(pk__in=keep)
+    withdrawn = Episode.objects.filter(child__in=children, withdrawn_at__isnull=False)
+    for episode_pk, at, reason in withdrawn.values_list("pk", "withdrawn_at", "withdrawal_reason"):
+        # A withdrawn report is no longer in the case file, so the engine no longer produces its
+        # duties; those that had opened are cancelled, not deleted, so the history stays (who
+        # was asked what, and that it was called off). Those not yet open never were duties.
+        theirs = stale.filter(episode_id=episode_pk)
+        theirs.filter(outcome="", opens_at__lte=at).update(
+            outcome=Outcome.CANCELLED, closed_at=at, reason=f"Report withdrawn: {reason}"
+        )
+        stale = stale.exclude(Q(episode_id=episode_pk) & (~Q(outcome="") | Q(opens_at__lte=at)))
+    stale.delete()
     # A child missing for weeks under a two-hourly review duty has hundreds of rows.
     Obligation.objects.bulk_create(new, batch_size=500)
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from homeward.accounts.models import User
-from homeward.casework import timeline
+from homeward.casework import timeline, versions
 from homeward.casework.obligations import close_obligation
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
@@ -29,19 +29,31 @@ def _outstanding(episode: Episode, at: datetime) -> Obligation | None:
 
 
 @transaction.atomic
-def record_return_interview(interview: ReturnInterview, by: User | None) -> ReturnInterview:
-    """Save a new or changed interview; when it is first held or refused, close its obligation."""
+def record_return_interview(
+    interview: ReturnInterview, by: User | None, expected_version: int | None = None
+) -> ReturnInterview:
+    """Save a new or changed interview; when it is first held or refused, close its obligation.
+
+    ``expected_version``: for a change, the version the editor read; a change saved by someone
+    else since is refused (``versions.StaleVersion``) and nothing is saved."""
     episode = Episode.objects.get(pk=interview.episode_id)
     timeline.lock_child(episode.child)
     # Re-read after the lock: the episode may have ended (or not) since the form was shown.
     episode = Episode.objects.select_related("child").get(pk=episode.pk)
+    if episode.withdrawn_at is not None:
+        raise ValidationError(
+            {"offered_at": "This report was withdrawn: nothing more can be recorded on it."}
+        )
     before = None
+    saved = None
     if interview.pk is not None:
         saved = ReturnInterview.objects.get(pk=interview.pk)
         if saved.episode_id != interview.episode_id:
             raise ValidationError({"offered_at": "An interview cannot be moved to another episode."})
         before = outcome_of(saved)
-    validate(interview, episode, timezone.now())
+        versions.check(saved, expected_version)
+        interview.version = saved.version + 1
+    validate(interview, episode, timezone.now(), saved.agreed_by_id if saved is not None else None)
     if interview.pk is None:
         interview.recorded_by = by
     interview.save()

@@ -31,6 +31,8 @@ def record_meeting(meeting: Meeting, actions: Iterable[Action], by: User | None)
     the earliest such obligation outstanding when it was held (of its episode, if it has one)."""
     child = timeline.lock_child(meeting.child)
     episode = Episode.objects.get(pk=meeting.episode_id) if meeting.episode_id is not None else None
+    if episode is not None and episode.withdrawn_at is not None:
+        raise ValidationError({"episode": "This report was withdrawn: record the meeting without it."})
     actions = list(actions)
     validate(meeting, child, episode, actions)
     if meeting.pk is None:

@@ -12,6 +12,7 @@ anyone else gets the reference only. Subjects never carry a name.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
@@ -21,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from homeward.access.visible import visible_children
+from homeward.access.visible import visible_children, visible_episodes
 from homeward.accounts.models import Role, User
 from homeward.children.models import Child
 from homeward.notifications import timing
@@ -35,11 +36,11 @@ def _when(instant: datetime) -> str:
 
 
 def record_url(obligation: Obligation) -> str:
-    path = (
-        reverse("episode", args=[obligation.episode_id])
-        if obligation.episode_id
-        else reverse("child", args=[obligation.child_id])
-    )
+    return record_url_of(obligation.child_id, obligation.episode_id)
+
+
+def record_url_of(child_id: int, episode_id: int | None) -> str:
+    path = reverse("episode", args=[episode_id]) if episode_id else reverse("child", args=[child_id])
     return f"{settings.HOMEWARD_BASE_URL}{path}"
 
 
@@ -59,12 +60,31 @@ class Visibility:
         return child_id in self._seen[user.pk]
 
 
-def who(child: Child, named: bool) -> str:
+def who(child: Child, named: bool, opens: bool = False) -> str:
     if named:
         return f"Child: {child.name} ({child.reference})"
+    if opens:
+        # Told to act without the child's record (the duty team out of hours): the link opens
+        # what they need while the work is theirs (access.relationships.told_to_act), and the
+        # e-mail itself does not carry the name.
+        return f"Child reference: {child.reference} (not named here: the record below says who)"
     # Not in the child's network: the reference lets them find out through their
     # own records or the team, without this message telling them who it is.
     return f"Child reference: {child.reference} (not named: you have no access to this child's record)"
+
+
+def opens_record(obligation: Obligation, recipient: User) -> bool:
+    """Whether a message about this open work lets the recipient open the record: always, unless
+    the record is restricted and they are not named on it, or it is their own force's report the
+    MASH has not yet confirmed (access.relationships.told_to_act)."""
+    child, episode = obligation.child, obligation.episode
+    if (
+        episode is not None
+        and episode.awaiting_confirmation
+        and recipient.organisation_id == episode.police_force_id
+    ):
+        return False
+    return not child.sealed or child.sealed_to.filter(pk=recipient.pk).exists()
 
 
 SUBJECTS = {
@@ -88,7 +108,13 @@ OPENINGS = {
 
 
 def compose(
-    obligation: Obligation, kind: str, recipient: User, visibility: Visibility, now: datetime
+    obligation: Obligation,
+    kind: str,
+    recipient: User,
+    visibility: Visibility,
+    now: datetime,
+    *,
+    acts_until: datetime | None = None,
 ) -> Message:
     child = obligation.child
     due = f", due by {_when(obligation.due_at)}" if obligation.due_at else ""
@@ -97,7 +123,7 @@ def compose(
         OPENINGS[Kind(kind)],
         "",
         f"Required ({obligation.requirement}): {obligation.title}",
-        who(child, visibility.knows(recipient, child.pk)),
+        who(child, visibility.knows(recipient, child.pk), opens_record(obligation, recipient)),
         f"Due by: {_when(obligation.due_at)}"
         if obligation.due_at
         else "Due: now (the protocol sets no later time)",
@@ -109,7 +135,9 @@ def compose(
         lines.append(f"Falls to: {obligation.assignee}")
     lines += [f"Protocol: {obligation.cites}", "", f"Open the record: {record_url(obligation)}"]
     link = record_url(obligation)
-    return _message(recipient, kind, subject, "\n".join(lines), link, now, obligation=obligation)
+    return _message(
+        recipient, kind, subject, "\n".join(lines), link, now, obligation=obligation, acts_until=acts_until
+    )
 
 
 def _message(
@@ -122,6 +150,7 @@ def _message(
     *,
     obligation: Obligation | None = None,
     day: date | None = None,
+    acts_until: datetime | None = None,
 ) -> Message:
     domain = settings.HOMEWARD_EMAIL_DOMAIN
     return Message(
@@ -134,6 +163,7 @@ def _message(
         link=link,
         message_id=f"<{uuid.uuid4().hex}@{domain}>",
         created_at=now,
+        acts_until=acts_until,
         next_attempt_at=now,
     )
 
@@ -153,8 +183,11 @@ def _working_hours(arrangement: OutOfHours | None) -> timing.WorkingHours:
     return timing.WorkingHours(arrangement.working_day_starts, arrangement.working_day_ends)
 
 
-def _duty_team(child: Child, opens_at: datetime, cache: dict[int, OutOfHours | None]) -> list[User]:
-    """The emergency duty team's members, if the obligation opened outside the authority's hours."""
+def _duty_team(
+    child: Child, opens_at: datetime, cache: dict[int, OutOfHours | None]
+) -> tuple[list[User], datetime | None]:
+    """The emergency duty team's members, if the obligation opened outside the authority's hours,
+    and when the office opens again (the duty team's part ends then: the allocated team is back)."""
     authority_id = child.responsible_authority_id
     if authority_id not in cache:
         cache[authority_id] = (
@@ -164,10 +197,12 @@ def _duty_team(child: Child, opens_at: datetime, cache: dict[int, OutOfHours | N
         )
     arrangement = cache[authority_id]
     if arrangement is None or arrangement.emergency_duty_team is None:
-        return []
-    if _working_hours(arrangement).covers(opens_at):
-        return []
-    return list(arrangement.emergency_duty_team.members.filter(is_active=True).order_by("id"))
+        return [], None
+    hours = _working_hours(arrangement)
+    if hours.covers(opens_at):
+        return [], None
+    members = list(arrangement.emergency_duty_team.members.filter(is_active=True).order_by("id"))
+    return members, timing.office_reopens(opens_at, hours)
 
 
 def _unannounced(obligations: ObligationQuerySet, now: datetime) -> ObligationQuerySet:
@@ -175,7 +210,7 @@ def _unannounced(obligations: ObligationQuerySet, now: datetime) -> ObligationQu
         obligations.outstanding(now)
         .filter(Q(assignee__isnull=False) | Q(team__manager__isnull=False))
         .exclude(Exists(Message.objects.filter(obligation=OuterRef("pk"), kind=Kind.OPENED)))
-        .select_related("child__responsible_authority", "assignee", "team__manager")
+        .select_related("child__responsible_authority", "episode", "assignee", "team__manager")
     )
 
 
@@ -195,9 +230,12 @@ def announce(obligations: Iterable[Obligation], now: datetime) -> int:
         recipient = first_told(obligation)
         assert recipient is not None
         messages.append(compose(obligation, Kind.OPENED, recipient, visibility, now))
-        for member in _duty_team(obligation.child, obligation.opens_at, arrangements):
+        members, until = _duty_team(obligation.child, obligation.opens_at, arrangements)
+        for member in members:
             if member != recipient:
-                messages.append(compose(obligation, Kind.OUT_OF_HOURS, member, visibility, now))
+                messages.append(
+                    compose(obligation, Kind.OUT_OF_HOURS, member, visibility, now, acts_until=until)
+                )
     return _queue(messages)
 
 
@@ -233,6 +271,7 @@ def escalate(now: datetime) -> int:
         .exclude(Exists(Message.objects.filter(obligation=OuterRef("pk"), kind=Kind.SERVICE_MANAGER)))
         .select_related(
             "child__responsible_authority",
+            "episode",
             "assignee__team__manager",
             "team__manager",
             "team__service_manager",
@@ -316,6 +355,49 @@ def digest(
             lines += [f"{heading.capitalize()} ({len(entries)}):", *entries, ""]
     lines.append(f"Your inbox: {inbox_url()}")
     return _message(person, Kind.DIGEST, subject, "\n".join(lines), inbox_url(), now, day=day)
+
+
+def _unnamed(body: str, child: Child) -> str:
+    ref = re.escape(child.reference)
+    # A message about one duty: its "Child: <name> (C12)" line (compose, who()).
+    body = re.sub(rf"^Child: .*\({ref}\)$", who(child, False), body, flags=re.MULTILINE)
+    # A digest: "..., child C12 (<name>), due by ..." (digest()).
+    return re.sub(rf"(, child {ref}) \(.*?\)(, due by )", r"\1 (not named)\2", body)
+
+
+def withhold_name(child: Child) -> int:
+    """Take the child's name out of every message to someone who may no longer open the record.
+
+    Called when a record is restricted, in the same transaction: the people it now refuses get
+    404 on it, and their inbox must not keep telling them who the child is (as retention removes
+    names, access/retention.py). Nothing is put back when the restriction is lifted.
+    """
+    links = [
+        record_url_of(child.pk, None),
+        *(record_url_of(child.pk, pk) for pk in child.episodes.values_list("pk", flat=True)),
+    ]
+    about = Message.objects.filter(
+        Q(obligation__child=child)
+        | Q(link__in=links)
+        | Q(kind=Kind.DIGEST, body__contains=f", child {child.reference} (")
+    ).select_related("recipient")
+    keeps: dict[int, bool] = {}
+    changed = []
+    for message in about:
+        person = message.recipient
+        if person.pk not in keeps:
+            keeps[person.pk] = (
+                visible_children(person).filter(pk=child.pk).exists()
+                or visible_episodes(person).filter(child=child).exists()
+            )
+        if keeps[person.pk]:
+            continue
+        body = _unnamed(message.body, child)
+        if body != message.body:
+            message.body = body
+            changed.append(message)
+    Message.objects.bulk_update(changed, ["body"])
+    return len(changed)
 
 
 def refresh(now: datetime) -> dict[str, int]:

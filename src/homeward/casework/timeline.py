@@ -98,7 +98,11 @@ def lock_child(child: Child) -> Child:
 
 def lock_episode(episode: Episode) -> tuple[Child, Episode]:
     child = lock_child(episode.child)
-    return child, Episode.objects.select_for_update().get(pk=episode.pk)
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if episode.withdrawn_at is not None:
+        # A report withdrawn as made in error takes nothing more (casework.episodes.withdraw_report).
+        raise ValidationError("This report was withdrawn: nothing more can be recorded on it.")
+    return child, episode
 
 
 def bump(episode: Episode, **changes: Any) -> None:

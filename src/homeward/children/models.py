@@ -200,6 +200,9 @@ class FindMePlan(models.Model):
     people_not_to_associate_with = models.TextField("People the child should not associate with", blank=True)
     triggers = models.TextField("Known triggers and patterns", blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every save: a second editor's page, read at an older version, cannot silently
+    # overwrite the first's (homeward.casework.versions).
+    version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
+
 from homeward.children.models import Child
 from homeward.episodes.models import Event
 from homeward.protocols.calendar import iso
@@ -69,9 +71,19 @@ def event_entry(event: Event) -> dict[str, Any]:
 def case_file(
     children: Iterable[Child], protocol: str, as_of: datetime | None, extra: Iterable[Event] = ()
 ) -> dict[str, Any]:
-    """The case file of these children; ``extra`` events not yet saved are included."""
+    """The case file of these children; ``extra`` events not yet saved are included.
+
+    A withdrawn report (made in error) is left out, every event of it: the engine then raises
+    nothing for it, and it counts in no window (REPLAY.md has no "withdrawn" event; the case
+    file simply holds the episodes that happened). Its stored duties are kept, cancelled, by
+    the write layer (casework.evaluation).
+    """
     children = list(children)
-    events = list(Event.objects.filter(child__in=children).order_by("at", "id"))
+    events = list(
+        Event.objects.filter(child__in=children)
+        .filter(Q(episode__isnull=True) | Q(episode__withdrawn_at__isnull=True))
+        .order_by("at", "id")
+    )
     events.extend(extra)
     return {
         "protocol": protocol,

@@ -73,6 +73,17 @@ def link_problem(entries: list[str], noun: str = "Entry") -> str | None:
     return None
 
 
+class EpisodeQuerySet(models.QuerySet["Episode"]):
+    def counted(self) -> EpisodeQuerySet:
+        """Episodes as the protocol, the board, the reports and the returns count them: a report
+        withdrawn as made in error is not one (it stays on the record, and on the audit trail)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def still_open(self) -> EpisodeQuerySet:
+        """Not found, and not withdrawn."""
+        return self.counted().filter(found_at__isnull=True)
+
+
 class Episode(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="episodes")
     reported_at = models.DateTimeField(db_index=True)
@@ -91,6 +102,23 @@ class Episode(models.Model):
     )
     found_at = models.DateTimeField(null=True, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
+    # A police force's own report of a child it had not been told of (README "Partner API"): the
+    # force sees this episode while it is open and nothing of the child's record until the MASH
+    # confirms it; then the force is told of the child as for any episode.
+    # A report made in error, withdrawn by the reporter or a manager, with why: its duties are
+    # cancelled and the engine no longer reads it (episodes.casefile), but it stays on the record.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_reason = models.TextField("Why the report is withdrawn", blank=True)
+    awaiting_confirmation = models.BooleanField(
+        "Police report awaiting the MASH's confirmation", default=False
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     # The per-episode questions (West Mercia Appendix A, "upon each episode of missing").
     last_seen_where = models.CharField("Where last seen", max_length=300, blank=True)
@@ -124,6 +152,8 @@ class Episode(models.Model):
     safe_and_well_done = models.BooleanField("Safe and well check done", null=True, blank=True)
     safe_and_well_reason = models.TextField("Why no safe and well check", blank=True)
 
+    objects = EpisodeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-reported_at"]
         indexes = [
@@ -147,7 +177,11 @@ class Episode(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.found_at is None
+        return self.found_at is None and self.withdrawn_at is None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     def duration(self, now: datetime | None = None) -> float:
         """Hours from the start to being found, or to now while still open."""

@@ -77,6 +77,8 @@ class ReturnInterview(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Raised on every save: a second editor cannot silently overwrite the first (casework.versions).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-offered_at"]

@@ -76,6 +76,9 @@ class Message(models.Model):
     # crash carries the same one, so it can be recognised as the same message.
     message_id = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField()
+    # Until when the recipient may open what the message is about (empty: for as long as the
+    # obligation is open). Out of hours the duty team acts only until the office opens again.
+    acts_until = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.PENDING)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from homeward.protocols.calendar import is_working_day, local
+from homeward.protocols.calendar import from_local, is_working_day, local
 from homeward.protocols.pack import Escalation
 
 # Escalation steps, in the order an overdue obligation climbs them.
@@ -32,6 +32,18 @@ class WorkingHours:
     def covers(self, instant: datetime) -> bool:
         wall = local(instant)
         return is_working_day(wall.date()) and self.starts <= wall.time().replace(tzinfo=None) < self.ends
+
+
+def office_reopens(instant: datetime, hours: WorkingHours) -> datetime:
+    """The first instant after ``instant`` at which the office is open: where out-of-hours cover
+    (and the duty team's part in the work) ends and the allocated team is back."""
+    day = local(instant).date()
+    while True:
+        if is_working_day(day):
+            opens = from_local(datetime.combine(day, hours.starts))
+            if opens > instant:
+                return opens
+        day += timedelta(days=1)
 
 
 def escalation_times(due_at: datetime, escalation: Escalation) -> tuple[datetime, datetime]:

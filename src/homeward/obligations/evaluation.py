@@ -12,6 +12,7 @@ from django.conf import settings
 
 from homeward.accounts.models import Role, User
 from homeward.children.models import Child
+from homeward.children.police import force_for
 from homeward.episodes.casefile import case_file
 from homeward.protocols.engine import Obligation as Computed
 from homeward.protocols.engine import evaluate
@@ -90,5 +91,8 @@ def assignee(child: Child, role: str) -> User | None:
         return None
     people = User.objects.filter(role=role, is_active=True).order_by("id")
     if role == Role.POLICE_LIAISON:
-        return people.filter(organisation__kind="police_force").first()
+        # The force Homeward tells about this child, not the first force on file: whoever a duty
+        # falls to may open its episode (access.relationships.told_to_act).
+        force = force_for(child)
+        return people.filter(organisation=force).first() if force is not None else None
     return people.filter(organisation=child.responsible_authority).first()

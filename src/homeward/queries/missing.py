@@ -21,7 +21,8 @@ def still_missing(*scopes: QuerySet[Episode]) -> QuerySet[Episode]:
     among = Q(pk__in=[])
     for scope in scopes:
         among |= Q(pk__in=scope.filter(found_at__isnull=True).values("pk"))
-    return Episode.objects.filter(among, found_at__isnull=True).order_by("reported_at", "pk")
+    # A report withdrawn as made in error is off the board.
+    return Episode.objects.still_open().filter(among).order_by("reported_at", "pk")
 
 
 def board(*scopes: QuerySet[Episode], now: datetime) -> list[dict[str, Any]]:
@@ -80,6 +81,20 @@ def board(*scopes: QuerySet[Episode], now: datetime) -> list[dict[str, Any]]:
     return rows
 
 
+def police_reports_to_confirm(episodes: QuerySet[Episode]) -> list[Episode]:
+    """A force's own reports of children it had not been told of, for the MASH to confirm
+    (README "Partner API"), among the episodes the reader may see: oldest first."""
+    return list(
+        episodes.filter(awaiting_confirmation=True, withdrawn_at__isnull=True)
+        .select_related("child", "police_force")
+        .order_by("reported_at", "pk")
+    )
+
+
 def children_still_missing() -> list[Child]:
     """Every child with an episode still open (the notify worker extends their schedules daily)."""
-    return list(Child.objects.filter(episodes__found_at__isnull=True).distinct().order_by("pk"))
+    return list(
+        Child.objects.filter(episodes__found_at__isnull=True, episodes__withdrawn_at__isnull=True)
+        .distinct()
+        .order_by("pk")
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Q, QuerySet
 
 from homeward.accounts.models import User
 from homeward.children.models import Child
@@ -39,14 +39,14 @@ class Work:
     team: list[dict[str, Any]]
 
 
-def my_work(user: User, *, children: QuerySet[Child], now: datetime) -> Work:
-    """Outstanding obligations that fall to this person, and to the rest of their team."""
-    outstanding = (
-        Obligation.objects.outstanding(now)
-        .filter(child__in=children)
-        .select_related("child", "episode", "assignee")
-    )
-    mine = list(outstanding.filter(assignee=user))
+def my_work(user: User, *, children: QuerySet[Child], now: datetime, also: Q | None = None) -> Work:
+    """Outstanding obligations that fall to this person, and to the rest of their team.
+
+    ``also``: a partner's own duties wherever they are assigned (``access.relationships.partner_work``).
+    """
+    every = Obligation.objects.outstanding(now).select_related("child", "episode", "assignee")
+    outstanding = every.filter(child__in=children)
+    mine = list(every.filter(Q(assignee=user, child__in=children) | (also or Q(pk__in=[]))))
     team = list(outstanding.filter(team=user.team).exclude(assignee=user)) if user.team_id else []
     return Work(mine=collapse(mine), team=collapse(team))
 

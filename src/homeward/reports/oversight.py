@@ -15,6 +15,8 @@ hotspots (004 s.7). How each figure is counted:
 - Meetings are counted by the stored obligations due in the period; overdue work
   as it stood at the end of the period (or now, if sooner).
 - The establishment threshold is the pack's establishment-count rule (001 s.14.24).
+- A report withdrawn as made in error is no episode at all (``reading.read_episodes``), and
+  its duties, cancelled, are neither met nor overdue.
 
 Names never leave this module for an analyst (``identified=False``): children
 are counted, never named, linked people and places are numbered, and free text

@@ -57,7 +57,8 @@ class BriefingEntry:
 def briefing_entries(children: QuerySet[Child], now: datetime) -> list[BriefingEntry]:
     """Every child of ``children`` missing, absent or away now, longest first."""
     episodes = (
-        Episode.objects.filter(found_at__isnull=True, child__in=children)
+        Episode.objects.still_open()
+        .filter(child__in=children)
         .select_related("child", "child__allocated_worker", "child__responsible_authority")
         .order_by("reported_at")
     )

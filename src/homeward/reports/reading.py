@@ -124,7 +124,8 @@ def read_episodes(children: QuerySet[Child], as_of: datetime) -> list[EpisodeFac
             )
         )
     categories: dict[int, set[str]] = defaultdict(set)
-    episodes = list(Episode.objects.filter(child__in=kids).order_by("reported_at", "pk"))
+    # A report withdrawn as made in error counts in no report or return.
+    episodes = list(Episode.objects.counted().filter(child__in=kids).order_by("reported_at", "pk"))
     for episode_pk, data in Event.objects.filter(
         child__in=kids, type__in=["reported", "reclassified"], episode__isnull=False
     ).values_list("episode_id", "data"):

@@ -1,14 +1,23 @@
-"""A child's single timeline: events, interviews and meetings in one list, newest first."""
+"""A child's single timeline (and an episode's): events, interviews and meetings in one list, newest first.
+
+Each entry is shown only to a reader who may open its own page (``Reader``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Model
+
+from homeward.access.relationships import child_of
+from homeward.access.visible import visible_episodes
+from homeward.accounts.models import User
 from homeward.children.models import Child, Establishment
-from homeward.episodes.models import Category, Event, RiskLevel
+from homeward.episodes.models import Category, Episode, Event, RiskLevel
 from homeward.interviews.models import ReturnInterview
-from homeward.meetings.models import Meeting
+from homeward.meetings.models import OBLIGATION_KIND, Meeting
 
 
 @dataclass(frozen=True)
@@ -68,21 +77,99 @@ def describe(event: Event, homes: dict[int, Establishment] | None = None) -> tup
     return event.get_type_display(), ""
 
 
-def for_child(child: Child) -> list[Entry]:
+class Reader:
+    """What one person may open, asked once per record: each timeline entry is shown only if its
+    own page would open for them (README "Who sees what"), with the same predicate that page checks."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self._asked: dict[tuple[str, int], bool] = {}
+        self._episodes: dict[int, bool] = {}
+
+    def may(self, perm: str, obj: Model) -> bool:
+        """``perm`` on a child's record. Interviews and meetings open by the reader's relationship
+        to the child (access.relationships), so one answer per child serves all of its records."""
+        child = child_of(obj)
+        key = (perm, child.pk if child is not None else -1)
+        if key not in self._asked:
+            self._asked[key] = self.user.has_perm(perm, obj)
+        return self._asked[key]
+
+    def opens_episodes(self, pks: Iterable[int]) -> None:
+        """Ask once for many episodes: ``visible_episodes`` is the list form of "episodes.view_episode"."""
+        wanted = set(pks) - set(self._episodes)
+        if wanted:
+            opens = set(visible_episodes(self.user).filter(pk__in=wanted).values_list("pk", flat=True))
+            self._episodes.update({pk: pk in opens for pk in wanted})
+
+    def opens_episode(self, pk: int) -> bool:
+        self.opens_episodes([pk])
+        return self._episodes[pk]
+
+    def sees_record_of(self, event: Event) -> bool:
+        """A completion made by recording an interview or a meeting carries that record's words
+        (the child's reason for refusing, what the meeting decided): shown to its readers only."""
+        if event.type != "completed" or event.episode is None:
+            return True
+        kind = str(event.data.get("kind", ""))
+        if kind == "return_interview":
+            return self.may("interviews.view_returninterview", event.episode)
+        if kind in MEETING_KINDS:
+            return self.may("meetings.view_meeting", event.episode)
+        return True
+
+    def private_kinds(self, record: Model) -> frozenset[str]:
+        """The obligation kinds whose closing reason this reader may not read on ``record`` (a child
+        or an episode): a return interview's is the child's reason for refusing it."""
+        kinds: set[str] = set()
+        if not self.may("interviews.view_returninterview", record):
+            kinds.add("return_interview")
+        if not self.may("meetings.view_meeting", record):
+            kinds |= MEETING_KINDS
+        return frozenset(kinds)
+
+
+MEETING_KINDS = frozenset(OBLIGATION_KIND.values())
+
+
+def _entries(
+    events: list[Event],
+    interviews: Iterable[ReturnInterview],
+    meetings: Iterable[Meeting],
+    reader: Reader,
+) -> list[Entry]:
     entries: list[Entry] = []
-    events = list(child.events.select_related("episode", "recorded_by").order_by("-at", "-id"))
     # Every home named on the timeline in one query, however many placements the child has had.
     homes = Establishment.objects.in_bulk(
         [e.data.get("establishment") for e in events if e.type == "placement_started"]
     )
+    reader.opens_episodes(e.episode_id for e in events if e.episode_id is not None)
     for event in events:
+        if event.episode_id is not None and not reader.opens_episode(event.episode_id):
+            continue
         title, detail = describe(event, homes)
+        if not reader.sees_record_of(event):
+            detail = ""
         by = str(event.recorded_by.get_full_name()) if event.recorded_by else ""
         link = f"/episodes/{event.episode_id}/" if event.episode_id else None
         entries.append(Entry(event.at, title, detail, by, link))
-    for interview in ReturnInterview.objects.filter(episode__child=child).select_related(
-        "held_by", "episode"
-    ):
+    # A withdrawal is not an engine event (REPLAY.md has none): it is on the episode itself.
+    withdrawn = {e.episode_id: e.episode for e in events if e.episode is not None and e.episode.withdrawn_at}
+    for episode in withdrawn.values():
+        if reader.opens_episode(episode.pk) and episode.withdrawn_at is not None:
+            who = episode.withdrawn_by.get_full_name() if episode.withdrawn_by else ""
+            entries.append(
+                Entry(
+                    episode.withdrawn_at,
+                    f"{episode.reference}: Report withdrawn",
+                    episode.withdrawal_reason,
+                    who,
+                    f"/episodes/{episode.pk}/",
+                )
+            )
+    for interview in interviews:
+        if not reader.may("interviews.view_returninterview", interview):
+            continue
         if interview.held_at:
             who = interview.held_by.get_full_name() if interview.held_by else ""
             entries.append(
@@ -103,7 +190,9 @@ def for_child(child: Child) -> list[Entry]:
                 f"/return-interviews/{interview.pk}/",
             )
         )
-    for meeting in Meeting.objects.filter(child=child):
+    for meeting in meetings:
+        if not reader.may("meetings.view_meeting", meeting):
+            continue
         entries.append(
             Entry(
                 meeting.held_at,
@@ -115,3 +204,29 @@ def for_child(child: Child) -> list[Entry]:
         )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
+
+
+def for_child(child: Child, user: User) -> list[Entry]:
+    """The child's whole timeline, as far as ``user`` may open each entry."""
+    events = list(
+        child.events.select_related("episode__child", "episode__withdrawn_by", "recorded_by").order_by(
+            "-at", "-id"
+        )
+    )
+    interviews = ReturnInterview.objects.filter(episode__child=child).select_related(
+        "held_by", "episode", "episode__child"
+    )
+    meetings = Meeting.objects.filter(child=child).select_related("child")
+    return _entries(events, interviews, meetings, Reader(user))
+
+
+def for_episode(episode: Episode, user: User) -> list[Entry]:
+    """One episode's timeline: its events, interviews and meetings, checked the same way."""
+    events = list(
+        episode.events.select_related("episode__child", "episode__withdrawn_by", "recorded_by").order_by(
+            "-at", "-id"
+        )
+    )
+    interviews = episode.return_interviews.select_related("held_by", "episode", "episode__child")
+    meetings = episode.meetings.select_related("child")
+    return _entries(events, interviews, meetings, Reader(user))

@@ -12,6 +12,7 @@ from homeward.web.views import (
     meetings,
     obligations,
     reports,
+    returns,
     sign_in,
     work,
 )
@@ -45,6 +46,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("episodes/<int:pk>/police/", episodes.police, name="police_informed"),
     path("episodes/<int:pk>/found/", episodes.found, name="found"),
     path("episodes/<int:pk>/media-interest/", episodes.media_interest, name="media_interest"),
+    path("episodes/<int:pk>/withdraw/", episodes.withdraw, name="withdraw_episode"),
+    path("episodes/<int:pk>/confirm-police-report/", episodes.confirm_report, name="confirm_police_report"),
     path("obligations/<int:pk>/close/", obligations.close, name="close_obligation"),
     path("episodes/<int:pk>/return-interview/", interviews.new, name="return_interview_new"),
     path("return-interviews/<int:pk>/", interviews.detail, name="return_interview"),
@@ -58,6 +61,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/oversight/", reports.oversight, name="oversight_report"),
     path("reports/ssda903/", reports.ssda903_page, name="ssda903"),
     path("reports/annex-a/", reports.annex_a_page, name="annex_a"),
+    path("reports/ssd-missing.csv", reports.ssd_missing_download, name="ssd_missing"),
+    path("reports/data-quality/", returns.data_quality, name="data_quality"),
     path("reports/missing-briefing.pdf", reports.briefing_pack, name="briefing_pack"),
     path("reports/children/<int:pk>/find-me-plan.pdf", reports.find_me_plan_pdf, name="find_me_plan_pdf"),
 ]

@@ -77,7 +77,9 @@ class Missing(PartnerView):
             results.append(
                 {
                     "child": episode.child.reference,
-                    "name": episode.child.name,
+                    # A force's own report not yet confirmed by the MASH does not tell it who
+                    # the child is (README "Partner API"): the reference it sent, no name.
+                    "name": "" if episode.awaiting_confirmation else episode.child.name,
                     "hours_missing": round(episode.duration(now), 2),
                     "episode": EpisodeSerializer(episode, context={"references": references}).data,
                 }

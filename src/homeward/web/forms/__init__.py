@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -165,13 +165,31 @@ def mark_errors(form: forms.BaseForm) -> None:
             continue
         field = form.fields[name]
         widget_type = form[name].widget_type
-        if widget_type in ("checkboxselectmultiple", "radioselect"):
+        if widget_type in ("checkboxselectmultiple", "radioselect") or field.widget.is_hidden:
             continue
         base = CLASSES.get(widget_type, "govuk-input").split()[0]
         if widget_type not in ("checkbox",) and f"{base}--error" not in field.widget.attrs["class"]:
             field.widget.attrs["class"] += f" {base}--error"
         described = [f"{form[name].auto_id}-hint"] if field.help_text else []
         field.widget.attrs["aria-describedby"] = " ".join([*described, f"{form[name].auto_id}-error"])
+
+
+OUT_OF_DATE = "This page is out of date: open it again from the record, then make your change."
+FormT = TypeVar("FormT", bound=forms.BaseForm)
+
+
+def with_version(form: FormT, version: int) -> FormT:
+    """Carry, hidden, the version of the record the page was read at (``version``), so the change is
+    made on it: ``casework.versions`` refuses it if someone else has saved the record since, as the
+    partner API refuses an old ``expected_version``."""
+    form.fields["version"] = forms.IntegerField(
+        widget=forms.HiddenInput,
+        initial=version,
+        min_value=0,
+        max_value=2**31 - 1,
+        error_messages={code: OUT_OF_DATE for code in ("required", "invalid", "min_value", "max_value")},
+    )
+    return form
 
 
 class SignInForm(GovukMixin, AuthenticationForm):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from homeward.access.audit import record_view, trail_for_child
 from homeward.access.subject_access import export_json
-from homeward.access.visible import visible_children
+from homeward.access.visible import closable_ids, visible_children
 from homeward.casework.children import save_child
 from homeward.casework.find_me import save_find_me_plan
 from homeward.casework.placements import record_director_review, record_risk_assessment, start_placement
@@ -19,7 +19,7 @@ from homeward.casework.restrictions import restrict_record
 from homeward.children.models import FindMePlan
 from homeward.queries import child as queries
 from homeward.web import timeline
-from homeward.web.forms import now_local
+from homeward.web.forms import now_local, with_version
 from homeward.web.forms.children import (
     ChildForm,
     FindMePlanForm,
@@ -27,11 +27,25 @@ from homeward.web.forms.children import (
     RestrictRecordForm,
     RiskAssessmentForm,
 )
-from homeward.web.views.common import apply_errors, child_for, form_page, login_required, me
+from homeward.web.views.common import (
+    StaleVersion,
+    apply_errors,
+    child_for,
+    edit_conflict,
+    form_page,
+    login_required,
+    me,
+    recorded,
+    section_refused,
+)
+from homeward.web.views.returns import warn_about_returns
 
 
 @login_required
 def child_list(request: HttpRequest) -> HttpResponse:
+    if not me(request).has_perm("children.list_children"):
+        # The police open the episodes they were told of, not children's pages (README "Who sees what").
+        return section_refused(request, "Your role opens episodes, not children's records.")
     query = request.GET.get("q", "").strip()[:100]
     children = visible_children(me(request))
     if query:
@@ -49,14 +63,17 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk)
     record_view(request, child)
     now = timezone.now()
+    record = queries.record(child, now)
     return render(
         request,
         "children/detail.html",
         {
-            **queries.record(child, now),
+            **record,
+            "closable": closable_ids(me(request), record["outstanding"]),
             "now": now,
             "age": child.age_on(timezone.localdate()),
-            "timeline": timeline.for_child(child),
+            "timeline": timeline.for_child(child, me(request)),
+            "private_kinds": timeline.Reader(me(request)).private_kinds(child),
         },
     )
 
@@ -66,8 +83,7 @@ def child_create(request: HttpRequest) -> HttpResponse:
     user = me(request)
     authority = user.organisation
     if authority is None or not user.has_perm("children.add_child"):
-        messages.error(request, "Only a local authority's social care staff can record a new child.")
-        return redirect("children")
+        return section_refused(request, "Only a local authority's social care staff can record a new child.")
     form = ChildForm(request.POST or None, request.FILES or None, authority=authority)
     if request.method == "POST" and form.is_valid():
         child = form.save(commit=False)
@@ -83,14 +99,25 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "children.change_child")
     if request.method == "GET":
         record_view(request, child, view="edit")
-    form = ChildForm(
-        request.POST or None, request.FILES or None, instance=child, authority=child.responsible_authority
+    form = with_version(
+        ChildForm(
+            request.POST or None, request.FILES or None, instance=child, authority=child.responsible_authority
+        ),
+        child.version,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        save_child(form.save(commit=False), by=me(request))
-        messages.success(request, "The child's details have been saved.")
-        return redirect("child", pk=child.pk)
-    return form_page(request, form, f"Change details: {child.name}", back=f"/children/{pk}/")
+        try:
+            save_child(form.save(commit=False), by=me(request), expected_version=form.cleaned_data["version"])
+        except StaleVersion as stale:
+            conflict = edit_conflict(form, stale, recorded(stale.current, form))
+        else:
+            messages.success(request, "The child's details have been saved.")
+            warn_about_returns(request, child, timezone.now())
+            return redirect("child", pk=child.pk)
+    return form_page(
+        request, form, f"Change details: {child.name}", back=f"/children/{pk}/", conflict=conflict
+    )
 
 
 @login_required
@@ -112,6 +139,7 @@ def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, "The placement has been recorded.")
+            warn_about_returns(request, child, data["at"])
             return redirect("child", pk=child.pk)
     return form_page(request, form, "Record a new placement", caption=child.name, back=f"/children/{pk}/")
 
@@ -121,12 +149,20 @@ def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "children.change_child")
     if request.method == "GET":
         record_view(request, child, view="find_me_plan")
-    plan = FindMePlan.objects.filter(child=child).first() or FindMePlan(child=child)
-    form = FindMePlanForm(request.POST or None, instance=plan)
+    plan = FindMePlan.objects.filter(child=child).first() or FindMePlan(child=child, version=0)
+    # Version 0: there was no plan when the page was read (a plan written since is someone else's).
+    form = with_version(FindMePlanForm(request.POST or None, instance=plan), plan.version)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        save_find_me_plan(form.save(commit=False), by=me(request))
-        messages.success(request, "The Find Me plan has been saved.")
-        return redirect("child", pk=child.pk)
+        try:
+            save_find_me_plan(
+                form.save(commit=False), by=me(request), expected_version=form.cleaned_data["version"]
+            )
+        except StaleVersion as stale:
+            conflict = edit_conflict(form, stale, recorded(stale.current, form))
+        else:
+            messages.success(request, "The Find Me plan has been saved.")
+            return redirect("child", pk=child.pk)
     return form_page(
         request,
         form,
@@ -134,6 +170,7 @@ def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
         caption=child.name,
         back=f"/children/{pk}/",
         intro="Keep this up to date at all times: the police use it to find the child quickly (Wakefield s.10).",
+        conflict=conflict,
     )
 
 
@@ -196,18 +233,35 @@ def restrict(request: HttpRequest, pk: int) -> HttpResponse:
     """Restrict the record to named people (the coordinator or a senior manager decides)."""
     child = child_for(request, pk, "children.restrict_child")
     # Lifting the restriction posts no field at all: bind on the method, not on POST's contents.
-    form = RestrictRecordForm(
-        request.POST if request.method == "POST" else None,
-        authority=child.responsible_authority,
-        initial={"sealed": child.sealed, "named": list(child.sealed_to.all())},
+    form = with_version(
+        RestrictRecordForm(
+            request.POST if request.method == "POST" else None,
+            authority=child.responsible_authority,
+            initial={"sealed": child.sealed, "named": list(child.sealed_to.all())},
+        ),
+        child.version,
     )
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        restrict_record(
-            child, sealed=form.cleaned_data["sealed"], named=list(form.cleaned_data["named"]), by=me(request)
-        )
-        messages.success(
-            request,
-            "The record is now restricted." if form.cleaned_data["sealed"] else "The restriction is lifted.",
-        )
-        return redirect("child", pk=child.pk)
-    return form_page(request, form, "Restrict this record", caption=child.name, back=f"/children/{pk}/")
+        try:
+            restrict_record(
+                child,
+                sealed=form.cleaned_data["sealed"],
+                named=list(form.cleaned_data["named"]),
+                by=me(request),
+                expected_version=form.cleaned_data["version"],
+            )
+        except StaleVersion as stale:
+            now = {"sealed": stale.current.sealed, "named": list(stale.current.sealed_to.all())}
+            conflict = edit_conflict(form, stale, now)
+        else:
+            messages.success(
+                request,
+                "The record is now restricted."
+                if form.cleaned_data["sealed"]
+                else "The restriction is lifted.",
+            )
+            return redirect("child", pk=child.pk)
+    return form_page(
+        request, form, "Restrict this record", caption=child.name, back=f"/children/{pk}/", conflict=conflict
+    )

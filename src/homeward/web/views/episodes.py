@@ -13,17 +13,24 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from homeward.access.audit import record_view
+from homeward.access.reports import may_print_find_me_plan
+from homeward.access.visible import closable_ids
 from homeward.casework.episodes import (
+    confirm_police_report,
     inform_police,
     record_found,
     record_media_interest,
     report_episode,
     update_answers,
+    withdraw_report,
 )
 from homeward.casework.episodes import reclassify as reclassify_episode
 from homeward.casework.risk import grade_risk
+from homeward.children.models import FindMePlan
 from homeward.episodes.models import Episode
-from homeward.web.forms import now_local
+from homeward.episodes.rules import open_episode
+from homeward.web import timeline
+from homeward.web.forms import now_local, with_version
 from homeward.web.forms.episodes import (
     ANSWERS,
     EpisodeAnswersForm,
@@ -33,23 +40,43 @@ from homeward.web.forms.episodes import (
     PoliceInformedForm,
     ReclassifyForm,
     ReportEpisodeForm,
+    WithdrawForm,
 )
 from homeward.web.views.common import (
+    StaleVersion,
     apply_errors,
     child_for,
+    edit_conflict,
     episode_for,
     form_page,
     login_required,
     me,
+    recorded,
     refuse,
 )
+from homeward.web.views.returns import warn_about_returns
 
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "episodes.report_episode")
+    still_open = open_episode(child) if request.method == "GET" else None
+    if still_open is not None:
+        # One open episode per child: "Report missing" on a child already missing leads to the
+        # episode open now, where what has changed is recorded, not to a second report. (A form
+        # sent after someone else reported the child is refused by the write layer, on the form,
+        # so what this person typed is still in front of them.)
+        messages.info(
+            request,
+            f"{child.name} is already reported {still_open.get_category_display().lower()}: "
+            f"this is the open episode, {still_open.reference}. Record what has changed here.",
+        )
+        return redirect("episode", pk=still_open.pk)
     now = now_local()
-    form = ReportEpisodeForm(request.POST or None, initial={"reported_at": now, "police_informed": "true"})
+    # "Have the police been told?" has no answer until the person gives one: a pre-chosen "Yes"
+    # recorded children as reported to the police when nobody had called them, and the duty to
+    # tell the police (West Mercia 3.5.2, 6.16) was never raised.
+    form = ReportEpisodeForm(request.POST or None, initial={"reported_at": now})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -69,6 +96,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, f"{child.name} has been reported {episode.get_category_display().lower()}."
             )
+            warn_about_returns(request, child, episode.start)
             return redirect("episode", pk=episode.pk)
     return form_page(
         request,
@@ -93,19 +121,30 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise refuse(request, Episode, pk, "episodes.view_episode")
     record_view(request, episode)
     now = timezone.now()
+    child = episode.child
     obligations = list(episode.obligations.select_related("assignee").order_by("opens_at"))
+    outstanding = [o for o in obligations if not o.outcome and o.opens_at <= now]
     return render(
         request,
         "episodes/detail.html",
         {
             "episode": episode,
-            "child": episode.child,
+            "child": child,
+            # Whoever opens the episode without the child's page (the police told of it, the duty
+            # team told to act on it) gets what they need of the child to act: who, where, whom to call.
+            "sees_child": user.has_perm("children.view_child", child),
+            "placement": child.current_placement,
+            "find_me_plan": may_print_find_me_plan(user, child)
+            and FindMePlan.objects.filter(child=child).exists(),
             "now": now,
             "hours": episode.duration(now),
-            "outstanding": [o for o in obligations if not o.outcome and o.opens_at <= now],
+            "outstanding": outstanding,
+            "closable": closable_ids(user, outstanding),
+            "safe_and_well_open": any(o.kind == "safe_and_well_check" for o in outstanding),
             "scheduled": [o for o in obligations if not o.outcome and o.opens_at > now][:8],
             "closed": [o for o in obligations if o.outcome],
-            "events": episode.events.select_related("recorded_by").order_by("-at", "-id"),
+            "timeline": timeline.for_episode(episode, user),
+            "private_kinds": timeline.Reader(user).private_kinds(episode),
             "interviews": episode.return_interviews.select_related("held_by"),
             "meetings": episode.meetings.all(),
         },
@@ -135,12 +174,20 @@ def answers(request: HttpRequest, pk: int) -> HttpResponse:
     episode = episode_for(request, pk)
     if request.method == "GET":
         record_view(request, episode, view="edit")
-    form = EpisodeAnswersForm(request.POST or None, instance=episode)
+    form = with_version(EpisodeAnswersForm(request.POST or None, instance=episode), episode.version)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        update_answers(episode, form.cleaned_data, by=me(request))
-        messages.success(request, "The episode details have been saved.")
-        return redirect("episode", pk=pk)
-    return form_page(request, form, "Episode details", caption=str(episode), back=f"/episodes/{pk}/")
+        answers = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        try:
+            update_answers(episode, answers, by=me(request), expected_version=form.cleaned_data["version"])
+        except StaleVersion as stale:
+            conflict = edit_conflict(form, stale, recorded(stale.current, form))
+        else:
+            messages.success(request, "The episode details have been saved.")
+            return redirect("episode", pk=pk)
+    return form_page(
+        request, form, "Episode details", caption=str(episode), back=f"/episodes/{pk}/", conflict=conflict
+    )
 
 
 def _action(
@@ -150,6 +197,8 @@ def _action(
     title: str,
     act: Callable[[Episode, dict[str, Any]], object],
     done: str,
+    *,
+    returns: bool = False,
     **context: Any,
 ) -> HttpResponse:
     episode = episode_for(request, pk)
@@ -161,6 +210,8 @@ def _action(
             apply_errors(form, exc)
         else:
             messages.success(request, done)
+            if returns:  # the change moves a period of the 903's Missing table: check it
+                warn_about_returns(request, episode.child, episode.start)
             return redirect("episode", pk=pk)
     return form_page(
         request,
@@ -183,6 +234,7 @@ def reclassify(request: HttpRequest, pk: int) -> HttpResponse:
             e, category=d["category"], at=d["at"], reason=d["reason"], by=me(request)
         ),
         "The episode has been reclassified.",
+        returns=True,
     )
 
 
@@ -229,6 +281,7 @@ def found(request: HttpRequest, pk: int) -> HttpResponse:
             by=me(request),
         ),
         "The child has been recorded as found.",
+        returns=True,
         submit="Record as found",
     )
 
@@ -242,4 +295,69 @@ def media_interest(request: HttpRequest, pk: int) -> HttpResponse:
         "Media interest",
         lambda e, d: record_media_interest(e, at=d["at"], note=d["note"], by=me(request)),
         "The media interest has been recorded.",
+    )
+
+
+@login_required
+def confirm_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The MASH confirms a force's own report of a child it had not been told of (README
+    "Partner API"): from then the force is told of the child as for any episode."""
+    episode = episode_for(request, pk, "episodes.confirm_police_report")
+    if not episode.awaiting_confirmation:
+        messages.info(request, "This report does not need confirming.")
+        return redirect("episode", pk=pk)
+    form = forms.Form(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            confirm_police_report(episode, by=me(request))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"The police report is confirmed: {episode.police_force} is told of {episode.child.name}.",
+            )
+            return redirect("episode", pk=pk)
+    return form_page(
+        request,
+        form,
+        "Confirm this police report",
+        caption=f"{episode.child.name}, {episode.reference}",
+        back=f"/episodes/{pk}/",
+        submit="Confirm the report",
+        intro=(
+            f"{episode.police_force} reported {episode.child.name} through its own system, "
+            "and had not been told of this child. Once you confirm it is this child, the force is told "
+            "of the child as for any episode: their details and Find Me plan."
+        ),
+    )
+
+
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a report made in error, with a reason (the reporter or a manager)."""
+    episode = episode_for(request, pk, "episodes.withdraw_episode")
+    if episode.withdrawn_at is not None:
+        messages.info(request, "This report has already been withdrawn.")
+        return redirect("episode", pk=pk)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdraw_report(episode, reason=form.cleaned_data["reason"], by=me(request))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "The report has been withdrawn; its duties are cancelled.")
+            return redirect("episode", pk=pk)
+    return form_page(
+        request,
+        form,
+        "Withdraw this report",
+        caption=f"{episode.child.name}, {episode.reference}",
+        back=f"/episodes/{pk}/",
+        submit="Withdraw the report",
+        intro=(
+            "Only for a report made in error. Its duties are cancelled, it leaves the board, the "
+            "reports and the returns, and it stays on the child's record and the audit trail as withdrawn."
+        ),
     )

@@ -9,12 +9,23 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from homeward.access.audit import record_view
+from homeward.access.visible import closable_ids
 from homeward.casework.interviews import record_return_interview
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
-from homeward.web.forms import now_local
+from homeward.web.forms import now_local, with_version
 from homeward.web.forms.interviews import ReturnInterviewForm
-from homeward.web.views.common import apply_errors, episode_for, form_page, login_required, me, permitted
+from homeward.web.views.common import (
+    StaleVersion,
+    apply_errors,
+    edit_conflict,
+    episode_for,
+    form_page,
+    login_required,
+    me,
+    permitted,
+    recorded,
+)
 
 INTRO = (
     "Offer the interview within 72 hours of the child's return. Record the child's account in their words, "
@@ -39,9 +50,17 @@ def _save(
 ) -> HttpResponse:
     initial: dict[str, str] = {"offered_at": now_local()} if interview.pk is None else {}
     form = ReturnInterviewForm(request.POST or None, instance=interview, episode=episode, initial=initial)
+    if interview.pk is not None:
+        # A change to a saved interview is made on the version read (a new one has none to lose).
+        with_version(form, interview.version)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            record_return_interview(form.save(commit=False), by=me(request))
+            record_return_interview(
+                form.save(commit=False), by=me(request), expected_version=form.cleaned_data.get("version")
+            )
+        except StaleVersion as stale:
+            conflict = edit_conflict(form, stale, recorded(stale.current, form))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -56,6 +75,7 @@ def _save(
         back=back,
         intro=INTRO,
         submit="Save interview",
+        conflict=conflict,
     )
 
 
@@ -87,6 +107,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     interview = _interview_for(request, pk, "interviews.view_returninterview")
     record_view(request, interview)
     episode = interview.episode
+    obligations = list(episode.obligations.filter(kind="return_interview").select_related("assignee"))
     return render(
         request,
         "interviews/detail.html",
@@ -95,6 +116,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "episode": episode,
             "child": episode.child,
             "now": timezone.now(),
-            "obligations": episode.obligations.filter(kind="return_interview").select_related("assignee"),
+            "obligations": obligations,
+            "closable": closable_ids(me(request), obligations),
         },
     )
