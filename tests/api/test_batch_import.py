@@ -25,7 +25,7 @@ def extract(partners: Partners) -> str:
         f"22-1004,{child},absent,2126-01-01T09:00:00Z,,,,\n"  # line 5: in the future
         f",{child},missing,{reported},,,,\n"  # line 6: no reference
         f'22-1006,{child},away,{reported},{seen},"Leominster,\nnear the station",maybe,\n'  # lines 7-8: bad yes/no
-        f"22-1007,{child},away,{hours_ago(4).isoformat()},,,,\n"  # line 9: good
+        f"22-1007,{child},away,{hours_ago(4).isoformat()},,,,\n"  # line 9: she is already missing (line 2)
     )
 
 
@@ -46,19 +46,21 @@ def test_good_rows_are_stored_and_bad_rows_reported_by_line_and_column(
     path.write_text(extract(partners))
     code, out, err = run(path, "West Mercia Police")
     assert code == 1, "some rows were refused"
-    assert out.splitlines()[-1] == "2 stored, 0 already stored, 5 refused."
+    assert out.splitlines()[-1] == "1 stored, 0 already stored, 6 refused."
     refused = err.splitlines()
     assert refused[0].startswith("line 3: refused: category:")
     assert refused[1].startswith("line 4: refused: child: There is no child")
     assert refused[2] == "line 5: refused: reported_at: This cannot be in the future."
     assert refused[3].startswith("line 6: refused: reference:")
     assert refused[4].startswith("line 7: refused: self_harm_risk:")
+    # One open episode per child: line 2 reported her missing, so line 9 is not a second episode.
+    assert refused[5].startswith("line 9: refused: child: This child is already reported missing: episode E")
     stored = Episode.objects.filter(child=partners.child).order_by("pk")
-    assert [e.category for e in stored] == ["missing", "away"]
+    assert [e.category for e in stored] == ["missing"]
     first = stored[0]
     assert first.police_informed and first.police_reference == "22-1001"
     assert first.self_harm_risk is False and first.associates == ["Dean (about 20)", "Kyle"]
-    assert set(Replay.objects.values_list("value", flat=True)) == {"22-1001", "22-1007"}
+    assert set(Replay.objects.values_list("value", flat=True)) == {"22-1001"}
 
 
 def test_a_rerun_of_the_same_file_changes_nothing(partners: Partners, tmp_path: Path) -> None:
@@ -68,7 +70,7 @@ def test_a_rerun_of_the_same_file_changes_nothing(partners: Partners, tmp_path: 
     before = (Episode.objects.count(), Event.objects.count(), Replay.objects.count())
     code, out, _ = run(path, "West Mercia Police")
     assert code == 1
-    assert out.splitlines()[-1] == "0 stored, 2 already stored, 5 refused."
+    assert out.splitlines()[-1] == "0 stored, 1 already stored, 6 refused."
     assert (Episode.objects.count(), Event.objects.count(), Replay.objects.count()) == before
 
 
@@ -117,17 +119,18 @@ def test_the_same_batch_through_the_api(partners: Partners) -> None:
     response = client.post("/api/v1/episodes/import/", {"csv": text})
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert [row["line"] for row in body["stored"]] == [2, 9]
+    assert [row["line"] for row in body["stored"]] == [2]
     assert [(row["line"], row["column"]) for row in body["refused"]] == [
         (3, "category"),
         (4, "child"),
         (5, "reported_at"),
         (6, "reference"),
         (7, "self_harm_risk"),
+        (9, "child"),
     ]
     again = client.post("/api/v1/episodes/import/", {"csv": text}).json()
     assert again["stored"] == [] and again["already_stored"] == body["stored"]
-    assert Episode.objects.filter(child=partners.child).count() == 2
+    assert Episode.objects.filter(child=partners.child).count() == 1
     unreadable = client.post("/api/v1/episodes/import/", {"csv": "ref,child\n1,C1\n"})
     assert unreadable.status_code == 400
     assert unreadable.json()["error"]["fields"]["csv"][0].startswith("The header row lacks the column(s)")

@@ -1,6 +1,7 @@
 """Two partners updating one episode at the same moment, on the same version: one succeeds and
 the other gets 409, never both, never a 500 ("database is locked"). And two copies of one report
-arriving together make one episode. Real threads against a real server process and database."""
+arriving together make one episode, and two different reports of one child arriving together
+leave one open episode. Real threads against a real server process and database."""
 
 from __future__ import annotations
 
@@ -79,11 +80,13 @@ def test_two_updates_on_one_version_give_one_success_and_one_409(tmp_path: Path)
 
 def test_two_copies_of_one_report_arriving_together_make_one_episode(tmp_path: Path) -> None:
     with live_server(tmp_path, SEED) as (server, seeded):
+        episodes = []
         for round_ in range(3):
+            reported = timezone.now() - timedelta(minutes=30 - 5 * round_)
             body = {
                 "child": seeded["child"],
                 "category": "missing",
-                "reported_at": (timezone.now() - timedelta(minutes=30 - round_)).isoformat(),
+                "reported_at": reported.isoformat(),
                 "reference": f"22-{round_}",
             }
             answers = together(
@@ -91,13 +94,49 @@ def test_two_copies_of_one_report_arriving_together_make_one_episode(tmp_path: P
             )
             assert [status for status, _ in answers] == [201, 201], answers
             assert answers[0][1] == answers[1][1]
-        status, missing = server.call("GET", "/api/v1/missing/", seeded["police"])
+            episode = answers[0][1]
+            episodes.append(episode["id"])
+            # Found before the next report: a child has one open episode at a time.
+            status, _ = server.call(
+                "POST",
+                f"/api/v1/episodes/{episode['id']}/found/",
+                seeded["police"],
+                {
+                    "expected_version": episode["version"],
+                    "at": (reported + timedelta(minutes=2)).isoformat(),
+                    "where": "Home",
+                    "found_by": "Returned",
+                },
+            )
+            assert status == 200
+        # Three references, three episodes: never six.
+        assert len(set(episodes)) == 3
+
+
+def test_two_different_reports_of_one_child_arriving_together_leave_one_open_episode(
+    tmp_path: Path,
+) -> None:
+    with live_server(tmp_path, SEED) as (server, seeded):
+        at = (timezone.now() - timedelta(minutes=10)).isoformat()
+
+        def report(token: str, reference: str) -> tuple[int, Any]:
+            body = {
+                "child": seeded["child"],
+                "category": "missing",
+                "reported_at": at,
+                "reference": reference,
+            }
+            return server.call("POST", "/api/v1/episodes/", token, body)
+
+        answers = together(
+            lambda: report(seeded["police"], "22-7001"), lambda: report(seeded["council"], "MOS-7001")
+        )
+        assert sorted(status for status, _ in answers) == [201, 409], answers
+        winner = next(body for status, body in answers if status == 201)
+        loser = next(body for status, body in answers if status == 409)
+        assert f"E{winner['id']}" in loser["error"]["fields"]["child"][0]
+        status, missing = server.call("GET", "/api/v1/missing/", seeded["council"])
         assert status == 200
-        # Three references, three episodes (still open, one child): never six.
-        assert sorted(
-            r["episode"]["partner_reference"] for r in missing["results"] if r["child"] == seeded["child"]
-        ) == [
-            "22-0",
-            "22-1",
-            "22-2",
+        assert [r["episode"]["id"] for r in missing["results"] if r["child"] == seeded["child"]] == [
+            winner["id"]
         ]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils import timezone
+
 from homeward.api.models import Replay
+from homeward.casework.episodes import record_found, report_episode
 from homeward.episodes.models import Episode, Event
 from homeward.obligations.models import Obligation
-from tests.api.conftest import Partners, report_body
+from tests.api.conftest import Partners, hours_ago, report_body
 
 EPISODES = "/api/v1/episodes/"
 
@@ -55,7 +58,8 @@ def test_a_retry_with_the_same_idempotency_key_returns_the_first_answer(partners
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json()
     assert Episode.objects.filter(child=partners.child).count() == 1
-    # A new key is a new report.
+    # A new key is a new report (once the first episode has ended: one open at a time).
+    record_found(Episode.objects.get(pk=first.json()["id"]), at=hours_ago(0.5), by=None)
     third = client.post(EPISODES, body, **{"Idempotency-Key": str(uuid.uuid4())})
     assert third.status_code == 201 and third.json()["id"] != first.json()["id"]
 
@@ -86,10 +90,9 @@ def test_the_same_reference_with_different_details_is_refused(partners: Partners
 
 def test_a_reference_is_per_organisation(partners: Partners) -> None:
     # Two organisations may number things alike: the authority's 22-0417 is not the force's.
-    assert (
-        partners.client("police").post(EPISODES, report_body(partners.child, reference="22-0417")).status_code
-        == 201
-    )
+    first = partners.client("police").post(EPISODES, report_body(partners.child, reference="22-0417"))
+    assert first.status_code == 201
+    record_found(Episode.objects.get(pk=first.json()["id"]), at=hours_ago(0.5), by=None)
     response = partners.client("authority").post(EPISODES, report_body(partners.child, reference="22-0417"))
     assert response.status_code == 201
     assert Episode.objects.filter(child=partners.child).count() == 2
@@ -133,3 +136,64 @@ def test_seen_after_the_report_is_refused(partners: Partners) -> None:
     response = partners.client("authority").post(EPISODES, body)
     assert response.status_code == 400
     assert "last_seen_at" in response.json()["error"]["fields"]
+
+
+def test_a_report_that_does_not_say_the_police_were_told_raises_the_duty_to_tell_them(
+    partners: Partners,
+) -> None:
+    response = partners.client("provider").post(EPISODES, report_body(partners.child))
+    assert response.status_code == 201, response.json()
+    episode = Episode.objects.get(pk=response.json()["id"])
+    assert episode.police_informed is False
+    assert Obligation.objects.get(episode=episode, kind="notify", recipient="police").outcome == ""
+
+
+def test_the_api_answers_409_naming_the_open_episode(partners: Partners) -> None:
+    first = partners.client("authority").post("/api/v1/episodes/", report_body(partners.child))
+    assert first.status_code == 201
+    again = partners.client("authority").post(
+        "/api/v1/episodes/", report_body(partners.child, category="away")
+    )
+    assert again.status_code == 409
+    body = again.json()
+    reference = f"E{first.json()['id']}"
+    assert body["error"]["code"] == "conflict"
+    assert reference in body["error"]["message"]
+    assert reference in body["error"]["fields"]["child"][0]
+    assert body["current"]["id"] == first.json()["id"]
+    assert Episode.objects.filter(child=partners.child).count() == 1
+
+
+def test_a_force_is_told_the_child_is_already_missing_but_not_shown_an_episode_it_was_not_told_of(
+    partners: Partners,
+) -> None:
+    # The care provider reports her without telling the police; then the force's system reports her.
+    untold = partners.client("provider").post("/api/v1/episodes/", report_body(partners.child))
+    assert untold.status_code == 201 and untold.json()["police_informed"] is False
+    again = partners.client("police").post(
+        "/api/v1/episodes/", report_body(partners.child, reference="22-0999")
+    )
+    assert again.status_code == 409
+    body = again.json()
+    assert f"E{untold.json()['id']}" in body["error"]["message"]
+    assert "current" not in body
+    assert Episode.objects.filter(child=partners.child).count() == 1
+
+
+def test_a_batch_row_for_a_child_already_missing_is_refused_on_its_child_column(partners: Partners) -> None:
+    now = timezone.now()
+    first = report_episode(
+        partners.child, category="missing", reported_at=now, last_seen_at=None, police_informed=False, by=None
+    )
+    text = (
+        "reference,child,category,reported_at\n"
+        f"22-3001,{partners.child.reference},missing,{timezone.now().isoformat()}\n"
+    )
+    response = partners.client("police").post("/api/v1/episodes/import/", {"csv": text})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["stored"] == []
+    [row] = body["refused"]
+    assert (row["line"], row["column"]) == (2, "child")
+    assert first.reference in row["message"]
+    assert Episode.objects.filter(child=partners.child).count() == 1

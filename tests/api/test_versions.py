@@ -169,3 +169,29 @@ def test_an_update_retried_with_its_idempotency_key_is_not_applied_twice(partner
     assert first.status_code == again.status_code == 200
     assert first.json() == again.json()
     assert Event.objects.filter(episode_id=episode["id"], type="risk_graded").count() == 1
+
+
+def test_a_safe_and_well_check_not_yet_done_stays_open_until_the_police_record_it(
+    partners: Partners,
+) -> None:
+    episode = report(partners)
+    client = partners.client("police")
+    found = client.post(
+        f"/api/v1/episodes/{episode['id']}/found/",
+        {
+            "expected_version": 1,
+            "at": hours_ago(0.2).isoformat(),
+            "where": "Home",
+            "found_by": "Returned",
+            "safe_and_well_done": None,
+        },
+    )
+    assert found.status_code == 200, found.json()
+    check = Obligation.objects.get(episode_id=episode["id"], kind="safe_and_well_check")
+    assert check.outcome == ""
+    assert check.pk in {o["id"] for o in found.json()["open_obligations"]}
+    done = client.post(
+        f"/api/v1/obligations/{check.pk}/completion/", {"outcome": "done", "at": hours_ago(0.1).isoformat()}
+    )
+    assert done.status_code == 200, done.json()
+    assert Episode.objects.get(pk=episode["id"]).safe_and_well_done is True

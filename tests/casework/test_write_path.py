@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from homeward.accounts.models import Organisation
+from homeward.accounts.models import Organisation, Role
 from homeward.casework import evaluation
 from homeward.casework.episodes import inform_police, record_found, report_episode
 from homeward.episodes.models import Episode, Event
@@ -109,6 +109,7 @@ def test_found_before_last_seen_is_refused_on_the_field_and_nothing_saved(worker
             "at": local(now - timedelta(hours=6)),
             "where": "Home",
             "found_by": "Carer",
+            "harmed": "false",
             "safe_and_well_done": "true",
         },
     )
@@ -204,7 +205,9 @@ def test_closing_a_return_interview_as_not_held_needs_the_agreeing_manager(worke
     )
     record_found(episode, at=now - timedelta(hours=10), by=worker)
     interview = Obligation.objects.get(episode=episode, kind="return_interview")
-    response = signed_in(worker).post(
+    # The return interview worker's duty: the coordinator may record it (access.relationships).
+    coordinator = UserFactory(role=Role.MISSING_COORDINATOR, organisation=worker.organisation)
+    response = signed_in(coordinator).post(
         f"/obligations/{interview.pk}/close/",
         {"outcome": "not_required", "at": local(now), "reason": "Child moved out of area"},
     )

@@ -42,11 +42,16 @@ def ensure_validator() -> Path:
 def validator_903() -> Any:
     python = ensure_validator()
 
-    def run(year: int, directory: Path, *, only_missing: bool = False) -> dict[str, Any]:
-        files = [str(directory / f"{name}.csv") for name in ("header", "episodes", "missing")]
+    def run(
+        year: int, directory: Path, *, only_missing: bool = False, last_year: Path | None = None
+    ) -> dict[str, Any]:
+        names = ("header", "episodes", "missing")
+        files = [str(directory / f"{name}.csv") for name in names]
         argv = [str(python), str(DRIVER_903), "--year", str(year), *files]
         if only_missing:
             argv.append("--only-missing")
+        if last_year is not None:
+            argv += ["--last-year", *(str(last_year / f"{name}.csv") for name in names)]
         done = subprocess.run(argv, capture_output=True, text=True, check=True)
         result: dict[str, Any] = json.loads(done.stdout)
         return result

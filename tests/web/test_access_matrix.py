@@ -13,6 +13,8 @@ HOW TO ADD A ROW. Key it by the URL name (``namespace:name`` inside a namespace,
   redirects on success); everyone else signed in gets ``denied`` (404 by default: a record
   one may not see must look like one that does not exist, and leaves an audit row);
 - ``host``: who gets the host authority's restricted view instead;
+- ``away``: for a section of the service (the board, My work, Children, Overdue, Reports), whose
+  roles cannot use it: they are sent to their start page (302) with the refusal as an error;
 - ``public=True`` for pages open before signing in; ``skip="why"`` for a pattern that is not
   a page to open with GET (say why).
 
@@ -21,7 +23,8 @@ THE PARTNER API (``api:*``). The API ignores sessions: every person signed in to
 use an API route is a token holder, an organisation (TOKEN_HOLDERS: the force told of the
 episode, the responsible authority, the provider of the home the child is placed in, the host
 authority, and a near miss of each): ``tokens`` lists those who get ``ok``; every other holder
-gets 404 and an audit row (a batch import answers every holder, storing only the rows its
+gets 404 and an audit row (``forbidden``: those who see the record but may not make this change
+get 403 and an audit row; a batch import answers every holder, storing only the rows its
 relationships allow: ``stores``; a refused row leaves an audit row). ``method``/``body`` say how to call it (a write is called with a
 valid body; the test's transaction is rolled back after).
 """
@@ -96,6 +99,9 @@ CHANGE_EPISODE = CASE | {"carer", "police"}
 INTERVIEWS = CASE | {"iro", "rhi"}
 RECORD_INTERVIEW = CASE | {"rhi"}
 AUDIT = frozenset({"coordinator", "senior", "team_manager"})
+# The world's obligation is the social worker's (tell the IRO): closed by the social workers who
+# hold the case, the team's manager, a senior manager and the coordinator (access.relationships).
+CLOSE_SOCIAL_WORKERS_DUTY = frozenset({"allocated_sw", "team_sw", "team_manager", "coordinator", "senior"})
 OVERSIGHT = frozenset({"coordinator", "senior"})
 LOCAL_CASE_STAFF = frozenset(
     {
@@ -114,6 +120,14 @@ LOCAL_CASE_STAFF = frozenset(
         "other_coordinator",
     }
 )
+
+
+# The sections of the service, each for the roles whose work it is (the others are sent away to
+# their start page, told why; access.relationships "sections"): no board or work list for an
+# analyst or administrator, no children's pages for the police, reports for the authority's staff.
+WORKERS = SIGNED_IN - {"analyst", "administrator"}
+CHILD_LISTERS = LOCAL_CASE_STAFF | {"iro", "other_iro", "rhi", "carer", "other_carer"}
+READERS = LOCAL_CASE_STAFF | {"iro", "other_iro", "rhi", "analyst"}
 
 
 def photo() -> bytes:
@@ -141,6 +155,8 @@ class Route:
     host: frozenset[str] = frozenset()
     ok: int = 200
     denied: int = 404
+    # A section of the service these people's roles cannot use: 302 to their start page.
+    away: frozenset[str] = frozenset()
     # For lists: who sees the child's name on the page.
     shows: frozenset[str] | None = None
     public: bool = False
@@ -152,6 +168,8 @@ class Route:
     body: Callable[[World], dict[str, Any]] | None = None
     # A batch: every holder gets 200; these have the child's row stored, the rest have it refused.
     stores: frozenset[str] | None = None
+    # Holders who may see the record but not make this change: 403, and an audit row.
+    forbidden: frozenset[str] = frozenset()
 
 
 def child_pk(w: World) -> dict[str, Any]:
@@ -185,9 +203,23 @@ def change(w: World, **fields: Any) -> dict[str, Any]:
     return {"expected_version": episode.version, "at": timezone.now().isoformat(), **fields}
 
 
+def no_open_episode(w: World) -> None:
+    """End the child's open episode (in the test's own transaction): a child has one open at a time,
+    so a new report is accepted only once it has ended."""
+    episode = Episode.objects.filter(child=w.child, found_at__isnull=True).get()
+    record_found(episode, at=timezone.now() - timedelta(minutes=5), by=None)
+
+
 def report(w: World) -> dict[str, Any]:
+    no_open_episode(w)
     now = timezone.now()
     return {"child": w.child.reference, "category": "missing", "reported_at": now.isoformat()}
+
+
+def batch(w: World) -> dict[str, Any]:
+    no_open_episode(w)
+    reported = timezone.now().isoformat()
+    return {"csv": f"reference,child,category,reported_at\nM-1,{w.child.reference},away,{reported}\n"}
 
 
 ROUTES: dict[str, Route] = {
@@ -198,11 +230,11 @@ ROUTES: dict[str, Route] = {
     # The load balancer's health check: open to anyone, says nothing about anyone.
     "healthz": Route(public=True, allowed=SIGNED_IN),
     "logout": Route(skip="POST only (GET is 405); signing out is tested in test_sign_in"),
-    # Lists: everyone signed in, showing only what their relationships allow.
-    "home": Route(allowed=SIGNED_IN, shows=EPISODE | {"host_coordinator"}),
-    "my_work": Route(allowed=SIGNED_IN),
-    "overdue": Route(allowed=SIGNED_IN),
-    "children": Route(allowed=SIGNED_IN, shows=VIEW_CHILD),
+    # Lists: the sections' people, showing only what their relationships allow.
+    "home": Route(allowed=WORKERS, away=SIGNED_IN - WORKERS, shows=EPISODE | {"host_coordinator"}),
+    "my_work": Route(allowed=WORKERS, away=SIGNED_IN - WORKERS),
+    "overdue": Route(allowed=LOCAL_CASE_STAFF, away=SIGNED_IN - LOCAL_CASE_STAFF),
+    "children": Route(allowed=CHILD_LISTERS, away=SIGNED_IN - CHILD_LISTERS, shows=VIEW_CHILD),
     # Any local authority's case-holding staff may record a new child; others are sent back.
     "child_new": Route(allowed=LOCAL_CASE_STAFF, denied=302),
     # A child's record.
@@ -214,7 +246,8 @@ ROUTES: dict[str, Route] = {
     "find_me_plan": Route(child_pk, allowed=CASE),
     "risk_assessment_new": Route(child_pk, allowed=CASE),
     "director_review": Route(child_pk, allowed=CASE, ok=302),
-    "report_episode": Route(child_pk, allowed=CASE | {"carer"}),
+    # The child is missing now: "Report missing" shows the open episode instead (302 to it).
+    "report_episode": Route(child_pk, allowed=CASE | {"carer"}, ok=302),
     "child_audit": Route(child_pk, allowed=AUDIT),
     "child_subject_access": Route(child_pk, allowed=OVERSIGHT),
     "child_restrict": Route(child_pk, allowed=OVERSIGHT),
@@ -230,19 +263,27 @@ ROUTES: dict[str, Route] = {
     "withdraw_episode": Route(episode_pk, allowed=frozenset({"team_manager", "coordinator", "senior"})),
     # The MASH and the coordinator confirm a force's own report; this one needs none: back to it.
     "confirm_police_report": Route(episode_pk, allowed=frozenset({"coordinator", "mash"}), ok=302),
-    "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CHANGE_EPISODE),
+    "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CLOSE_SOCIAL_WORKERS_DUTY),
     # Return home interviews and meetings.
     "return_interview_new": Route(episode_pk, allowed=RECORD_INTERVIEW),
     "return_interview": Route(lambda w: {"pk": w.interview.pk}, allowed=INTERVIEWS),
     "return_interview_edit": Route(lambda w: {"pk": w.interview.pk}, allowed=RECORD_INTERVIEW),
     "meeting_new": Route(child_pk, allowed=CASE),
     "meeting": Route(lambda w: {"pk": w.meeting.pk}, allowed=INTERVIEWS),
-    # Reports: everyone signed in, counting only whom their relationships allow (analysts: their
-    # authority, de-identified); the 903 return is row-level, so not for analysts.
-    "reports": Route(allowed=SIGNED_IN),
-    "oversight_report": Route(allowed=SIGNED_IN),
-    "ssda903": Route(allowed=SIGNED_IN - {"analyst"}),
-    "annex_a": Route(allowed=SIGNED_IN),
+    # Reports: the authority's staff, counting only whom their relationships allow (analysts: their
+    # authority, de-identified); the 903 return is row-level, so not for analysts (404).
+    "reports": Route(allowed=READERS, away=SIGNED_IN - READERS),
+    "oversight_report": Route(allowed=READERS, away=SIGNED_IN - READERS),
+    "ssda903": Route(allowed=READERS - {"analyst"}, away=SIGNED_IN - READERS),
+    "annex_a": Route(allowed=READERS, away=SIGNED_IN - READERS),
+    "ssd_missing": Route(allowed=READERS - {"analyst"}, away=SIGNED_IN - READERS),
+    # What the 903 would reject: the coordinator's and senior managers' (of any authority, each
+    # seeing their own children); the matrix child's record breaks no rule, so no name shows.
+    "data_quality": Route(
+        allowed=frozenset({"coordinator", "senior", "host_coordinator", "other_coordinator"}),
+        shows=frozenset(),
+    ),
+    # The briefing pack is also the police's (it is linked from their board).
     "briefing_pack": Route(allowed=SIGNED_IN),
     # The Find Me plan is shared with the police of the episode (002 s.10).
     # And with the duty team told to act on an episode (Wakefield s.9 "EDT if out of hours").
@@ -258,9 +299,7 @@ ROUTES: dict[str, Route] = {
         tokens=frozenset(TOKEN_HOLDERS),
         stores=PARTNERS,
         method="post",
-        body=lambda w: {
-            "csv": f"reference,child,category,reported_at\nM-1,{w.child.reference},away,{timezone.now().isoformat()}\n"
-        },
+        body=batch,
     ),
     "api:episode-detail": Route(episode_pk, api=True, tokens=PARTNERS),
     "api:episode-grade-risk": Route(
@@ -285,10 +324,13 @@ ROUTES: dict[str, Route] = {
     ),
     "api:child-detail": Route(lambda w: {"reference": w.child.reference}, api=True, tokens=PARTNERS),
     "api:missing": Route(api=True, tokens=frozenset(TOKEN_HOLDERS), shows=PARTNERS),
+    # The social worker's duty: the authority's system (as its coordinator) closes it; the force's
+    # and the provider's see it on the episode but record their own duties only.
     "api:obligation-complete": Route(
         lambda w: {"pk": w.obligation.pk},
         api=True,
-        tokens=PARTNERS,
+        tokens=frozenset({"authority"}),
+        forbidden=frozenset({"police", "provider"}),
         method="post",
         body=lambda w: {"outcome": "done", "at": timezone.now().isoformat()},
     ),
@@ -493,6 +535,9 @@ def test_the_matrix(world: World, key: str, who: str) -> None:
         assert response.status_code == 200
         assert "You see this as the host authority" in body
         assert "What we know" not in body
+    elif who in route.away:
+        assert response.status_code == 302, f"{who} should be sent away from {url}"
+        assert not response["Location"].startswith("/sign-in/"), f"{who} was sent to sign in"
     else:
         assert response.status_code == route.denied, f"{who} should not get {url}"
         if route.denied == 404:
@@ -614,6 +659,10 @@ def test_the_api_matrix(world: World, key: str, holder: str) -> None:
             assert len(stored) == (1 if holder in route.stores else 0), holder
             refused = AuditEntry.objects.filter(additional_data__outcome=REFUSED).count()
             assert refused == refused_before + (0 if holder in route.stores else 1), holder
+    elif holder in route.forbidden:
+        assert response.status_code == 403, f"{holder} should be refused {url}"
+        assert response.json()["error"]["code"] == "forbidden"
+        assert AuditEntry.objects.filter(additional_data__outcome=REFUSED).count() == refused_before + 1
     else:
         assert response.status_code == 404, f"{holder} should not get {url}"
         assert response.json()["error"]["code"] == "not_found"

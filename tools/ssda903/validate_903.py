@@ -5,7 +5,10 @@ creates .venv-903. Adapted from ../shared/tools/ssda903/validate_903.py, printin
 JSON for the tests instead of tables:
 
     .venv-903/bin/python tools/ssda903/validate_903.py --year 2026 --la E06000019 \
-        header.csv episodes.csv missing.csv [--only-missing]
+        header.csv episodes.csv missing.csv [--only-missing] [--last-year LAST/header.csv ...]
+
+``--last-year`` gives the previous year's files (the validator's ``_last`` tables), which rule 576
+reads.
 
 Output: {"ran": N, "skipped": N, "crashed": [...], "issues": [{"child", "table", "row",
 "rule", "message"}]} where row is the 0-based row of that table's CSV.
@@ -48,9 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--year", required=True)
     ap.add_argument("--la", default="E06000019")
     ap.add_argument("--only-missing", action="store_true")
+    ap.add_argument("--last-year", nargs="*", default=[])
     a = ap.parse_args(argv)
     files = [
         UploadedFile(name=str(p), description="This year", file_content=Path(p).read_bytes()) for p in a.files
+    ] + [
+        UploadedFile(name=str(p), description="Prev year", file_content=Path(p).read_bytes())
+        for p in a.last_year
     ]
     _lv.copy_datastore = _deep_copy_datastore
     registry = get_year_ruleset(a.year)

@@ -82,6 +82,7 @@ def record_denied(request: HttpRequest, model: type[models.Model], pk: Any, **da
 
 def register() -> None:
     """The records whose creation and every change are audited (called once, at start-up)."""
+    from homeward.care.models import CouncilEpisode
     from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
     from homeward.episodes.models import Episode
     from homeward.interviews.models import ReturnInterview
@@ -96,6 +97,7 @@ def register() -> None:
     auditlog.register(ReturnInterview, exclude_fields=["updated_at"])
     auditlog.register(Meeting)
     auditlog.register(Action)
+    auditlog.register(CouncilEpisode)
 
     # Every change to a person: who they are, their role, organisation, team and powers. A new
     # password shows only as changed (masked); signing in (last_login) is not a change to them.
@@ -131,6 +133,7 @@ def masked(value: str) -> str:
 
 def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     """Every audit row about the child's record: the child and everything recorded about them."""
+    from homeward.care.models import CouncilEpisode
     from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
     from homeward.episodes.models import Episode
     from homeward.interviews.models import ReturnInterview
@@ -156,6 +159,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
             PlacementRiskAssessment,
             PlacementRiskAssessment.objects.filter(child=child).values_list("pk", flat=True),
         )
+        | about(CouncilEpisode, CouncilEpisode.objects.filter(child=child).values_list("pk", flat=True))
     )
     trail: QuerySet[AuditEntry] = AuditEntry.objects.filter(where)
     return trail.select_related("actor", "content_type").order_by("-timestamp", "-pk")

@@ -35,6 +35,7 @@ de-identified aggregates, administrators manage accounts.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -45,7 +46,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from homeward.accounts.models import OrganisationKind, Role, User
+from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.children.models import Child, Placement
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
@@ -302,10 +303,141 @@ def works_in_social_care(user: User) -> bool:
     return bool(who and who.role in CASE_ROLES and _authority(who) is not None)
 
 
+# --- the sections of the service a role can use ------------------------------------------------
+#
+# The navigation offers, and each section admits, only the people whose work it is: a carer or a
+# police liaison officer has no team's overdue work to manage and no authority's reports to read;
+# the police open episodes, not children's pages; an analyst reads reports and has no duties.
+
+WORKING_ROLES = tuple(role for role in Role if role not in (Role.ANALYST, Role.ADMINISTRATOR))
+# Whoever a child's page can open to by a relationship (CHILD_RELATIONSHIPS).
+CHILD_LIST_ROLES = (*CASE_ROLES, Role.IRO, Role.RETURN_INTERVIEW_WORKER, Role.CARER)
+REPORT_ROLES = (*CASE_ROLES, Role.IRO, Role.RETURN_INTERVIEW_WORKER, Role.ANALYST)
+
+
+@predicate
+def has_casework(user: User) -> bool:
+    """The missing board and My work: everyone to whom duties fall (not analysts, not administrators)."""
+    who = person(user)
+    return bool(who and who.role in WORKING_ROLES)
+
+
+@predicate
+def lists_children(user: User) -> bool:
+    who = person(user)
+    return bool(who and who.role in CHILD_LIST_ROLES)
+
+
+@predicate
+def reads_reports(user: User) -> bool:
+    """A local authority's staff (analysts de-identified: ``access.reports``)."""
+    who = person(user)
+    return bool(who and who.role in REPORT_ROLES and _authority(who) is not None)
+
+
 @predicate
 def oversees_record(user: User, obj: Any) -> bool:
     who = person(user)
     return bool(who and who.role in OVERSIGHT_ROLES) and is_whole_authority(user, obj)
+
+
+# --- who closes a duty ------------------------------------------------------------------------
+#
+# A duty is closed by the person it falls to, their managers and the Missing Children
+# Coordinator; a partner records its own duties only. By role (the relationship to the child is
+# checked as well, below):
+#
+# - the Missing Children Coordinator: any duty of the authority's children (they oversee every
+#   episode, and record a partner's answer when a partner gives it to them: 001 s.8.7);
+# - a senior manager: any duty falling to the authority's own staff (they manage them all);
+# - a team manager: the duties of their team (falling to a social worker or a team manager);
+# - anyone else of the authority (social worker, MASH officer, return interview worker, IRO):
+#   the duties falling to their own role;
+# - a partner (a carer, a police liaison officer; a care provider's or a force's API token):
+#   the duties falling to their own role, or, for the police, those whose recipient is the police.
+#
+# ``falls_to`` is the role the protocol gives the work (``obligations.assignment``).
+
+AUTHORITY_STAFF = (
+    Role.SOCIAL_WORKER,
+    Role.TEAM_MANAGER,
+    Role.MISSING_COORDINATOR,
+    Role.MASH_OFFICER,
+    Role.RETURN_INTERVIEW_WORKER,
+    Role.IRO,
+    Role.SENIOR_MANAGER,
+)
+TEAM_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER)
+PARTNER_ROLES = (Role.CARER, Role.POLICE_LIAISON)
+# Duties addressed to an agency that agency may record itself (the police know they were told).
+RECIPIENT_AGENCY: dict[str, tuple[str, ...]] = {Role.POLICE_LIAISON: ("police", "force_strategic_lead")}
+# A partner system's token closes duties as its organisation's people would.
+ORGANISATION_ROLE: dict[str, str] = {
+    OrganisationKind.LOCAL_AUTHORITY: Role.MISSING_COORDINATOR,
+    OrganisationKind.CARE_PROVIDER: Role.CARER,
+    OrganisationKind.POLICE_FORCE: Role.POLICE_LIAISON,
+}
+
+
+@dataclass(frozen=True)
+class Duties:
+    """The duties a role closes: those falling to ``roles`` (None: any), or addressed to ``recipients``."""
+
+    roles: tuple[str, ...] | None
+    recipients: tuple[str, ...] = ()
+
+    def include(self, obligation: Obligation) -> bool:
+        return (
+            self.roles is None or obligation.falls_to in self.roles or obligation.recipient in self.recipients
+        )
+
+    def filter(self) -> Q:
+        if self.roles is None:
+            return Q()
+        return Q(falls_to__in=self.roles) | Q(recipient__in=self.recipients)
+
+
+def duties_of(role: str) -> Duties:
+    """The rule by role (the one table; the relationship to the child is checked apart)."""
+    if role == Role.MISSING_COORDINATOR:
+        return Duties(None)
+    if role == Role.SENIOR_MANAGER:
+        return Duties(AUTHORITY_STAFF)
+    if role == Role.TEAM_MANAGER:
+        return Duties(TEAM_ROLES)
+    if role in AUTHORITY_STAFF or role in PARTNER_ROLES:
+        return Duties((role,), RECIPIENT_AGENCY.get(role, ()))
+    return Duties(())
+
+
+def organisation_closes(organisation: Organisation, obligation: Obligation) -> bool:
+    """A partner system's token: its organisation's role (the API scopes the relationship itself,
+    ``access.partners.obligations_for``)."""
+    role = ORGANISATION_ROLE.get(organisation.kind)
+    return role is not None and duties_of(role).include(obligation)
+
+
+def closable(user: User | AnonymousUser | None) -> Q:
+    """The duties this person may close, as a filter over obligations: their role's duties, on a
+    child (or, for the police, an episode) they are related to in their own role, not restricted
+    from them. Each relationship is tested on the obligation's own child or episode, row by row."""
+    who = person(user)
+    if who is None:
+        return NOTHING
+    duties = duties_of(who.role)
+    if duties.roles == ():
+        return NOTHING
+    if who.role == Role.POLICE_LIAISON:
+        related = Exists(Episode.objects.filter(notified_force(who), pk=OuterRef("episode_id")))
+    else:
+        relations = (
+            (placed_with_carer,)
+            if who.role == Role.CARER
+            else (*CASE_RELATIONSHIPS, return_interviews, reviewing_officer)
+        )
+        related = Exists(Child.objects.filter(any_of(relations, who), pk=OuterRef("child_id")))
+    named = Child.sealed_to.through.objects.filter(child_id=OuterRef("child_id"), user_id=who.pk)
+    return duties.filter() & Q(related) & (Q(child__sealed=False) | Q(Exists(named)))
 
 
 @predicate
@@ -336,9 +468,12 @@ def confirms_police_reports(user: User) -> bool:
     return bool(who and who.role in CONFIRMING_ROLES)
 
 
-@predicate
-def closes_with_episode(user: User, obligation: Any) -> bool:
-    return isinstance(obligation, Obligation) and obligation.episode_id is not None
+def closes_duty(user: User, obligation: Any) -> bool:
+    """The person may close this duty (``closable``); the role's rule is read first, without a query."""
+    who = person(user)
+    if who is None or not isinstance(obligation, Obligation) or not duties_of(who.role).include(obligation):
+        return False
+    return _holds(Obligation, obligation.pk, closable(who))
 
 
 sees_child = (
@@ -357,6 +492,14 @@ holds_case = (
 changes_episode = (holds_case | is_placed_with_carer | is_notified_force) & is_named_on_restricted_record
 
 PERMISSIONS = {
+    # Sections (the navigation and the pages agree: web.context, web.views).
+    "episodes.view_board": has_casework,
+    "obligations.view_my_work": has_casework,
+    "children.list_children": lists_children,
+    # Overdue work across teams: the authority's case-holding staff and their managers.
+    "obligations.view_overdue": works_in_social_care,
+    "reports.view_reports": reads_reports,
+    # Records.
     "children.add_child": works_in_social_care,
     "children.view_child": sees_child,
     "children.change_child": holds_case,
@@ -380,8 +523,7 @@ PERMISSIONS = {
     "meetings.view_meeting": (holds_case | is_reviewing_officer | is_return_interviews)
     & is_named_on_restricted_record,
     "meetings.add_meeting": holds_case,
-    "obligations.close_obligation": (closes_with_episode & changes_episode)
-    | (~closes_with_episode & holds_case),
+    "obligations.close_obligation": closes_duty,
 }
 
 for name, predicate in PERMISSIONS.items():

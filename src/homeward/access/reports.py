@@ -50,3 +50,20 @@ def may_print_find_me_plan(user: User, child: Child) -> bool:
     """The Find Me plan goes to whoever may see the child, or an episode of theirs: it is "shared with
     the relevant police authority" so they can respond to a missing incident (002 s.10)."""
     return user.has_perm("children.view_child", child) or visible_episodes(user).filter(child=child).exists()
+
+
+# The returns' data-quality page: the people who answer for an authority's statutory returns.
+RETURNS_ROLES = (Role.MISSING_COORDINATOR, Role.SENIOR_MANAGER)
+
+
+def may_check_returns(user: User) -> bool:
+    """The data-quality page (what the 903 return would reject) is the Missing Children
+    Coordinator's and senior managers' of a local authority; it lists the children they may see."""
+    organisation = user.organisation
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role in RETURNS_ROLES
+        and organisation is not None
+        and organisation.kind == OrganisationKind.LOCAL_AUTHORITY
+    )

@@ -121,6 +121,7 @@ def _blank(queryset: QuerySet[Any], fields: list[str]) -> None:
 @transaction.atomic
 def anonymise(child: Child) -> None:
     """Remove what identifies ``child`` from everything held on them (see the module docstring)."""
+    from homeward.care.models import CouncilEpisode
     from homeward.episodes.models import Episode, Event
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
@@ -146,6 +147,9 @@ def anonymise(child: Child) -> None:
             allocated_worker=None,
         )
         FindMePlan.objects.filter(child=child).delete()
+        # The family's home postcode; legal status, category of need and the placement's
+        # postcode and URN (a home's, not the family's) stay, like the other categories.
+        CouncilEpisode.objects.filter(child=child).update(home_postcode="")
         _blank(PlacementRiskAssessment.objects.filter(child=child), ASSESSMENT_TEXT)
         _blank(Episode.objects.filter(child=child), EPISODE_TEXT)
         Episode.objects.filter(child=child).update(associates=[], places=[])

@@ -41,6 +41,7 @@ def _photo(child: Any) -> dict[str, str] | None:
 
 def export(child: Any) -> dict[str, Any]:
     """Everything held on ``child`` (a Child), as plain data."""
+    from homeward.care.models import CouncilEpisode
     from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
     from homeward.episodes.models import Episode, Event
     from homeward.interviews.models import ReturnInterview
@@ -67,6 +68,8 @@ def export(child: Any) -> dict[str, Any]:
         "child": _rows(Child.objects.filter(pk=child.pk))[0],
         "photo": _photo(child),
         "placements": _rows(Placement.objects.filter(child=child)),
+        # The council's own record of each episode of care, imported for the 903 return.
+        "council_episodes": _rows(CouncilEpisode.objects.filter(child=child)),
         "find_me_plan": _rows(FindMePlan.objects.filter(child=child)),
         "risk_assessments": _rows(PlacementRiskAssessment.objects.filter(child=child)),
         "episodes": _rows(Episode.objects.filter(child=child)),

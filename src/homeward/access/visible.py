@@ -8,6 +8,8 @@ Both are built from the same filters, so they agree.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -15,6 +17,7 @@ from homeward.access import relationships as rel
 from homeward.accounts.models import User
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
+from homeward.obligations.models import Obligation
 
 
 def visible_children(user: User | AnonymousUser) -> QuerySet[Child]:
@@ -66,3 +69,12 @@ def hosted_episodes(user: User | AnonymousUser) -> QuerySet[Episode]:
     if rel.person(user) is None:
         return episodes.none()
     return episodes.filter(rel.host_area(user), _unrestricted_episodes(user))
+
+
+def closable_ids(user: User | AnonymousUser, obligations: Iterable[Obligation]) -> set[int]:
+    """Which of these obligations this person may close (``relationships.closable``), in one query:
+    a page offers "Record outcome" only on those, however many rows it lists."""
+    pks = [obligation.pk for obligation in obligations if not obligation.outcome]
+    if not pks:
+        return set()
+    return set(Obligation.objects.filter(rel.closable(user), pk__in=pks).values_list("pk", flat=True))

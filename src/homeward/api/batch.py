@@ -24,7 +24,7 @@ from rest_framework.response import Response
 
 from homeward.access import partners as access
 from homeward.accounts.models import Organisation, User
-from homeward.api.errors import Unprocessable
+from homeward.api.errors import Conflict, Unprocessable
 from homeward.api.idempotency import Produced, once, reference_claim
 from homeward.api.models import Replay
 from homeward.api.reporting import report_as
@@ -171,6 +171,9 @@ def import_rows(
             outcome.refused.append((line, *first_problem(exc.detail)))
         except Unprocessable as exc:
             outcome.refused.append((line, "reference", str(exc.detail)))
+        except Conflict as exc:
+            # The child already has an open episode (one at a time): the row names it.
+            outcome.refused.append((line, "child", str(exc.detail)))
         except DjangoValidationError as exc:
             outcome.refused.append((line, "", "; ".join(exc.messages)))
         else:

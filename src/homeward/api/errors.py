@@ -46,14 +46,18 @@ def body(
 
 
 class Conflict(exceptions.APIException):
-    """The episode changed since the version the caller read (or a retried key's body differs)."""
+    """The episode changed since the version the caller read, the obligation is already closed, or
+    the child already has an open episode (``fields`` names ``child``)."""
 
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The episode has changed since you read it."
 
-    def __init__(self, detail: str, current: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, detail: str, current: dict[str, Any] | None = None, fields: dict[str, list[str]] | None = None
+    ) -> None:
         super().__init__(detail)
         self.current = current
+        self.fields = fields or {}
 
 
 class Unprocessable(exceptions.APIException):
@@ -138,7 +142,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = str(exc.detail) if not isinstance(exc.detail, (dict, list)) else "The request was refused."
     if isinstance(exc, Conflict) and exc.current is not None:
         extra["current"] = exc.current
-    if isinstance(exc, Unprocessable):
+    if isinstance(exc, (Conflict, Unprocessable)):
         fields = exc.fields
     response.data = body(response.status_code, message, fields, **extra)
     return response

@@ -8,10 +8,12 @@ from auditlog.context import set_actor
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
 
+from homeward.access import partners
 from homeward.accounts.models import Organisation, OrganisationKind, User
-from homeward.api.errors import from_django
-from homeward.api.serializers import ANSWERS
-from homeward.casework.episodes import report_by_force, report_episode
+from homeward.api.errors import Conflict, from_django
+from homeward.api.models import Replay
+from homeward.api.serializers import ANSWERS, EpisodeSerializer
+from homeward.casework.episodes import AlreadyOpen, report_by_force, report_episode
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
 
@@ -55,5 +57,24 @@ def report_as(organisation: Organisation, account: User, child: Child, data: dic
                 answers=answers,
                 by=account,
             )
+    except AlreadyOpen as exc:
+        raise already_open(organisation, exc) from None
     except DjangoValidationError as exc:
         raise service_error(exc) from None
+
+
+def already_open(organisation: Organisation, refusal: AlreadyOpen) -> Conflict:
+    """409: the child has an open episode (named in the message and on ``child``); ``current`` is
+    that episode when this organisation may see it (a police force's report of a child in its area
+    does not show it an episode it was never told of)."""
+    message = refusal.message_dict["child"][0]
+    episode = partners.episodes_for(organisation).filter(pk=refusal.episode.pk).first()
+    current = None
+    if episode is not None:
+        references = dict(
+            Replay.objects.filter(
+                organisation=organisation, kind=Replay.REFERENCE, episode=episode
+            ).values_list("episode_id", "value")
+        )
+        current = dict(EpisodeSerializer(episode, context={"references": references}).data)
+    return Conflict(message, current, fields={"child": [message]})

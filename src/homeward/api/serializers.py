@@ -135,10 +135,13 @@ class ReportSerializer(EpisodeAnswersSerializer):
         help_text="Your own reference (e.g. the police incident number). Sent again, it returns the "
         "episode first reported with it, never a second one.",
     )
+    # Left out, it is "not yet": the safe reading, which raises the duty to tell the police
+    # (West Mercia 3.5.2); a report is never taken as told to the police unless it says so.
     police_informed = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="Have the police been told? (Always true from a police force.)",
+        help_text="Have the police been told? Left out: not yet, and Homeward asks for them to be told. "
+        "(Always true from a police force.)",
     )
     police_reference = text(
         60, help_text="The police reference, if known (a police force's own reference by default)"
@@ -181,15 +184,25 @@ class FoundSerializer(VersionedSerializer):
     where = serializers.CharField(max_length=300, help_text="Where they were found")
     found_by = serializers.CharField(max_length=200, help_text="Found by or returned by")
     harmed = serializers.BooleanField(required=False, default=False, help_text="Harmed while missing")
+    # Three answers, as on the pages (001 s.8.7): true closes the police's duty as done, false
+    # (with the reason) as declined, and null or left out is "not yet or not known": the duty
+    # stays open for the police to record.
     safe_and_well_done = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text="Police safe and well check done"
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Has the police safe and well check been done? true: done; false: it will not be "
+        "done (give safe_and_well_reason); null or left out: not yet or not known (the police's "
+        "duty stays open until it is recorded)",
     )
-    safe_and_well_reason = text(2000, help_text="Why no safe and well check (required if not done)")
+    safe_and_well_reason = text(
+        2000, help_text="Why no safe and well check will be done (required when safe_and_well_done is false)"
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("safe_and_well_done") is False and not attrs.get("safe_and_well_reason", "").strip():
             raise serializers.ValidationError(
-                {"safe_and_well_reason": "Say why no safe and well check was done."}
+                {"safe_and_well_reason": "Say why no safe and well check will be done."}
             )
         notified = attrs.get("notified_at")
         if notified is not None and notified < attrs["at"]:

@@ -16,7 +16,23 @@ from homeward.casework.obligations import close_obligation
 from homeward.children.models import Child
 from homeward.children.police import force_for
 from homeward.episodes.models import LINK_FIELDS, Episode, Event, link_problem
+from homeward.episodes.rules import open_episode
 from homeward.obligations.models import Obligation
+
+
+class AlreadyOpen(ValidationError):
+    """The child already has an open episode: ``episode`` is it. Refused on the ``child`` field."""
+
+    def __init__(self, episode: Episode) -> None:
+        since = timezone.localtime(episode.start).strftime("%d/%m/%Y %H:%M")
+        super().__init__(
+            {
+                "child": f"This child is already reported {episode.get_category_display().lower()}: "
+                f"episode {episode.reference} has been open since {since}. Record what has changed "
+                f"on {episode.reference}, or record the child found before reporting them again."
+            }
+        )
+        self.episode = episode
 
 
 def _check_links(answers: dict[str, Any]) -> None:
@@ -42,6 +58,11 @@ def report_episode(
 ) -> Episode:
     """A new episode becomes known: the West Mercia per-episode questions and its category."""
     child = timeline.lock_child(child)
+    # One open episode per child: checked under the child's lock, so two reports sent at once
+    # cannot both pass (the second sees the first's episode once the first commits).
+    still_open = open_episode(child)
+    if still_open is not None:
+        raise AlreadyOpen(still_open)
     now = timezone.now()
     timeline.not_future("reported_at", reported_at, now)
     timeline.not_future("last_seen_at", last_seen_at, now)
@@ -141,7 +162,7 @@ def record_found(
         raise ValidationError({"return_notified_at": "Notification cannot come before the child was found."})
     timeline.not_future("return_notified_at", notified_at, timezone.now())
     if safe_and_well_done is False and not safe_and_well_reason.strip():
-        raise ValidationError({"safe_and_well_reason": "Say why no safe and well check was done."})
+        raise ValidationError({"safe_and_well_reason": "Say why no safe and well check will be done."})
     event = timeline.append(
         child,
         "found",
@@ -172,9 +193,10 @@ def record_found(
 def _close_safe_and_well_check(
     episode: Episode, *, at: datetime, by: User | None, done: bool, reason: str
 ) -> None:
-    # Whoever records the find answers "was a safe and well check done?" on the same form;
-    # that answer is the protocol's completion of the check (WM6, s.8.7), so the duty does not
-    # sit open in the police's work list after they have said it was done or why not.
+    # Whoever records the find answers "has the safe and well check been done?" on the same form,
+    # recording the police's answer: "done", or "it will not be done" with the reason (001 s.8.7
+    # and Appendix: "record any decision not to undertake a Safe and Well check to include the
+    # rationale") closes the police's duty (WM6); "not yet" (None) leaves it open for the police.
     check = (
         Obligation.objects.outstanding(at)
         .filter(episode=episode, kind="safe_and_well_check")

@@ -40,12 +40,13 @@ def record_return_interview(interview: ReturnInterview, by: User | None) -> Retu
             {"offered_at": "This report was withdrawn: nothing more can be recorded on it."}
         )
     before = None
+    saved = None
     if interview.pk is not None:
         saved = ReturnInterview.objects.get(pk=interview.pk)
         if saved.episode_id != interview.episode_id:
             raise ValidationError({"offered_at": "An interview cannot be moved to another episode."})
         before = outcome_of(saved)
-    validate(interview, episode, timezone.now())
+    validate(interview, episode, timezone.now(), saved.agreed_by_id if saved is not None else None)
     if interview.pk is None:
         interview.recorded_by = by
     interview.save()

@@ -10,6 +10,7 @@ from django.db import transaction
 from homeward.accounts.models import User
 from homeward.casework import timeline
 from homeward.episodes.models import Episode, Event
+from homeward.interviews.rules import may_agree
 from homeward.obligations.models import Obligation
 
 
@@ -38,11 +39,17 @@ def close_obligation(
         )
     if outcome != "done" and not reason.strip():
         raise ValidationError({"reason": "Give the reason it was declined or not required."})
-    if obligation.kind == "return_interview" and outcome != "done" and agreed_by is None:
-        # 001 s.12.9: a return interview not held needs a manager's agreement on record.
-        raise ValidationError(
-            {"agreed_by": "Name the manager who agreed the return interview will not be held."}
-        )
+    if obligation.kind == "return_interview" and outcome != "done":
+        # 001 s.12.9: a return interview not held needs the agreement of the case manager's line
+        # manager on record: one of the child's own authority's managers (interviews.rules).
+        if agreed_by is None:
+            raise ValidationError(
+                {"agreed_by": "Name the manager who agreed the return interview will not be held."}
+            )
+        if not may_agree(agreed_by, child):
+            raise ValidationError(
+                {"agreed_by": "Choose a team or senior manager of the child's own authority."}
+            )
     if at < obligation.opens_at:
         raise ValidationError({"at": "This is before the obligation opened."})
     # The protocol closes the earliest outstanding obligation of this kind (a must
@@ -81,6 +88,12 @@ def close_obligation(
     if obligation.episode_id is not None and bump_episode:
         # What is open on the episode changed: its version says so (the partner API's
         # expected_version, and anyone comparing versions, sees a change).
-        timeline.bump(Episode.objects.select_for_update().get(pk=obligation.episode_id))
+        episode = Episode.objects.select_for_update().get(pk=obligation.episode_id)
+        answer: dict[str, object] = {}
+        if obligation.kind == "safe_and_well_check":
+            # The police's answer recorded after the find: the episode says what the check's
+            # duty now says (done, or not done and why: 001 s.8.7), not "not yet".
+            answer = {"safe_and_well_done": outcome == "done", "safe_and_well_reason": reason.strip()}
+        timeline.bump(episode, **answer)
     timeline.finish(child)
     return event

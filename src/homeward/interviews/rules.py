@@ -5,14 +5,33 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from homeward.accounts.models import Role
+from homeward.accounts.models import Role, User
+from homeward.children.models import Child
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import CLOCK_TOLERANCE
 from homeward.interviews.models import Response, ReturnInterview
 
 MANAGERS = (Role.TEAM_MANAGER, Role.SENIOR_MANAGER)
+
+
+def agreeing_managers(child: Child) -> QuerySet[User]:
+    """Who may agree that a return interview will not be held: the one rule the pages, the API and
+    the write layer use.
+
+    001 s.12.9: the case manager and "their line manager" agree it and record why, so a team or
+    senior manager of the child's own responsible authority, still in post (another
+    organisation's managers do not hold the case).
+    """
+    return User.objects.filter(
+        is_active=True, role__in=MANAGERS, organisation_id=child.responsible_authority_id
+    ).order_by("last_name", "first_name")
+
+
+def may_agree(user: User, child: Child) -> bool:
+    return agreeing_managers(child).filter(pk=user.pk).exists()
 
 
 def outcome_of(interview: ReturnInterview) -> tuple[str, datetime] | None:
@@ -25,7 +44,11 @@ def outcome_of(interview: ReturnInterview) -> tuple[str, datetime] | None:
     return None
 
 
-def validate(interview: ReturnInterview, episode: Episode, now: datetime) -> None:
+def validate(
+    interview: ReturnInterview, episode: Episode, now: datetime, recorded_agreed_by: int | None = None
+) -> None:
+    """``recorded_agreed_by``: the manager already on the saved record, who stays acceptable on a
+    correction though they may since have moved on."""
     errors: dict[str, str] = {}
     found = episode.found_at
     if found is None:
@@ -64,9 +87,12 @@ def validate(interview: ReturnInterview, episode: Episode, now: datetime) -> Non
             errors["refusal_reason"] = "Record why the child refused."
         if interview.agreed_by is None:
             errors["agreed_by"] = "Name the manager who agreed the return interview will not be held."
-        elif interview.agreed_by.role not in MANAGERS:
+        elif interview.agreed_by_id != recorded_agreed_by and not may_agree(
+            interview.agreed_by, episode.child
+        ):
             errors["agreed_by"] = (
-                "The interview can only be set aside with a team or senior manager's agreement."
+                "The interview can only be set aside with the agreement of a team or senior manager "
+                "of the child's own authority."
             )
     if errors:
         raise ValidationError(errors)
@@ -78,4 +104,5 @@ def check_return_interview(interview: ReturnInterview) -> None:
     Forms call this to show every problem at once; ``record_return_interview`` checks
     again under the child's lock, as the episode may change in between.
     """
-    validate(interview, Episode.objects.get(pk=interview.episode_id), timezone.now())
+    recorded = ReturnInterview.objects.filter(pk=interview.pk).values_list("agreed_by_id", flat=True).first()
+    validate(interview, Episode.objects.get(pk=interview.episode_id), timezone.now(), recorded)

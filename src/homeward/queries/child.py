@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from homeward.children.models import Child, FindMePlan
 from homeward.episodes.models import Episode
+from homeward.episodes.rules import open_episode
 from homeward.obligations.models import Obligation, ObligationQuerySet
 
 
@@ -33,6 +34,7 @@ def record(child: Child, now: datetime) -> dict[str, Any]:
         "child": child,
         "placement": child.current_placement,
         "episodes": child.episodes.all(),
+        "open_episode": open_episode(child),
         **duties(child, now),
         "find_me_plan": FindMePlan.objects.filter(child=child).first(),
         "risk_assessment": child.risk_assessments.first(),

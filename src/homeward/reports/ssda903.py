@@ -17,16 +17,18 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from django.db.models import Q, QuerySet
 
 from homeward.accounts.models import OrganisationKind
+from homeward.care.models import CouncilEpisode
 from homeward.children.models import Child, Placement, PlacementType
 from homeward.protocols.calendar import from_local
 from homeward.reports.cells import safe_cell
 from homeward.reports.reading import EpisodeFacts, local_date, read_episodes
+from homeward.reports.ssda903_rules import CareEpisode, Period
 
 HEADER_COLUMNS = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
 EPISODE_COLUMNS = [
@@ -197,20 +199,106 @@ def missing_code(episode: EpisodeFacts) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class EpisodeOfCare:
+    """A 903 episode: a stretch of care with one placement and one legal status."""
+
+    starts_at: datetime
+    ends_at: datetime | None
+    placement: Placement
+    facts: CouncilEpisode | None  # the council's record in force at the start, if imported
+    reason_new: str  # RNE: P change of placement, L of legal status, T both
+    continued: bool = False  # another episode follows the same day (REC X1)
+    moved_next: bool = False  # ... and it is a change of placement (REASON_PLACE_CHANGE)
+
+
+def _in_force(council: list[CouncilEpisode], day: date) -> CouncilEpisode | None:
+    """The council's row from the latest day on or before ``day`` (its rows hold until the next)."""
+    found = None
+    for row in council:  # oldest first
+        if row.starts_on <= day:
+            found = row
+    return found
+
+
+def episodes_of_care(
+    child: Child, stays: list[Placement], council: list[CouncilEpisode]
+) -> list[EpisodeOfCare]:
+    """The child's 903 episodes, oldest first: a new one at each placement (RNE P) and, from the
+    council's extract, at each change of legal status within a placement (L; T if on the day the
+    placement changed). A council row applies from its day until the next; one before the first
+    placement applies from it."""
+    if not stays:
+        return []
+    starts: list[tuple[datetime, Placement, bool]] = [(stay.started_at, stay, True) for stay in stays]
+    placement_days = {local_date(stay.started_at) for stay in stays}
+    first_day = local_date(stays[0].started_at)
+    for row in council:
+        if row.starts_on <= first_day or row.starts_on in placement_days:
+            continue
+        before = _in_force(council, row.starts_on - timedelta(days=1))
+        if before is not None and before.legal_status == row.legal_status:
+            continue  # the same legal status goes on: not a new 903 episode
+        at = from_local(datetime.combine(row.starts_on, time()))
+        placement = next((s for s in reversed(stays) if s.started_at <= at), stays[0])
+        if placement.ended_on is not None and placement.ended_on <= at:
+            continue
+        starts.append((at, placement, False))
+    starts.sort(key=lambda s: s[0])
+    parts: list[EpisodeOfCare] = []
+    for i, (at, placement, moved) in enumerate(starts):
+        facts = _in_force(council, local_date(at))
+        following = starts[i + 1] if i + 1 < len(starts) else None
+        previous = parts[-1].facts if parts else None
+        changed_status = bool(facts and previous and facts.legal_status != previous.legal_status)
+        parts.append(
+            EpisodeOfCare(
+                starts_at=at,
+                ends_at=following[0] if following else placement.ended_on,
+                placement=placement,
+                facts=facts,
+                reason_new=("T" if changed_status else "P") if moved else "L",
+                continued=following is not None,
+                moved_next=bool(following and following[2]),
+            )
+        )
+    return parts
+
+
+@dataclass
+class Assembled:
+    """The return, and for each child their missing and away periods of the year and their
+    episodes of care as the DfE's rules read them (``reports.ssda903_rules``). The periods of a
+    looked-after child with no placement recorded are among ``periods`` (``returned`` False)
+    but not in the return."""
+
+    ret: Return903
+    periods: dict[int, list[Period]]
+    care: dict[int, list[CareEpisode]]
+
+
 def build(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -> Return903:
     """The three tables for the looked-after children among ``children``."""
+    return assemble(children, year, as_of).ret
+
+
+def assemble(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -> Assembled:
     kids = list(in_care_during(children, year).select_related("responsible_authority").order_by("pk"))
     placements: dict[int, list[Placement]] = defaultdict(list)
     for placement in (
-        Placement.objects.filter(child__in=kids)
+        Placement.objects.filter(child__in=children.filter(looked_after=True))
         .select_related("establishment", "establishment__provider")
         .order_by("started_at", "pk")
     ):
         placements[placement.child_id].append(placement)
 
+    council: dict[int, list[CouncilEpisode]] = defaultdict(list)
+    for row in CouncilEpisode.objects.filter(child__in=kids).order_by("starts_on"):
+        council[row.child_id].append(row)
+
     header: list[dict[str, str]] = []
     episodes: list[dict[str, str]] = []
-    care: dict[int, list[tuple[datetime, datetime | None]]] = {}
+    care: dict[int, list[CareEpisode]] = defaultdict(list)
     for child in kids:
         dob = dmy(child.date_of_birth)
         sex = sex_code(child.gender)
@@ -227,58 +315,86 @@ def build(children: QuerySet[Child], year: CollectionYear, as_of: datetime) -> R
                 "MC_DOB": "",
             }
         )
-        stays = placements[child.pk]
-        care[child.pk] = [(p.started_at, p.ended_on) for p in stays]
-        for i, placement in enumerate(stays):
-            if placement.started_at >= year.ends_at or (
-                placement.ended_on is not None and placement.ended_on < year.starts_at
-            ):
+        for i, part in enumerate(episodes_of_care(child, placements[child.pk], council[child.pk])):
+            placement, facts = part.placement, part.facts
+            if part.starts_at >= year.ends_at or (part.ends_at is not None and part.ends_at < year.starts_at):
                 continue
-            ended = placement.ended_on if placement.ended_on and placement.ended_on < year.ends_at else None
-            moved = ended is not None and i + 1 < len(stays)
+            ended = part.ends_at if part.ends_at and part.ends_at < year.ends_at else None
+            reason_ended = ("X1" if part.continued else "E8") if ended else ""
             episodes.append(
                 {
                     "CHILD": str(child.pk),
-                    "DECOM": dmy(local_date(placement.started_at)),
-                    "RNE": "S" if i == 0 else "P",
-                    "LS": child.legal_status or "C2",
-                    "CIN": "N1",  # abuse or neglect: the record keeps no category of need
+                    "DECOM": dmy(local_date(part.starts_at)),
+                    "RNE": part.reason_new if i else "S",
+                    "LS": facts.legal_status if facts else child.legal_status or "C2",
+                    # Without the council's extract (casework.care), the record keeps no category
+                    # of need: N1 abuse or neglect.
+                    "CIN": facts.category_of_need if facts else "N1",
                     "PLACE": PLACE_CODES.get(PlacementType(placement.type), "K2"),
                     "PLACE_PROVIDER": provider_code(child, placement),
                     "DEC": dmy(local_date(ended)) if ended else "",
-                    "REC": ("X1" if moved else "E8") if ended else "",
-                    "REASON_PLACE_CHANGE": "CARPL" if moved else "",
-                    "HOME_POST": "",
-                    "PL_POST": placement.establishment.postcode,
-                    # The record keeps no Ofsted URN: XXXXXXX ("not known"); rules 218/242 flag it.
-                    "URN": "XXXXXXX",
+                    "REC": reason_ended,
+                    "REASON_PLACE_CHANGE": "CARPL" if ended and part.moved_next else "",
+                    "HOME_POST": facts.home_postcode if facts else "",
+                    "PL_POST": (facts.placement_postcode if facts else "")
+                    or placement.establishment.postcode,
+                    # Without the council's URN: XXXXXXX ("not known"); rules 218/242 flag it.
+                    "URN": (facts.urn if facts else "") or "XXXXXXX",
                 }
             )
+            care[child.pk].append(
+                CareEpisode(
+                    placement.pk,
+                    local_date(part.starts_at),
+                    local_date(ended) if ended else None,
+                    reason_ended,
+                )
+            )
 
+    # The periods of the return's children; and of looked-after children with no placement
+    # recorded at all, whom the return leaves out (their periods are missing from care, but with
+    # no episode of care rule 581 would refuse them). A child's periods before their first
+    # placement are missing from home, not from care: not the 903's.
+    unplaced = children.filter(looked_after=True, placements__isnull=True, episodes__isnull=False)
+    in_return = {child.pk for child in kids}
+    read = Child.objects.filter(pk__in=[*in_return, *unplaced.values_list("pk", flat=True)])
     missing: list[dict[str, str]] = []
-    for episode in read_episodes(Child.objects.filter(pk__in=[c.pk for c in kids]), as_of):
+    periods: dict[int, list[Period]] = defaultdict(list)
+    for episode in read_episodes(read, as_of):
         code = missing_code(episode)
-        if code is None or not _in_care(care.get(episode.child_pk, []), episode.start):
-            continue
-        if episode.start >= year.ends_at:
+        if code is None or episode.start >= year.ends_at:
             continue
         if episode.found_at is not None and episode.found_at < year.starts_at:
             continue
         ended_in_year = episode.found_at is not None and episode.found_at < year.ends_at
+        start = local_date(episode.start)
+        # In care as rules 578 and 581 read it: the day it began lies within a placement's days.
+        returned = episode.child_pk in in_return and _in_care(placements[episode.child_pk], start)
+        if not returned and placements[episode.child_pk]:
+            continue
+        end = local_date(episode.found_at) if ended_in_year and episode.found_at else None
+        periods[episode.child_pk].append(
+            Period(episode.pk, code, start, end, episode.date_of_birth, returned=returned)
+        )
+        if not returned:
+            continue
         missing.append(
             {
                 "CHILD": str(episode.child_pk),
                 "DOB": dmy(episode.date_of_birth),
                 "MISSING": code,
-                "MIS_START": dmy(local_date(episode.start)),
-                "MIS_END": dmy(local_date(episode.found_at)) if ended_in_year and episode.found_at else "",
+                "MIS_START": dmy(start),
+                "MIS_END": dmy(end),
             }
         )
-    return Return903(year=year, header=header, episodes=episodes, missing=missing)
+    return Assembled(Return903(year=year, header=header, episodes=episodes, missing=missing), periods, care)
 
 
-def _in_care(stays: list[tuple[datetime, datetime | None]], at: datetime) -> bool:
-    return any(start <= at and (end is None or end > at) for start, end in stays)
+def _in_care(stays: list[Placement], day: date) -> bool:
+    return any(
+        local_date(stay.started_at) <= day and (stay.ended_on is None or day <= local_date(stay.ended_on))
+        for stay in stays
+    )
 
 
 def write(ret: Return903, out: Path) -> list[Path]:

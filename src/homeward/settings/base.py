@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     "homeward.accounts",
     "homeward.children",
+    "homeward.care",
     "homeward.episodes",
     "homeward.obligations",
     "homeward.interviews",

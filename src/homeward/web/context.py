@@ -6,6 +6,17 @@ from django.http import HttpRequest
 
 from homeward.notifications.models import Message
 
+# The service navigation: each section, and the permission whose holders it is for
+# (homeward.access.relationships, "sections"); the section's page asks the same.
+SECTIONS: list[tuple[str, str, str | None]] = [
+    ("Currently missing", "/", "episodes.view_board"),
+    ("My work", "/my-work/", "obligations.view_my_work"),
+    ("Children", "/children/", "children.list_children"),
+    ("Overdue", "/overdue/", "obligations.view_overdue"),
+    ("Inbox", "/inbox/", None),
+    ("Reports", "/reports/", "reports.view_reports"),
+]
+
 
 def _inbox_label(request: HttpRequest) -> str:
     unread = Message.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).count()
@@ -13,17 +24,15 @@ def _inbox_label(request: HttpRequest) -> str:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """The service navigation, marking the current section."""
-    if not getattr(request, "user", None) or not request.user.is_authenticated:
+    """The service navigation, marking the current section: only the sections this person can use."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return {"nav": []}
     path = request.path
     items = [
-        ("Currently missing", "/"),
-        ("My work", "/my-work/"),
-        ("Children", "/children/"),
-        ("Overdue", "/overdue/"),
-        (_inbox_label(request), "/inbox/"),
-        ("Reports", "/reports/"),
+        (_inbox_label(request) if href == "/inbox/" else text, href)
+        for text, href, perm in SECTIONS
+        if perm is None or user.has_perm(perm)
     ]
     return {
         "nav": [

@@ -12,6 +12,7 @@ from homeward.web.views import (
     meetings,
     obligations,
     reports,
+    returns,
     sign_in,
     work,
 )
@@ -60,6 +61,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/oversight/", reports.oversight, name="oversight_report"),
     path("reports/ssda903/", reports.ssda903_page, name="ssda903"),
     path("reports/annex-a/", reports.annex_a_page, name="annex_a"),
+    path("reports/ssd-missing.csv", reports.ssd_missing_download, name="ssd_missing"),
+    path("reports/data-quality/", returns.data_quality, name="data_quality"),
     path("reports/missing-briefing.pdf", reports.briefing_pack, name="briefing_pack"),
     path("reports/children/<int:pk>/find-me-plan.pdf", reports.find_me_plan_pdf, name="find_me_plan_pdf"),
 ]

@@ -57,7 +57,8 @@ WRITE_ERRORS = {
     409: OpenApiResponse(
         ConflictSerializer,
         description="The episode changed since ``expected_version`` (``current`` is the episode now), "
-        "or the obligation is already closed",
+        "the obligation is already closed, or (a report) the child already has an open episode: "
+        "the message and ``fields.child`` name it, and ``current`` is it if this token may see it",
     ),
     422: OpenApiResponse(
         ErrorSerializer, description="This Idempotency-Key (or reference) was used for a different request"

@@ -48,7 +48,8 @@ class ReportEpisode(PartnerView):
         summary="Report a child missing, absent or away",
         description="Reports a new episode for a child this organisation may report (see the README's "
         "'Partner API'). Send your own ``reference`` or an ``Idempotency-Key``: a retry returns the "
-        "first answer (same status and body), never a second episode.",
+        "first answer (same status and body), never a second episode. A child has one open episode at "
+        "a time: reporting a child already missing is 409, naming the open episode.",
         parameters=[IDEMPOTENCY],
         request=ReportSerializer,
         responses={201: EpisodeSerializer, **WRITE_ERRORS},

@@ -9,7 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from homeward.access import partners as access
-from homeward.accounts.models import Role, User
+from homeward.access.audit import record_denied
+from homeward.access.relationships import organisation_closes
+from homeward.accounts.models import Role
 from homeward.api.errors import Conflict
 from homeward.api.idempotency import Produced, key_claim, once
 from homeward.api.models import Scope
@@ -25,6 +27,7 @@ from homeward.api.views.common import (
     PartnerView,
 )
 from homeward.casework.obligations import close_obligation
+from homeward.interviews.rules import agreeing_managers
 from homeward.obligations.models import Obligation
 
 
@@ -49,14 +52,21 @@ class CompleteObligation(PartnerView):
         )
         if obligation is None:
             raise self.refuse(Obligation, pk, "obligation")
+        if not organisation_closes(self.token.organisation, obligation):
+            # It may see the duty (it is on an episode it follows) but not close it: a partner
+            # records its own duties only (access.relationships, the same rule as the pages).
+            record_denied(
+                self.request, Obligation, pk, api_token=self.token.pk, partner=self.token.name, close=True
+            )
+            whose = Role(obligation.falls_to).label if obligation.falls_to in Role.values else "the authority"
+            raise exceptions.PermissionDenied(
+                f"This duty falls to the {whose.lower()}: a "
+                f"{self.token.organisation.get_kind_display().lower()}'s system records its own duties only."
+            )
         agreed_by = None
         if data["agreed_by"]:
-            agreed_by = User.objects.filter(
-                username=data["agreed_by"],
-                role__in=[Role.TEAM_MANAGER, Role.SENIOR_MANAGER],
-                organisation=obligation.child.responsible_authority,
-                is_active=True,
-            ).first()
+            # The same rule as the pages and the write layer (001 s.12.9).
+            agreed_by = agreeing_managers(obligation.child).filter(username=data["agreed_by"]).first()
             if agreed_by is None:
                 raise exceptions.ValidationError(
                     {"agreed_by": ["No team or senior manager of the child's authority has this username."]}

@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 
-from homeward.accounts.models import Role, User
 from homeward.episodes.models import (
     LINK_MAX_LENGTH,
     LINKS_MAX,
@@ -15,7 +14,7 @@ from homeward.episodes.models import (
     RiskLevel,
     link_problem,
 )
-from homeward.web.forms import DateTimeField, GovukForm, GovukModelForm
+from homeward.web.forms import DateTimeField, GovukForm, GovukModelForm, hints
 
 YES_NO_UNKNOWN = [("", "Not known"), ("true", "Yes"), ("false", "No")]
 
@@ -110,13 +109,25 @@ class EpisodeAnswersForm(GovukModelForm):
         fields = ANSWERS
 
 
+# The DfE's definitions (SSDA903 guidance, "missing" and "away from placement without
+# authorisation", as D2I's ssd_missing MISS004A quotes them); absent is the protocols' own.
+CATEGORY_HINTS = {
+    "missing": "Their whereabouts are not known. For a looked-after child: not at their placement or "
+    "where they are expected to be (for example school), and their whereabouts are not known.",
+    "absent": "Not where they are expected to be, with no apparent risk. Not counted by the DfE; the "
+    "protocol reads it as missing if it goes on too long.",
+    "away": "A looked-after child whose whereabouts are known, but who is not at their placement or "
+    "where they are expected to be, and the carer has concerns or has told the council or the police.",
+}
+
+
 class ReportEpisodeForm(EpisodeAnswersForm):
     category = forms.ChoiceField(
         choices=Category.choices,
-        widget=forms.RadioSelect,
+        widget=hints.RadioSelect(hints=CATEGORY_HINTS),
         label="Is the child missing, absent or away?",
-        help_text="Missing: whereabouts cannot be established. Absent: not where expected, no apparent risk. "
-        "Away: a looked-after child away from placement without permission, whereabouts known.",
+        help_text="If you know where a looked-after child is, they are away, not missing: the DfE counts "
+        "the two apart, and recording every away as missing distorts the national figures.",
     )
     last_seen_at = DateTimeField(label="When were they last seen?")
     reported_at = DateTimeField(label="When was this reported?")
@@ -140,7 +151,9 @@ class ReportEpisodeForm(EpisodeAnswersForm):
 
 
 class ReclassifyForm(GovukForm):
-    category = forms.ChoiceField(choices=Category.choices, widget=forms.RadioSelect, label="New category")
+    category = forms.ChoiceField(
+        choices=Category.choices, widget=hints.RadioSelect(hints=CATEGORY_HINTS), label="New category"
+    )
     at = DateTimeField(label="From when")
     reason = forms.CharField(widget=forms.Textarea, label="Why", max_length=2000)
 
@@ -156,6 +169,16 @@ class PoliceInformedForm(GovukForm):
     reference = forms.CharField(label="Police reference", max_length=60)
 
 
+# Has the police safe and well check been done? Three answers, none chosen for the person (West
+# Mercia 8.7): a check still to come is not a check declined, and only "done" or "declined, and
+# why" closes the police's duty; "not yet" leaves it open in their work until they record it.
+SAFE_AND_WELL = [
+    ("true", "Yes, it has been done"),
+    ("false", "No, and it will not be done"),
+    ("not_yet", "Not yet, or I do not know"),
+]
+
+
 class FoundForm(GovukForm):
     at = DateTimeField(label="When was the child found or did they return?")
     return_notified_at = DateTimeField(
@@ -163,31 +186,41 @@ class FoundForm(GovukForm):
     )
     where = forms.CharField(label="Where were they found?", max_length=300)
     found_by = forms.CharField(label="Found by or returned by", max_length=200)
-    harmed = forms.BooleanField(label="The child was harmed while missing", required=False)
-    safe_and_well_done = forms.TypedChoiceField(
-        label="Has the police safe and well check been done?",
+    # Harm makes the return interview a must (West Mercia 12.7): asked, never assumed "no".
+    harmed = forms.TypedChoiceField(
+        label="Was the child harmed while missing?",
         choices=[("true", "Yes"), ("false", "No")],
         coerce=lambda v: v == "true",
         widget=forms.RadioSelect,
     )
+    safe_and_well_done = forms.TypedChoiceField(
+        label="Has the police safe and well check been done?",
+        choices=SAFE_AND_WELL,
+        coerce=lambda v: {"true": True, "false": False}.get(v),
+        widget=forms.RadioSelect,
+        help_text="If the police will do it later, or you do not know, choose 'Not yet': the police "
+        "record it when it is done.",
+    )
     safe_and_well_reason = forms.CharField(
-        label="If not, why not", widget=forms.Textarea, required=False, max_length=2000
+        label="If it will not be done, why not",
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+        help_text="For example, the police decided a check was not needed, and why.",
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("safe_and_well_done") is False and not (data.get("safe_and_well_reason") or "").strip():
-            self.add_error("safe_and_well_reason", "Say why no safe and well check was done.")
+            self.add_error("safe_and_well_reason", "Say why no safe and well check will be done.")
+        if data.get("safe_and_well_done") is not False:
+            data["safe_and_well_reason"] = ""  # a reason only goes with "it will not be done"
         return data
 
 
 class MediaInterestForm(GovukForm):
     at = DateTimeField(label="When")
     note = forms.CharField(widget=forms.Textarea, label="What interest", max_length=2000)
-
-
-def managers() -> Any:
-    return User.objects.filter(role__in=[Role.TEAM_MANAGER, Role.SENIOR_MANAGER], is_active=True)
 
 
 class WithdrawForm(GovukForm):

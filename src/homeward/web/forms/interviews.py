@@ -10,10 +10,10 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db.models import Q
 from django.utils import timezone
 
-from homeward.accounts.models import Role, User
+from homeward.accounts.models import User
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ExploitationIndicator, Method, Response, ReturnInterview
-from homeward.interviews.rules import check_return_interview
+from homeward.interviews.rules import agreeing_managers, check_return_interview
 from homeward.web.forms import DateTimeField, GovukModelForm
 
 # Long enough for any account a child gives; short enough that a paste of a whole
@@ -149,12 +149,8 @@ class ReturnInterviewForm(GovukModelForm):
         self.fields["held_by"].queryset = people.filter(  # type: ignore[attr-defined]
             (Q(is_active=True) & organisations) | held_by
         )
-        # 001 s.12.9: the case manager's line manager, so a manager of the responsible authority.
-        managers = Q(
-            is_active=True,
-            organisation=child.responsible_authority,
-            role__in=[Role.TEAM_MANAGER, Role.SENIOR_MANAGER],
-        )
+        # 001 s.12.9: the one rule (interviews.rules.agreeing_managers), and whoever already agreed.
+        managers = Q(pk__in=agreeing_managers(child).values("pk"))
         self.fields["agreed_by"].queryset = people.filter(managers | agreed_by)  # type: ignore[attr-defined]
         name_errors(self)
         self.fields["offered_at"].error_messages["required"] = "Enter when the interview was offered."

@@ -4,7 +4,8 @@ from typing import Any
 
 from django import forms
 
-from homeward.accounts.models import Role, User
+from homeward.accounts.models import User
+from homeward.interviews.rules import agreeing_managers
 from homeward.obligations.models import Obligation
 from homeward.web.forms import DateTimeField, GovukForm
 
@@ -36,10 +37,11 @@ class CloseObligationForm(GovukForm):
     def __init__(self, *args: Any, obligation: Obligation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.obligation = obligation
-        self.fields["agreed_by"].queryset = User.objects.filter(  # type: ignore[attr-defined]
-            role__in=[Role.TEAM_MANAGER, Role.SENIOR_MANAGER], is_active=True
-        ).order_by("last_name")
-        if obligation.kind != "return_interview":
+        if obligation.kind == "return_interview":
+            # The same rule as the API and the write layer (001 s.12.9): the child's own
+            # authority's managers, not every organisation's.
+            self.fields["agreed_by"].queryset = agreeing_managers(obligation.child)  # type: ignore[attr-defined]
+        else:
             del self.fields["agreed_by"]
 
     def clean(self) -> dict[str, Any]:

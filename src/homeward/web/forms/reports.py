@@ -81,6 +81,13 @@ class YearForm(GovukForm):
         max_length=4,
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Four digits: a four-character box (GOV.UK fixed-width inputs), numeric keypad on phones.
+        self.fields["year"].widget.attrs.update(
+            {"class": "govuk-input govuk-input--width-4", "inputmode": "numeric"}
+        )
+
 
 class CensusForm(GovukForm):
     date = DateField(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from homeward.access.audit import record_view, trail_for_child
 from homeward.access.subject_access import export_json
-from homeward.access.visible import visible_children
+from homeward.access.visible import closable_ids, visible_children
 from homeward.casework.children import save_child
 from homeward.casework.find_me import save_find_me_plan
 from homeward.casework.placements import record_director_review, record_risk_assessment, start_placement
@@ -27,11 +27,22 @@ from homeward.web.forms.children import (
     RestrictRecordForm,
     RiskAssessmentForm,
 )
-from homeward.web.views.common import apply_errors, child_for, form_page, login_required, me
+from homeward.web.views.common import (
+    apply_errors,
+    child_for,
+    form_page,
+    login_required,
+    me,
+    section_refused,
+)
+from homeward.web.views.returns import warn_about_returns
 
 
 @login_required
 def child_list(request: HttpRequest) -> HttpResponse:
+    if not me(request).has_perm("children.list_children"):
+        # The police open the episodes they were told of, not children's pages (README "Who sees what").
+        return section_refused(request, "Your role opens episodes, not children's records.")
     query = request.GET.get("q", "").strip()[:100]
     children = visible_children(me(request))
     if query:
@@ -49,11 +60,13 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk)
     record_view(request, child)
     now = timezone.now()
+    record = queries.record(child, now)
     return render(
         request,
         "children/detail.html",
         {
-            **queries.record(child, now),
+            **record,
+            "closable": closable_ids(me(request), record["outstanding"]),
             "now": now,
             "age": child.age_on(timezone.localdate()),
             "timeline": timeline.for_child(child, me(request)),
@@ -67,8 +80,7 @@ def child_create(request: HttpRequest) -> HttpResponse:
     user = me(request)
     authority = user.organisation
     if authority is None or not user.has_perm("children.add_child"):
-        messages.error(request, "Only a local authority's social care staff can record a new child.")
-        return redirect("children")
+        return section_refused(request, "Only a local authority's social care staff can record a new child.")
     form = ChildForm(request.POST or None, request.FILES or None, authority=authority)
     if request.method == "POST" and form.is_valid():
         child = form.save(commit=False)
@@ -90,6 +102,7 @@ def child_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         save_child(form.save(commit=False), by=me(request))
         messages.success(request, "The child's details have been saved.")
+        warn_about_returns(request, child, timezone.now())
         return redirect("child", pk=child.pk)
     return form_page(request, form, f"Change details: {child.name}", back=f"/children/{pk}/")
 
@@ -113,6 +126,7 @@ def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, "The placement has been recorded.")
+            warn_about_returns(request, child, data["at"])
             return redirect("child", pk=child.pk)
     return form_page(request, form, "Record a new placement", caption=child.name, back=f"/children/{pk}/")
 

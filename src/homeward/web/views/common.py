@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from homeward.access.audit import record_denied
 from homeward.accounts.models import User
@@ -26,6 +27,8 @@ __all__ = [
     "me",
     "permitted",
     "refuse",
+    "section_refused",
+    "start_page",
 ]
 
 
@@ -67,6 +70,20 @@ def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:
     else:
         form.add_error(None, error.messages)
     mark_errors(form)
+
+
+def section_refused(request: HttpRequest, message: str) -> HttpResponse:
+    """A section of the service this person's role cannot use (the navigation does not offer it):
+    back to where they start, with the refusal shown as an error."""
+    messages.error(request, message)
+    return redirect(start_page(me(request)))
+
+
+def start_page(user: User) -> str:
+    """Where a person starts: the missing board, or (no casework: an analyst) the reports, or the inbox."""
+    if user.has_perm("episodes.view_board"):
+        return "/"
+    return "/reports/" if user.has_perm("reports.view_reports") else "/inbox/"
 
 
 def form_page(request: HttpRequest, form: forms.BaseForm, title: str, **context: Any) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from homeward.access.audit import record_view
 from homeward.access.reports import may_print_find_me_plan
+from homeward.access.visible import closable_ids
 from homeward.casework.episodes import (
     confirm_police_report,
     inform_police,
@@ -27,6 +28,7 @@ from homeward.casework.episodes import reclassify as reclassify_episode
 from homeward.casework.risk import grade_risk
 from homeward.children.models import FindMePlan
 from homeward.episodes.models import Episode
+from homeward.episodes.rules import open_episode
 from homeward.web import timeline
 from homeward.web.forms import now_local
 from homeward.web.forms.episodes import (
@@ -49,13 +51,29 @@ from homeward.web.views.common import (
     me,
     refuse,
 )
+from homeward.web.views.returns import warn_about_returns
 
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "episodes.report_episode")
+    still_open = open_episode(child) if request.method == "GET" else None
+    if still_open is not None:
+        # One open episode per child: "Report missing" on a child already missing leads to the
+        # episode open now, where what has changed is recorded, not to a second report. (A form
+        # sent after someone else reported the child is refused by the write layer, on the form,
+        # so what this person typed is still in front of them.)
+        messages.info(
+            request,
+            f"{child.name} is already reported {still_open.get_category_display().lower()}: "
+            f"this is the open episode, {still_open.reference}. Record what has changed here.",
+        )
+        return redirect("episode", pk=still_open.pk)
     now = now_local()
-    form = ReportEpisodeForm(request.POST or None, initial={"reported_at": now, "police_informed": "true"})
+    # "Have the police been told?" has no answer until the person gives one: a pre-chosen "Yes"
+    # recorded children as reported to the police when nobody had called them, and the duty to
+    # tell the police (West Mercia 3.5.2, 6.16) was never raised.
+    form = ReportEpisodeForm(request.POST or None, initial={"reported_at": now})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -75,6 +93,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, f"{child.name} has been reported {episode.get_category_display().lower()}."
             )
+            warn_about_returns(request, child, episode.start)
             return redirect("episode", pk=episode.pk)
     return form_page(
         request,
@@ -101,6 +120,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     child = episode.child
     obligations = list(episode.obligations.select_related("assignee").order_by("opens_at"))
+    outstanding = [o for o in obligations if not o.outcome and o.opens_at <= now]
     return render(
         request,
         "episodes/detail.html",
@@ -115,7 +135,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             and FindMePlan.objects.filter(child=child).exists(),
             "now": now,
             "hours": episode.duration(now),
-            "outstanding": [o for o in obligations if not o.outcome and o.opens_at <= now],
+            "outstanding": outstanding,
+            "closable": closable_ids(user, outstanding),
+            "safe_and_well_open": any(o.kind == "safe_and_well_check" for o in outstanding),
             "scheduled": [o for o in obligations if not o.outcome and o.opens_at > now][:8],
             "closed": [o for o in obligations if o.outcome],
             "timeline": timeline.for_episode(episode, user),
@@ -164,6 +186,8 @@ def _action(
     title: str,
     act: Callable[[Episode, dict[str, Any]], object],
     done: str,
+    *,
+    returns: bool = False,
     **context: Any,
 ) -> HttpResponse:
     episode = episode_for(request, pk)
@@ -175,6 +199,8 @@ def _action(
             apply_errors(form, exc)
         else:
             messages.success(request, done)
+            if returns:  # the change moves a period of the 903's Missing table: check it
+                warn_about_returns(request, episode.child, episode.start)
             return redirect("episode", pk=pk)
     return form_page(
         request,
@@ -197,6 +223,7 @@ def reclassify(request: HttpRequest, pk: int) -> HttpResponse:
             e, category=d["category"], at=d["at"], reason=d["reason"], by=me(request)
         ),
         "The episode has been reclassified.",
+        returns=True,
     )
 
 
@@ -243,6 +270,7 @@ def found(request: HttpRequest, pk: int) -> HttpResponse:
             by=me(request),
         ),
         "The child has been recorded as found.",
+        returns=True,
         submit="Record as found",
     )
 

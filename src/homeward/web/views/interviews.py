@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from homeward.access.audit import record_view
+from homeward.access.visible import closable_ids
 from homeward.casework.interviews import record_return_interview
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
@@ -87,6 +88,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     interview = _interview_for(request, pk, "interviews.view_returninterview")
     record_view(request, interview)
     episode = interview.episode
+    obligations = list(episode.obligations.filter(kind="return_interview").select_related("assignee"))
     return render(
         request,
         "interviews/detail.html",
@@ -95,6 +97,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "episode": episode,
             "child": episode.child,
             "now": timezone.now(),
-            "obligations": episode.obligations.filter(kind="return_interview").select_related("assignee"),
+            "obligations": obligations,
+            "closable": closable_ids(me(request), obligations),
         },
     )

@@ -23,12 +23,15 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
         else f"/children/{obligation.child_id}/"
     )
     if obligation.outcome:
-        messages.success(request, "This has already been closed.")
+        messages.info(request, "This has already been closed.")
         return redirect(back)
     if not obligation.is_outstanding:
         raise Http404("This is not due yet.")
     form = CloseObligationForm(
-        request.POST or None, obligation=obligation, initial={"at": now_local(), "outcome": "done"}
+        # No outcome is chosen for the person: a pre-chosen "Done" closed duties nobody had done.
+        request.POST or None,
+        obligation=obligation,
+        initial={"at": now_local()},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

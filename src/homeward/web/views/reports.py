@@ -9,12 +9,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from homeward.access.reports import briefing_children, may_print_find_me_plan, readership
+from homeward.access.reports import briefing_children, may_check_returns, may_print_find_me_plan, readership
 from homeward.children.models import Child
-from homeward.reports import annex_a, charts, pdf, ssda903, tables
+from homeward.reports import annex_a, charts, pdf, ssd_missing, ssda903, tables
 from homeward.reports.oversight import report
 from homeward.web.forms.reports import CensusForm, ReportForm, YearForm, initial
-from homeward.web.views.common import login_required, me, refuse
+from homeward.web.views.common import login_required, me, refuse, section_refused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,13 +39,25 @@ def table_download(found: list[tables.Table], name: str, request: HttpRequest) -
     return download(tables.to_xlsx(chosen), f"{name}-{slug}.xlsx", XLSX)
 
 
+REPORTS_REFUSED = "Reports are for the local authority's staff and analysts."
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "reports/index.html", {"identified": readership(me(request)).identified})
+    user = me(request)
+    if not user.has_perm("reports.view_reports"):
+        return section_refused(request, REPORTS_REFUSED)
+    return render(
+        request,
+        "reports/index.html",
+        {"identified": readership(user).identified, "may_check_returns": may_check_returns(user)},
+    )
 
 
 @login_required
 def oversight(request: HttpRequest) -> HttpResponse:
+    if not me(request).has_perm("reports.view_reports"):
+        return section_refused(request, REPORTS_REFUSED)
     reader = readership(me(request))
     bound = "start" in request.GET
     form = ReportForm(request.GET if bound else None, children=reader.children, initial=initial())
@@ -93,6 +105,8 @@ def oversight(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def ssda903_page(request: HttpRequest) -> HttpResponse:
+    if not me(request).has_perm("reports.view_reports"):
+        return section_refused(request, REPORTS_REFUSED)
     reader = readership(me(request))
     if not reader.identified:
         # The return is one row per child and episode, not an aggregate (analysts see those).
@@ -121,6 +135,24 @@ def ssda903_page(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/ssda903.html", context, status=status)
 
 
+@login_required
+def ssd_missing_download(request: HttpRequest) -> HttpResponse:
+    """The Standard Safeguarding Dataset's ssd_missing table as CSV, for those who may see the 903."""
+    if not me(request).has_perm("reports.view_reports"):
+        return section_refused(request, REPORTS_REFUSED)
+    reader = readership(me(request))
+    if not reader.identified:
+        # A row per child and episode, like the 903: not for analysts.
+        raise refuse(request, Child, "ssd_missing", "reports.ssd_missing")
+    now = timezone.now()
+    found = ssd_missing.rows(reader.children, now)
+    return download(
+        tables.to_csv(ssd_missing.table(found)),
+        f"ssd_missing-{timezone.localtime(now):%Y-%m-%d}.csv",
+        "text/csv; charset=utf-8",
+    )
+
+
 def _current_year() -> int:
     today = timezone.localdate()
     return today.year + 1 if today.month >= 4 else today.year
@@ -128,6 +160,8 @@ def _current_year() -> int:
 
 @login_required
 def annex_a_page(request: HttpRequest) -> HttpResponse:
+    if not me(request).has_perm("reports.view_reports"):
+        return section_refused(request, REPORTS_REFUSED)
     reader = readership(me(request))
     bound = "date" in request.GET
     form = CensusForm(request.GET if bound else None, initial={"date": timezone.localdate()})
