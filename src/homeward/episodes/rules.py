@@ -17,4 +17,5 @@ def open_episode(child: Child) -> Episode | None:
     A second report of a child already missing would put them on the board twice and split what
     is due between two episodes; the write layer refuses it (``casework.episodes.report_episode``).
     """
-    return Episode.objects.filter(child=child, found_at__isnull=True).order_by("reported_at", "pk").first()
+    # A report withdrawn as made in error is not open: the child may be reported again.
+    return Episode.objects.still_open().filter(child=child).order_by("reported_at", "pk").first()
