@@ -38,15 +38,6 @@ def person(role: str, team: Team | None = None, **extra: object) -> User:
     return user
 
 
-@pytest.fixture(autouse=True)
-def fresh_content_types() -> None:
-    # A transactional test naming `available_apps` (tests/bench/test_backup.py) truncates
-    # django_content_type without recreating it, and ContentType's per-process cache would
-    # then hand the audit trail ids that no longer exist (a foreign-key error at the next
-    # test's teardown on PostgreSQL, in whichever test ran next on that worker).
-    ContentType.objects.clear_cache()
-
-
 @pytest.fixture
 def service(db: None) -> Service:
     team: Team = TeamFactory()

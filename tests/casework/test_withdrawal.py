@@ -206,3 +206,12 @@ def test_a_report_withdrawn_tells_the_police_nothing_more(service: Service) -> N
     assert not partners.episodes_for(force).exists()
     assert not partners.children_for(force).exists()
     assert signed_in(liaison).get(f"/episodes/{episode.pk}/").status_code == 404
+
+
+def test_once_an_open_report_is_withdrawn_the_child_can_be_reported_again(service: Service) -> None:
+    wrong = reported_by(service.worker, service.child, hours_ago=2)
+    withdraw_report(wrong, reason=REASON, by=service.manager)
+    # The report form, not the withdrawn episode ("already reported": one open episode a child).
+    assert signed_in(service.worker).get(f"/children/{service.child.pk}/report/").status_code == 200
+    again = reported_by(service.worker, service.child, hours_ago=1)
+    assert again.pk != wrong.pk

@@ -8,7 +8,7 @@ held by an organisation rather than a person:
 - a care provider: the children placed now in one of its homes (like their carers);
 - a police force: the episodes it was told of (like its liaison officers), and
   the children of those episodes; and its own report of a child it had not been
-  told of, that episode only and only while it is open, until the MASH confirms it.
+  told of, that episode only (not the child), until the MASH confirms it.
 
 A restricted record (``Child.sealed``) names people, never a partner system:
 no token sees it. Anything else answers 404, as if it did not exist.
@@ -52,10 +52,9 @@ def episodes_for(organisation: Organisation) -> QuerySet[Episode]:
     if organisation.kind == OrganisationKind.CARE_PROVIDER:
         return episodes.filter(_placed_with(organisation, "child"))
     if organisation.kind == OrganisationKind.POLICE_FORCE:
-        confirmed_or_open = Q(awaiting_confirmation=False) | Q(found_at__isnull=True)
-        return episodes.filter(
-            confirmed_or_open, police_informed=True, police_force=organisation, withdrawn_at__isnull=True
-        )
+        # Its own unconfirmed reports included (it follows them up: the find, the safe and well
+        # check); children_for does not count them, so they open nothing of the child.
+        return episodes.filter(police_informed=True, police_force=organisation, withdrawn_at__isnull=True)
     return episodes.none()
 
 

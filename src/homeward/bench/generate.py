@@ -145,7 +145,7 @@ class Authority:
 class Directory:
     authorities: list[Authority]
     forces: dict[int, int]  # police force by authority
-    liaison: dict[int, int]  # each force's first police liaison officer
+    liaisons: dict[int, int]  # each force's first active liaison officer
     homes: dict[int, Home]
     team_manager: dict[int, int]
 
@@ -322,13 +322,13 @@ class Staffing:
             .values_list("establishment_id", "id")
         ):
             carers[home_id] = pk
-        liaison: dict[int, int] = {}
+        liaisons: dict[int, int] = {}
         for force_id, pk in (
             User.objects.filter(role=Role.POLICE_LIAISON, is_active=True, organisation__kind="police_force")
             .order_by("-id")
             .values_list("organisation_id", "id")
         ):
-            liaison[force_id] = pk
+            liaisons[force_id] = pk
         homes: dict[int, Home] = {}
         for authority in authorities:
             authority.first = {role: first.get((authority.id, role)) for role in Role.values}
@@ -339,7 +339,7 @@ class Staffing:
         return Directory(
             authorities=authorities,
             forces={k: v for k, v in areas.items() if v is not None},
-            liaison=liaison,
+            liaisons=liaisons,
             homes=homes,
             team_manager={t.id: t.manager_id for a in authorities for t in a.teams},
         )
@@ -828,11 +828,11 @@ class Generator:
             home = self._home_of.get(child["id"])
             return home.carer_id if home is not None else None
         if role == Role.POLICE_LIAISON:
-            # The force covering where the child lives (children.police.force_for).
+            # The force children.police.force_for tells: where the child is placed, else the
+            # responsible authority's.
             home = self._home_of.get(child["id"])
-            force = self.directory.forces.get(home.area_id) if home is not None else None
-            force = force or authority.police_force_id
-            return self.directory.liaison.get(force) if force else None
+            placed = self.directory.forces.get(home.area_id) if home is not None else None
+            return self.directory.liaisons.get(placed or authority.police_force_id)
         return authority.first.get(role)
 
     _home_of: dict[int, Home] = {}

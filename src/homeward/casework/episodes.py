@@ -256,7 +256,7 @@ def report_by_force(
     A force may report any child its force covers (README "Partner API", 002 s.3), but its
     report of a child it had not been told of must not tell it who the child is: the episode
     waits for the MASH to confirm it (``confirm_police_report``), and until then the force sees
-    that episode while it is open and nothing of the child's record (``access.partners``).
+    that episode (to follow it up) and nothing of the child's record (``access.partners``).
     """
     child = timeline.lock_child(child)
     known = partners.knows_child(force, child)
