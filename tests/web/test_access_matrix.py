@@ -47,6 +47,7 @@ from homeward.children.models import Child
 from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
+from homeward.notes.models import Note
 from homeward.notifications.models import Kind, Message
 from homeward.obligations.models import Obligation
 from tests.factories import (
@@ -88,6 +89,8 @@ EPISODE = VIEW_CHILD | {"police"}
 CHANGE_EPISODE = CASE | {"carer", "police"}
 INTERVIEWS = CASE | {"iro", "rhi"}
 RECORD_INTERVIEW = CASE | {"rhi"}
+# Case notes: whoever works on the episode, and the return interview workers following the child up.
+ADD_NOTE = CHANGE_EPISODE | {"rhi"}
 AUDIT = frozenset({"coordinator", "senior", "team_manager"})
 OVERSIGHT = frozenset({"coordinator", "senior"})
 LOCAL_CASE_STAFF = frozenset(
@@ -209,6 +212,7 @@ ROUTES: dict[str, Route] = {
     "found": Route(episode_pk, allowed=CHANGE_EPISODE),
     "media_interest": Route(episode_pk, allowed=CHANGE_EPISODE),
     "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CHANGE_EPISODE),
+    "note_new": Route(episode_pk, allowed=ADD_NOTE),
     # Return home interviews and meetings.
     "return_interview_new": Route(episode_pk, allowed=RECORD_INTERVIEW),
     "return_interview": Route(lambda w: {"pk": w.interview.pk}, allowed=INTERVIEWS),
@@ -259,6 +263,14 @@ ROUTES: dict[str, Route] = {
         tokens=PARTNERS,
         method="post",
         body=lambda w: change(w, category="absent", reason="Whereabouts known"),
+    ),
+    "api:episode-notes": Route(
+        open_episode,
+        api=True,
+        tokens=PARTNERS,
+        ok=201,
+        method="post",
+        body=lambda w: {"kind": "call", "at": timezone.now().isoformat(), "text": "Called the school"},
     ),
     "api:child-detail": Route(lambda w: {"reference": w.child.reference}, api=True, tokens=PARTNERS),
     "api:missing": Route(api=True, tokens=frozenset(TOKEN_HOLDERS), shows=PARTNERS),
@@ -497,6 +509,7 @@ WRITES = [
     "found",
     "media_interest",
     "close_obligation",
+    "note_new",
     "return_interview_new",
     "return_interview_edit",
     "meeting_new",
@@ -513,6 +526,7 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         list(Episode.objects.filter(child=child).values_list("version", flat=True)),
         ReturnInterview.objects.filter(episode__child=child).count(),
         Meeting.objects.filter(child=child).count(),
+        Note.objects.filter(child=child).count(),
     )
 
 
@@ -529,6 +543,8 @@ def test_no_one_without_the_relationship_can_change_the_record_by_posting(world:
         "reason": "test",
         "at": "2026-01-01T10:00",
         "sealed": "on",
+        "kind": "call",
+        "text": "test",
     }
     for who in sorted(SIGNED_IN - route.allowed - route.host):
         response = sign_in(Client(), world.people[who]).post(url, data)

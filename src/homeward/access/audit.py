@@ -76,6 +76,7 @@ def register() -> None:
     from homeward.episodes.models import Episode
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
+    from homeward.notes.models import Note
 
     # version and updated_at change on every save and say nothing a person did.
     auditlog.register(Child, exclude_fields=["version", "updated_at"], m2m_fields={"sealed_to"})
@@ -86,6 +87,7 @@ def register() -> None:
     auditlog.register(ReturnInterview, exclude_fields=["updated_at"])
     auditlog.register(Meeting)
     auditlog.register(Action)
+    auditlog.register(Note)
 
 
 def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
@@ -94,6 +96,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     from homeward.episodes.models import Episode
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
+    from homeward.notes.models import Note
 
     def about(model: type[models.Model], pks: Any) -> Q:
         ids = [str(pk) for pk in pks]
@@ -111,6 +114,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         | about(Action, Action.objects.filter(meeting__child=child).values_list("pk", flat=True))
         | about(Placement, Placement.objects.filter(child=child).values_list("pk", flat=True))
         | about(FindMePlan, FindMePlan.objects.filter(child=child).values_list("pk", flat=True))
+        | about(Note, Note.objects.filter(child=child).values_list("pk", flat=True))
         | about(
             PlacementRiskAssessment,
             PlacementRiskAssessment.objects.filter(child=child).values_list("pk", flat=True),

@@ -286,6 +286,9 @@ PERMISSIONS = {
     "meetings.add_meeting": holds_case,
     "obligations.close_obligation": (closes_with_episode & changes_episode)
     | (~closes_with_episode & holds_case),
+    # Case notes (on an episode): whoever works on the episode, and the return interview
+    # workers who follow the child up (002 s.10: activity to find the child on case notes).
+    "notes.add_note": (changes_episode | is_return_interviews) & is_named_on_restricted_record,
 }
 
 for name, predicate in PERMISSIONS.items():

@@ -3,7 +3,7 @@
 UK GDPR Article 15: the child (or someone acting for them) may ask for all the
 personal data held. The export has the child's record, placements, Find Me
 plan, risk assessments, every episode and timeline event, the obligations the
-protocol derived, return home interviews, meetings and their actions, the
+protocol derived, return home interviews, meetings and their actions, case notes, the
 photograph (base64), and the audit trail of who viewed and changed the record.
 ``homeward subject_access C12`` and the coordinator's page produce the same.
 """
@@ -45,6 +45,7 @@ def export(child: Any) -> dict[str, Any]:
     from homeward.episodes.models import Episode, Event
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
+    from homeward.notes.models import Note
     from homeward.notifications.models import Message
     from homeward.obligations.models import Obligation
 
@@ -75,6 +76,7 @@ def export(child: Any) -> dict[str, Any]:
         "return_interviews": _rows(ReturnInterview.objects.filter(episode__child=child)),
         "meetings": _rows(Meeting.objects.filter(child=child)),
         "meeting_actions": _rows(Action.objects.filter(meeting__child=child)),
+        "case_notes": _rows(Note.objects.filter(child=child).order_by("happened_at", "id")),
         # What people were told about the child's work, by e-mail and in their inbox.
         "messages": [
             {

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "homeward.obligations",
     "homeward.interviews",
     "homeward.meetings",
+    "homeward.notes",
     "homeward.access",
     "homeward.web",
     "homeward.notifications",
@@ -286,5 +287,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CategoryEnum": "homeward.episodes.models.Category",
         "RiskLevelEnum": "homeward.episodes.models.RiskLevel",
+        "NoteKindEnum": "homeward.notes.models.NoteKind",
     },
 }

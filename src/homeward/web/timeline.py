@@ -1,4 +1,4 @@
-"""A child's single timeline: events, interviews and meetings in one list, newest first."""
+"""A child's single timeline: events, interviews, meetings and case notes in one list, newest first."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from homeward.children.models import Child, Establishment
-from homeward.episodes.models import Category, Event, RiskLevel
+from homeward.episodes.models import Category, Episode, Event, RiskLevel
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
+from homeward.notes.models import Note
 
 
 @dataclass(frozen=True)
@@ -113,5 +114,31 @@ def for_child(child: Child) -> list[Entry]:
                 f"/meetings/{meeting.pk}/",
             )
         )
+    entries.extend(note_entry(note) for note in child.notes.select_related("episode", "recorded_by"))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+def note_entry(note: Note) -> Entry:
+    """A case note on a timeline: it opens on its episode's page, behind the episode's access."""
+    who = note.recorded_by.get_full_name() if note.recorded_by else ""
+    text = note.text if len(note.text) <= 200 else note.text[:199] + "…"
+    return Entry(
+        note.happened_at,
+        f"{note.episode.reference}: Case note: {note.get_kind_display().lower()}",
+        text,
+        who,
+        f"/episodes/{note.episode_id}/#note-{note.pk}",
+    )
+
+
+def for_episode(episode: Episode) -> list[Entry]:
+    """One episode's timeline: its events and case notes, newest first."""
+    entries: list[Entry] = []
+    for event in episode.events.select_related("episode", "recorded_by").order_by("-at", "-id"):
+        title, detail = describe(event)
+        by = str(event.recorded_by.get_full_name()) if event.recorded_by else ""
+        entries.append(Entry(event.at, title, detail, by))
+    entries.extend(note_entry(note) for note in episode.notes.select_related("episode", "recorded_by"))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries

@@ -23,6 +23,8 @@ from homeward.casework.episodes import (
 from homeward.casework.episodes import reclassify as reclassify_episode
 from homeward.casework.risk import grade_risk
 from homeward.episodes.models import Episode
+from homeward.queries import notes
+from homeward.web import timeline
 from homeward.web.forms import now_local
 from homeward.web.forms.episodes import (
     ANSWERS,
@@ -108,8 +110,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": episode.events.select_related("recorded_by").order_by("-at", "-id"),
             "interviews": episode.return_interviews.select_related("held_by"),
             "meetings": episode.meetings.all(),
+            **_chronology(request, episode),
         },
     )
+
+
+def _chronology(request: HttpRequest, episode: Episode) -> dict[str, Any]:
+    """The episode's case notes (searched with ``?q=``) and its timeline."""
+    query = request.GET.get("q", "").strip()[: notes.QUERY_LIMIT]
+    return {
+        "notes": list(notes.for_episode(episode, query)),
+        "query": query,
+        "timeline": timeline.for_episode(episode),
+    }
 
 
 def host_view(request: HttpRequest, episode: Episode) -> HttpResponse:
