@@ -49,7 +49,7 @@ from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
 from homeward.notes.models import Note
 from homeward.notifications.models import Kind, Message
-from homeward.obligations.models import Obligation
+from homeward.obligations.models import Allocation, Obligation
 from tests.factories import (
     AuthorityFactory,
     ChildFactory,
@@ -91,6 +91,8 @@ INTERVIEWS = CASE | {"iro", "rhi"}
 RECORD_INTERVIEW = CASE | {"rhi"}
 # Case notes: whoever works on the episode, and the return interview workers following the child up.
 ADD_NOTE = CHANGE_EPISODE | {"rhi"}
+# Who allocates a child's duties to named people: the coordinator, and the team's manager.
+ALLOCATE = frozenset({"coordinator", "team_manager"})
 AUDIT = frozenset({"coordinator", "senior", "team_manager"})
 OVERSIGHT = frozenset({"coordinator", "senior"})
 LOCAL_CASE_STAFF = frozenset(
@@ -213,6 +215,9 @@ ROUTES: dict[str, Route] = {
     "media_interest": Route(episode_pk, allowed=CHANGE_EPISODE),
     "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CHANGE_EPISODE),
     "note_new": Route(episode_pk, allowed=ADD_NOTE),
+    "allocate_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=ALLOCATE),
+    # The queue of unallocated work: everyone signed in, listing only what they allocate.
+    "unallocated_work": Route(allowed=SIGNED_IN, shows=ALLOCATE),
     # Return home interviews and meetings.
     "return_interview_new": Route(episode_pk, allowed=RECORD_INTERVIEW),
     "return_interview": Route(lambda w: {"pk": w.interview.pk}, allowed=INTERVIEWS),
@@ -510,6 +515,7 @@ WRITES = [
     "media_interest",
     "close_obligation",
     "note_new",
+    "allocate_obligation",
     "return_interview_new",
     "return_interview_edit",
     "meeting_new",
@@ -527,6 +533,7 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         ReturnInterview.objects.filter(episode__child=child).count(),
         Meeting.objects.filter(child=child).count(),
         Note.objects.filter(child=child).count(),
+        Allocation.objects.filter(child=child).count(),
     )
 
 

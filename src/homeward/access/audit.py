@@ -77,6 +77,7 @@ def register() -> None:
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
     from homeward.notes.models import Note
+    from homeward.obligations.models import Allocation
 
     # version and updated_at change on every save and say nothing a person did.
     auditlog.register(Child, exclude_fields=["version", "updated_at"], m2m_fields={"sealed_to"})
@@ -88,6 +89,7 @@ def register() -> None:
     auditlog.register(Meeting)
     auditlog.register(Action)
     auditlog.register(Note)
+    auditlog.register(Allocation)
 
 
 def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
@@ -97,6 +99,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
     from homeward.notes.models import Note
+    from homeward.obligations.models import Allocation
 
     def about(model: type[models.Model], pks: Any) -> Q:
         ids = [str(pk) for pk in pks]
@@ -115,6 +118,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         | about(Placement, Placement.objects.filter(child=child).values_list("pk", flat=True))
         | about(FindMePlan, FindMePlan.objects.filter(child=child).values_list("pk", flat=True))
         | about(Note, Note.objects.filter(child=child).values_list("pk", flat=True))
+        | about(Allocation, Allocation.objects.filter(child=child).values_list("pk", flat=True))
         | about(
             PlacementRiskAssessment,
             PlacementRiskAssessment.objects.filter(child=child).values_list("pk", flat=True),

@@ -124,8 +124,8 @@ def anonymise(child: Child) -> None:
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
     from homeward.notes.models import Note
-    from homeward.notifications.models import Kind, Message
-    from homeward.obligations.models import Obligation
+    from homeward.notifications.models import Kind, Message, about_child
+    from homeward.obligations.models import Allocation, Obligation
 
     named = child.name  # as messages wrote it, before the names go
     # The audit trail must not copy the very details being removed: no change rows here;
@@ -156,8 +156,9 @@ def anonymise(child: Child) -> None:
         # A case note's kind and time stay (the chronology still counts); what it said goes.
         Note.objects.filter(child=child).update(text="")
         Obligation.objects.filter(child=child).update(reason="")
+        Allocation.objects.filter(child=child).update(reason="")
         # Messages told people about the work by name where they knew the child.
-        Message.objects.filter(obligation__child=child).update(body=MESSAGE_REMOVED)
+        Message.objects.filter(about_child(child)).update(body=MESSAGE_REMOVED)
         for digest in Message.objects.filter(kind=Kind.DIGEST, body__contains=named):
             digest.body = digest.body.replace(named, f"{ANONYMISED} child {child.pk}")
             digest.save(update_fields=["body"])

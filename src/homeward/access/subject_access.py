@@ -46,8 +46,8 @@ def export(child: Any) -> dict[str, Any]:
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
     from homeward.notes.models import Note
-    from homeward.notifications.models import Message
-    from homeward.obligations.models import Obligation
+    from homeward.notifications.models import Message, about_child
+    from homeward.obligations.models import Allocation, Obligation
 
     trail = [
         {
@@ -73,6 +73,7 @@ def export(child: Any) -> dict[str, Any]:
         "episodes": _rows(Episode.objects.filter(child=child)),
         "timeline": _rows(Event.objects.filter(child=child)),
         "obligations": _rows(Obligation.objects.filter(child=child)),
+        "allocations": _rows(Allocation.objects.filter(child=child).order_by("at", "id")),
         "return_interviews": _rows(ReturnInterview.objects.filter(episode__child=child)),
         "meetings": _rows(Meeting.objects.filter(child=child)),
         "meeting_actions": _rows(Action.objects.filter(meeting__child=child)),
@@ -88,7 +89,7 @@ def export(child: Any) -> dict[str, Any]:
                 "sent_at": message.sent_at,
                 "read_at": message.read_at,
             }
-            for message in Message.objects.filter(obligation__child=child).select_related("recipient")
+            for message in Message.objects.filter(about_child(child)).select_related("recipient")
         ],
         "audit_trail": trail,
     }

@@ -27,7 +27,7 @@ from homeward.children.models import Child
 from homeward.notifications import timing
 from homeward.notifications.models import Kind, Message, OutOfHours
 from homeward.obligations.evaluation import pack_of
-from homeward.obligations.models import Obligation, ObligationQuerySet
+from homeward.obligations.models import Allocation, Obligation, ObligationQuerySet
 
 
 def _when(instant: datetime) -> str:
@@ -122,6 +122,7 @@ def _message(
     *,
     obligation: Obligation | None = None,
     day: date | None = None,
+    allocation: Allocation | None = None,
 ) -> Message:
     domain = settings.HOMEWARD_EMAIL_DOMAIN
     return Message(
@@ -129,6 +130,7 @@ def _message(
         kind=kind,
         obligation=obligation,
         day=day,
+        allocation=allocation,
         subject=subject[:300],
         body=body,
         link=link,
@@ -214,6 +216,77 @@ def announce_opened(now: datetime) -> int:
     """
     since = now - timedelta(hours=settings.HOMEWARD_NOTIFY_LOOKBACK_HOURS)
     return announce(_unannounced(Obligation.objects.filter(opens_at__gte=since), now), now)
+
+
+def _name(person: User) -> str:
+    return person.get_full_name() or person.username
+
+
+def announce_allocation(allocation: Allocation, now: datetime) -> int:
+    """A duty allocated or reassigned: the person it now falls to is told, and the person it was
+    taken from (once each per allocation, whoever tries first)."""
+    obligation = allocation.obligation
+    assert obligation is not None
+    child = obligation.child
+    visibility = Visibility()
+    due = f", due by {_when(obligation.due_at)}" if obligation.due_at else ""
+    by = _name(allocation.by) if allocation.by else "Someone"
+    reason = [f"Why: {allocation.reason}"] if allocation.reason else []
+    facts = [
+        f"Required ({obligation.requirement}): {obligation.title}",
+        f"Due by: {_when(obligation.due_at)}"
+        if obligation.due_at
+        else "Due: now (the protocol sets no later time)",
+        f"Protocol: {obligation.cites}",
+    ]
+    link = record_url(obligation)
+    messages = [
+        _message(
+            allocation.to,
+            Kind.ALLOCATED,
+            f"Allocated to you: {obligation.title} - child {child.reference}{due}",
+            "\n".join(
+                [
+                    f"{by} has allocated this to you; it is now yours to do.",
+                    *reason,
+                    "",
+                    facts[0],
+                    who(child, visibility.knows(allocation.to, child.pk)),
+                    *facts[1:],
+                    "",
+                    f"Open the record: {link}",
+                ]
+            ),
+            link,
+            now,
+            allocation=allocation,
+        )
+    ]
+    previous = allocation.previous
+    if previous is not None and previous != allocation.to and previous.is_active:
+        messages.append(
+            _message(
+                previous,
+                Kind.REALLOCATED,
+                f"Reassigned: {obligation.title} - child {child.reference}",
+                "\n".join(
+                    [
+                        f"{by} has reassigned this to {_name(allocation.to)}; it is no longer yours to do.",
+                        *reason,
+                        "",
+                        facts[0],
+                        who(child, visibility.knows(previous, child.pk)),
+                        facts[2],
+                        "",
+                        f"Open the record: {link}",
+                    ]
+                ),
+                link,
+                now,
+                allocation=allocation,
+            )
+        )
+    return _queue(messages)
 
 
 def _manager_of(obligation: Obligation) -> User | None:

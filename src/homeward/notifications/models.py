@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import models
 
 from homeward.accounts.models import Organisation, Team
-from homeward.obligations.models import Obligation
+from homeward.children.models import Child
+from homeward.obligations.models import Allocation, Obligation
 
 
 class Kind(models.TextChoices):
@@ -23,6 +24,12 @@ class Kind(models.TextChoices):
     TEAM_MANAGER = "team_manager", "Overdue, escalated to the team manager"
     SERVICE_MANAGER = "service_manager", "Still overdue, escalated to the service manager"
     DIGEST = "digest", "Daily digest"
+    ALLOCATED = "allocated", "Allocated to you"
+    REALLOCATED = "reallocated", "Reassigned to someone else"
+
+
+# Messages about one obligation as it stands: not e-mailed once it has closed or gone.
+ABOUT_OBLIGATION = (Kind.OPENED, Kind.OUT_OF_HOURS, Kind.TEAM_MANAGER, Kind.SERVICE_MANAGER)
 
 
 class Delivery(models.TextChoices):
@@ -69,6 +76,10 @@ class Message(models.Model):
     )
     # The digest's day (Europe/London); empty for messages about one obligation.
     day = models.DateField(null=True, blank=True)
+    # A duty allocated or reassigned: the new person and the one it was taken from are told.
+    allocation = models.ForeignKey(
+        Allocation, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
     subject = models.CharField(max_length=300)
     body = models.TextField()
     link = models.CharField(max_length=500)
@@ -100,6 +111,11 @@ class Message(models.Model):
                 condition=models.Q(day__isnull=False),
                 name="message_once_per_day",
             ),
+            models.UniqueConstraint(
+                fields=["allocation", "recipient", "kind"],
+                condition=models.Q(allocation__isnull=False),
+                name="message_once_per_allocation",
+            ),
         ]
         indexes = [
             models.Index(
@@ -112,3 +128,8 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+def about_child(child: Child) -> models.Q:
+    """The messages about one child's work (subject access lists them; retention blanks them)."""
+    return models.Q(obligation__child=child) | models.Q(allocation__child=child)

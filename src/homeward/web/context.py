@@ -4,12 +4,17 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from homeward.accounts.models import Role
 from homeward.notifications.models import Message
 
 
 def _inbox_label(request: HttpRequest) -> str:
     unread = Message.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).count()
     return f"Inbox ({unread} unread)" if unread else "Inbox"
+
+
+def _allocates(request: HttpRequest) -> bool:
+    return getattr(request.user, "role", "") in (Role.MISSING_COORDINATOR, Role.TEAM_MANAGER)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -22,6 +27,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ("My work", "/my-work/"),
         ("Children", "/children/"),
         ("Overdue", "/overdue/"),
+        # Those who allocate work to named people (a coordinator, a team manager).
+        *([("Unallocated work", "/allocation/")] if _allocates(request) else []),
         (_inbox_label(request), "/inbox/"),
         ("Reports", "/reports/"),
     ]
