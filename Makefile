@@ -42,7 +42,7 @@ $(GOVUK_STATIC)/.copied: node_modules/.installed
 lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
 typecheck: setup
 	$(BIN)/mypy
@@ -96,8 +96,12 @@ curl:
 	fi
 
 # The tests render pages, which link the GOV.UK Frontend assets.
+# The suite runs across the machine's cores (pytest-xdist, a test file per worker, each with its own
+# test database); the browser tests run after it on their own, one Chromium and one live server.
+PYTEST_WORKERS ?= auto
 pytest: setup assets venv-903 pdf-libraries chromium curl
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile -m "not browser"
+	$(BIN)/pytest -q -m browser
 
 examples: setup
 	$(BIN)/python $(SHARED)/protocols/check_examples.py $(SHARED)/protocols/examples

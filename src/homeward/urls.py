@@ -12,5 +12,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # JSON under /api/, the service's own pages elsewhere.
+handler400 = "homeward.api.errors.handler400"
 handler404 = "homeward.api.errors.handler404"
 handler500 = "homeward.api.errors.handler500"

@@ -1,25 +1,34 @@
 """Bad input is refused with a message naming the field, and nothing is half-saved:
-wrong types, photos too big or not photos at all, over-long text; and whatever HTML or
-script someone types comes back on the page as text."""
+wrong types, photos too big or not photos at all, over-long text, ids too long for any
+record, dates out of any range or before the child was born, times the clocks skipped or
+repeated; and whatever HTML or script someone types comes back on the page as text."""
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
 from datetime import timedelta
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from PIL import Image
 
+from homeward.access.audit import REFUSED
 from homeward.accounts.models import AuditEntry, Role
-from homeward.children.models import Child, FindMePlan
-from homeward.episodes.models import Episode
+from homeward.casework.episodes import report_episode, update_answers
+from homeward.casework.placements import record_director_review
+from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
+from homeward.episodes.models import Episode, Event
 from homeward.web.forms import TEXT_LIMIT
-from tests.factories import ChildFactory, TeamFactory, UserFactory, signed_in
+from tests.factories import ChildFactory, EstablishmentFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +221,224 @@ def test_html_and_script_typed_into_free_text_come_back_as_text() -> None:
         assert "<script>alert" not in page, url
         assert "<img src=x" not in page, url
         assert "&lt;script&gt;alert(" in page, url
+
+
+# --- ids, dates and times no record can have ------------------------------------------------
+
+
+def routes(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[str]:
+    """Every page route (not the API's, not the admin's) as text, e.g. ``children/<int:pk>/``."""
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if not route.startswith(("api/", "admin/")):
+                yield from routes(pattern.url_patterns, route)
+        elif "<" in route:
+            yield route
+
+
+PAGE_ROUTES = sorted(set(routes(get_resolver().url_patterns)))
+
+
+def test_every_page_route_with_an_id_is_walked() -> None:
+    assert len(PAGE_ROUTES) >= 25 and "children/<int:pk>/" in PAGE_ROUTES
+
+
+@pytest.mark.parametrize("digits", [19, 20, 40])
+def test_ids_too_long_for_any_record_are_404_on_every_page_and_the_attempt_is_audited(digits: int) -> None:
+    team = TeamFactory()
+    client = signed_in(UserFactory(role=Role.MISSING_COORDINATOR, organisation=team.organisation, team=team))
+    huge = "9" * digits
+    for route in PAGE_ROUTES:
+        path = "/" + re.sub(r"<[^>]+>", huge, route)
+        for method in (client.get, client.post):
+            response = method(path)
+            assert response.status_code == 404, (method.__name__, path, response.status_code)
+    refused = AuditEntry.objects.filter(object_pk=huge, additional_data__outcome=REFUSED)
+    assert refused.filter(additional_data__path=f"/children/{huge}/").exists()
+
+
+def test_ids_too_long_for_any_record_are_404_in_the_admin() -> None:
+    admin = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    client = signed_in(admin)
+    huge = "9" * 25
+    for path in (f"/admin/children/child/{huge}/change/", f"/admin/accounts/user/{huge}/change/"):
+        response = client.get(path)
+        assert response.status_code in (302, 404), path  # the admin sends a missing record to its list
+        if response.status_code == 302:
+            assert "/admin/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "label"),
+    [
+        ({"start": "0001-01-01", "end": "0001-01-01"}, "start", "From"),
+        ({"start": "2025-01-01", "end": "9999-12-31"}, "end", "To"),
+        ({"start": "9999-01-01", "end": "9999-12-31"}, "start", "From"),
+    ],
+)
+def test_an_oversight_report_for_year_1_or_9999_is_refused_naming_the_field(
+    query: dict[str, str], field: str, label: str
+) -> None:
+    worker, _ = setup_worker()
+    response = signed_in(worker).get("/reports/oversight/", {**query, "scope": "all"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'href="#id_{field}"' in page and f"{label}: enter a year from 1900 to 2100." in page
+
+
+@pytest.mark.parametrize(("start", "end"), [("1900-01-01", "1900-12-31"), ("2100-01-01", "2100-12-31")])
+def test_an_oversight_report_at_either_end_of_the_years_is_shown(start: str, end: str) -> None:
+    worker, _ = setup_worker()
+    response = signed_in(worker).get("/reports/oversight/", {"start": start, "end": end, "scope": "all"})
+    assert response.status_code == 200
+    assert "Missing episodes that began in the period" in response.content.decode()
+
+
+def test_an_annex_a_census_in_year_1_is_refused_on_the_page_and_by_the_command(tmp_path: Path) -> None:
+    worker, _ = setup_worker()
+    response = signed_in(worker).get("/reports/annex-a/", {"date": "0001-01-01"})
+    assert response.status_code == 400
+    assert 'href="#id_date"' in response.content.decode()
+    assert "Census date: enter a year from 1900 to 2100." in response.content.decode()
+    with pytest.raises(CommandError, match=r"^--date: 0001-01-01 is before the records this system keeps"):
+        call_command("annex_a", "--date", "0001-01-01", "--out", str(tmp_path / "a.csv"), stdout=StringIO())
+    assert not (tmp_path / "a.csv").exists()
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T10:00", "9999-12-31T23:59"])
+def test_a_report_in_year_1_or_9999_is_refused_naming_the_field(when: str) -> None:
+    worker, child = setup_worker()
+    response = signed_in(worker).post(
+        f"/children/{child.pk}/report/",
+        {"category": "missing", "reported_at": when, "last_seen_at": when, "police_informed": "false"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_reported_at"' in page
+    assert "When was this reported: enter a year from 1900 to 2100." in page
+    assert not Episode.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("when", "words"),
+    [
+        ("2025-03-30T01:30", "01:30 on 30 March 2025 did not happen in UK time"),
+        ("2025-10-26T01:30", "01:30 on 26 October 2025 happened twice in UK time"),
+    ],
+)
+def test_a_time_the_clocks_skipped_or_repeated_is_refused_naming_the_field(when: str, words: str) -> None:
+    worker, child = setup_worker()
+    response = signed_in(worker).post(
+        f"/children/{child.pk}/report/",
+        {
+            "category": "missing",
+            "reported_at": when,
+            "last_seen_at": "2025-03-29T20:00",
+            "police_informed": "false",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_reported_at"' in page and f"When was this reported: {words}" in page
+    assert not Episode.objects.exists()
+
+
+def test_a_placement_before_the_childs_birth_is_refused_and_nothing_is_stored() -> None:
+    worker, child = setup_worker()
+    born = child.date_of_birth
+    response = signed_in(worker).post(
+        f"/children/{child.pk}/placement/",
+        {"establishment": EstablishmentFactory().pk, "at": f"{born.year - 1}-06-01T10:00"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_at"' in page and "This is before the child&#x27;s date of birth." in page
+    assert not Placement.objects.exists() and not Event.objects.exists()
+
+
+def test_a_risk_assessment_before_the_childs_birth_is_refused_and_nothing_is_stored() -> None:
+    worker, child = setup_worker()
+    born = child.date_of_birth
+    response = signed_in(worker).post(
+        f"/children/{child.pk}/risk-assessment/",
+        {
+            "completed_at": f"{born.year - 1}-06-01T10:00",
+            "likelihood": "low",
+            "risk_if_missing": "low",
+            "cse_risk": "low",
+            "risk_to_others": "low",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'href="#id_completed_at"' in page and "This is before the child&#x27;s date of birth." in page
+    assert not PlacementRiskAssessment.objects.exists()
+
+
+def test_no_event_on_a_childs_timeline_can_be_before_their_birth() -> None:
+    worker, child = setup_worker()
+    born = timezone.make_aware(timezone.datetime(child.date_of_birth.year - 1, 6, 1, 10, 0))
+    with pytest.raises(ValidationError) as refused:
+        record_director_review(child, at=born, by=worker)
+    assert refused.value.message_dict == {"at": ["This is before the child's date of birth."]}
+    with pytest.raises(ValidationError) as refused:
+        report_episode(
+            child, category="missing", reported_at=born, last_seen_at=None, police_informed=False, by=worker
+        )
+    assert refused.value.message_dict == {"reported_at": ["This is before the child's date of birth."]}
+    assert not Event.objects.exists()
+
+
+def report_with(child: Child, **answers: str) -> dict[str, str]:
+    now = timezone.now()
+    return {
+        "category": "missing",
+        "reported_at": timezone.localtime(now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "last_seen_at": timezone.localtime(now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "police_informed": "false",
+        **answers,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Dean\n" + "x" * 301, "Line 2 has 301 characters: keep each to 300 characters."),
+        ("\n".join(f"Person {i}" for i in range(51)), "Give at most 50, one each (there are 51)."),
+        ("y" * 2_000_000, "Line 1 has 2,000,000 characters"),
+    ],
+    ids=["one-too-long", "too-many", "two-megabytes"],
+)
+def test_people_and_places_are_limited_per_line_and_in_number(text: str, words: str) -> None:
+    worker, child = setup_worker()
+    client = signed_in(worker)
+    report = client.post(f"/children/{child.pk}/report/", report_with(child, associates=text))
+    assert report.status_code == 400
+    page = report.content.decode()
+    assert 'href="#id_associates"' in page and f"People the child was with or is linked to: {words}" in page
+    assert not Episode.objects.exists()
+    episode = report_episode(
+        child,
+        category="missing",
+        reported_at=timezone.now() - timedelta(hours=1),
+        last_seen_at=None,
+        police_informed=False,
+        by=worker,
+    )
+    details = client.post(f"/episodes/{episode.pk}/details/", {"places": text})
+    assert details.status_code == 400
+    assert 'href="#id_places"' in details.content.decode()
+    episode.refresh_from_db()
+    assert episode.places == [] and episode.version == 1
+    with pytest.raises(ValidationError) as refused:
+        update_answers(episode, {"associates": ["z" * 301]}, by=worker)
+    assert list(refused.value.message_dict) == ["associates"]
+
+
+def test_fifty_people_of_300_characters_each_are_accepted() -> None:
+    worker, child = setup_worker()
+    text = "\n".join(f"{i:02d}" + "x" * 298 for i in range(50))
+    response = signed_in(worker).post(f"/children/{child.pk}/report/", report_with(child, associates=text))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert len(Episode.objects.get().associates) == 50

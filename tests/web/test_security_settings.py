@@ -13,7 +13,9 @@ from types import ModuleType
 import pytest
 from django.test import Client, override_settings
 
-from tests.factories import ChildFactory, UserFactory, signed_in
+from homeward.accounts.models import AuditEntry
+from tests.api.conftest import token_for
+from tests.factories import AuthorityFactory, ChildFactory, UserFactory, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -107,3 +109,61 @@ def test_production_sends_hsts_and_secure_cookies(production: ModuleType) -> Non
         response = Client().get("/sign-in/", secure=True)
         assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
         assert "secure" in str(response.cookies["csrftoken"]).lower()
+
+
+@pytest.mark.django_db
+def test_production_answers_the_health_check_over_plain_http(production: ModuleType) -> None:
+    # The load balancer asks over HTTP inside the network; a 301 to HTTPS reads as "down".
+    with override_settings(
+        SECURE_SSL_REDIRECT=production.SECURE_SSL_REDIRECT,
+        SECURE_REDIRECT_EXEMPT=getattr(production, "SECURE_REDIRECT_EXEMPT", []),
+    ):
+        health = Client().get("/healthz")
+        assert health.status_code == 200 and health.content.strip() == b"ok"
+        # Nothing else is exempt: the pages and the API still go to HTTPS.
+        for path in ("/sign-in/", "/healthz/x", "/api/v1/missing/", "/xhealthz"):
+            assert Client().get(path).status_code == 301, path
+
+
+def every_audit_row() -> list[tuple[object, ...]]:
+    return list(AuditEntry.objects.values_list("pk", "object_pk", "additional_data"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["TRACE", "PUT", "PATCH", "DELETE", "PROPFIND"])
+def test_methods_no_page_takes_are_405_and_neither_render_nor_audit(method: str) -> None:
+    worker = UserFactory()
+    child = ChildFactory(allocated_worker=worker)
+    client = signed_in(worker)
+    before = every_audit_row()
+    for path in (f"/children/{child.pk}/", "/", "/reports/oversight/", "/sign-in/", "/admin/"):
+        response = client.generic(method, path)
+        assert response.status_code == 405, (method, path, response.status_code)
+        assert response["Allow"] == "GET, HEAD, POST, OPTIONS"
+        assert child.first_name not in response.content.decode()
+    assert every_audit_row() == before
+
+
+@pytest.mark.django_db
+def test_options_says_what_a_page_takes_without_rendering_or_auditing_it() -> None:
+    worker = UserFactory()
+    child = ChildFactory(allocated_worker=worker)
+    client = signed_in(worker)
+    before = every_audit_row()
+    response = client.options(f"/children/{child.pk}/")
+    assert response.status_code == 200
+    assert response["Allow"] == "GET, HEAD, POST, OPTIONS"
+    assert response.content == b""
+    assert every_audit_row() == before
+    # GET still shows and records the view.
+    assert client.get(f"/children/{child.pk}/").status_code == 200
+    assert len(every_audit_row()) == len(before) + 1
+
+
+@pytest.mark.django_db
+def test_trace_on_the_api_is_a_405_in_the_apis_shape() -> None:
+    token = token_for(AuthorityFactory(), "Mosaic")
+    response = Client().generic("TRACE", "/api/v1/missing/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response.json()["error"]) == {"code", "message", "fields"}

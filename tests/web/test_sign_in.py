@@ -209,3 +209,54 @@ def test_a_lockout_also_ends_a_half_signed_in_session_elsewhere() -> None:
     response = desk.post("/sign-in/code/", {"code": current_code(worker)})
     assert response.status_code == 302 and response["Location"] == "/sign-in/"
     assert desk.get("/").status_code == 302
+
+
+def test_signing_in_again_with_the_password_does_not_forgive_wrong_codes() -> None:
+    # Otherwise a guesser with the password gets a fresh count of tries at the code every time.
+    worker = UserFactory(role=Role.SOCIAL_WORKER)
+    totp_device(worker)
+    wrong = f"{(int(current_code(worker)) + 1) % 1000000:06d}"
+    statuses = []
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client = Client()
+        assert password(client, worker) == 302
+        TOTPDevice.objects.filter(user=worker).update(throttling_failure_count=0)
+        statuses.append(client.post("/sign-in/code/", {"code": wrong}).status_code)
+    assert statuses == [400] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
+    # Locked: the right password and code open nothing now.
+    client = Client()
+    assert password(client, worker) == 429
+    assert client.get("/").status_code == 302
+
+
+def test_a_right_code_clears_the_count_of_earlier_mistakes() -> None:
+    worker = UserFactory(role=Role.SOCIAL_WORKER)
+    totp_device(worker)
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        password(client, worker, "not-the-password")
+    assert password(client, worker) == 302
+    assert client.post("/sign-in/code/", {"code": current_code(worker)}).status_code == 302
+    client.post("/sign-out/")
+    # The count started again at the right code: four more mistakes do not lock the account.
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert password(client, worker, "not-the-password") == 200
+    assert password(client, worker) == 302
+
+
+def test_the_session_key_is_renewed_when_the_code_is_accepted() -> None:
+    worker = UserFactory(role=Role.SOCIAL_WORKER)
+    totp_device(worker)
+    client = Client()
+    password(client, worker)
+    half = client.session.session_key
+    assert half is not None and Session.objects.filter(session_key=half).exists()
+    assert client.post("/sign-in/code/", {"code": current_code(worker)}).status_code == 302
+    whole = client.session.session_key
+    assert whole is not None and whole != half
+    # The key someone saw before the code was entered opens nothing.
+    assert not Session.objects.filter(session_key=half).exists()
+    stolen = Client()
+    stolen.cookies[settings.SESSION_COOKIE_NAME] = half
+    assert stolen.get("/").status_code == 302
+    assert client.get("/").status_code == 200

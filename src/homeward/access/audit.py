@@ -41,12 +41,22 @@ def client_address(request: HttpRequest) -> str | None:
     return address
 
 
+# object_id is a 64-bit column: a guessed id of 19 digits or more (the pages take any number of
+# digits) overflowed it, and the refusal became a 500. Such an id is kept as text in object_pk.
+BIGGEST_ID = 2**63 - 1
+
+
+def _object_id(pk: Any) -> int | None:
+    text = str(pk)
+    return int(text) if text.isdigit() and int(text) <= BIGGEST_ID else None
+
+
 def _entry(request: HttpRequest, content_type: ContentType, pk: Any, label: str, **data: Any) -> AuditEntry:
     actor = _actor(request)
     entry: AuditEntry = AuditEntry.objects.create(
         content_type=content_type,
         object_pk=str(pk)[:255],
-        object_id=int(pk) if str(pk).isdigit() else None,
+        object_id=_object_id(pk),
         object_repr=label,
         action=AuditEntry.Action.ACCESS,
         actor=actor,

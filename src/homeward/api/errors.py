@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
@@ -28,6 +30,7 @@ CODES = {
     405: "method_not_allowed",
     406: "not_acceptable",
     409: "conflict",
+    413: "too_large",
     415: "unsupported_media_type",
     422: "unprocessable",
     429: "throttled",
@@ -62,6 +65,19 @@ class Unprocessable(exceptions.APIException):
         self.fields = fields or {}
 
 
+class TooLarge(exceptions.APIException):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: Django refuses to read it (RequestDataTooBig)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+    def __init__(self) -> None:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        super().__init__(
+            f"The request body is larger than the {limit // (1024 * 1024)} MB limit: "
+            "send a batch as several smaller ones."
+        )
+
+
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested error detail to ``{"field": [...], "places.2": [...]}``."""
     out: dict[str, list[str]] = {}
@@ -94,6 +110,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound(str(exc) or "Not found.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's own answer is an HTML 400 page; a partner's program needs this shape.
+        exc = TooLarge()
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response  # a 500: handler500 below answers in the same shape
@@ -133,6 +152,15 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api(request):
         return JsonResponse(body(404, "There is nothing at this address."), status=404)
     return defaults.page_not_found(request, exception)
+
+
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django refused before any view (a body too big, too many fields, a bad host)."""
+    if is_api(request):
+        if isinstance(exception, RequestDataTooBig):
+            return JsonResponse(body(413, str(TooLarge().detail)), status=413)
+        return JsonResponse(body(400, "The request cannot be read."), status=400)
+    return defaults.bad_request(request, exception)
 
 
 def handler500(request: HttpRequest) -> HttpResponse:

@@ -14,16 +14,41 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from homeward.episodes.models import Category, Episode, PullFactor, PushFactor, RiskLevel
+from homeward.episodes.models import (
+    LINK_MAX_LENGTH,
+    LINKS_MAX,
+    Category,
+    Episode,
+    PullFactor,
+    PushFactor,
+    RiskLevel,
+)
 from homeward.notes.models import Note, NoteKind
 from homeward.notes.rules import TEXT_LIMIT
 from homeward.obligations.models import Obligation
+from homeward.protocols.calendar import wall_clock_problem
 
 CLOCK_TOLERANCE = timedelta(minutes=2)
 
 
 class MomentField(serializers.DateTimeField):
     """An ISO-8601 date and time (with a UTC offset, or UK local time without one), not in the future."""
+
+    default_error_messages = {
+        **serializers.DateTimeField.default_error_messages,
+        # DRF's "Datetime value out of range." for e.g. year 1 at +01:00: say what to check.
+        "overflow": "This is out of range: check the year.",
+    }
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        # DRF reads a UK time the clocks skipped or repeated as one of its readings without a
+        # word; the pages refuse it (Django's forms), so the API does too, with the same words.
+        if timezone.is_naive(value):
+            problem = wall_clock_problem(value)
+            if problem:
+                raise serializers.ValidationError(f"{problem} Give the UTC offset (+00:00 GMT, +01:00 BST).")
+        moment: datetime = super().enforce_timezone(value)
+        return moment
 
     def to_internal_value(self, value: Any) -> datetime:
         moment: datetime = super().to_internal_value(value)
@@ -70,17 +95,17 @@ class EpisodeAnswersSerializer(serializers.Serializer[Any]):
         child=serializers.ChoiceField(choices=PullFactor.choices), required=False, default=list, max_length=20
     )
     associates = serializers.ListField(
-        child=serializers.CharField(max_length=300),
+        child=serializers.CharField(max_length=LINK_MAX_LENGTH),
         required=False,
         default=list,
-        max_length=50,
+        max_length=LINKS_MAX,
         help_text="People the child was with or is linked to, one entry each",
     )
     places = serializers.ListField(
-        child=serializers.CharField(max_length=300),
+        child=serializers.CharField(max_length=LINK_MAX_LENGTH),
         required=False,
         default=list,
-        max_length=50,
+        max_length=LINKS_MAX,
         help_text="Addresses and places linked to the episode, one entry each",
     )
 

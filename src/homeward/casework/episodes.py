@@ -14,8 +14,17 @@ from homeward.casework import timeline
 from homeward.casework.obligations import close_obligation
 from homeward.children.models import Child
 from homeward.children.police import force_for
-from homeward.episodes.models import Episode, Event
+from homeward.episodes.models import LINK_FIELDS, Episode, Event, link_problem
 from homeward.obligations.models import Obligation
+
+
+def _check_links(answers: dict[str, Any]) -> None:
+    # The forms and the API check these too; here, so nothing can store megabytes in a JSON list.
+    for name in LINK_FIELDS:
+        if name in answers:
+            problem = link_problem(list(answers[name] or []))
+            if problem:
+                raise ValidationError({name: problem})
 
 
 @transaction.atomic
@@ -37,9 +46,11 @@ def report_episode(
     timeline.not_future("last_seen_at", last_seen_at, now)
     if last_seen_at is not None and last_seen_at > reported_at:
         raise ValidationError({"last_seen_at": "The child must have been last seen before the report."})
-    start = last_seen_at or reported_at
-    if timezone.localtime(start).date() < child.date_of_birth:
-        raise ValidationError({"last_seen_at": "This is before the child's date of birth."})
+    _check_links(answers or {})
+    # Name the field that was given: the API's last_seen_at is optional.
+    if last_seen_at is not None:
+        timeline.not_before_birth(child, "last_seen_at", last_seen_at)
+    timeline.not_before_birth(child, "reported_at", reported_at)
     episode = Episode.objects.create(
         child=child,
         reported_at=reported_at,
@@ -193,6 +204,7 @@ def record_media_interest(episode: Episode, *, at: datetime, by: User | None, no
 @transaction.atomic
 def update_answers(episode: Episode, answers: dict[str, Any], *, by: User | None) -> Episode:
     """Change the per-episode answers (where last seen, wearing ...): not protocol facts."""
+    _check_links(answers)
     _, episode = timeline.lock_episode(episode)
     timeline.bump(episode, **answers)
     return episode

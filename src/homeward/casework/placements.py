@@ -74,6 +74,7 @@ def record_risk_assessment(
 ) -> PlacementRiskAssessment:
     """Save the pre-placement risk assessment and meet the obligation that asked for it."""
     timeline.lock_child(assessment.child)
+    timeline.not_before_birth(assessment.child, "completed_at", assessment.completed_at)
     assessment.save()
     duty = (
         Obligation.objects.outstanding()

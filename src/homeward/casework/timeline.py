@@ -32,6 +32,13 @@ def not_future(field: str, value: datetime | None, now: datetime) -> None:
         raise ValidationError({field: "This cannot be in the future."})
 
 
+def not_before_birth(child: Child, field: str, value: datetime | None) -> None:
+    # Nothing on a child's timeline can happen before they were born (a placement in year 1 was
+    # stored, and its duties with it); the date of birth is a local date.
+    if value is not None and timezone.localtime(value).date() < child.date_of_birth:
+        raise ValidationError({field: "This is before the child's date of birth."})
+
+
 def _check(child: Child, event: Event, field: str) -> None:
     """Refuse an event the engine would refuse, naming the form's field."""
     # The case file's own checks (unknown episode, found before report ...) are per
@@ -60,6 +67,7 @@ def append(
 ) -> Event:
     now = timezone.now()
     not_future(field, at, now)
+    not_before_birth(child, field, at)
     event = Event(
         child=child,
         episode=episode,

@@ -51,6 +51,28 @@ class PullFactor(models.TextChoices):
     PEER_GROUP = "peer_group", "Peer group or gang"
 
 
+# An episode's people and places: each a name or an address, not an essay, and fifty cover any
+# network; without a bound one entry could hold megabytes (the form, the API and the batch
+# import all went straight to a JSON column).
+LINK_FIELDS = ("associates", "places")
+LINK_MAX_LENGTH = 300
+LINKS_MAX = 50
+
+
+def link_problem(entries: list[str], noun: str = "Entry") -> str | None:
+    """What is wrong with a list of associates or places (``noun`` names one: "Line" on a form)."""
+    if len(entries) > LINKS_MAX:
+        return f"Give at most {LINKS_MAX}, one each (there are {len(entries)})."
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, str):
+            return f"{noun} {number} is not text."
+        if len(entry) > LINK_MAX_LENGTH:
+            return (
+                f"{noun} {number} has {len(entry):,} characters: keep each to {LINK_MAX_LENGTH} characters."
+            )
+    return None
+
+
 class Episode(models.Model):
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="episodes")
     reported_at = models.DateTimeField(db_index=True)
@@ -90,6 +112,7 @@ class Episode(models.Model):
     pull_factors = models.JSONField(default=list, blank=True)
     # Named people and places, one entry each, so the same person or address across
     # several children shows up as a possible exploitation network (004 s.7, 001 s.14.9).
+    # JSON has no length of its own: link_problem (below) bounds them on every way in.
     associates = models.JSONField("People the child was with or is linked to", default=list, blank=True)
     places = models.JSONField("Addresses and places linked to the episode", default=list, blank=True)
 

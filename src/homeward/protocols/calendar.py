@@ -105,6 +105,23 @@ def from_local(wall: datetime) -> datetime:
     return wall.replace(tzinfo=LONDON, fold=0).astimezone(UTC)
 
 
+def wall_clock_problem(wall: datetime) -> str | None:
+    """Why a Europe/London wall-clock time names no one instant, or None if it names one.
+
+    ``from_local`` reads such a time one way for the engine's own arithmetic; a time someone
+    typed or sent must be refused instead, or the record silently says an hour the person did
+    not mean: the pages and the API both ask this.
+    """
+    naive = wall.replace(tzinfo=None, fold=0)
+    first, second = naive.replace(tzinfo=LONDON), naive.replace(tzinfo=LONDON, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    when = f"{naive:%H:%M} on {naive.day} {naive:%B %Y}"
+    if first.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != naive:
+        return f"{when} did not happen in UK time: the clocks went forward an hour."
+    return f"{when} happened twice in UK time: the clocks went back an hour."
+
+
 def add_local(instant: datetime, delta: relativedelta) -> datetime:
     wall = local(instant).replace(tzinfo=None)
     return from_local(wall + delta)

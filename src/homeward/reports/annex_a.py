@@ -81,6 +81,9 @@ def census_date(value: object, today: date, option: str = "--date") -> date:
         raise InputError(option, f"give the census date as YYYY-MM-DD (got {text!r})") from None
     if day > today:
         raise InputError(option, "the census date cannot be in the future")
+    if day.year < 2000:
+        # As the 903's collection year: and a census in year 1 ran its 12 months off the calendar.
+        raise InputError(option, f"{day} is before the records this system keeps")
     return day
 
 

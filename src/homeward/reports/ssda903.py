@@ -25,6 +25,7 @@ from django.db.models import Q, QuerySet
 from homeward.accounts.models import OrganisationKind
 from homeward.children.models import Child, Placement, PlacementType
 from homeward.protocols.calendar import from_local
+from homeward.reports.cells import safe_cell
 from homeward.reports.reading import EpisodeFacts, local_date, read_episodes
 
 HEADER_COLUMNS = ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"]
@@ -44,6 +45,10 @@ EPISODE_COLUMNS = [
     "URN",
 ]
 MISSING_COLUMNS = ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"]
+# Columns whose value someone typed (a postcode) rather than one we chose from the DfE's codes.
+# Only these go through safe_cell in the files: the validator must see the codes and dates as
+# they are, and none of them can begin with a formula sign.
+FREE_TEXT_COLUMNS = frozenset({"HOME_POST", "PL_POST"})
 
 # DfE ethnicity codes by (group, name) as the record writes them ("White: British").
 ETHNIC_CODES = {
@@ -294,16 +299,18 @@ def write(ret: Return903, out: Path) -> list[Path]:
 
 def write_csv(path: Path, columns: list[str], rows: list[dict[str, str]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        handle.write(csv_text(columns, rows))
 
 
 def csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
+    """One 903 table as the file the validator reads (the command's files and the page's download)."""
     import io
 
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(
+        {name: safe_cell(value) if name in FREE_TEXT_COLUMNS else value for name, value in row.items()}
+        for row in rows
+    )
     return buffer.getvalue()

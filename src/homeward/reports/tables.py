@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from homeward.reports.cells import safe_cell
 from homeward.reports.oversight import Count, Oversight
 
 Cell = str | int | float | None
@@ -144,8 +145,8 @@ def oversight_tables(r: Oversight) -> list[Table]:
 def to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in table.rows)
+    writer.writerow([safe_cell(name) for name in table.columns])
+    writer.writerows(["" if cell is None else safe_cell(cell) for cell in row] for row in table.rows)
     # A byte-order mark so Excel opens UTF-8 (names with accents, the en dash) correctly.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -158,13 +159,14 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
     book.remove(first)
     for table in tables:
         sheet = book.create_sheet(title=table.slug[:31])
-        sheet.append([table.caption])
+        # openpyxl stores any text beginning with "=" as a formula: every cell goes through safe_cell.
+        sheet.append([safe_cell(table.caption)])
         sheet["A1"].font = Font(bold=True, size=12)
-        sheet.append(list(table.columns))
+        sheet.append([safe_cell(name) for name in table.columns])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append(list(row))
+            sheet.append([safe_cell(value) for value in row])
         for i, column in enumerate(table.columns, start=1):
             width = max([len(str(column))] + [len(str(row[i - 1] or "")) for row in table.rows])
             sheet.column_dimensions[sheet.cell(row=2, column=i).column_letter].width = min(width + 2, 60)

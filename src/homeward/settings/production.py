@@ -28,6 +28,9 @@ if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must be set in production (PostgreSQL)")
 
 SECURE_SSL_REDIRECT = env_bool("HOMEWARD_SSL_REDIRECT", True)
+# The load balancer's health check asks over plain HTTP inside the network and reads a redirect
+# as "down"; it carries nothing about anyone (homeward.web.views.health).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

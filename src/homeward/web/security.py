@@ -5,7 +5,30 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+
+# What the pages take. Function views run their body for any method, so a TRACE or OPTIONS
+# rendered the page and wrote a "viewed" row to the audit trail (and PUT or DELETE did the same).
+PAGE_METHODS = ("GET", "HEAD", "POST", "OPTIONS")
+
+
+class PageMethodsMiddleware:
+    """Answer OPTIONS and refuse any other method the pages do not take, before any view runs.
+
+    The partner API is left to Django REST framework, which answers both in its own shape.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") or request.method in ("GET", "HEAD", "POST"):
+            return self.get_response(request)
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=200)
+            response["Allow"] = ", ".join(PAGE_METHODS)
+            return response
+        return HttpResponseNotAllowed(PAGE_METHODS)
 
 
 class SecurityHeadersMiddleware:

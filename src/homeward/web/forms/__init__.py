@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
@@ -10,6 +10,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.forms.renderers import DjangoTemplates
 from django.utils import timezone
+
+from homeward.protocols.calendar import wall_clock_problem
 
 
 class GovukFormRenderer(DjangoTemplates):
@@ -38,16 +40,52 @@ class DateInput(forms.DateInput):
         return super().format_value(value)
 
 
+# Years any date on a form may have. A date input takes years 1 to 9999, and a report period or
+# a duty's due time in year 1 or 9999 ran off the end of Python's dates (a 500); nothing
+# recorded here is outside these years.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def _label(field: forms.Field) -> str:
+    return str(field.label or "This date").rstrip("?")
+
+
+def _check_year(field: forms.Field, value: date | None) -> None:
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            f"{_label(field)}: enter a year from {FIRST_YEAR} to {LAST_YEAR}.", code="year"
+        )
+
+
 class DateTimeField(forms.DateTimeField):
     widget = DateTimeInput
     input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M"]
     default_error_messages = {"invalid": "Enter a date and time, like 21/03/2026 14:30."}
+
+    def to_python(self, value: Any) -> datetime | None:
+        try:
+            result: datetime | None = super().to_python(value)
+        except forms.ValidationError as exc:
+            if exc.code != "ambiguous_timezone" or not exc.params:
+                raise
+            # Django's words name neither the field nor what happened; the API says the same as this.
+            wall: datetime = exc.params["datetime"]
+            _check_year(self, wall)
+            problem = wall_clock_problem(wall) or "this time cannot be read as UK time."
+            raise forms.ValidationError(f"{_label(self)}: {problem}", code="ambiguous_timezone") from None
+        _check_year(self, result)
+        return result
 
 
 class DateField(forms.DateField):
     widget = DateInput
     input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
     default_error_messages = {"invalid": "Enter a date, like 21/03/2026."}
+
+    def to_python(self, value: Any) -> date | None:
+        result: date | None = super().to_python(value)
+        _check_year(self, result)
+        return result
 
 
 def now_local() -> str:

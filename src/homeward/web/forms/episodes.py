@@ -5,7 +5,16 @@ from typing import Any
 from django import forms
 
 from homeward.accounts.models import Role, User
-from homeward.episodes.models import Category, Episode, PullFactor, PushFactor, RiskLevel
+from homeward.episodes.models import (
+    LINK_MAX_LENGTH,
+    LINKS_MAX,
+    Category,
+    Episode,
+    PullFactor,
+    PushFactor,
+    RiskLevel,
+    link_problem,
+)
 from homeward.web.forms import DateTimeField, GovukForm, GovukModelForm
 
 YES_NO_UNKNOWN = [("", "Not known"), ("true", "Yes"), ("false", "No")]
@@ -46,9 +55,16 @@ ANSWERS = [
 
 
 class LinesField(forms.CharField):
-    """A list of names or places, one a line (stored as a JSON list)."""
+    """A list of names or places, one a line (stored as a JSON list), bounded per line and in number."""
 
     widget = forms.Textarea
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # Set here, not passed on: CharField's own length check would count the list's items, and
+        # so would the form-wide text limit (GovukMixin adds one to any CharField without a length).
+        self.max_length = LINKS_MAX * (LINK_MAX_LENGTH + 1)
+        self.widget.attrs["maxlength"] = str(self.max_length)
 
     def prepare_value(self, value: Any) -> Any:
         return "\n".join(value) if isinstance(value, list) else value
@@ -57,6 +73,12 @@ class LinesField(forms.CharField):
         text = super().to_python(value)
         lines = [" ".join(line.split()) for line in str(text or "").splitlines()]
         return list(dict.fromkeys(line for line in lines if line))
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        problem = link_problem(value, noun="Line")
+        if problem:
+            raise forms.ValidationError(f"{str(self.label).rstrip('?')}: {problem}", code="links")
 
 
 class EpisodeAnswersForm(GovukModelForm):

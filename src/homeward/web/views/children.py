@@ -150,9 +150,13 @@ def risk_assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
         assessment.child = child
         assessment.placement = child.current_placement
         assessment.completed_by = me(request)
-        record_risk_assessment(assessment, by=me(request))
-        messages.success(request, "The missing children risk assessment has been saved.")
-        return redirect("child", pk=child.pk)
+        try:
+            record_risk_assessment(assessment, by=me(request))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "The missing children risk assessment has been saved.")
+            return redirect("child", pk=child.pk)
     return form_page(
         request,
         form,

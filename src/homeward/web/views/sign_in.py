@@ -40,6 +40,11 @@ def _check(request: HttpRequest, device: TOTPDevice, form: SecurityCodeForm) -> 
         return None
     if device.verify_token(form.cleaned_data["code"]):
         otp_login(request, device)
+        # A new session key for the fully signed-in session: one seen or planted before the code
+        # was entered (the password step's) must not be the one that opens the records.
+        request.session.cycle_key()
+        # Both factors right: only now are earlier mistakes forgiven (AXES_RESET_ON_SUCCESS is off).
+        AxesProxyHandler.reset_attempts(username=user.get_username())
         return redirect(_next(request))
     form.add_error("code", WRONG_CODE)
     user_login_failed.send(sender=__name__, credentials={"username": user.get_username()}, request=request)
