@@ -15,6 +15,7 @@ from django.db import models
 
 from homeward.accounts.models import Organisation, Team
 from homeward.children.models import Child
+from homeward.episodes.models import Event
 from homeward.obligations.models import Allocation, Obligation
 
 
@@ -26,6 +27,7 @@ class Kind(models.TextChoices):
     DIGEST = "digest", "Daily digest"
     ALLOCATED = "allocated", "Allocated to you"
     REALLOCATED = "reallocated", "Reassigned to someone else"
+    CHILD_NEWS = "child_news", "News of a child you work with"
 
 
 # Messages about one obligation as it stands: not e-mailed once it has closed or gone.
@@ -80,6 +82,8 @@ class Message(models.Model):
     allocation = models.ForeignKey(
         Allocation, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
+    # What happened to a child (reported, graded, reclassified, found), told to the child's own people.
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     subject = models.CharField(max_length=300)
     body = models.TextField()
     link = models.CharField(max_length=500)
@@ -116,6 +120,11 @@ class Message(models.Model):
                 condition=models.Q(allocation__isnull=False),
                 name="message_once_per_allocation",
             ),
+            models.UniqueConstraint(
+                fields=["event", "recipient", "kind"],
+                condition=models.Q(event__isnull=False),
+                name="message_once_per_event",
+            ),
         ]
         indexes = [
             models.Index(
@@ -132,4 +141,6 @@ class Message(models.Model):
 
 def about_child(child: Child) -> models.Q:
     """The messages about one child's work (subject access lists them; retention blanks them)."""
-    return models.Q(obligation__child=child) | models.Q(allocation__child=child)
+    return (
+        models.Q(obligation__child=child) | models.Q(allocation__child=child) | models.Q(event__child=child)
+    )
