@@ -64,7 +64,7 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
     step("report-form")
     page.get_by_role("button", name="Report").click()
     expect(page.get_by_text(f"{name} has been reported missing.")).to_be_visible()
-    expect(page.get_by_text("Not yet told")).to_be_visible()
+    expect(page.get_by_text("Not yet told", exact=True)).to_be_visible()
     expect(row(page, "Report the missing child to the police")).to_be_visible()
     step("reported")
     episode = Episode.objects.get(child=child)

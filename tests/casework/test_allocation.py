@@ -248,7 +248,7 @@ def test_the_team_manager_reassigns_on_the_page_and_it_is_audited_with_who_did_i
     assert f'href="/obligations/{duty.pk}/allocate/">Allocate<' in before
     bad = client.post(f"/obligations/{duty.pk}/allocate/", {"allocated_to": service.worker.pk})
     assert bad.status_code == 400
-    assert "Select a valid choice" in bad.content.decode()
+    assert "Allocate to: choose one of the people listed." in bad.content.decode()
     response = client.post(
         f"/obligations/{duty.pk}/allocate/?from=queue", {"allocated_to": interviews.second.pk}
     )
@@ -262,3 +262,18 @@ def test_the_team_manager_reassigns_on_the_page_and_it_is_audited_with_who_did_i
     worker_page = signed_in(service.worker).get(f"/episodes/{episode.pk}/").content.decode()
     assert interviews.second.get_full_name() in worker_page
     assert f"/obligations/{duty.pk}/allocate/" not in worker_page
+
+
+def test_a_duty_with_no_one_of_its_role_here_says_so_and_offers_no_form(
+    service: Service, interviews: Interviews
+) -> None:
+    episode = found_episode(service)
+    duty = Obligation.objects.outstanding().filter(episode=episode, falls_to=Role.IRO).first()
+    assert duty is not None and duty.assignee is None and duty.unallocated
+    page = signed_in(interviews.coordinator).get(f"/obligations/{duty.pk}/allocate/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "There is no independent reviewing officer here to allocate it to." in body
+    assert 'name="allocated_to"' not in body
+    refused = signed_in(interviews.coordinator).post(f"/obligations/{duty.pk}/allocate/", {"allocated_to": 1})
+    assert refused.status_code == 200 and not Allocation.objects.exists()

@@ -99,7 +99,7 @@ def test_the_page_refuses_bad_input_naming_the_field_and_saves_nothing(service: 
     )
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Select a valid choice" in body
+    assert "What kind of note: choose one of the kinds listed." in body
     assert "Enter a date and time, like 21/03/2026 14:30." in body
     assert "What was done or learnt: enter an answer." in body
     assert not Note.objects.exists()
@@ -182,6 +182,18 @@ def test_the_page_offers_the_duty_and_closes_it(service: Service) -> None:
     client = signed_in(service.worker)
     form = client.get(f"/episodes/{episode.pk}/notes/new/").content.decode()
     assert escape(duty.title) in form
+    wrong = client.post(
+        f"/episodes/{episode.pk}/notes/new/",
+        {
+            "kind": "carer_update",
+            "at": local(timezone.now()),
+            "text": "Home: nothing new",
+            "meets": duty.pk + 999,
+        },
+    )
+    assert wrong.status_code == 400
+    assert "Does this note meet a duty: choose a duty listed, or none." in wrong.content.decode()
+    assert not Note.objects.exists()
     response = client.post(
         f"/episodes/{episode.pk}/notes/new/",
         {"kind": "carer_update", "at": local(timezone.now()), "text": "Home: nothing new", "meets": duty.pk},

@@ -19,7 +19,12 @@ def duty_label(obligation: Obligation) -> str:
 
 
 class NoteForm(GovukForm):
-    kind = forms.ChoiceField(choices=NoteKind.choices, widget=forms.RadioSelect, label="What kind of note")
+    kind = forms.ChoiceField(
+        choices=NoteKind.choices,
+        widget=forms.RadioSelect,
+        label="What kind of note",
+        error_messages={"invalid_choice": "What kind of note: choose one of the kinds listed."},
+    )
     at = DateTimeField(label="When it happened")
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -34,6 +39,7 @@ class NoteForm(GovukForm):
         empty_value=None,
         widget=forms.RadioSelect,
         help_text="A carer's update or a risk review recorded here closes the duty as done at this time.",
+        error_messages={"invalid_choice": "Does this note meet a duty: choose a duty listed, or none."},
     )
 
     def __init__(self, *args: Any, duties: list[Obligation], **kwargs: Any) -> None:

@@ -60,7 +60,11 @@ class CloseObligationForm(GovukForm):
 
 class AllocateForm(GovukForm):
     allocated_to = forms.TypedChoiceField(
-        label="Allocate to", coerce=int, empty_value=None, widget=forms.RadioSelect
+        label="Allocate to",
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Allocate to: choose one of the people listed."},
     )
     reason = forms.CharField(
         widget=forms.Textarea,

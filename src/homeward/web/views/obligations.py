@@ -103,16 +103,15 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         if obligation.unallocated and obligation.assignee
         else ""
     )
-    return form_page(
-        request,
-        form,
-        f"{'Allocate' if obligation.unallocated else 'Reassign'}: {obligation.title}",
-        caption=f"{obligation.child.name}{', ' + obligation.episode.reference if obligation.episode else ''}",
-        back=back,
-        intro=f"Falls to a {role} ({obligation.cites}). Now with {holder}{default}."
-        + ("" if people else f" There is no {role} here to allocate it to."),
-        submit="Allocate",
-    )
+    page = {
+        "title": f"{'Allocate' if obligation.unallocated else 'Reassign'}: {obligation.title}",
+        "caption": f"{obligation.child.name}{', ' + obligation.episode.reference if obligation.episode else ''}",
+        "back": back,
+        "intro": f"Falls to a {role} ({obligation.cites}). Now with {holder}{default}.",
+    }
+    if not people:
+        return render(request, "obligations/no_one_to_allocate.html", {**page, "role": role})
+    return form_page(request, form, submit="Allocate", **page)
 
 
 def _record(obligation: Obligation) -> str:
