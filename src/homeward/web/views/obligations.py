@@ -89,7 +89,10 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            told = [p.get_full_name() for p in dict.fromkeys([done.to, done.previous]) if p is not None]
+            # Whom the outbox told: the new holder, and the previous one if still here.
+            told = [done.to.get_full_name()] + [
+                p.get_full_name() for p in [done.previous] if p is not None and p != done.to and p.is_active
+            ]
             messages.success(
                 request,
                 f"Allocated to {done.to.get_full_name()}. {' and '.join(told)} "
