@@ -36,14 +36,19 @@ def main(argv: list[str] | None = None) -> int:
     replay = commands.add_parser("replay", help="evaluate a protocol pack against a case file")
     replay.add_argument("file", help="case file (JSON, or YAML with a .yaml suffix)")
     replay.add_argument("--as-of", dest="as_of", help="ISO-8601 instant with a UTC offset")
-    replay.add_argument("--protocol", help="pack name (e.g. wakefield) or path to a pack YAML file")
+    replay.add_argument(
+        "--protocol", help="pack name (e.g. wakefield), NAME@VERSION, or path to a pack YAML file"
+    )
+    replay.add_argument(
+        "--explain", action="store_true", help="say why each obligation is due (because, reason: REPLAY.md)"
+    )
 
     check = commands.add_parser("check-pack", help="validate protocol pack files")
     check.add_argument("files", nargs="+", help="pack YAML files")
 
     args = parser.parse_args(argv)
     if args.command == "replay":
-        return run_replay(args.file, args.as_of, args.protocol)
+        return run_replay(args.file, args.as_of, args.protocol, explain=args.explain)
     return run_check_pack(args.files)
 
 

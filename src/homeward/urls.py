@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
@@ -8,8 +6,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include("homeward.api.urls", namespace="api")),
     path("", include("homeward.web.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, not even in development: an uploaded file (a child's photograph) is
+# sent only by a page that checks the relationship (web.views.files).
 
 # JSON under /api/, the service's own pages elsewhere.
 handler400 = "homeward.api.errors.handler400"

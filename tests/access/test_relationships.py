@@ -227,7 +227,9 @@ def test_the_host_view_shows_what_a_host_needs_and_not_the_case() -> None:
     responsible = AuthorityFactory(name="Herefordshire Council")
     host = AuthorityFactory(name="Shropshire Council")
     coordinator = UserFactory(role=Role.MISSING_COORDINATOR, organisation=host)
-    child = ChildFactory(responsible_authority=responsible)
+    child = ChildFactory(
+        responsible_authority=responsible, last_name="Whitcombe"
+    )  # no character HTML escapes
     home = EstablishmentFactory(area=host, name="Orchard House")
     start_placement(child, establishment=home, at=timezone.now() - timedelta(days=10), by=None)
     episode = missing(child)

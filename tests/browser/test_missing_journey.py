@@ -159,7 +159,10 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
     # The team manager: what is overdue across the teams, and Maya's page.
     sign_in(page, people.manager)
     page.get_by_role("link", name="Overdue").click()
-    late = Obligation.objects.overdue().get(child=child)
+    # Overdue too (CATALOGUE.md, Due promptly): telling the IRO, due a day after she went
+    # missing; the row followed here is the pre-placement risk assessment (West Mercia 6.1).
+    assert Obligation.objects.overdue().filter(child=child, kind="notify", recipient="iro").exists()
+    late = Obligation.objects.overdue().get(child=child, kind="placement_risk_assessment")
     overdue_row = page.get_by_role("row").filter(has_text=late.title).filter(has_text=name)
     expect(overdue_row).to_be_visible()
     step("overdue")

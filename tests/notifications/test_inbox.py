@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from homeward.accounts.models import Organisation
 from homeward.casework.episodes import inform_police, report_episode
-from homeward.notifications.models import Delivery, Message
+from homeward.notifications.models import Delivery, Kind, Message
 from homeward.obligations.models import Obligation
 from tests.conftest import Service
 from tests.factories import signed_in
@@ -87,9 +87,14 @@ def test_someone_elses_message_cannot_be_seen_or_marked(service: Service) -> Non
 
 def test_notify_once_queues_and_emails_and_says_what_it_did(service: Service) -> None:
     report(service)
-    queued = Message.objects.count()
+    opened = Message.objects.count()
     out = StringIO()
     call_command("notify", "--once", stdout=out, stderr=StringIO())
+    # The pass also escalates the police duty, reported an hour ago and due within
+    # the hour (CATALOGUE.md, Due promptly), to the team manager.
+    queued = Message.objects.count()
+    assert queued > opened
+    assert Message.objects.filter(kind=Kind.TEAM_MANAGER, recipient=service.manager).exists()
     # pytest-django swaps in the in-memory backend for the test run.
     assert len(mail.outbox) == queued
     assert f"e-mailed {queued}" in out.getvalue()

@@ -102,8 +102,10 @@ def test_every_shipped_pack_says_when_overdue_work_is_escalated_and_cites_why(na
 def _pack(**extra: object) -> dict[str, object]:
     return {
         "id": "t",
+        "version": "1",
         "title": "T",
         "document": "T",
+        "definitions": {"promptly": {"hours": 24}},
         "rules": [
             {
                 "id": "t/r",

@@ -78,7 +78,7 @@ def test_essex_report_missing_child_to_police_when_police_not_informed() -> None
         requirement="must",
         episode="E1",
         opens_at="2026-04-20 22:00",
-        due_at=None,
+        due_at="2026-04-20 23:00",
         status="open",
     )
 
@@ -106,7 +106,7 @@ def test_essex_absent_child_still_away_after_six_hours_is_reported_to_police() -
         recipient="police",
         requirement="must",
         opens_at="2026-04-20 15:00",
-        due_at=None,
+        due_at="2026-04-20 16:00",
         status="open",
     )
 
@@ -155,7 +155,7 @@ def test_essex_particularly_vulnerable_child_absent_is_missing_from_the_report()
         recipient="police",
         requirement="must",
         opens_at="2026-04-20 10:00",
-        due_at=None,
+        due_at="2026-04-20 11:00",
         status="open",
     )
     expect_one(result, kind="notify", recipient="iro", requirement="must", opens_at="2026-04-20 10:00")
@@ -204,7 +204,7 @@ def test_essex_police_informed_event_closes_police_notification_as_done() -> Non
         recipient="police",
         requirement="must",
         opens_at="2026-04-20 22:00",
-        due_at=None,
+        due_at="2026-04-20 23:00",
         status="done",
     )
 
@@ -235,7 +235,7 @@ def test_essex_carer_reviews_risk_every_two_hours_from_report_while_missing() ->
         requirement="must",
         episode="E1",
         opens_at="2026-04-21 04:00",
-        due_at=None,
+        due_at="2026-04-21 06:00",  # when the next review opens
         status="open",
     )
 
@@ -310,7 +310,7 @@ def test_essex_carer_notifies_iro_school_and_parents_when_looked_after_child_mis
             requirement="must",
             episode="E1",
             opens_at="2026-04-20 22:00",
-            due_at=None,
+            due_at="2026-04-21 22:00",
             status="open",
         )
     expect_none(result, kind="notify", recipient="host_authority")
@@ -330,7 +330,7 @@ def test_essex_host_authority_told_when_child_placed_out_of_area_goes_missing() 
         recipient="host_authority",
         requirement="must",
         opens_at="2026-04-20 22:00",
-        due_at=None,
+        due_at="2026-04-21 22:00",
         status="open",
     )
 
@@ -369,7 +369,7 @@ def test_essex_iro_and_school_told_when_looked_after_child_returns() -> None:
             recipient=recipient,
             requirement="must",
             opens_at="2026-04-21 07:30",
-            due_at=None,
+            due_at="2026-04-22 07:30",
             status="open",
         )
     expect_none(result, kind="notify", recipient="parents", opens_at="2026-04-21 07:30")
@@ -390,7 +390,7 @@ def test_essex_host_authority_told_when_child_placed_out_of_area_returns() -> No
         recipient="host_authority",
         requirement="must",
         opens_at="2026-04-21 07:30",
-        due_at=None,
+        due_at="2026-04-22 07:30",
         status="open",
     )
 
@@ -452,7 +452,7 @@ def test_essex_no_social_worker_visit_for_child_not_looked_after() -> None:
 
 
 def test_essex_missing_chat_offered_when_child_open_to_services_returns() -> None:
-    """ES6: found after a missing episode, open to services: Missing Chat, must, at found (4.2)."""
+    """ES6: found after a missing episode, open to services: Missing Chat, must, at found, due in 72 h (4.2)."""
     result = obligations(
         PACK, [child(**AT_HOME_OPEN)], spell("2026-04-20 22:00", "2026-04-21 07:30"), as_of="2026-04-21 08:00"
     )
@@ -462,7 +462,7 @@ def test_essex_missing_chat_offered_when_child_open_to_services_returns() -> Non
         requirement="must",
         episode="E1",
         opens_at="2026-04-21 07:30",
-        due_at=None,
+        due_at="2026-04-24 07:30",
         status="open",
     )
 
@@ -592,7 +592,7 @@ def test_essex_strategy_discussion_when_still_missing_5_days_after_start() -> No
         requirement="must",
         episode="E1",
         opens_at="2026-10-26 21:00",
-        due_at=None,
+        due_at="2026-10-27 21:00",
         status="open",
     )
 
@@ -636,7 +636,7 @@ def test_essex_child_protection_conference_chair_told_and_early_conference_consi
         recipient="cp_conference_chair",
         requirement="must",
         opens_at="2026-05-11 14:00",
-        due_at=None,
+        due_at="2026-05-12 14:00",
         status="open",
     )
     expect_one(
@@ -644,7 +644,7 @@ def test_essex_child_protection_conference_chair_told_and_early_conference_consi
         kind="review_meeting",
         requirement="consider",
         opens_at="2026-05-11 14:00",
-        due_at=None,
+        due_at="2026-05-12 14:00",
         status="open",
     )
     expect_none(result, kind="notify", recipient="cin_reviewing_officer")
@@ -673,7 +673,7 @@ def test_essex_cin_reviewing_officer_told_and_cin_review_considered() -> None:
         recipient="cin_reviewing_officer",
         requirement="must",
         opens_at="2026-05-11 10:00",
-        due_at=None,
+        due_at="2026-05-12 10:00",
         status="open",
     )
     expect_one(
@@ -681,7 +681,7 @@ def test_essex_cin_reviewing_officer_told_and_cin_review_considered() -> None:
         kind="review_meeting",
         requirement="consider",
         opens_at="2026-05-11 10:00",
-        due_at=None,
+        due_at="2026-05-12 10:00",
         status="open",
     )
     expect_none(result, kind="notify", recipient="cp_conference_chair")
@@ -715,7 +715,7 @@ def test_essex_uasc_missing_within_7_days_of_arrival_is_potential_trafficking_vi
         requirement="must",
         episode="E1",
         opens_at="2026-06-03 22:00",
-        due_at=None,
+        due_at="2026-06-04 22:00",
         status="open",
     )
 
@@ -735,7 +735,7 @@ def test_essex_uasc_trafficking_referral_at_exactly_7_days_after_arrival_midnigh
         kind="trafficking_referral",
         requirement="must",
         opens_at="2026-06-08 00:30",
-        due_at=None,
+        due_at="2026-06-09 00:30",
         status="open",
     )
 
@@ -786,7 +786,7 @@ def test_essex_director_for_local_delivery_told_when_never_reviewed() -> None:
         requirement="must",
         episode="E1",
         opens_at="2026-04-20 22:00",
-        due_at=None,
+        due_at="2026-04-21 22:00",
         status="open",
     )
 
@@ -845,7 +845,7 @@ def test_essex_director_for_local_delivery_told_when_last_review_older_than_3_mo
         recipient="senior_manager",
         requirement="must",
         opens_at="2026-04-20 12:00",
-        due_at=None,
+        due_at="2026-04-21 12:00",
         status="open",
     )
 

@@ -41,7 +41,7 @@ def test_greenwich_report_missing_child_to_police_when_not_yet_informed() -> Non
     assert police.requirement == "must"
     assert police.episode == "E1"
     assert police.opens_at == instant("2026-03-01 20:30")
-    assert police.due_at is None
+    assert police.due_at == instant("2026-03-01 21:30")
     assert police.status == "open"
 
 
@@ -115,7 +115,7 @@ def test_greenwich_immediate_risk_analysis_when_child_reported_missing() -> None
     assert analysis.recipient is None
     # Opens when the episode becomes missing (the report), not at last seen.
     assert analysis.opens_at == instant("2026-03-01 20:30")
-    assert analysis.due_at is None
+    assert analysis.due_at == instant("2026-03-02 20:30")
     assert analysis.status == "open"
 
 
@@ -164,7 +164,7 @@ def test_greenwich_consider_section_47_strategy_meeting_when_child_goes_missing(
     meeting = one(result, kind="strategy_meeting", requirement="consider")
     assert meeting.episode == "E1"
     assert meeting.opens_at == instant("2026-03-01 20:30")
-    assert meeting.due_at is None
+    assert meeting.due_at == instant("2026-03-02 20:30")
     assert meeting.status == "open"
 
 
@@ -193,7 +193,7 @@ def test_greenwich_consider_child_and_family_assessment_for_unallocated_child() 
     assessment = one(result, kind="assessment")
     assert assessment.requirement == "consider"
     assert assessment.opens_at == instant("2026-03-01 20:30")
-    assert assessment.due_at is None
+    assert assessment.due_at == instant("2026-03-02 20:30")
     assert assessment.status == "open"
 
 
@@ -435,8 +435,9 @@ def test_greenwich_daily_carer_updates_while_looked_after_child_is_missing() -> 
     updates = where(result, kind="carer_update")
     # Every 24 hours from the report (not from last seen), while missing.
     assert [(u.opens_at, u.due_at, u.requirement, u.status) for u in updates] == [
-        (instant("2026-03-02 20:30"), None, "must", "open"),
-        (instant("2026-03-03 20:30"), None, "must", "open"),
+        # Each due when the next opens (CATALOGUE.md, Due promptly).
+        (instant("2026-03-02 20:30"), instant("2026-03-03 20:30"), "must", "overdue"),
+        (instant("2026-03-03 20:30"), instant("2026-03-04 20:30"), "must", "open"),
     ]
 
 
@@ -513,7 +514,7 @@ def test_greenwich_senior_assistant_director_told_when_child_missing_72_hours() 
     alert = one(result, kind="notify", recipient="senior_manager")
     assert alert.requirement == "must"
     assert alert.opens_at == instant("2026-03-04 19:00")
-    assert alert.due_at is None
+    assert alert.due_at == instant("2026-03-05 19:00")
     assert alert.status == "open"
 
 
@@ -558,7 +559,7 @@ def test_greenwich_inform_iro_when_looked_after_child_returns() -> None:
     iro = one(result, kind="notify", recipient="iro")
     assert iro.requirement == "must"
     assert iro.opens_at == instant("2026-03-02 10:00")
-    assert iro.due_at is None
+    assert iro.due_at == instant("2026-03-03 10:00")
     assert iro.status == "open"
 
 
@@ -587,7 +588,7 @@ def test_greenwich_consider_safe_and_well_check_when_child_found() -> None:
     check = one(result, kind="safe_and_well_check")
     assert check.requirement == "consider"
     assert check.opens_at == instant("2026-03-02 10:00")
-    assert check.due_at is None
+    assert check.due_at == instant("2026-03-03 10:00")
     assert check.status == "open"
 
 
@@ -672,7 +673,7 @@ def test_greenwich_review_strategy_when_child_goes_missing_again() -> None:
     assert review.episode == "E2"
     assert review.requirement == "must"
     assert review.opens_at == instant("2026-03-10 22:00")
-    assert review.due_at is None
+    assert review.due_at == instant("2026-03-11 22:00")
     assert review.status == "open"
 
 

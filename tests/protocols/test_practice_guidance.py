@@ -39,7 +39,7 @@ def test_practice_guidance_call_police_when_missing_child_not_yet_reported() -> 
     police = one(result, kind="notify", recipient="police")
     assert police.requirement == "must"
     assert police.opens_at == instant("2026-03-01 20:30")
-    assert police.due_at is None
+    assert police.due_at == instant("2026-03-01 21:30")
     assert police.status == "open"
 
 
@@ -96,7 +96,7 @@ def test_practice_guidance_senior_leadership_alert_for_allocated_child_missing_2
     alert = one(result, kind="notify", recipient="senior_manager")
     assert alert.requirement == "must"
     assert alert.opens_at == instant("2026-03-03 10:00")
-    assert alert.due_at is None
+    assert alert.due_at == instant("2026-03-04 10:00")
     assert alert.status == "open"
 
 
@@ -305,7 +305,7 @@ def test_practice_guidance_consider_publicity_for_allocated_child_missing_24_hou
     publicity = one(result, kind="media_strategy")
     assert publicity.requirement == "consider"
     assert publicity.opens_at == instant("2026-03-03 10:00")
-    assert publicity.due_at is None
+    assert publicity.due_at == instant("2026-03-04 10:00")
     assert publicity.status == "open"
 
 
@@ -335,7 +335,7 @@ def test_practice_guidance_consider_exploitation_when_missing_over_24_hours() ->
     screening = one(result, kind="exploitation_screening")
     assert screening.requirement == "consider"
     assert screening.opens_at == instant("2026-03-03 10:00")
-    assert screening.due_at is None
+    assert screening.due_at == instant("2026-03-04 10:00")
     assert screening.status == "open"
 
 
@@ -470,7 +470,7 @@ def test_practice_guidance_update_risk_assessment_and_plans_when_found() -> None
     assert plan.requirement == "must"
     assert plan.recipient is None
     assert plan.opens_at == instant("2026-03-02 18:00")
-    assert plan.due_at is None
+    assert plan.due_at == instant("2026-03-03 18:00")
     assert plan.status == "open"
 
 

@@ -80,9 +80,12 @@ def test_replay_prints_the_documented_json(tmp_path: Path) -> None:
         "establishment": None,
         "level": None,
         "opens_at": "2026-03-02T19:00:00+00:00",
-        "due_at": None,
-        "status": "open",
+        # WK3 gives no time: due promptly, 24 hours after it opens (CATALOGUE.md).
+        "due_at": "2026-03-03T19:00:00+00:00",
+        "status": "overdue",
         "cites": "Wakefield Operating Guidance, s.8 Missing Strategy Meetings",
+        "protocol": "wakefield",
+        "version": "2018-12",
     }
 
 

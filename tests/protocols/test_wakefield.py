@@ -57,7 +57,7 @@ def test_wakefield_hidden_missing_child_reported_to_police() -> None:
     police = one(result, kind="notify", recipient="police")
     assert police.requirement == "must"
     assert police.opens_at == instant("2026-03-01 20:30")
-    assert police.due_at is None
+    assert police.due_at == instant("2026-03-01 21:30")
     assert police.status == "open"
 
 
@@ -114,7 +114,7 @@ def test_wakefield_missing_coordinator_told_when_child_goes_missing() -> None:
     coordinator = one(result, kind="notify", recipient="missing_coordinator")
     assert coordinator.requirement == "must"
     assert coordinator.opens_at == instant("2026-03-01 20:30")
-    assert coordinator.due_at is None
+    assert coordinator.due_at == instant("2026-03-02 20:30")
     assert coordinator.status == "open"
 
 
@@ -158,7 +158,7 @@ def test_wakefield_strategy_meeting_when_still_missing_at_24_hours() -> None:
     )
     meeting = one(result, kind="strategy_meeting", requirement="must")
     assert meeting.opens_at == instant("2026-03-02 19:00")
-    assert meeting.due_at is None
+    assert meeting.due_at == instant("2026-03-03 19:00")
     assert meeting.status == "open"
 
 
@@ -211,8 +211,8 @@ def test_wakefield_further_strategy_meeting_when_still_missing_at_72_hours() -> 
     )
     meetings = where(result, kind="strategy_meeting", requirement="must")
     assert [(m.opens_at, m.due_at, m.status) for m in meetings] == [
-        (instant("2026-03-02 19:00"), None, "open"),  # WK3
-        (instant("2026-03-04 19:00"), None, "open"),  # WK4
+        (instant("2026-03-02 19:00"), instant("2026-03-03 19:00"), "overdue"),  # WK3
+        (instant("2026-03-04 19:00"), instant("2026-03-05 19:00"), "open"),  # WK4
     ]
 
 
@@ -260,7 +260,7 @@ def test_wakefield_strategy_meeting_after_four_episodes_in_28_days() -> None:
     assert meeting.episode == "E4"
     # Opens when the 4th episode becomes missing (its report), not at its start.
     assert meeting.opens_at == instant("2026-03-14 10:00")
-    assert meeting.due_at is None
+    assert meeting.due_at == instant("2026-03-15 10:00")
     assert meeting.status == "open"
 
 
@@ -399,7 +399,7 @@ def test_wakefield_strategy_meeting_after_six_episodes_in_two_months() -> None:
     meeting = one(result, kind="strategy_meeting", requirement="must")
     assert meeting.episode == "E6"
     assert meeting.opens_at == instant("2026-03-31 10:00+01:00")
-    assert meeting.due_at is None
+    assert meeting.due_at == instant("2026-04-01 09:00")
     assert meeting.status == "open"
 
 
@@ -474,7 +474,7 @@ def test_wakefield_consider_strategy_meeting_when_graded_high_risk() -> None:
     )
     meeting = one(result, kind="strategy_meeting", requirement="consider")
     assert meeting.opens_at == instant("2026-03-01 22:10")
-    assert meeting.due_at is None
+    assert meeting.due_at == instant("2026-03-02 22:10")
     assert meeting.status == "open"
 
 
@@ -503,7 +503,7 @@ def test_wakefield_serious_notification_when_still_missing_at_72_hours() -> None
     notification = one(result, kind="notify", recipient="senior_manager")
     assert notification.requirement == "must"
     assert notification.opens_at == instant("2026-03-04 19:00")
-    assert notification.due_at is None
+    assert notification.due_at == instant("2026-03-05 19:00")
     assert notification.status == "open"
 
 
@@ -544,7 +544,7 @@ def test_wakefield_senior_manager_told_of_media_interest() -> None:
     notification = one(result, kind="notify", recipient="senior_manager")
     assert notification.requirement == "must"
     assert notification.opens_at == instant("2026-03-02 08:15")
-    assert notification.due_at is None
+    assert notification.due_at == instant("2026-03-03 08:15")
     assert notification.status == "open"
 
 
@@ -622,7 +622,7 @@ def test_wakefield_find_me_plan_updated_after_return_home_interview() -> None:
     assert plan.requirement == "must"
     assert plan.recipient is None
     assert plan.opens_at == instant("2026-03-05 15:00")
-    assert plan.due_at is None
+    assert plan.due_at == instant("2026-03-06 15:00")
     assert plan.status == "open"
 
 

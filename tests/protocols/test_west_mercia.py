@@ -88,7 +88,7 @@ def test_west_mercia_report_missing_child_to_police_when_police_not_informed() -
         requirement="must",
         episode="E1",
         opens_at="2026-03-01 20:30",
-        due_at=None,
+        due_at="2026-03-01 21:30",
         status="open",
     )
 
@@ -120,7 +120,7 @@ def test_west_mercia_absent_child_still_away_after_six_hours_is_reported_to_poli
         requirement="must",
         episode="E1",
         opens_at="2026-03-01 21:00",
-        due_at=None,
+        due_at="2026-03-01 22:00",
         status="open",
     )
 
@@ -162,7 +162,7 @@ def test_west_mercia_absent_reported_more_than_six_hours_after_last_seen_is_miss
         requirement="must",
         episode="E1",
         opens_at="2026-03-01 16:00",
-        due_at=None,
+        due_at="2026-03-01 17:00",
         status="open",
     )
 
@@ -191,7 +191,7 @@ def test_west_mercia_police_informed_event_closes_police_notification_as_done() 
         recipient="police",
         requirement="must",
         opens_at="2026-03-01 20:30",
-        due_at=None,
+        due_at="2026-03-01 21:30",
         status="done",
     )
 
@@ -235,7 +235,7 @@ def test_west_mercia_absconder_subject_to_order_reported_to_police_without_delay
         requirement="must",
         episode="E1",
         opens_at="2026-03-01 16:00",
-        due_at=None,
+        due_at="2026-03-01 17:00",
         status="open",
     )
 
@@ -291,7 +291,7 @@ def test_west_mercia_inform_iro_when_looked_after_child_goes_missing() -> None:
         requirement="must",
         episode="E1",
         opens_at="2026-03-01 20:30",
-        due_at=None,
+        due_at="2026-03-02 20:30",
         status="open",
     )
 
@@ -332,7 +332,7 @@ def test_west_mercia_iro_considers_reconvening_lac_review_when_child_found() -> 
         requirement="consider",
         episode="E1",
         opens_at="2026-03-02 09:00",
-        due_at=None,
+        due_at="2026-03-03 09:00",
         status="open",
     )
 
@@ -424,7 +424,7 @@ def test_west_mercia_safe_and_well_check_when_missing_child_found() -> None:
         requirement="must",
         episode="E1",
         opens_at="2026-03-02 09:00",
-        due_at=None,
+        due_at="2026-03-03 09:00",
         status="open",
     )
 
@@ -790,7 +790,7 @@ def test_west_mercia_force_strategic_lead_told_when_level_rises_to_3() -> None:
         episode="E7",
         level=None,
         opens_at="2026-07-04 18:00",
-        due_at=None,
+        due_at="2026-07-05 18:00",
         status="open",
     )
 
@@ -857,7 +857,7 @@ def test_west_mercia_policing_area_smt_told_when_level_rises_to_4() -> None:
         episode="E10",
         level=None,
         opens_at="2026-10-02 18:00",
-        due_at=None,
+        due_at="2026-10-03 18:00",
         status="open",
     )
     assert [o.episode for o in where(result, kind="notify", recipient="senior_manager")] == ["E10"]
@@ -918,7 +918,7 @@ def test_west_mercia_organisational_review_at_21st_missing_episode_at_establishm
         establishment="H1",
         episode="H1-21",
         opens_at="2026-02-21 18:00",
-        due_at=None,
+        due_at="2026-03-21 18:00",
         status="open",
     )
     # A crossing rule: the 22nd episode at H1 does not raise another.
@@ -949,7 +949,7 @@ def test_west_mercia_consider_media_strategy_when_graded_high_risk() -> None:
         requirement="consider",
         episode="E1",
         opens_at="2026-03-01 21:15",
-        due_at=None,
+        due_at="2026-03-02 21:15",
         status="open",
     )
 

@@ -226,13 +226,20 @@ def test_people_and_places_linked_to_more_than_one_missing_child() -> None:
     assert links[0].child_references == (f"C{june.amy.pk}", f"C{june.ben.pk}")
 
 
-def test_an_analyst_sees_linked_people_numbered_and_no_children() -> None:
+def test_an_analyst_sees_linked_people_and_places_numbered_and_no_children() -> None:
     build_june()
     links = june_report(identified=False).links
+    # A place is free text (it may be a refuge's address): numbered like a person.
     assert [(link.kind, link.name, link.child_references) for link in links] == [
         ("Person", "Person 1", ()),
-        ("Place", "14 Bath Street, Hereford", ()),
+        ("Place", "Place 1", ()),
     ]
+
+
+def test_an_analyst_is_not_told_where_children_were_found() -> None:
+    build_june()
+    assert june_report().found_where
+    assert june_report(identified=False).found_where == []
 
 
 def test_scope_by_establishment_and_by_authority() -> None:

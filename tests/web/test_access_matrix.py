@@ -31,12 +31,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from io import BytesIO
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.core.files.base import ContentFile
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from PIL import Image
 
 from homeward.access.audit import REFUSED
 from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role, User
@@ -110,6 +113,13 @@ LOCAL_CASE_STAFF = frozenset(
         "other_coordinator",
     }
 )
+
+
+def photo() -> bytes:
+    """The child's photograph: a small, real PNG."""
+    out = BytesIO()
+    Image.new("RGB", (4, 5), (90, 60, 30)).save(out, format="PNG")
+    return out.getvalue()
 
 
 @dataclass
@@ -197,6 +207,8 @@ ROUTES: dict[str, Route] = {
     # A child's record.
     "child": Route(child_pk, allowed=VIEW_CHILD),
     "child_edit": Route(child_pk, allowed=CASE),
+    # The photograph: whoever may open the child's page, nobody else (no public file address).
+    "child_photo": Route(child_pk, allowed=VIEW_CHILD),
     "placement_new": Route(child_pk, allowed=CASE),
     "find_me_plan": Route(child_pk, allowed=CASE),
     "risk_assessment_new": Route(child_pk, allowed=CASE),
@@ -290,8 +302,6 @@ ROUTES: dict[str, Route] = {
     "api:docs": Route(api=True, public=True, tokens=frozenset(TOKEN_HOLDERS)),
     # Django's admin: its own staff permissions; checked on its index below.
     "admin:*": Route(skip="the admin site: staff only, checked by test_the_admin_is_for_staff_only"),
-    # Development only (DEBUG): uploaded files.
-    "^media/(?P<path>.*)$": Route(skip="served only when DEBUG is on"),
 }
 
 
@@ -323,12 +333,15 @@ def test_every_url_pattern_has_a_row_in_the_matrix() -> None:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    """One child of Herefordshire, placed in a home in Shropshire's area, with an episode the
-    police were told of, an interview, a meeting and an obligation still to do; and everyone."""
+def world(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """One child of Herefordshire, placed in a home in Shropshire's area, with a photograph, an
+    episode the police were told of, an interview, a meeting and an obligation still to do; and
+    everyone."""
     from django.db import transaction
 
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         outer = transaction.atomic()
         outer.__enter__()
         try:
@@ -389,6 +402,7 @@ def build_world() -> World:
         first_name="Matrixa",
         last_name="Testchild",
     )
+    child.photo.save("matrixa.png", ContentFile(photo()), save=True)
     now = timezone.now().replace(second=0, microsecond=0)
     start_placement(child, establishment=home, at=now - timedelta(days=30), by=None)
     episode = report_episode(

@@ -131,16 +131,18 @@ def test_from_reported_missing_to_return_interview_held() -> None:
     child_page = signed_in(worker).get(f"/children/{child.pk}/").content.decode()
     assert "Return home interview held" in child_page
 
-    # The manager sees what is still overdue: the IRO was never told (West Mercia 6.20) ...
+    # The manager sees what is still overdue: the IRO was never told (West Mercia 6.20), due
+    # a day after the child went missing (CATALOGUE.md, Due promptly); the media strategy
+    # decision on the high grading (11.1), due a day after it; and the pre-placement risk
+    # assessment, due when the child was placed 60 days ago and never done (6.1).
     iro = Obligation.objects.get(episode=episode, kind="notify", recipient="iro")
-    assert iro.outcome == ""
-    # ... which has no due time; what is overdue is the pre-placement risk assessment, due when
-    # the child was placed 60 days ago and never done (West Mercia 6.1).
+    assert iro.outcome == "" and iro.due_at == now - timedelta(hours=29) + timedelta(hours=24)
     overdue = signed_in(manager).get("/overdue/")
     assert overdue.status_code == 200
-    late = Obligation.objects.overdue().get(child=child)
-    assert late.kind == "placement_risk_assessment"
-    assert late.title in overdue.content.decode()
+    late = list(Obligation.objects.overdue().filter(child=child).order_by("due_at"))
+    assert [o.kind for o in late] == ["placement_risk_assessment", "notify", "media_strategy"]
+    for obligation in late:
+        assert obligation.title in overdue.content.decode()
     assert child.first_name in overdue.content.decode()
 
 

@@ -101,6 +101,37 @@ def register() -> None:
     auditlog.register(Note)
     auditlog.register(Allocation)
 
+    # Every change to a person: who they are, their role, organisation, team and powers. A new
+    # password shows only as changed (masked); signing in (last_login) is not a change to them.
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    auditlog.register(
+        User,
+        include_fields=[f.name for f in User._meta.concrete_fields if f.name != "last_login"],
+        mask_fields=["password"],
+        mask_callable="homeward.access.audit.masked",
+        m2m_fields={"groups", "user_permissions"},
+    )
+    # A person's authenticator: who set it up, confirmed or removed it. Never the secret itself
+    # (only these fields are copied). Partner systems' tokens: homeward.api.apps.
+    auditlog.register(TOTPDevice, include_fields=["user", "name", "confirmed"])
+    # What decides who sees which children besides a person's own record: the force told of an
+    # authority's episodes, a team's managers, a home's provider and area, the emergency duty team.
+    from homeward.accounts.models import Organisation, Team
+    from homeward.children.models import Establishment
+    from homeward.notifications.models import OutOfHours
+
+    auditlog.register(Organisation)
+    auditlog.register(Team)
+    auditlog.register(Establishment)
+    auditlog.register(OutOfHours)
+
+
+def masked(value: str) -> str:
+    """What the trail keeps of a secret (a password hash): that there is one, none of it.
+    (django-auditlog's own mask keeps the last half of the value.)"""
+    return "(set)" if value else ""
+
 
 def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     """Every audit row about the child's record: the child and everything recorded about them."""

@@ -3,7 +3,9 @@
 Everyone's reports are scoped by ``access.visible.visible_children``. Analysts
 see no child's record there, but their job is the authority's figures: their
 reports count the children of their own authority, de-identified (no names, no
-child references, linked people numbered).
+child references, no dates of birth, no free text, linked people and places
+numbered). A restricted record is left out of an analyst's figures altogether:
+it is restricted so that only the people named on it know the child is there.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ def readership(user: User) -> Readership:
         and organisation is not None
         and organisation.kind == OrganisationKind.LOCAL_AUTHORITY
     ):
-        return Readership(Child.objects.filter(responsible_authority=organisation), identified=False)
+        children = Child.objects.filter(responsible_authority=organisation, sealed=False)
+        return Readership(children, identified=False)
     return Readership(visible_children(user), identified=True)
 
 

@@ -26,6 +26,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from homeward.access import audit
+from homeward.children.files import delete_on_commit
 from homeward.children.models import Child, FindMePlan, PlacementRiskAssessment
 
 ANONYMISED = "Anonymised"
@@ -131,8 +132,8 @@ def anonymise(child: Child) -> None:
     # The audit trail must not copy the very details being removed: no change rows here;
     # one row says what was done, and the trail's own copies are scrubbed below.
     with disable_auditlog():
-        if child.photo:
-            child.photo.delete(save=False)
+        # The file goes when this commits: rolled back, the row still names it.
+        delete_on_commit(child.photo.name or "")
         Child.objects.filter(pk=child.pk).update(
             first_name=ANONYMISED,
             last_name=f"child {child.pk}",

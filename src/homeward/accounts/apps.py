@@ -6,4 +6,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Organisations and people"
 
     def ready(self) -> None:
-        from homeward.accounts import checks  # noqa: F401  (registers the system check)
+        from homeward.accounts import (
+            checks,  # noqa: F401  (registers the system check)
+            own_account,
+        )
+
+        own_account.connect()

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from homeward.accounts.models import Organisation
+from homeward.children.files import photo_path
 
 
 class Flag(models.TextChoices):
@@ -113,7 +114,8 @@ class Child(models.Model):
     plans = models.JSONField(default=list, blank=True)
     uasc = models.BooleanField("Unaccompanied asylum-seeking child", default=False)
     uasc_arrival = models.DateField("Date arrived in the UK", null=True, blank=True)
-    photo = models.ImageField(upload_to="photos/", blank=True)
+    # Stored privately under a random name; served only by the child's photo page (children.files).
+    photo = models.ImageField(upload_to=photo_path, blank=True)
     # A restricted record (e.g. a child in a refuge, or a staff member's child): only the people
     # named here may see it, and only while their relationship to the child also allows it.
     sealed = models.BooleanField("Restricted record", default=False)

@@ -136,7 +136,8 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.subject
+        # Not the subject: this is what the admin shows, and a subject is about a child's work.
+        return f"Message {self.message_id}"
 
 
 def about_child(child: Child) -> models.Q:

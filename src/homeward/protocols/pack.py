@@ -169,6 +169,11 @@ class ScaleStep(_Part):
 
 
 class Definitions(_Part):
+    # Due promptly (CATALOGUE.md, shared definitions): how soon an obligation whose
+    # rule gives no time is due after it opens, so that nothing a protocol asks
+    # for sits open for months without falling overdue. The authority's setting:
+    # every shipped pack sets 24 hours.
+    promptly: Span
     # Six-hour packs: an absent or away episode still open this long after its
     # start is missing from then on.
     absent_becomes_missing_after: Span | None = None
@@ -195,10 +200,14 @@ class Escalation(_Part):
 
 class Pack(_Part):
     id: StrictStr
+    # REPLAY.md, "Protocol versions and explanations": each obligation records the
+    # version that raised it, so an authority adopting a new one keeps the due
+    # times of duties already raised.
+    version: StrictStr
     title: StrictStr
     document: StrictStr
     seed: StrictStr | None = None
-    definitions: Definitions = Definitions()
+    definitions: Definitions
     scales: dict[str, list[ScaleStep]] = {}
     escalation: Escalation = Escalation()
     rules: list[Rule]
@@ -225,10 +234,21 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+# What a pack author needs to know when a required setting is left out.
+_REQUIRED_HINTS = {
+    "version": 'the version of the protocol this pack reads, e.g. version: "8.1" (REPLAY.md)',
+    "definitions.promptly": (
+        "how soon an obligation whose rule gives no time is due after it opens "
+        "(CATALOGUE.md, Due promptly), e.g. promptly: {hours: 24}"
+    ),
+}
+
+
 def _message(item: Any) -> str:
     kind = item["type"]
     if kind == "missing":
-        return "required"
+        hint = _REQUIRED_HINTS.get(_loc(tuple(item["loc"])))
+        return f"required: {hint}" if hint else "required"
     if kind == "extra_forbidden":
         return "unknown field"
     if kind == "literal_error":
@@ -251,8 +271,10 @@ def validate_pack(data: Any) -> Pack:
     if not isinstance(raw_rules, list) or not raw_rules:
         problems.append("rules: required, a list of rules")
         raw_rules = []
+    # A pack with no definitions at all is told what it lacks inside them.
+    definitions = {} if data.get("definitions") is None else data["definitions"]
     try:
-        header = Pack.model_validate({**data, "rules": []})
+        header = Pack.model_validate({**data, "definitions": definitions, "rules": []})
     except ValidationError as exc:
         problems.extend(f"{_loc(tuple(item['loc']))}: {_message(item)}" for item in exc.errors())
         header = None
@@ -271,9 +293,14 @@ def validate_pack(data: Any) -> Pack:
                 problems.append(f"{name}: {field}: {_message(item)}")
     if header is not None:
         pack = header.model_copy(update={"rules": rules})
-        problems.extend(_check_meaning(pack))
+        problems.extend(_check_header(pack))
+        problems.extend(_check_rules(rules, set(pack.scales)))
         if not problems:
             return pack
+    else:
+        # The rules' own problems are still worth listing with a broken header.
+        scales = data.get("scales")
+        problems.extend(_check_rules(rules, set(scales) if isinstance(scales, dict) else set()))
     raise PackError(problems)
 
 
@@ -300,10 +327,62 @@ def _check_escalation(pack: Pack) -> list[str]:
     return problems
 
 
-def _check_meaning(pack: Pack) -> list[str]:
+# Due promptly (CATALOGUE.md) pins three due times in every pack, whatever the
+# authority sets for ``promptly``. Each pack writes the time next to its rule, so
+# the pack still says when everything is due; check-pack makes sure it does.
+_PINNED_DUES: list[tuple[str, str | None, Span, str, str]] = [
+    # (kind, recipient, due after it opens, as written, what it is)
+    ("notify", "police", Span(hours=1), "{after: {hours: 1}}", "a notify to police is due 1 hour"),
+    (
+        "organisational_review",
+        None,
+        Span(days=28),
+        "{after: {days: 28}}",
+        "an organisational_review is due 28 days",
+    ),
+]
+
+
+def _check_pinned_due(rule: Rule) -> list[str]:
+    problems: list[str] = []
+    for kind, recipient, after, written, what in _PINNED_DUES:
+        if rule.kind != kind or (recipient is not None and rule.recipient != recipient):
+            continue
+        due = rule.dues[0] if len(rule.dues) == 1 else None
+        if due is None or (due.after, due.from_, due.when, due.sooner_if_graded) != (
+            after,
+            "trigger",
+            None,
+            None,
+        ):
+            problems.append(
+                f"{rule.id}: due: {what} after it opens in every pack (CATALOGUE.md, Due promptly): "
+                f"write due: {written}"
+            )
+    if rule.when.event == "every" and rule.dues:
+        problems.append(
+            f"{rule.id}: due: a repeating duty is due when the next of its series opens "
+            "(CATALOGUE.md, Due promptly): leave due out"
+        )
+    return problems
+
+
+def _check_header(pack: Pack) -> list[str]:
     problems: list[str] = _check_escalation(pack)
+    if not pack.version.strip():
+        problems.append('version: empty: name the protocol version this pack reads, e.g. "8.1"')
+    if pack.definitions.promptly.amount == 0:
+        problems.append(
+            "definitions.promptly: must be above zero: an obligation due the instant it opens is "
+            "overdue before anyone can act"
+        )
+    return problems
+
+
+def _check_rules(rules: list[Rule], scales: set[str]) -> list[str]:
+    problems: list[str] = []
     seen: set[str] = set()
-    for rule in pack.rules:
+    for rule in rules:
 
         def problem(field: str, message: str, rid: str = rule.id) -> None:
             problems.append(f"{rid}: {field}: {message}")
@@ -346,7 +425,7 @@ def _check_meaning(pack: Pack) -> list[str]:
         for condition in conditions:
             if (condition.count or condition.level_rises) and trigger.event != "becomes_missing":
                 problem("if", "count and level_rises are evaluated when an episode becomes missing")
-            if condition.level_rises and condition.level_rises.scale not in pack.scales:
+            if condition.level_rises and condition.level_rises.scale not in scales:
                 problem("if.level_rises.scale", f"unknown scale {condition.level_rises.scale!r}")
             if condition.emergency is not None and trigger.event != "placement_started":
                 problem("if.emergency", "only a placement_started trigger knows emergency")
@@ -354,6 +433,7 @@ def _check_meaning(pack: Pack) -> list[str]:
                 problem("if.harmed", "only a found trigger knows harmed")
         if rule.lapses_when_found and not episodic:
             problem("lapses_when_found", "needs an episode trigger")
+        problems.extend(_check_pinned_due(rule))
         if rule.repeat_while_missing is not None:
             if not episodic:
                 problem("repeat_while_missing", "needs an episode trigger")
@@ -378,13 +458,23 @@ def available_packs() -> list[str]:
     return sorted(p.stem for p in PACKS_DIR.glob("*.yaml"))
 
 
-def load_pack(name_or_path: str) -> Pack:
-    """A pack by name (one of the shipped packs) or by path to a YAML file."""
+def load_pack(name_or_path: str, version: str | None = None, field: str = "protocol") -> Pack:
+    """A pack by name (one of the shipped packs) or by path to a YAML file.
+
+    ``NAME@VERSION`` (or ``version``) asks for that version: a pack at another
+    version is refused, naming ``field``, rather than silently replayed.
+    """
+    if version is None and "@" in name_or_path and not Path(name_or_path).is_file():
+        name_or_path, version = name_or_path.rsplit("@", 1)
     candidate = Path(name_or_path)
     if candidate.suffix in (".yaml", ".yml") or candidate.is_file():
-        return load_pack_file(candidate)
-    shipped = PACKS_DIR / f"{name_or_path}.yaml"
-    if not shipped.is_file():
-        known = ", ".join(available_packs())
-        raise PackError([f"protocol: unknown pack {name_or_path!r} (known: {known})"])
-    return load_pack_file(shipped)
+        pack = load_pack_file(candidate)
+    else:
+        shipped = PACKS_DIR / f"{name_or_path}.yaml"
+        if not shipped.is_file():
+            known = ", ".join(available_packs())
+            raise PackError([f"{field}: unknown pack {name_or_path!r} (known: {known})"])
+        pack = load_pack_file(shipped)
+    if version is not None and pack.version != version:
+        raise PackError([f"{field}: {pack.id} is at version {pack.version!r} here, not {version!r}"])
+    return pack

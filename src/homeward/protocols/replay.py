@@ -15,9 +15,9 @@ from typing import Any, TextIO
 import yaml
 
 from homeward.protocols.calendar import iso
-from homeward.protocols.engine import evaluate
-from homeward.protocols.pack import PackError, load_pack, load_pack_file
-from homeward.protocols.timeline import CaseFileError, _instant, parse_case
+from homeward.protocols.engine import Adoption, evaluate
+from homeward.protocols.pack import Pack, PackError, load_pack, load_pack_file
+from homeward.protocols.timeline import AdoptionRef, CaseFileError, _instant, parse_case
 
 
 class UsageError(ValueError):
@@ -46,8 +46,32 @@ def read_case_file(path: Path) -> Any:
         ) from None
 
 
-def replay(path: Path, as_of: str | None = None, protocol: str | None = None) -> dict[str, Any]:
-    """Evaluate a case file; raises UsageError, CaseFileError or PackError."""
+def _pack_beside(case: Path, name: str, version: str | None, field: str) -> Pack:
+    """A shipped pack by name, or a pack file by a path relative to the case file."""
+    beside = case.parent / name
+    if Path(name).suffix in (".yaml", ".yml") and not Path(name).is_absolute() and beside.is_file():
+        return load_pack(str(beside), version, field)
+    return load_pack(name, version, field)
+
+
+def adoptions(case: Path, protocol: str | tuple[AdoptionRef, ...]) -> list[Adoption]:
+    """The case file's ``protocol`` (or ``--protocol``) as a history of adoptions (REPLAY.md)."""
+    if isinstance(protocol, str):
+        return [Adoption(_pack_beside(case, protocol, None, "protocol"))]
+    return [
+        Adoption(_pack_beside(case, ref.pack, ref.version, f"protocol[{i}].pack"), ref.from_)
+        for i, ref in enumerate(protocol)
+    ]
+
+
+def replay(
+    path: Path, as_of: str | None = None, protocol: str | None = None, explain: bool = False
+) -> dict[str, Any]:
+    """Evaluate a case file; raises UsageError, CaseFileError or PackError.
+
+    ``explain`` adds to each obligation REPLAY.md's ``because`` and ``reason``, and
+    ``due_because``, ``closes_when`` and ``explanation`` in words.
+    """
     timeline = parse_case(read_case_file(path))
     when: datetime
     if as_of is not None:
@@ -63,18 +87,23 @@ def replay(path: Path, as_of: str | None = None, protocol: str | None = None) ->
     name = protocol or timeline.protocol
     if not name:
         raise UsageError("protocol: required (in the case file or with --protocol)")
-    pack = load_pack(name)
-    obligations = evaluate(pack, timeline, when)
+    history = adoptions(path, name)
+    obligations = evaluate(history, timeline, when, explain=explain)
+    # The pack in force at as_of: a history's newest adoption by then.
+    current = [a.pack for a in history if a.since is None or a.since <= when][-1]
     return {
-        "protocol": pack.id,
+        "protocol": current.id,
+        "version": current.version,
         "as_of": iso(when),
-        "obligations": [o.as_dict() for o in obligations],
+        "obligations": [o.explained() if explain else o.as_dict() for o in obligations],
     }
 
 
-def run_replay(file: str, as_of: str | None, protocol: str | None, out: TextIO = sys.stdout) -> int:
+def run_replay(
+    file: str, as_of: str | None, protocol: str | None, out: TextIO = sys.stdout, explain: bool = False
+) -> int:
     try:
-        result = replay(Path(file), as_of, protocol)
+        result = replay(Path(file), as_of, protocol, explain)
     except CaseFileError as exc:
         extra = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
         print(f"{exc.problems[0]}{extra}", file=sys.stderr)
@@ -100,5 +129,5 @@ def run_check_pack(files: list[str], out: TextIO = sys.stdout) -> int:
                 print(f"{file}: {line}", file=sys.stderr)
             status = 2
             continue
-        print(f"{file}: {pack.id}: {len(pack.rules)} rules, ok", file=out)
+        print(f"{file}: {pack.id} {pack.version}: {len(pack.rules)} rules, ok", file=out)
     return status

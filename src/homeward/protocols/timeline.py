@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     StrictBool,
     StrictStr,
     ValidationError,
@@ -193,11 +195,26 @@ EVENT_TYPES: dict[str, type[_Event]] = {
 }
 
 
+class AdoptionRef(_Strict):
+    """One entry of a protocol history (REPLAY.md, "Protocol versions and explanations").
+
+    ``pack`` is a shipped pack's name or a path relative to the case file; ``from``
+    is when the authority adopted it, absent on the first adoption only.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    pack: StrictStr
+    version: StrictStr | None = None
+    from_: Instant | None = Field(default=None, alias="from")
+
+
 class _Header(BaseModel):
     # Unknown top-level keys (``expect``, notes) are a file's own business.
     model_config = ConfigDict(extra="ignore")
 
-    protocol: StrictStr | None = None
+    # A pack name, or a history of adoptions in date order.
+    protocol: StrictStr | list[AdoptionRef] | None = None
     as_of: Instant | None = None
     children: list[Child]
     events: list[dict[str, Any]]
@@ -219,7 +236,7 @@ class Entry:
 class Timeline:
     children: dict[str, Child]
     entries: tuple[Entry, ...]  # in application order: by instant, ties in file order
-    protocol: str | None = None
+    protocol: str | tuple[AdoptionRef, ...] | None = None
     as_of: datetime | None = None
 
     def until(self, as_of: datetime) -> tuple[Entry, ...]:
@@ -245,9 +262,19 @@ def _path(prefix: str, loc: tuple[int | str, ...]) -> str:
     return out
 
 
+# pydantic names the branch of a union in the error's location (``protocol.str``,
+# ``protocol.list[AdoptionRef][1].from``): a case file's author knows no such field.
+_UNION_BRANCHES = ("str", "list[AdoptionRef]")
+
+
 def _messages(prefix: str, error: ValidationError, value: Any = None) -> list[str]:
+    items = error.errors()
+    if any(tuple(i["loc"][:2]) == ("protocol", "list[AdoptionRef]") for i in items):
+        # A history with a mistake in it: the "not a string" branch says nothing useful.
+        items = [i for i in items if tuple(i["loc"][:2]) != ("protocol", "str")]
     lines = []
-    for item in error.errors():
+    for item in items:
+        item["loc"] = tuple(part for part in item["loc"] if part not in _UNION_BRANCHES)
         kind = item["type"]
         if kind == "literal_error":
             expected = item.get("ctx", {}).get("expected", "")
@@ -270,7 +297,7 @@ def parse_case(data: Any) -> Timeline:
     except ValidationError as exc:
         raise CaseFileError(_messages("", exc)) from None
 
-    problems: list[str] = []
+    problems: list[str] = _check_history(header.protocol)
     events: list[Event] = []
     for i, raw in enumerate(header.events):
         where = f"events[{i}]"
@@ -301,9 +328,29 @@ def parse_case(data: Any) -> Timeline:
     return Timeline(
         children=children,
         entries=tuple(Entry(i, events[i]) for i in order),
-        protocol=header.protocol,
+        protocol=tuple(header.protocol) if isinstance(header.protocol, list) else header.protocol,
         as_of=header.as_of,
     )
+
+
+def _check_history(protocol: str | list[AdoptionRef] | None) -> list[str]:
+    if not isinstance(protocol, list):
+        return []
+    if not protocol:
+        return ["protocol: an empty history: name at least one pack"]
+    problems: list[str] = []
+    for i, adoption in enumerate(protocol):
+        if i == 0 and adoption.from_ is not None:
+            problems.append(
+                "protocol[0].from: the first adoption is in force from the beginning: leave from out"
+            )
+        elif i > 0 and adoption.from_ is None:
+            problems.append(f"protocol[{i}].from: required: when the authority adopted it")
+    dated = [(i, a.from_) for i, a in enumerate(protocol) if a.from_ is not None]
+    for (i, earlier), (j, later) in pairwise(dated):
+        if later <= earlier:
+            problems.append(f"protocol[{j}].from: not after protocol[{i}].from (a history is in date order)")
+    return problems
 
 
 def _check_references(children: dict[str, Child], events: list[Event]) -> list[str]:
@@ -333,7 +380,9 @@ def _check_references(children: dict[str, Child], events: list[Event]) -> list[s
             report_index, report = reports[episode]
             if event.child is not None and event.child != report.child:
                 problems.append(f"{where}.child: episode {episode!r} belongs to child {report.child!r}")
-            if not isinstance(event, Reported) and event.at < report.at:
+            # Applied in ``at`` order, ties in file order (REPLAY.md): at the report's
+            # own instant an event listed ahead of it would be applied before it.
+            if not isinstance(event, Reported) and (event.at, i) < (report.at, report_index):
                 what = "found" if isinstance(event, Found) else event.type
                 problems.append(f"{where}.at: {what} before its episode's report (events[{report_index}])")
         if isinstance(event, Reported):

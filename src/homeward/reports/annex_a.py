@@ -8,6 +8,9 @@ columns and its four missing-episode fields over the 12 months to that date:
   (away) that it never read as missing;
 - whether a return interview was offered, and accepted, after the child's
   last missing episode (blank when there was none, or no answer yet).
+
+An analyst's list (``identified=False``) is de-identified: no child's ID, date
+of birth or allocated worker, only the age on the census date.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ COLUMNS = (
     "Allocated Worker",
 )
 GENDERS = {"male": "a) Male", "female": "b) Female"}
+# The columns that identify a child (or who works with them): left out of an analyst's list.
+IDENTIFYING = ("Child Unique ID", "Date of Birth", "Allocated Worker")
 
 
 @dataclass(frozen=True)
@@ -120,10 +125,10 @@ def rows(
         worker = child.allocated_worker
         result.append(
             AnnexARow(
-                child=str(child.pk),
+                child=str(child.pk) if identified else "",
                 gender=GENDERS.get(child.gender.strip().lower(), "c) Not stated/recorded"),
                 ethnicity=ethnic_code(child.ethnicity),
-                date_of_birth=dmy(child.date_of_birth),
+                date_of_birth=dmy(child.date_of_birth) if identified else "",
                 age=child.age_on(census),
                 missing=len(missing),
                 absent=len(mine) - len(missing),
@@ -136,11 +141,15 @@ def rows(
     return result
 
 
-def table(found: list[AnnexARow], census: date) -> Table:
+NUMERIC = (False, False, False, False, True, True, True, False, False, False, False)
+
+
+def table(found: list[AnnexARow], census: date, *, identified: bool = True) -> Table:
+    keep = [i for i, column in enumerate(COLUMNS) if identified or column not in IDENTIFYING]
     return Table(
         "list-8-missing",
         f"Annex A list 8: missing episodes and return interviews, 12 months to {census:%-d %B %Y}",
-        COLUMNS,
-        [row.cells() for row in found],
-        (False, False, False, False, True, True, True, False, False, False, False),
+        tuple(COLUMNS[i] for i in keep),
+        [tuple(row.cells()[i] for i in keep) for row in found],
+        tuple(NUMERIC[i] for i in keep),
     )

@@ -17,7 +17,8 @@ hotspots (004 s.7). How each figure is counted:
 - The establishment threshold is the pack's establishment-count rule (001 s.14.24).
 
 Names never leave this module for an analyst (``identified=False``): children
-are counted, never named, and linked people are numbered.
+are counted, never named, linked people and places are numbered, and free text
+(where a child was found: a refuge's address, a friend's flat) is not read at all.
 """
 
 from __future__ import annotations
@@ -390,12 +391,12 @@ def _links(episodes: list[EpisodeFacts], identified: bool) -> list[Link]:
         )
     links.sort(key=lambda link: (-link.children, -link.episodes, link.kind, link.name.casefold()))
     if not identified:
-        # An analyst sees that a person links children, never who.
-        people = 0
+        # An analyst sees that a person or a place links children, never who or where: a place is
+        # typed in free text, and may be a refuge's or a relative's address.
+        numbered: Counter[str] = Counter()
         for i, link in enumerate(links):
-            if link.kind == "Person":
-                people += 1
-                links[i] = Link(link.kind, f"Person {people}", link.children, link.episodes, ())
+            numbered[link.kind] += 1
+            links[i] = Link(link.kind, f"{link.kind} {numbered[link.kind]}", link.children, link.episodes, ())
     return links
 
 
@@ -496,7 +497,8 @@ def report(
     result.pull = _ranked(_labels((f for e in begun for f in e.pull), PullFactor))
     where: dict[str, str] = {}
     found_counts: Counter[str] = Counter()
-    for episode in returned:
+    # Where a child was found is free text (an address): for identified readers only.
+    for episode in returned if identified else []:
         text = " ".join(episode.found_where.split()) or "Not recorded"
         found_counts[where.setdefault(_key(text), text)] += 1
     result.found_where = _ranked(found_counts)

@@ -134,11 +134,13 @@ def oversight_tables(r: Oversight) -> list[Table]:
         ),
     ]
     if not r.identified:
-        # An analyst's download is as de-identified as their page.
+        # An analyst's download is as de-identified as their page: no child references, and no
+        # table of where children were found (free text, read for identified readers only).
         last = tables[-1]
         tables[-1] = Table(
             last.slug, last.caption, last.columns[:-1], [row[:-1] for row in last.rows], last.numeric
         )
+        tables = [table for table in tables if table.slug != "found"]
     return tables
 
 

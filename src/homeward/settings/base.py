@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "homeward.accounts.two_factor.RequireSecondFactorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Who is acting, so nobody changes their own role or organisation (accounts.own_account).
+    "homeward.accounts.own_account.ActingPersonMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -160,8 +162,14 @@ STATIC_URL = "/static/"
 # In development WhiteNoise serves straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
-MEDIA_URL = "/media/"
+# Uploaded files (children's photographs) are kept here and have no public address: no MEDIA_URL,
+# and the storage refuses to make one. Each is served by a page that checks who may see it
+# (homeward.children.files, homeward.web.views.files).
 MEDIA_ROOT = Path(os.environ.get("HOMEWARD_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+STORAGES = {
+    "default": {"BACKEND": "homeward.children.files.PrivateStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Photos of children: small, images only (checked again in the form).
 HOMEWARD_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -182,6 +190,8 @@ HOMEWARD_RETENTION_YEARS = int(os.environ.get("HOMEWARD_RETENTION_YEARS", "7"))
 
 # Two-factor sign-in (django-otp TOTP) for every account; see homeward.accounts.two_factor.
 OTP_TOTP_ISSUER = "Homeward"
+# django-otp's own admin views never show a secret or its QR code (ours shows none of it anyway).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Lockout after repeated failures (django-axes): wrong passwords and wrong codes both count.
 AXES_FAILURE_LIMIT = int(os.environ.get("HOMEWARD_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("HOMEWARD_LOCKOUT_MINUTES", "15")))

@@ -41,6 +41,6 @@ WHITENOISE_USE_FINDERS = False
 WHITENOISE_AUTOREFRESH = False
 STATIC_ROOT = os.environ.get("HOMEWARD_STATIC_ROOT", str(BASE_DIR / "var" / "static"))  # noqa: F405
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405  (uploaded files stay private, as in development)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

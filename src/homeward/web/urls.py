@@ -5,6 +5,7 @@ from homeward.web.forms import SignInForm
 from homeward.web.views import (
     children,
     episodes,
+    files,
     health,
     inbox,
     interviews,
@@ -29,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("children/new/", children.child_create, name="child_new"),
     path("children/<int:pk>/", children.child_detail, name="child"),
     path("children/<int:pk>/edit/", children.child_edit, name="child_edit"),
+    path("children/<int:pk>/photo/", files.child_photo, name="child_photo"),
     path("children/<int:pk>/placement/", children.placement_new, name="placement_new"),
     path("children/<int:pk>/find-me-plan/", children.find_me_plan, name="find_me_plan"),
     path("children/<int:pk>/risk-assessment/", children.risk_assessment_new, name="risk_assessment_new"),

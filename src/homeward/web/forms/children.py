@@ -1,13 +1,19 @@
 from __future__ import annotations
 
 from datetime import date
+from io import BytesIO
+from pathlib import PurePosixPath
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from homeward.accounts.models import Role, Team, User
+from homeward.children.files import PHOTO_FORMATS, PHOTO_SUFFIXES
 from homeward.children.models import (
     Child,
     Establishment,
@@ -19,8 +25,72 @@ from homeward.children.models import (
 )
 from homeward.web.forms import DateField, DateTimeField, GovukForm, GovukModelForm
 
+NOT_A_PHOTO = "The photo must be a JPEG or PNG image (a .jpg, .jpeg or .png file)."
+
+
+class PhotoInput(forms.ClearableFileInput):
+    """The photo upload; a stored photograph is linked through its checked page, never its file."""
+
+    template_name = "govuk/photo_input.html"
+    clear_checkbox_label = "Remove the photograph"
+    photo_url = ""  # set by the form for a child that has a photograph
+
+    def is_initial(self, value: Any) -> bool:
+        # Django's asks the file for its URL, which a stored photograph does not have.
+        return bool(value and getattr(value, "name", ""))
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        context["widget"]["photo_url"] = self.photo_url
+        return context
+
+
+class PhotoField(forms.ImageField):
+    """A photograph police systems open: a real JPEG or PNG image, up to HOMEWARD_PHOTO_MAX_BYTES.
+
+    The name's extension is checked before Pillow looks inside (so an EPS or PDF is never parsed),
+    Pillow reads only JPEG and PNG, verifies the file and decodes a JPEG (cheaply, at 1/8 scale)
+    so a damaged one is refused; the file is then named by the format found, not the name given."""
+
+    widget = PhotoInput
+    default_validators: list[Any] = []  # the extension is checked in to_python
+    default_error_messages = {"invalid_image": NOT_A_PHOTO}
+
+    def to_python(self, data: Any) -> Any:
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        if upload.size is not None and upload.size > settings.HOMEWARD_PHOTO_MAX_BYTES:
+            raise forms.ValidationError("The photo must be smaller than 5 MB.", code="too_big")
+        if PurePosixPath(upload.name or "").suffix.lower() not in PHOTO_SUFFIXES:
+            raise forms.ValidationError(NOT_A_PHOTO, code="invalid_extension")
+        upload.seek(0)
+        content = BytesIO(upload.read())
+        try:
+            with Image.open(content, formats=list(PHOTO_FORMATS)) as image:
+                found = str(image.format)
+                image.verify()
+            content.seek(0)
+            with Image.open(content, formats=[found]) as image:
+                if found == "JPEG":
+                    image.draft("RGB", (image.width // 8 or 1, image.height // 8 or 1))
+                    image.load()
+        except Exception as exc:  # whatever Pillow raises, the upload is not a usable photograph
+            raise forms.ValidationError(NOT_A_PHOTO, code="invalid_image") from exc
+        extension, content_type = PHOTO_FORMATS[found]
+        if isinstance(upload, UploadedFile):
+            upload.name = f"photo.{extension}"
+            upload.content_type = content_type
+        upload.seek(0)
+        return upload
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        # The phone's file picker offers only what will be accepted.
+        return {**super().widget_attrs(widget), "accept": ".jpg,.jpeg,.png,image/jpeg,image/png"}
+
 
 class ChildForm(GovukModelForm):
+    photo = PhotoField(required=False, label="Photo")
     date_of_birth = DateField(label="Date of birth")
     uasc_arrival = DateField(label="Date arrived in the UK", required=False)
     flags = forms.MultipleChoiceField(
@@ -68,6 +138,10 @@ class ChildForm(GovukModelForm):
         ].help_text = (
             "A recent photograph (JPEG or PNG, up to 5 MB) for the police if the child goes missing."
         )
+        if self.instance.pk is not None and self.instance.photo:
+            widget = self.fields["photo"].widget
+            assert isinstance(widget, PhotoInput)
+            widget.photo_url = reverse("child_photo", args=[self.instance.pk])
 
     def clean_date_of_birth(self) -> date:
         born: date = self.cleaned_data["date_of_birth"]
@@ -83,17 +157,6 @@ class ChildForm(GovukModelForm):
                     f"Date of birth must be before the child's first episode ({first.start:%d/%m/%Y})."
                 )
         return born
-
-    def clean_photo(self) -> Any:
-        photo = self.cleaned_data.get("photo")
-        if photo and hasattr(photo, "size") and photo.size > settings.HOMEWARD_PHOTO_MAX_BYTES:
-            raise forms.ValidationError("The photo must be smaller than 5 MB.")
-        # Django's ImageField has already refused what Pillow cannot read; keep to what every
-        # police system opens (no GIF, TIFF, BMP or WebP).
-        image = getattr(photo, "image", None)
-        if image is not None and image.format not in ("JPEG", "PNG"):
-            raise forms.ValidationError("The photo must be a JPEG or PNG file.")
-        return photo
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -139,7 +139,7 @@ def annex_a_page(request: HttpRequest) -> HttpResponse:
             form.add_error("date", exc.message[:1].upper() + exc.message[1:] + ".")
         else:
             found = annex_a.rows(reader.children, census, timezone.now(), identified=reader.identified)
-            table = annex_a.table(found, census)
+            table = annex_a.table(found, census, identified=reader.identified)
             response = table_download([table], f"annex-a-{census}", request)
             if response is not None:
                 return response

@@ -167,6 +167,9 @@ class Builder:
         self.rng = random.Random(seed)
         self.fake = Faker("en_GB")
         self.fake.seed_instance(seed)
+        # Each build takes the names from its own copy: popping the module's list left a
+        # second demo built in the same process (the test suite builds several) without any.
+        self.uasc_names = list(UASC_NAMES)
         self.now = timezone.now().replace(second=0, microsecond=0)
         # Services refuse future times; keep every instant a little behind the clock.
         self.latest = self.now - timedelta(minutes=5)
@@ -361,7 +364,7 @@ class Builder:
         fake, rng = self.fake, self.rng
         female = rng.random() < (0.1 if profile.uasc else 0.5)
         if profile.uasc:
-            first, last = UASC_NAMES.pop(0)
+            first, last = self.uasc_names.pop(0)
             female = False
             ethnicity = "Any other ethnic group"
         else:
