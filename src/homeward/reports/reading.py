@@ -22,9 +22,9 @@ from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import Response, ReturnInterview
 from homeward.obligations.evaluation import pack_of, protocol_of
 from homeward.protocols.calendar import local
-from homeward.protocols.engine import World
 from homeward.protocols.pack import Pack
 from homeward.protocols.timeline import parse_case
+from homeward.protocols.world import World
 
 
 @dataclass(frozen=True)

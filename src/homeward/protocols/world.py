@@ -1,0 +1,407 @@
+"""The world the engine reads: each child's facts and episodes, built once from a case file's timeline.
+
+Split from the engine so that readers of the record (reports) share its reading without the
+rules that raise obligations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from homeward.protocols.calendar import Span, local_date, local_midnight
+from homeward.protocols.pack import Condition, Count, Pack
+from homeward.protocols.timeline import (
+    DirectorReviewed,
+    Entry,
+    Found,
+    MediaInterest,
+    Placement,
+    PlacementStarted,
+    PoliceInformed,
+    Reclassified,
+    Reported,
+    RiskGraded,
+    Timeline,
+)
+
+CLOSED = ("done", "declined", "not_required")
+
+
+@dataclass
+class Episode:
+    """What the timeline says about one episode, as the engine needs it."""
+
+    id: str
+    child: str
+    order: int  # position among all reports, by instant then file order
+    reported_at: datetime
+    start: datetime
+    report: Reported
+    report_index: int  # the report's position in the file
+    # Each event below with its position in the file: at one instant, what the
+    # file lists first is applied first (REPLAY.md).
+    changes: list[tuple[datetime, str, int]] = field(default_factory=list)
+    police: list[tuple[datetime, int]] = field(default_factory=list)
+    gradings: list[tuple[datetime, str, int]] = field(default_factory=list)
+    media: list[tuple[datetime, int]] = field(default_factory=list)
+    found: Found | None = None
+    found_index: int | None = None
+    # set by the pack's definitions:
+    turn_at: datetime | None = None
+    vulnerable: bool = False
+    missing_from: datetime | None = None
+    # The event that made it missing; None for the six-hour turn, which is an
+    # instant the pack works out rather than an event in the file.
+    missing_index: int | None = None
+
+    @property
+    def found_at(self) -> datetime | None:
+        return self.found.at if self.found else None
+
+    def raw_category(self, t: datetime) -> str:
+        category: str = self.report.category
+        for at, changed, _ in self.changes:
+            if at <= t:
+                category = changed
+        return category
+
+    def is_missing(self, t: datetime) -> bool:
+        if self.raw_category(t) == "missing" or self.vulnerable:
+            return True
+        return self.turn_at is not None and t >= self.turn_at
+
+    def category(self, t: datetime) -> str:
+        return "missing" if self.is_missing(t) else self.raw_category(t)
+
+    def still_missing(self, t: datetime) -> bool:
+        """Not found before ``t`` and missing at ``t`` (CATALOGUE.md)."""
+        return (self.found is None or self.found.at >= t) and self.is_missing(t)
+
+    def police_informed_by(self, t: datetime, index: int | None = None) -> bool:
+        """Whether the police knew when what is at position ``index`` in the file was applied.
+
+        A ``police_informed`` event at the same instant counts only when the file
+        lists it first; an instant the pack works out (``index`` None) comes
+        before every event at that instant.
+        """
+        return self.report.police_informed or any(
+            at < t or (at == t and index is not None and i < index) for at, i in self.police
+        )
+
+
+@dataclass(frozen=True)
+class ChildFacts:
+    id: str
+    looked_after: bool
+    allocated: bool
+    open_to_services: bool
+    plans: tuple[str, ...]
+    flags: tuple[str, ...]
+    placement: Placement | None
+    uasc_arrival: date | None
+    last_director_review: date | None
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """An instant at which a rule may fire, with what is known there."""
+
+    at: datetime
+    child: str
+    episode: Episode | None = None
+    harmed: bool | None = None
+    emergency: bool | None = None
+    # The position in the file of the event that raises it; None when the instant
+    # is one the pack works out ("still missing at T", the six-hour turn, a repeat).
+    index: int | None = None
+    # A repeating duty: when the next one of its series opens (its due time), and
+    # which of the series this is.
+    next_at: datetime | None = None
+    series_n: int | None = None
+
+
+class World:
+    """The record known at ``as_of``, read through one pack's definitions."""
+
+    def __init__(self, pack: Pack, timeline: Timeline, as_of: datetime) -> None:
+        self.pack = pack
+        self.as_of = as_of
+        self._placed_at: dict[str, str | None] = {}
+        self._residents: dict[str, list[Episode]] = {}
+        self.children = timeline.children
+        self.entries = timeline.until(as_of)
+        self.episodes: dict[str, Episode] = {}
+        self.placements: dict[str, list[tuple[datetime, PlacementStarted, int]]] = {}
+        self.reviews: dict[str, list[datetime]] = {}
+        for entry in self.entries:
+            self._apply(entry)
+        by_child: dict[str, list[Episode]] = {c: [] for c in self.children}
+        for episode in self.episodes.values():
+            by_child[episode.child].append(episode)
+        self.by_child = by_child
+        for episode in self.episodes.values():
+            self._define(episode)
+        self.missing_by_child = {
+            child: sorted((e for e in eps if e.missing_from), key=self._missing_order)
+            for child, eps in by_child.items()
+        }
+        self._count_cache: dict[tuple[str, str, Span], int] = {}
+        self._by_index: dict[int, Entry] = {}
+
+    @staticmethod
+    def _missing_order(episode: Episode) -> tuple[datetime, int]:
+        assert episode.missing_from is not None
+        return (episode.missing_from, episode.order)
+
+    def _apply(self, entry: Entry) -> None:
+        event = entry.event
+        if isinstance(event, Reported):
+            self.episodes[event.episode] = Episode(
+                id=event.episode,
+                child=event.child,
+                order=len(self.episodes),
+                reported_at=event.at,
+                start=event.last_seen or event.at,
+                report=event,
+                report_index=entry.index,
+            )
+        elif isinstance(event, Reclassified):
+            self.episodes[event.episode].changes.append((event.at, event.category, entry.index))
+        elif isinstance(event, RiskGraded):
+            self.episodes[event.episode].gradings.append((event.at, event.level, entry.index))
+        elif isinstance(event, PoliceInformed):
+            self.episodes[event.episode].police.append((event.at, entry.index))
+        elif isinstance(event, Found):
+            self.episodes[event.episode].found = event
+            self.episodes[event.episode].found_index = entry.index
+        elif isinstance(event, MediaInterest):
+            self.episodes[event.episode].media.append((event.at, entry.index))
+        elif isinstance(event, PlacementStarted):
+            self.placements.setdefault(event.child, []).append((event.at, event, entry.index))
+        elif isinstance(event, DirectorReviewed):
+            self.reviews.setdefault(event.child, []).append(event.at)
+
+    def _define(self, episode: Episode) -> None:
+        definitions = self.pack.definitions
+        if definitions.absent_is_missing_if is not None:
+            occasion = Occasion(at=episode.reported_at, child=episode.child, episode=episode)
+            episode.vulnerable = self.holds(definitions.absent_is_missing_if, occasion)
+        if definitions.absent_becomes_missing_after is not None:
+            turn = max(definitions.absent_becomes_missing_after.after(episode.start), episode.reported_at)
+            # Only an episode still open at the turn becomes missing by it.
+            if episode.found_at is None or episode.found_at > turn:
+                episode.turn_at = turn
+        candidates = sorted(
+            {episode.reported_at, *(at for at, _, _ in episode.changes)}
+            | ({episode.turn_at} if episode.turn_at else set())
+        )
+        for instant in candidates:
+            before_found = instant == episode.reported_at or (
+                episode.found_at is None or instant < episode.found_at
+            )
+            if before_found and episode.is_missing(instant):
+                episode.missing_from = instant
+                episode.missing_index = self._made_missing_by(episode, instant)
+                break
+
+    @staticmethod
+    def _made_missing_by(episode: Episode, instant: datetime) -> int | None:
+        """The file position of the event that made the episode missing at ``instant``."""
+        if episode.raw_category(instant) == "missing":
+            # Of several changes at one instant the last listed holds (file order).
+            changes = [i for at, _, i in episode.changes if at == instant]
+            if changes:
+                return changes[-1]
+        if instant == episode.reported_at:
+            return episode.report_index  # reported missing, or missing from its report
+        return None  # the six-hour turn
+
+    def child_at(self, child_id: str, t: datetime) -> ChildFacts:
+        child = self.children[child_id]
+        placement = child.placement
+        for at, started, _ in self.placements.get(child_id, []):
+            if at <= t:
+                placement = Placement(
+                    establishment=started.establishment,
+                    type=started.placement_type,
+                    out_of_area=started.out_of_area,
+                )
+        review = child.last_director_review
+        for at in self.reviews.get(child_id, []):
+            if at <= t:
+                reviewed = local_date(at)
+                review = reviewed if review is None else max(review, reviewed)
+        return ChildFacts(
+            id=child.id,
+            looked_after=child.looked_after,
+            allocated=child.allocated,
+            open_to_services=child.is_open_to_services,
+            plans=tuple(child.plans),
+            flags=tuple(child.flags),
+            placement=placement,
+            uasc_arrival=child.uasc_arrival,
+            last_director_review=review,
+        )
+
+    def establishment_of(self, episode: Episode) -> str | None:
+        if episode.id not in self._placed_at:
+            when = episode.missing_from or episode.reported_at
+            placement = self.child_at(episode.child, when).placement
+            self._placed_at[episode.id] = placement.establishment if placement else None
+        return self._placed_at[episode.id]
+
+    # -- count windows ----------------------------------------------------------
+
+    def _peers(self, episode: Episode, of: str) -> list[Episode]:
+        """The missing episodes counted together with this one, in the order they became missing."""
+        if of == "child":
+            return self.missing_by_child[episode.child]
+        place = self.establishment_of(episode)
+        if place is None:
+            return [episode]
+        if place not in self._residents:
+            self._residents[place] = sorted(
+                (e for e in self.episodes.values() if e.missing_from and self.establishment_of(e) == place),
+                key=self._missing_order,
+            )
+        return self._residents[place]
+
+    def count(self, episode: Episode, of: str, window: Span) -> int:
+        key = (episode.id, of, window)
+        if key not in self._count_cache:
+            self._count_cache[key] = len(self.counted(episode, of, window))
+        return self._count_cache[key]
+
+    def counted(self, episode: Episode, of: str, window: Span) -> list[Episode]:
+        """The missing episodes a count window holds at this episode (CATALOGUE.md, count windows)."""
+        assert episode.missing_from is not None
+        since = window.before(episode.start)
+        return [
+            e
+            for e in self._peers(episode, of)
+            if e.missing_from is not None
+            and self._missing_order(e) <= self._missing_order(episode)
+            and since < e.start <= episode.start
+        ]
+
+    def entry(self, index: int) -> Entry:
+        """The event at this position in the file."""
+        if not self._by_index:
+            self._by_index = {e.index: e for e in self.entries}
+        return self._by_index[index]
+
+    def previous(self, episode: Episode, of: str) -> Episode | None:
+        peers = self._peers(episode, of)
+        index = peers.index(episode)
+        return peers[index - 1] if index > 0 else None
+
+    def crossed(self, episode: Episode, rule: Count) -> bool:
+        if self.count(episode, rule.of, rule.window) < rule.at_least:
+            return False
+        if not rule.crossing:
+            return True
+        before = self.previous(episode, rule.of)
+        return before is None or self.count(before, rule.of, rule.window) < rule.at_least
+
+    def level(self, episode: Episode | None, scale: str) -> int:
+        if episode is None:
+            return 0
+        for step in self.pack.scales[scale]:
+            if self.count(episode, "child", step.window) >= step.at_least:
+                return step.level
+        return 0
+
+    # -- conditions -------------------------------------------------------------
+
+    def holds(self, condition: Condition | None, occasion: Occasion) -> bool:
+        if condition is None:
+            return True
+        facts = self.child_at(occasion.child, occasion.at)
+        episode = occasion.episode
+        checks: list[bool] = []
+        for name, want in (
+            ("looked_after", condition.looked_after),
+            ("allocated", condition.allocated),
+            ("open_to_services", condition.open_to_services),
+        ):
+            if want is not None:
+                checks.append(getattr(facts, name) == want)
+        if condition.plans_any is not None:
+            checks.append(bool(set(condition.plans_any) & set(facts.plans)))
+        if condition.flags_any is not None:
+            checks.append(bool(set(condition.flags_any) & set(facts.flags)))
+        if condition.out_of_area is not None:
+            out = bool(facts.placement and facts.placement.out_of_area)
+            checks.append(out == condition.out_of_area)
+        if condition.emergency is not None:
+            checks.append(bool(occasion.emergency) == condition.emergency)
+        if condition.harmed is not None:
+            checks.append(bool(occasion.harmed) == condition.harmed)
+        if condition.uasc_arrived_within is not None:
+            checks.append(self._uasc_within(facts, condition.uasc_arrived_within, occasion))
+        if condition.director_review_older_than is not None:
+            ref = episode.reported_at if episode else occasion.at
+            cutoff = local_date(condition.director_review_older_than.before(ref))
+            review = facts.last_director_review
+            checks.append(review is None or review < cutoff)
+        if episode is not None:
+            if condition.police_informed is not None:
+                informed = episode.police_informed_by(occasion.at, occasion.index)
+                checks.append(informed == condition.police_informed)
+            if condition.was_missing is not None:
+                was = episode.missing_from is not None and episode.missing_from <= occasion.at
+                checks.append(was == condition.was_missing)
+            if condition.prior_episodes is not None:
+                prior = sum(1 for e in self.by_child[episode.child] if e.order < episode.order)
+                checks.append(prior >= condition.prior_episodes)
+            if condition.prior_missing_episodes is not None:
+                checks.append(self._prior_missing(episode, occasion.at) >= condition.prior_missing_episodes)
+            if condition.count is not None:
+                checks.append(episode.missing_from is not None and self.crossed(episode, condition.count))
+            if condition.level_rises is not None:
+                checks.append(self._level_rose(episode, condition) is not None)
+        elif any(
+            value is not None
+            for value in (
+                condition.police_informed,
+                condition.was_missing,
+                condition.prior_episodes,
+                condition.prior_missing_episodes,
+                condition.count,
+                condition.level_rises,
+            )
+        ):
+            checks.append(False)
+        if condition.any_of is not None:
+            checks.append(any(self.holds(inner, occasion) for inner in condition.any_of))
+        return all(checks)
+
+    def _uasc_within(self, facts: ChildFacts, span: Span, occasion: Occasion) -> bool:
+        if facts.uasc_arrival is None:
+            return False
+        arrived = local_midnight(facts.uasc_arrival)
+        ref = occasion.episode.start if occasion.episode else occasion.at
+        return arrived <= ref <= span.after(arrived)
+
+    def _prior_missing(self, episode: Episode, t: datetime) -> int:
+        mine = self._missing_order(episode) if episode.missing_from else (t, episode.order)
+        return sum(
+            1
+            for e in self.missing_by_child[episode.child]
+            if e is not episode and self._missing_order(e) < mine
+        )
+
+    def _level_rose(self, episode: Episode, condition: Condition) -> int | None:
+        """The new level, when the child's level rises at this episode."""
+        rise = condition.level_rises
+        assert rise is not None
+        if episode.missing_from is None:
+            return None
+        now = self.level(episode, rise.scale)
+        before = self.level(self.previous(episode, "child"), rise.scale)
+        if now <= before:
+            return None
+        if rise.through is not None and not (before < rise.through <= now):
+            return None
+        return now
