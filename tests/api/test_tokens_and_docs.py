@@ -86,6 +86,7 @@ def test_the_schema_is_openapi_3_and_names_every_operation(db: None) -> None:
         "get_child",
         "list_missing",
         "complete_obligation",
+        "add_note",
     }
     assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 

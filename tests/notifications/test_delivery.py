@@ -50,8 +50,9 @@ def reported(service: Service) -> list[Message]:
         police_informed=False,
         by=service.worker,
     )
-    queued = list(Message.objects.order_by("id"))
+    queued = list(Message.objects.select_related("recipient").order_by("id"))
     assert len(queued) >= 2
+    assert {m.recipient for m in queued} == {service.worker, service.manager}
     return queued
 
 
@@ -73,7 +74,8 @@ def test_messages_reach_a_real_mail_server_once_each_with_their_message_id(servi
     by_id = {str(e["Message-ID"]): e for e in server.received}
     for message in queued:
         email = by_id[message.message_id]
-        assert email["To"] == service.worker.email
+        # The worker's duties, and the news of the report for the team manager (README "Notifications").
+        assert email["To"] == message.recipient.email
         assert subject(email) == message.subject
         assert service.child.last_name not in subject(email)
         assert message.link in email.get_payload(decode=True).decode()
@@ -215,7 +217,7 @@ def test_the_notify_backend_posts_each_message_to_the_notify_api(
     for message in queued:
         call = by_reference[message.message_id]
         assert call["path"] == "/v2/notifications/email"
-        assert call["json"]["email_address"] == service.worker.email
+        assert call["json"]["email_address"] == message.recipient.email
         assert call["json"]["template_id"] == TEMPLATE
         assert call["json"]["personalisation"] == {"subject": message.subject, "body": message.body}
         token = call["auth"].removeprefix("Bearer ")

@@ -53,8 +53,9 @@ from homeward.children.models import Child
 from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
+from homeward.notes.models import Note
 from homeward.notifications.models import Kind, Message
-from homeward.obligations.models import Obligation
+from homeward.obligations.models import Allocation, Obligation
 from tests.factories import (
     AuthorityFactory,
     ChildFactory,
@@ -98,6 +99,10 @@ TOLD_TO_ACT = EPISODE | {"duty_worker"}
 CHANGE_EPISODE = CASE | {"carer", "police"}
 INTERVIEWS = CASE | {"iro", "rhi"}
 RECORD_INTERVIEW = CASE | {"rhi"}
+# Case notes: whoever works on the episode, and the return interview workers following the child up.
+ADD_NOTE = CHANGE_EPISODE | {"rhi"}
+# Who allocates a child's duties to named people: the coordinator, and the team's manager.
+ALLOCATE = frozenset({"coordinator", "team_manager"})
 AUDIT = frozenset({"coordinator", "senior", "team_manager"})
 # The world's obligation is the social worker's (tell the IRO): closed by the social workers who
 # hold the case, the team's manager, a senior manager and the coordinator (access.relationships).
@@ -267,6 +272,10 @@ ROUTES: dict[str, Route] = {
     # The MASH and the coordinator confirm a force's own report; this one needs none: back to it.
     "confirm_police_report": Route(episode_pk, allowed=frozenset({"coordinator", "mash"}), ok=302),
     "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CLOSE_SOCIAL_WORKERS_DUTY),
+    "note_new": Route(episode_pk, allowed=ADD_NOTE),
+    "allocate_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=ALLOCATE),
+    # The queue of unallocated work: everyone signed in, listing only what they allocate.
+    "unallocated_work": Route(allowed=SIGNED_IN, shows=ALLOCATE),
     # Return home interviews and meetings.
     "return_interview_new": Route(episode_pk, allowed=RECORD_INTERVIEW),
     "return_interview": Route(lambda w: {"pk": w.interview.pk}, allowed=INTERVIEWS),
@@ -324,6 +333,14 @@ ROUTES: dict[str, Route] = {
         tokens=PARTNERS,
         method="post",
         body=lambda w: change(w, category="absent", reason="Whereabouts known"),
+    ),
+    "api:episode-notes": Route(
+        open_episode,
+        api=True,
+        tokens=PARTNERS,
+        ok=201,
+        method="post",
+        body=lambda w: {"kind": "call", "at": timezone.now().isoformat(), "text": "Called the school"},
     ),
     "api:child-detail": Route(lambda w: {"reference": w.child.reference}, api=True, tokens=PARTNERS),
     "api:missing": Route(api=True, tokens=frozenset(TOKEN_HOLDERS), shows=PARTNERS),
@@ -592,6 +609,8 @@ WRITES = [
     "confirm_police_report",
     "withdraw_episode",
     "close_obligation",
+    "note_new",
+    "allocate_obligation",
     "return_interview_new",
     "return_interview_edit",
     "meeting_new",
@@ -608,6 +627,8 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         list(Episode.objects.filter(child=child).values_list("version", flat=True)),
         ReturnInterview.objects.filter(episode__child=child).count(),
         Meeting.objects.filter(child=child).count(),
+        Note.objects.filter(child=child).count(),
+        Allocation.objects.filter(child=child).count(),
     )
 
 
@@ -624,6 +645,8 @@ def test_no_one_without_the_relationship_can_change_the_record_by_posting(world:
         "reason": "test",
         "at": "2026-01-01T10:00",
         "sealed": "on",
+        "kind": "call",
+        "text": "test",
     }
     for who in sorted(SIGNED_IN - route.allowed - route.host):
         response = sign_in(Client(), world.people[who]).post(url, data)

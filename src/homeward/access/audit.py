@@ -87,6 +87,8 @@ def register() -> None:
     from homeward.episodes.models import Episode
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
+    from homeward.notes.models import Note
+    from homeward.obligations.models import Allocation
 
     # version and updated_at change on every save and say nothing a person did.
     auditlog.register(Child, exclude_fields=["version", "updated_at"], m2m_fields={"sealed_to"})
@@ -98,6 +100,8 @@ def register() -> None:
     auditlog.register(Meeting)
     auditlog.register(Action)
     auditlog.register(CouncilEpisode)
+    auditlog.register(Note)
+    auditlog.register(Allocation)
 
     # Every change to a person: who they are, their role, organisation, team and powers. A new
     # password shows only as changed (masked); signing in (last_login) is not a change to them.
@@ -138,6 +142,8 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     from homeward.episodes.models import Episode
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
+    from homeward.notes.models import Note
+    from homeward.obligations.models import Allocation
 
     def about(model: type[models.Model], pks: Any) -> Q:
         ids = [str(pk) for pk in pks]
@@ -155,6 +161,8 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         | about(Action, Action.objects.filter(meeting__child=child).values_list("pk", flat=True))
         | about(Placement, Placement.objects.filter(child=child).values_list("pk", flat=True))
         | about(FindMePlan, FindMePlan.objects.filter(child=child).values_list("pk", flat=True))
+        | about(Note, Note.objects.filter(child=child).values_list("pk", flat=True))
+        | about(Allocation, Allocation.objects.filter(child=child).values_list("pk", flat=True))
         | about(
             PlacementRiskAssessment,
             PlacementRiskAssessment.objects.filter(child=child).values_list("pk", flat=True),

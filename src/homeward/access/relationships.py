@@ -164,6 +164,20 @@ def named_on_restricted_record(user: User | AnonymousUser | None) -> Q:
     return Q(sealed=False) | Q(Exists(named))
 
 
+def allocates_work(user: User | AnonymousUser | None) -> Q:
+    """Whose duties this person allocates to named people: the Missing Children Coordinator their
+    authority's children's (002 s.3: the coordinator ensures "the Return Home Interview task can
+    be allocated"), a team manager their teams' children's."""
+    who = person(user)
+    if who is None:
+        return NOTHING
+    if who.role == Role.MISSING_COORDINATOR:
+        return whole_authority(user)
+    if who.role == Role.TEAM_MANAGER:
+        return managed_team(user)
+    return NOTHING
+
+
 # Who may open a child's page at all.
 CHILD_RELATIONSHIPS = (
     allocated_worker,
@@ -288,6 +302,7 @@ is_return_interviews = on_child(return_interviews)
 is_placed_with_carer = on_child(placed_with_carer)
 is_told_to_act_on_child = on_child(told_to_act_on_child)
 is_named_on_restricted_record = on_child(named_on_restricted_record)
+is_allocating = on_child(allocates_work)
 is_notified_force = on_episode(notified_force)
 is_told_to_act = on_episode(told_to_act)
 is_host_area = on_episode(host_area)
@@ -540,6 +555,11 @@ PERMISSIONS = {
     & is_named_on_restricted_record,
     "meetings.add_meeting": holds_case,
     "obligations.close_obligation": closes_duty,
+    # Case notes (on an episode): whoever works on the episode, and the return interview
+    # workers who follow the child up (002 s.10: activity to find the child on case notes).
+    "notes.add_note": (changes_episode | is_return_interviews) & is_named_on_restricted_record,
+    # Allocating a child's duty (on the child or the obligation) to a named person.
+    "obligations.allocate_obligation": is_allocating & is_named_on_restricted_record,
 }
 
 for name, predicate in PERMISSIONS.items():

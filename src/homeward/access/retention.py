@@ -4,7 +4,7 @@ The period (``HOMEWARD_RETENTION_YEARS``, default 7) runs from the later of the
 child's 18th birthday and the last event on their timeline. Past it, what
 identifies the child is removed: names, aliases, phone, school, photograph, the
 day and month of birth, the Find Me plan, free text in episodes, events,
-interviews, meetings and risk assessments, the people and places linked to
+interviews, meetings, case notes and risk assessments, the people and places linked to
 episodes, what messages told people about the child, and the child's details
 copied into the audit trail. What remains (year of birth, categories, times, risk levels,
 protocol facts, who viewed the record when) still counts in aggregate reports
@@ -125,8 +125,9 @@ def anonymise(child: Child) -> None:
     from homeward.episodes.models import Episode, Event
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
-    from homeward.notifications.models import Kind, Message
-    from homeward.obligations.models import Obligation
+    from homeward.notes.models import Note
+    from homeward.notifications.models import Kind, Message, about_child
+    from homeward.obligations.models import Allocation, Obligation
 
     named = child.name  # as messages wrote it, before the names go
     # The audit trail must not copy the very details being removed: no change rows here;
@@ -157,9 +158,12 @@ def anonymise(child: Child) -> None:
         _blank(ReturnInterview.objects.filter(episode__child=child), INTERVIEW_TEXT)
         _blank(Meeting.objects.filter(child=child), MEETING_TEXT)
         Action.objects.filter(meeting__child=child).update(description="", owner="")
+        # A case note's kind and time stay (the chronology still counts); what it said goes.
+        Note.objects.filter(child=child).update(text="")
         Obligation.objects.filter(child=child).update(reason="")
+        Allocation.objects.filter(child=child).update(reason="")
         # Messages told people about the work by name where they knew the child.
-        Message.objects.filter(obligation__child=child).update(body=MESSAGE_REMOVED)
+        Message.objects.filter(about_child(child)).update(body=MESSAGE_REMOVED)
         for digest in Message.objects.filter(kind=Kind.DIGEST, body__contains=named):
             digest.body = digest.body.replace(named, f"{ANONYMISED} child {child.pk}")
             digest.save(update_fields=["body"])

@@ -3,7 +3,7 @@
 UK GDPR Article 15: the child (or someone acting for them) may ask for all the
 personal data held. The export has the child's record, placements, Find Me
 plan, risk assessments, every episode and timeline event, the obligations the
-protocol derived, return home interviews, meetings and their actions, the
+protocol derived, return home interviews, meetings and their actions, case notes, the
 photograph (base64), and the audit trail of who viewed and changed the record.
 ``homeward subject_access C12`` and the coordinator's page produce the same.
 """
@@ -46,8 +46,9 @@ def export(child: Any) -> dict[str, Any]:
     from homeward.episodes.models import Episode, Event
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
-    from homeward.notifications.models import Message
-    from homeward.obligations.models import Obligation
+    from homeward.notes.models import Note
+    from homeward.notifications.models import Message, about_child
+    from homeward.obligations.models import Allocation, Obligation
 
     trail = [
         {
@@ -75,9 +76,11 @@ def export(child: Any) -> dict[str, Any]:
         "episodes": _rows(Episode.objects.filter(child=child)),
         "timeline": _rows(Event.objects.filter(child=child)),
         "obligations": _rows(Obligation.objects.filter(child=child)),
+        "allocations": _rows(Allocation.objects.filter(child=child).order_by("at", "id")),
         "return_interviews": _rows(ReturnInterview.objects.filter(episode__child=child)),
         "meetings": _rows(Meeting.objects.filter(child=child)),
         "meeting_actions": _rows(Action.objects.filter(meeting__child=child)),
+        "case_notes": _rows(Note.objects.filter(child=child).order_by("happened_at", "id")),
         # What people were told about the child's work, by e-mail and in their inbox.
         "messages": [
             {
@@ -89,7 +92,7 @@ def export(child: Any) -> dict[str, Any]:
                 "sent_at": message.sent_at,
                 "read_at": message.read_at,
             }
-            for message in Message.objects.filter(obligation__child=child).select_related("recipient")
+            for message in Message.objects.filter(about_child(child)).select_related("recipient")
         ],
         "audit_trail": trail,
     }

@@ -39,6 +39,13 @@ def case_children(user: User | AnonymousUser) -> QuerySet[Child]:
     )
 
 
+def allocating_children(user: User | AnonymousUser) -> QuerySet[Child]:
+    """The children whose duties this person allocates (a coordinator's authority, a team manager's teams)."""
+    if rel.person(user) is None:
+        return Child.objects.none()
+    return Child.objects.filter(rel.allocates_work(user)).filter(rel.named_on_restricted_record(user))
+
+
 def _unrestricted_episodes(user: User | AnonymousUser) -> Q:
     """Episodes of unsealed children, or of sealed ones this person is named on.
 

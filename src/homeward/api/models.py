@@ -27,6 +27,7 @@ class Scope(models.TextChoices):
     FOUND = "found", "Record a child found or returned"
     RECLASSIFY = "reclassify", "Reclassify an episode"
     COMPLETE = "complete", "Complete an obligation"
+    NOTE = "note", "Add a case note to an episode"
 
 
 SCOPES = [scope.value for scope in Scope]

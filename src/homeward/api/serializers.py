@@ -23,6 +23,8 @@ from homeward.episodes.models import (
     PushFactor,
     RiskLevel,
 )
+from homeward.notes.models import Note, NoteKind
+from homeward.notes.rules import TEXT_LIMIT
 from homeward.obligations.models import Obligation
 from homeward.protocols.calendar import wall_clock_problem
 
@@ -238,6 +240,21 @@ class CompleteSerializer(serializers.Serializer[Any]):
         return attrs
 
 
+class NoteSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=NoteKind.choices, help_text="What kind of note")
+    at = MomentField(help_text="When it happened")
+    text = serializers.CharField(max_length=TEXT_LIMIT, help_text="What was done or learnt")
+    meets = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The id of an open carer update or risk review of this episode that the note meets "
+        "(000 G6, 004 s.2.5): it is closed as done at ``at``",
+    )
+
+
 # --- what comes back --------------------------------------------------------------------------
 
 
@@ -363,3 +380,22 @@ class ImportResultSerializer(serializers.Serializer[Any]):
     stored = ImportedRowSerializer(many=True)
     already_stored = ImportedRowSerializer(many=True, help_text="Rows whose reference was reported before")
     refused = RefusedRowSerializer(many=True, help_text="Rows that stored nothing, and why")
+
+
+class NoteAddedSerializer(serializers.ModelSerializer[Note]):
+    """A note as returned: no text (the answer is kept to replay a retried call, past retention)."""
+
+    episode = serializers.SerializerMethodField(help_text="The episode's reference, e.g. E5")
+    at = serializers.DateTimeField(source="happened_at", help_text="When it happened")
+    meets = serializers.SerializerMethodField(help_text="The duty the note met, now closed (null: none)")
+
+    class Meta:
+        model = Note
+        fields = ["id", "episode", "kind", "at", "recorded_at", "meets"]
+
+    def get_episode(self, note: Note) -> str:
+        return f"E{note.episode_id}"
+
+    @extend_schema_field(ObligationSerializer(allow_null=True))
+    def get_meets(self, note: Note) -> dict[str, Any] | None:
+        return dict(ObligationSerializer(note.meets).data) if note.meets else None

@@ -835,6 +835,15 @@ class Generator:
             return self.directory.liaisons.get(placed or authority.police_force_id)
         return authority.first.get(role)
 
+    @staticmethod
+    def by_default(role: str, child: dict[str, Any]) -> bool:
+        """Whether that person is only the first of the role (``obligations.evaluation.assignee_for``)."""
+        if role == Role.SOCIAL_WORKER:
+            return child["allocated_worker_id"] is None
+        if role in (Role.TEAM_MANAGER, Role.CARER):
+            return False
+        return not (role == Role.IRO and child["iro_id"] is not None)
+
     _home_of: dict[int, Home] = {}
 
     def obligation(
@@ -874,6 +883,7 @@ class Generator:
                 "reason": item.reason or "",
                 "falls_to": role,
                 "assignee_id": assignee,
+                "unallocated": assignee is None or self.by_default(role, child),
                 "team_id": child["team_id"],
             }
         )

@@ -84,7 +84,7 @@ def report_episode(
         police_force=force_for(child) if police_informed else None,
         **(answers or {}),
     )
-    timeline.append(
+    reported = timeline.append(
         child,
         "reported",
         reported_at,
@@ -98,7 +98,7 @@ def report_episode(
         details={"police_reference": police_reference} if police_reference else {},
         field="reported_at",
     )
-    timeline.finish(child)
+    timeline.finish(child, news=reported)
     return episode
 
 
@@ -119,7 +119,7 @@ def reclassify(episode: Episode, *, category: str, at: datetime, by: User | None
         details={"reason": reason},
     )
     timeline.bump(episode, category=category)
-    timeline.finish(child)
+    timeline.finish(child, news=event)
     return event
 
 
@@ -182,7 +182,7 @@ def record_found(
         safe_and_well_done=safe_and_well_done,
         safe_and_well_reason=safe_and_well_reason,
     )
-    timeline.finish(child)
+    timeline.finish(child, news=event)
     if safe_and_well_done is not None:
         _close_safe_and_well_check(
             episode, at=at, by=by, done=safe_and_well_done, reason=safe_and_well_reason

@@ -19,18 +19,34 @@ from homeward.children.models import Child, Establishment
 from homeward.episodes.casefile import parse_ref
 from homeward.episodes.models import Episode
 from homeward.obligations.assignment import falls_to
-from homeward.obligations.evaluation import assignee, compute, evaluation_unit, pack_of
+from homeward.obligations.evaluation import assignee_for, compute, evaluation_unit, pack_of
 from homeward.obligations.models import Obligation, Outcome
 from homeward.protocols.engine import Obligation as Computed
+
+
+def _allocations(rows: Iterable[Obligation]) -> tuple[dict[tuple[object, ...], Obligation], dict[int, User]]:
+    """Each duty's latest explicit allocation (by rule, child, episode and recipient: a repeating
+    duty's later rows inherit it), and the allocated people still active."""
+    latest: dict[tuple[object, ...], Obligation] = {}
+    for row in sorted(
+        (r for r in rows if r.allocated_to_id is not None and r.allocated_at is not None),
+        key=lambda r: (r.allocated_at, r.pk),
+    ):
+        latest[row.key[:4]] = row
+    people = User.objects.filter(
+        pk__in={row.allocated_to_id for row in latest.values()}, is_active=True
+    ).in_bulk()
+    return latest, people
 
 
 def store(children: list[Child], computed: list[Computed]) -> None:
     by_pk = {c.pk: c for c in children}
     pack = pack_of(children[0])
     existing = {o.key: o for o in Obligation.objects.filter(child__in=children)}
+    allocations, allocated_people = _allocations(existing.values())
     keep: set[int] = set()
     new: list[Obligation] = []
-    assignees: dict[tuple[int, str], User | None] = {}
+    assignees: dict[tuple[int, str], tuple[User | None, bool]] = {}
     for item in computed:
         child_pk = parse_ref(item.child, "C")
         assert child_pk is not None and child_pk in by_pk
@@ -40,7 +56,17 @@ def store(children: list[Child], computed: list[Computed]) -> None:
         rule = pack.rule(item.rule)
         role = falls_to(item.kind, item.recipient, rule.falls_to)
         if (child_pk, role) not in assignees:
-            assignees[(child_pk, role)] = assignee(child, role)
+            assignees[(child_pk, role)] = assignee_for(child, role)
+        computed_assignee, by_default = assignees[(child_pk, role)]
+        row = existing.get(key)
+        # An explicit allocation wins over the computed assignee: the row's own, or for a new
+        # row (the next repeat of a duty) the duty's latest; not once that person has left.
+        allocated = row if row is not None else allocations.get(key[:4])
+        allocated_to = (
+            allocated_people.get(allocated.allocated_to_id)
+            if allocated is not None and allocated.allocated_to_id is not None
+            else None
+        )
         establishment_pk = parse_ref(item.establishment, "H")
         values = {
             "title": rule.title or item.kind.replace("_", " ").capitalize(),
@@ -58,10 +84,10 @@ def store(children: list[Child], computed: list[Computed]) -> None:
             "closed_at": item.closed_at,
             "reason": item.reason or "",
             "falls_to": role,
-            "assignee": assignees[(child_pk, role)],
+            "assignee": allocated_to or computed_assignee,
+            "unallocated": allocated_to is None and (computed_assignee is None or by_default),
             "team": child.team,
         }
-        row = existing.get(key)
         if row is None:
             row = Obligation(
                 child=child,
@@ -70,6 +96,9 @@ def store(children: list[Child], computed: list[Computed]) -> None:
                 recipient=item.recipient or "",
                 level=item.level,
                 opens_at=item.opens_at,
+                allocated_to=allocated_to,
+                allocated_by_id=allocated.allocated_by_id if allocated_to and allocated else None,
+                allocated_at=allocated.allocated_at if allocated_to and allocated else None,
                 **values,
             )
             new.append(row)

@@ -18,17 +18,19 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from homeward.access.visible import visible_children, visible_episodes
-from homeward.accounts.models import Role, User
+from homeward.accounts.models import OrganisationKind, Role, User
 from homeward.children.models import Child
+from homeward.episodes.models import Category, Event, RiskLevel
 from homeward.notifications import timing
 from homeward.notifications.models import Kind, Message, OutOfHours
 from homeward.obligations.evaluation import pack_of
-from homeward.obligations.models import Obligation, ObligationQuerySet
+from homeward.obligations.models import Allocation, Obligation, ObligationQuerySet
 
 
 def _when(instant: datetime) -> str:
@@ -151,6 +153,8 @@ def _message(
     obligation: Obligation | None = None,
     day: date | None = None,
     acts_until: datetime | None = None,
+    allocation: Allocation | None = None,
+    event: Event | None = None,
 ) -> Message:
     domain = settings.HOMEWARD_EMAIL_DOMAIN
     return Message(
@@ -158,6 +162,8 @@ def _message(
         kind=kind,
         obligation=obligation,
         day=day,
+        allocation=allocation,
+        event=event,
         subject=subject[:300],
         body=body,
         link=link,
@@ -252,6 +258,178 @@ def announce_opened(now: datetime) -> int:
     """
     since = now - timedelta(hours=settings.HOMEWARD_NOTIFY_LOOKBACK_HOURS)
     return announce(_unannounced(Obligation.objects.filter(opens_at__gte=since), now), now)
+
+
+def _name(person: User) -> str:
+    return person.get_full_name() or person.username
+
+
+def announce_allocation(allocation: Allocation, now: datetime) -> int:
+    """A duty allocated or reassigned: the person it now falls to is told, and the person it was
+    taken from (once each per allocation, whoever tries first)."""
+    obligation = allocation.obligation
+    assert obligation is not None
+    child = obligation.child
+    visibility = Visibility()
+    due = f", due by {_when(obligation.due_at)}" if obligation.due_at else ""
+    by = _name(allocation.by) if allocation.by else "Someone"
+    reason = [f"Why: {allocation.reason}"] if allocation.reason else []
+    facts = [
+        f"Required ({obligation.requirement}): {obligation.title}",
+        f"Due by: {_when(obligation.due_at)}"
+        if obligation.due_at
+        else "Due: now (the protocol sets no later time)",
+        f"Protocol: {obligation.cites}",
+    ]
+    link = record_url(obligation)
+    messages = [
+        _message(
+            allocation.to,
+            Kind.ALLOCATED,
+            f"Allocated to you: {obligation.title} - child {child.reference}{due}",
+            "\n".join(
+                [
+                    f"{by} has allocated this to you; it is now yours to do.",
+                    *reason,
+                    "",
+                    facts[0],
+                    who(child, visibility.knows(allocation.to, child.pk)),
+                    *facts[1:],
+                    "",
+                    f"Open the record: {link}",
+                ]
+            ),
+            link,
+            now,
+            allocation=allocation,
+        )
+    ]
+    previous = allocation.previous
+    if previous is not None and previous != allocation.to and previous.is_active:
+        messages.append(
+            _message(
+                previous,
+                Kind.REALLOCATED,
+                f"Reassigned: {obligation.title} - child {child.reference}",
+                "\n".join(
+                    [
+                        f"{by} has reassigned this to {_name(allocation.to)}; it is no longer yours to do.",
+                        *reason,
+                        "",
+                        facts[0],
+                        who(child, visibility.knows(previous, child.pk)),
+                        facts[2],
+                        "",
+                        f"Open the record: {link}",
+                    ]
+                ),
+                link,
+                now,
+                allocation=allocation,
+            )
+        )
+    return _queue(messages)
+
+
+# What happened, in a subject's words, for the events the child's people are told of.
+NEWS = {
+    "reported": "Reported {category}",
+    "reclassified": "Reclassified as {category}",
+    "risk_graded": "Risk graded {level}",
+    "found": "Found",
+}
+# Why each is told. 002 s.3: "an electronic notification of the missing episode will be sent to that
+# worker"; 004 Appendix 4: recording a runaway child "generates an alert to the ACW" (allocated case
+# worker), whatever the category; 001 s.6 Stage 1: "notify the child or young person's social worker
+# or the accountable team manager"; 001 s.6.20: the IRO "must be informed of the missing episode
+# ... and when found"; 004 s.2.5.4 and s.2.8: the host authority, if the child is placed outside.
+WHY = {
+    "worker": "You are {name}'s allocated social worker (Wakefield 002 s.3; SET guidance Appendix 4).",
+    "manager": "You manage the social worker or team holding {name}'s case (West Mercia 001 s.6, Stage 1).",
+    "iro": "You are {name}'s Independent Reviewing Officer (West Mercia 001 s.6.20; SET guidance s.2.5.4, 2.8).",
+    "host": "{name} is placed in your authority's area (SET guidance s.2.5.4, 2.8: the host authority).",
+}
+
+
+def _label_of(choices: type[models.TextChoices], value: object) -> str:
+    return str(choices(value).label).lower() if value in choices.values else str(value or "")
+
+
+def childs_people(child: Child, at: datetime) -> dict[User, str]:
+    """The child's own people, whether or not any duty falls to them, and why each is told: the
+    allocated social worker and their team manager (and the manager of the child's team), the IRO
+    of a looked-after child, and the coordinator of the authority the child is placed in if that
+    is not the responsible authority."""
+    people: dict[User, str] = {}
+
+    def add(person: User | None, why: str) -> None:
+        if person is not None and person.is_active and person not in people:
+            people[person] = why
+
+    worker = child.allocated_worker
+    add(worker, "worker")
+    add(worker.team.manager if worker is not None and worker.team is not None else None, "manager")
+    add(child.team.manager if child.team is not None else None, "manager")
+    if child.looked_after:
+        add(child.iro, "iro")
+    placement = (
+        child.placements.filter(started_at__lte=at)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=at))
+        .select_related("establishment__area")
+        .order_by("-started_at")
+        .first()
+    )
+    area = placement.establishment.area if placement is not None else None
+    if (
+        area is not None
+        and area.pk != child.responsible_authority_id
+        and area.kind == OrganisationKind.LOCAL_AUTHORITY
+    ):
+        for coordinator in User.objects.filter(
+            role=Role.MISSING_COORDINATOR, organisation=area, is_active=True
+        ).order_by("id"):
+            add(coordinator, "host")
+    return people
+
+
+def tell_childs_people(event: Event, now: datetime) -> int:
+    """Tell the child's own people what happened to their episode: reported, graded, reclassified
+    or found (once each per event, whoever tries first). The person who recorded it is not told."""
+    if event.type not in NEWS or event.episode is None:
+        return 0
+    child, episode = event.child, event.episode
+    data = event.data
+    what = NEWS[event.type].format(
+        category=_label_of(Category, data.get("category")), level=_label_of(RiskLevel, data.get("level"))
+    )
+    link = f"{settings.HOMEWARD_BASE_URL}{reverse('episode', args=[episode.pk])}"
+    visibility = Visibility()
+    messages = []
+    for person, why in childs_people(child, episode.reported_at).items():
+        if person == event.recorded_by:
+            continue
+        named = visibility.knows(person, child.pk)
+        lines = [
+            f"{what} at {_when(event.at)} (episode {episode.reference}).",
+            who(child, named),
+            "",
+            WHY[why].format(name=child.first_name if named else f"child {child.reference}"),
+            "This is for your information: work that falls to you comes in a message of its own.",
+            "",
+            f"Open the episode: {link}",
+        ]
+        messages.append(
+            _message(
+                person,
+                Kind.CHILD_NEWS,
+                f"{what} - child {child.reference}",
+                "\n".join(lines),
+                link,
+                now,
+                event=event,
+            )
+        )
+    return _queue(messages)
 
 
 def _manager_of(obligation: Obligation) -> User | None:

@@ -24,5 +24,5 @@ def grade_risk(episode: Episode, *, level: str, at: datetime, by: User | None, r
         details={"rationale": rationale},
     )
     timeline.bump(episode, risk_level=level)
-    timeline.finish(child)
+    timeline.finish(child, news=event)
     return event

@@ -83,12 +83,15 @@ def append(
     return event
 
 
-def finish(child: Child) -> None:
+def finish(child: Child, *, news: Event | None = None) -> None:
     Child.objects.filter(pk=child.pk).update(version=child.version + 1)
     child.version += 1
     now = timezone.now()
     # Whoever a newly open obligation falls to is told in the same transaction.
     outbox.announce_for(reevaluate([child], now), now)
+    if news is not None:
+        # And the child's own people, whether or not a duty falls to them (002 s.3, 004 App 4).
+        outbox.tell_childs_people(news, now)
 
 
 def lock_child(child: Child) -> Child:

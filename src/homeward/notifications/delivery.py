@@ -46,7 +46,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from homeward.notifications import timing
-from homeward.notifications.models import Delivery, Kind, Message
+from homeward.notifications.models import ABOUT_OBLIGATION, Delivery, Message
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def _why_not(message: Message) -> str | None:
         return "no e-mail address; in the inbox only"
     if not message.recipient.is_active:
         return "the recipient's account is closed"
-    if message.kind != Kind.DIGEST:
+    if message.kind in ABOUT_OBLIGATION:
         if message.obligation is None:
             return "the obligation no longer applies"
         if message.obligation.outcome:

@@ -14,7 +14,9 @@ from django.conf import settings
 from django.db import models
 
 from homeward.accounts.models import Organisation, Team
-from homeward.obligations.models import Obligation
+from homeward.children.models import Child
+from homeward.episodes.models import Event
+from homeward.obligations.models import Allocation, Obligation
 
 
 class Kind(models.TextChoices):
@@ -23,6 +25,13 @@ class Kind(models.TextChoices):
     TEAM_MANAGER = "team_manager", "Overdue, escalated to the team manager"
     SERVICE_MANAGER = "service_manager", "Still overdue, escalated to the service manager"
     DIGEST = "digest", "Daily digest"
+    ALLOCATED = "allocated", "Allocated to you"
+    REALLOCATED = "reallocated", "Reassigned to someone else"
+    CHILD_NEWS = "child_news", "News of a child you work with"
+
+
+# Messages about one obligation as it stands: not e-mailed once it has closed or gone.
+ABOUT_OBLIGATION = (Kind.OPENED, Kind.OUT_OF_HOURS, Kind.TEAM_MANAGER, Kind.SERVICE_MANAGER)
 
 
 class Delivery(models.TextChoices):
@@ -69,6 +78,12 @@ class Message(models.Model):
     )
     # The digest's day (Europe/London); empty for messages about one obligation.
     day = models.DateField(null=True, blank=True)
+    # A duty allocated or reassigned: the new person and the one it was taken from are told.
+    allocation = models.ForeignKey(
+        Allocation, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    # What happened to a child (reported, graded, reclassified, found), told to the child's own people.
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     subject = models.CharField(max_length=300)
     body = models.TextField()
     link = models.CharField(max_length=500)
@@ -103,6 +118,16 @@ class Message(models.Model):
                 condition=models.Q(day__isnull=False),
                 name="message_once_per_day",
             ),
+            models.UniqueConstraint(
+                fields=["allocation", "recipient", "kind"],
+                condition=models.Q(allocation__isnull=False),
+                name="message_once_per_allocation",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "recipient", "kind"],
+                condition=models.Q(event__isnull=False),
+                name="message_once_per_event",
+            ),
         ]
         indexes = [
             models.Index(
@@ -116,3 +141,10 @@ class Message(models.Model):
     def __str__(self) -> str:
         # Not the subject: this is what the admin shows, and a subject is about a child's work.
         return f"Message {self.message_id}"
+
+
+def about_child(child: Child) -> models.Q:
+    """The messages about one child's work (subject access lists them; retention blanks them)."""
+    return (
+        models.Q(obligation__child=child) | models.Q(allocation__child=child) | models.Q(event__child=child)
+    )

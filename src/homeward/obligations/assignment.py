@@ -1,4 +1,5 @@
-"""Who an obligation falls to: a role by the kind of work, then a person for this child.
+"""Who an obligation falls to: a role by the kind of work, then a person for this child; and
+whom a coordinator or team manager may allocate it to instead.
 
 A pack rule may name ``falls_to`` itself; otherwise the kind decides, as the
 seeds allocate the work (the social worker ensures the police know, the team
@@ -7,7 +8,11 @@ manager raises the senior-leader alert, the carer reassesses risk ...).
 
 from __future__ import annotations
 
-from homeward.accounts.models import Role
+from django.db.models import QuerySet
+
+from homeward.accounts.models import Role, User
+from homeward.children.police import force_for
+from homeward.obligations.models import Obligation
 
 BY_KIND: dict[str, str] = {
     "risk_assessment": Role.SOCIAL_WORKER,
@@ -43,3 +48,23 @@ def falls_to(kind: str, recipient: str | None, named: str | None = None) -> str:
     if kind == "notify":
         return BY_RECIPIENT.get(recipient or "", Role.SOCIAL_WORKER)
     return BY_KIND.get(kind, Role.SOCIAL_WORKER)
+
+
+def candidates(obligation: Obligation) -> QuerySet[User]:
+    """Whom a duty may be allocated to: active people of the role it falls to, where the child is.
+
+    The responsible authority's people of that role (a return interview to its return interview
+    workers, 002 s.6); for a carer's duty, the carers of the home the child is placed in now;
+    for the police's, the liaison officers of the force told of the episode (or that covers the
+    child's home).
+    """
+    people = User.objects.filter(role=obligation.falls_to, is_active=True).order_by("last_name", "first_name")
+    child = obligation.child
+    if obligation.falls_to == Role.CARER:
+        placement = child.current_placement
+        return people.filter(establishment=placement.establishment) if placement else people.none()
+    if obligation.falls_to == Role.POLICE_LIAISON:
+        episode = obligation.episode
+        force = (episode.police_force if episode is not None else None) or force_for(child)
+        return people.filter(organisation=force) if force is not None else people.none()
+    return people.filter(organisation=child.responsible_authority)

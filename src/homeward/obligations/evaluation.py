@@ -78,21 +78,34 @@ def compute(children: list[Child], now: datetime) -> list[Computed]:
 
 
 def assignee(child: Child, role: str) -> User | None:
+    return assignee_for(child, role)[0]
+
+
+def assignee_for(child: Child, role: str) -> tuple[User | None, bool]:
+    """Who a duty of ``role`` falls to for this child, and whether only by default.
+
+    The child's record names the social worker, the team's manager, the IRO and (by the home
+    the child is placed in) the carers. For any other role, or when the record names no one,
+    the work falls to the first person of the role here: a default, left for a coordinator or
+    team manager to allocate to a named person (the second value is True).
+    """
     if role == Role.SOCIAL_WORKER:
-        return child.allocated_worker or (child.team.manager if child.team else None)
+        if child.allocated_worker is not None:
+            return child.allocated_worker, False
+        return (child.team.manager if child.team else None), True
     if role == Role.TEAM_MANAGER:
-        return child.team.manager if child.team and child.team.manager else None
+        return (child.team.manager if child.team and child.team.manager else None), False
     if role == Role.IRO and child.iro is not None:
-        return child.iro
+        return child.iro, False
     if role == Role.CARER:
         placement = child.current_placement
         if placement is not None:
-            return placement.establishment.carers.filter(is_active=True).order_by("id").first()
-        return None
+            return placement.establishment.carers.filter(is_active=True).order_by("id").first(), False
+        return None, False
     people = User.objects.filter(role=role, is_active=True).order_by("id")
     if role == Role.POLICE_LIAISON:
         # The force Homeward tells about this child, not the first force on file: whoever a duty
         # falls to may open its episode (access.relationships.told_to_act).
         force = force_for(child)
-        return people.filter(organisation=force).first() if force is not None else None
-    return people.filter(organisation=child.responsible_authority).first()
+        return (people.filter(organisation=force).first() if force is not None else None), True
+    return people.filter(organisation=child.responsible_authority).first(), True

@@ -64,6 +64,20 @@ class Obligation(models.Model):
     team = models.ForeignKey(
         "accounts.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="obligations"
     )
+    # A coordinator's or team manager's allocation to a named person (002 s.3: "the Return Home
+    # Interview task can be allocated"): it wins over the assignee re-evaluation computes, every
+    # time (casework.evaluation.store), and later repeats of the same duty inherit it.
+    allocated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+    # Nobody named for it: no one allocated it, and the child's record names no one for the role,
+    # so it fell to nobody or to the first person of the role here by default. The queue of
+    # unallocated work lists these.
+    unallocated = models.BooleanField(default=False)
 
     objects = ObligationQuerySet.as_manager()
 
@@ -92,6 +106,12 @@ class Obligation(models.Model):
                 name="obligation_outstanding_child",
                 condition=models.Q(outcome=""),
             ),
+            # The queue of unallocated work, per team and role.
+            models.Index(
+                fields=["team", "falls_to"],
+                name="obligation_unallocated",
+                condition=models.Q(outcome="", unallocated=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -114,3 +134,32 @@ class Obligation(models.Model):
     @property
     def key(self) -> tuple[object, ...]:
         return (self.rule, self.child_id, self.episode_id, self.recipient, self.level, self.opens_at)
+
+
+class Allocation(models.Model):
+    """A duty allocated, or reassigned, to a named person: by whom, when, from whom.
+
+    Kept when re-evaluation replaces the obligation row (``obligation`` goes null; the copies
+    stay), audited (``homeward.access.audit``), and both people are told
+    (``casework.outbox.announce_allocation``).
+    """
+
+    obligation = models.ForeignKey(
+        Obligation, null=True, blank=True, on_delete=models.SET_NULL, related_name="allocations"
+    )
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="allocations")
+    episode = models.ForeignKey(Episode, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=300)
+    to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title}: allocated to {self.to.get_full_name() or self.to.username}"

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "homeward.obligations",
     "homeward.interviews",
     "homeward.meetings",
+    "homeward.notes",
     "homeward.access",
     "homeward.web",
     "homeward.notifications",
@@ -302,5 +303,6 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CategoryEnum": "homeward.episodes.models.Category",
         "RiskLevelEnum": "homeward.episodes.models.RiskLevel",
+        "NoteKindEnum": "homeward.notes.models.NoteKind",
     },
 }

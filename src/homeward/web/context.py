@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from homeward.accounts.models import Role
 from homeward.notifications.models import Message
 
 # The service navigation: each section, and the permission whose holders it is for
@@ -23,6 +24,10 @@ def _inbox_label(request: HttpRequest) -> str:
     return f"Inbox ({unread} unread)" if unread else "Inbox"
 
 
+def _allocates(request: HttpRequest) -> bool:
+    return getattr(request.user, "role", "") in (Role.MISSING_COORDINATOR, Role.TEAM_MANAGER)
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The service navigation, marking the current section: only the sections this person can use."""
     user = getattr(request, "user", None)
@@ -34,6 +39,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         for text, href, perm in SECTIONS
         if perm is None or user.has_perm(perm)
     ]
+    if _allocates(request):
+        # Those who allocate work to named people (a coordinator, a team manager).
+        items.insert([href for _, href in items].index("/inbox/"), ("Unallocated work", "/allocation/"))
     return {
         "nav": [
             {"text": text, "href": href, "current": path == href or (href != "/" and path.startswith(href))}

@@ -1,4 +1,5 @@
-"""A child's single timeline (and an episode's): events, interviews and meetings in one list, newest first.
+"""A child's single timeline (and an episode's): events, interviews, meetings and case notes in one
+list, newest first.
 
 Each entry is shown only to a reader who may open its own page (``Reader``).
 """
@@ -18,6 +19,7 @@ from homeward.children.models import Child, Establishment
 from homeward.episodes.models import Category, Episode, Event, RiskLevel
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import OBLIGATION_KIND, Meeting
+from homeward.notes.models import Note
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ def _entries(
     events: list[Event],
     interviews: Iterable[ReturnInterview],
     meetings: Iterable[Meeting],
+    notes: Iterable[Note],
     reader: Reader,
 ) -> list[Entry]:
     entries: list[Entry] = []
@@ -202,8 +205,23 @@ def _entries(
                 f"/meetings/{meeting.pk}/",
             )
         )
+    # A case note opens on its episode's page, behind the episode's access.
+    entries.extend(note_entry(note) for note in notes if reader.opens_episode(note.episode_id))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
+
+
+def note_entry(note: Note) -> Entry:
+    """A case note on a timeline."""
+    who = note.recorded_by.get_full_name() if note.recorded_by else ""
+    text = note.text if len(note.text) <= 200 else note.text[:199] + "…"
+    return Entry(
+        note.happened_at,
+        f"{note.episode.reference}: Case note: {note.get_kind_display().lower()}",
+        text,
+        who,
+        f"/episodes/{note.episode_id}/#note-{note.pk}",
+    )
 
 
 def for_child(child: Child, user: User) -> list[Entry]:
@@ -217,11 +235,12 @@ def for_child(child: Child, user: User) -> list[Entry]:
         "held_by", "episode", "episode__child"
     )
     meetings = Meeting.objects.filter(child=child).select_related("child")
-    return _entries(events, interviews, meetings, Reader(user))
+    notes = child.notes.select_related("episode", "recorded_by")
+    return _entries(events, interviews, meetings, notes, Reader(user))
 
 
 def for_episode(episode: Episode, user: User) -> list[Entry]:
-    """One episode's timeline: its events, interviews and meetings, checked the same way."""
+    """One episode's timeline: its events, interviews, meetings and case notes, checked the same way."""
     events = list(
         episode.events.select_related("episode__child", "episode__withdrawn_by", "recorded_by").order_by(
             "-at", "-id"
@@ -229,4 +248,5 @@ def for_episode(episode: Episode, user: User) -> list[Entry]:
     )
     interviews = episode.return_interviews.select_related("held_by", "episode", "episode__child")
     meetings = episode.meetings.select_related("child")
-    return _entries(events, interviews, meetings, Reader(user))
+    notes = episode.notes.select_related("episode", "recorded_by")
+    return _entries(events, interviews, meetings, notes, Reader(user))

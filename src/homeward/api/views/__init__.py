@@ -10,9 +10,11 @@ from homeward.api.views.episodes import (
     ReportEpisode,
 )
 from homeward.api.views.imports import ImportEpisodes
+from homeward.api.views.notes import AddNote
 from homeward.api.views.obligations import CompleteObligation
 
 __all__ = [
+    "AddNote",
     "ChildDetail",
     "CompleteObligation",
     "EpisodeDetail",

@@ -18,6 +18,7 @@ from homeward.casework.placements import record_director_review, record_risk_ass
 from homeward.casework.restrictions import restrict_record
 from homeward.children.models import FindMePlan
 from homeward.queries import child as queries
+from homeward.queries import notes
 from homeward.web import timeline
 from homeward.web.forms import now_local, with_version
 from homeward.web.forms.children import (
@@ -64,6 +65,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record_view(request, child)
     now = timezone.now()
     record = queries.record(child, now)
+    query = request.GET.get("q", "").strip()[: notes.QUERY_LIMIT]
     return render(
         request,
         "children/detail.html",
@@ -74,6 +76,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "age": child.age_on(timezone.localdate()),
             "timeline": timeline.for_child(child, me(request)),
             "private_kinds": timeline.Reader(me(request)).private_kinds(child),
+            "query": query,
+            "notes": list(notes.for_child(child, query)[:100]) if query else [],
         },
     )
 

@@ -29,6 +29,7 @@ from homeward.casework.risk import grade_risk
 from homeward.children.models import FindMePlan
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import open_episode
+from homeward.queries import notes
 from homeward.web import timeline
 from homeward.web.forms import now_local, with_version
 from homeward.web.forms.episodes import (
@@ -147,8 +148,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "private_kinds": timeline.Reader(user).private_kinds(episode),
             "interviews": episode.return_interviews.select_related("held_by"),
             "meetings": episode.meetings.all(),
+            **_chronology(request, episode),
         },
     )
+
+
+def _chronology(request: HttpRequest, episode: Episode) -> dict[str, Any]:
+    """The episode's case notes (searched with ``?q=``)."""
+    query = request.GET.get("q", "").strip()[: notes.QUERY_LIMIT]
+    return {"notes": list(notes.for_episode(episode, query)), "query": query}
 
 
 def host_view(request: HttpRequest, episode: Episode) -> HttpResponse:

@@ -21,7 +21,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         request,
         "notifications/inbox.html",
         {
-            "messages_list": mine[:PAGE],
+            "messages_list": mine.select_related("obligation", "allocation__obligation__assignee")[:PAGE],
             "unread": mine.filter(read_at__isnull=True).count(),
             "total": mine.count(),
         },
