@@ -4,7 +4,7 @@ A police system may report any child living in the area its force covers (README
 the police notify the MASH of every missing child they know of, 002 s.3). Before, the report
 made the force a "notified force" of the child at once, so reporting any reference opened the
 child's name, date of birth and Find Me plan. Now the force sees the episode it reported while
-it is open, and nothing of the child's record; the MASH officer or coordinator sees the report
+it is open and to follow it up after, and nothing of the child's record; the MASH officer or coordinator sees the report
 listed to confirm, and once they confirm it the force is told of the child as for any episode.
 """
 
@@ -68,7 +68,8 @@ def test_reporting_a_child_opens_the_episode_to_the_force_and_not_the_child(part
     assert liaison.get(f"/reports/children/{partners.child.pk}/find-me-plan.pdf").status_code == 404
     assert partners.child.last_name not in liaison.get("/").content.decode()
 
-    # Found: the episode is no longer open, and no longer the force's.
+    # Found: the force follows up its own report (the safe and well check is its to record),
+    # and still learns nothing of the child.
     found = client.post(
         f"/api/v1/episodes/{episode.pk}/found/",
         {
@@ -80,8 +81,9 @@ def test_reporting_a_child_opens_the_episode_to_the_force_and_not_the_child(part
         },
     )
     assert found.status_code == 200, found.json()
-    assert client.get(f"/api/v1/episodes/{episode.pk}/").status_code == 404
+    assert client.get(f"/api/v1/episodes/{episode.pk}/").status_code == 200
     assert client.get("/api/v1/missing/").json()["count"] == 0
+    assert client.get(f"/api/v1/children/{partners.child.reference}/").status_code == 404
 
 
 def test_the_mash_sees_the_report_to_confirm_and_confirming_tells_the_force(partners: Partners) -> None:
@@ -125,7 +127,7 @@ def test_the_mash_sees_the_report_to_confirm_and_confirming_tells_the_force(part
 
 
 def test_a_force_already_told_of_the_child_reports_without_waiting(partners: Partners) -> None:
-    told = report_episode(
+    earlier = report_episode(
         partners.child,
         category="missing",
         reported_at=hours_ago(30),
@@ -133,8 +135,7 @@ def test_a_force_already_told_of_the_child_reports_without_waiting(partners: Par
         police_informed=True,
         by=None,
     )
-    # Found since: a child has one open episode at a time.
-    record_found(told, at=hours_ago(20), by=None)
+    record_found(earlier, at=hours_ago(20), by=None)
     episode = police_report(partners)
     assert not episode.awaiting_confirmation
     assert partners.client("police").get(f"/api/v1/children/{partners.child.reference}/").status_code == 200

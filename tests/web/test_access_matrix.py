@@ -103,6 +103,9 @@ RECORD_INTERVIEW = CASE | {"rhi"}
 ADD_NOTE = CHANGE_EPISODE | {"rhi"}
 # Who allocates a child's duties to named people: the coordinator, and the team's manager.
 ALLOCATE = frozenset({"coordinator", "team_manager"})
+ALLOCATORS = frozenset(
+    {"coordinator", "team_manager", "other_team_manager", "host_coordinator", "other_coordinator"}
+)
 AUDIT = frozenset({"coordinator", "senior", "team_manager"})
 # The world's obligation is the social worker's (tell the IRO): closed by the social workers who
 # hold the case, the team's manager, a senior manager and the coordinator (access.relationships).
@@ -274,8 +277,9 @@ ROUTES: dict[str, Route] = {
     "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CLOSE_SOCIAL_WORKERS_DUTY),
     "note_new": Route(episode_pk, allowed=ADD_NOTE),
     "allocate_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=ALLOCATE),
-    # The queue of unallocated work: everyone signed in, listing only what they allocate.
-    "unallocated_work": Route(allowed=SIGNED_IN, shows=ALLOCATE),
+    # The queue of unallocated work: for whoever allocates (a coordinator, a team manager),
+    # listing only what they allocate; everyone else is sent to where they start.
+    "unallocated_work": Route(allowed=ALLOCATORS, away=SIGNED_IN - ALLOCATORS, shows=ALLOCATE),
     # Return home interviews and meetings.
     "return_interview_new": Route(episode_pk, allowed=RECORD_INTERVIEW),
     "return_interview": Route(lambda w: {"pk": w.interview.pk}, allowed=INTERVIEWS),

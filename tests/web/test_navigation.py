@@ -14,19 +14,22 @@ from tests.factories import AuthorityFactory, EstablishmentFactory, UserFactory,
 
 pytestmark = pytest.mark.django_db
 
-BOARD, WORK, CHILDREN, OVERDUE, INBOX, REPORTS = (
+BOARD, WORK, CHILDREN, OVERDUE, ALLOCATION, INBOX, REPORTS = (
     "/",
     "/my-work/",
     "/children/",
     "/overdue/",
+    "/allocation/",
     "/inbox/",
     "/reports/",
 )
 EVERYTHING = [BOARD, WORK, CHILDREN, OVERDUE, INBOX, REPORTS]
+# Those who allocate work to named people also have the queue of unallocated work.
+ALLOCATES = [BOARD, WORK, CHILDREN, OVERDUE, ALLOCATION, INBOX, REPORTS]
 SECTIONS = {
     Role.SOCIAL_WORKER: EVERYTHING,
-    Role.TEAM_MANAGER: EVERYTHING,
-    Role.MISSING_COORDINATOR: EVERYTHING,
+    Role.TEAM_MANAGER: ALLOCATES,
+    Role.MISSING_COORDINATOR: ALLOCATES,
     Role.MASH_OFFICER: EVERYTHING,
     Role.SENIOR_MANAGER: EVERYTHING,
     Role.IRO: [BOARD, WORK, CHILDREN, INBOX, REPORTS],
@@ -62,7 +65,7 @@ def test_the_navigation_offers_each_role_only_the_sections_it_can_use(role: Role
     client = signed_in(someone(role))
     offered = navigation(client)
     assert offered == SECTIONS[role]
-    for section in EVERYTHING:
+    for section in ALLOCATES:
         response = client.get(section)
         if section in offered:
             assert response.status_code == 200, section

@@ -338,6 +338,13 @@ def has_casework(user: User) -> bool:
 
 
 @predicate
+def allocates(user: User) -> bool:
+    """The queue of unallocated work: those who allocate duties to named people (allocates_work)."""
+    who = person(user)
+    return bool(who and who.role in (Role.MISSING_COORDINATOR, Role.TEAM_MANAGER))
+
+
+@predicate
 def lists_children(user: User) -> bool:
     who = person(user)
     return bool(who and who.role in CHILD_LIST_ROLES)
@@ -529,6 +536,7 @@ PERMISSIONS = {
     "children.list_children": lists_children,
     # Overdue work across teams: the authority's case-holding staff and their managers.
     "obligations.view_overdue": works_in_social_care,
+    "obligations.view_unallocated": allocates,
     "reports.view_reports": reads_reports,
     # Records.
     "children.add_child": works_in_social_care,

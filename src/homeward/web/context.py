@@ -4,7 +4,6 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from homeward.accounts.models import Role
 from homeward.notifications.models import Message
 
 # The service navigation: each section, and the permission whose holders it is for
@@ -14,6 +13,8 @@ SECTIONS: list[tuple[str, str, str | None]] = [
     ("My work", "/my-work/", "obligations.view_my_work"),
     ("Children", "/children/", "children.list_children"),
     ("Overdue", "/overdue/", "obligations.view_overdue"),
+    # Those who allocate work to named people (a coordinator, a team manager).
+    ("Unallocated work", "/allocation/", "obligations.view_unallocated"),
     ("Inbox", "/inbox/", None),
     ("Reports", "/reports/", "reports.view_reports"),
 ]
@@ -22,10 +23,6 @@ SECTIONS: list[tuple[str, str, str | None]] = [
 def _inbox_label(request: HttpRequest) -> str:
     unread = Message.objects.filter(recipient_id=request.user.pk, read_at__isnull=True).count()
     return f"Inbox ({unread} unread)" if unread else "Inbox"
-
-
-def _allocates(request: HttpRequest) -> bool:
-    return getattr(request.user, "role", "") in (Role.MISSING_COORDINATOR, Role.TEAM_MANAGER)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -39,9 +36,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         for text, href, perm in SECTIONS
         if perm is None or user.has_perm(perm)
     ]
-    if _allocates(request):
-        # Those who allocate work to named people (a coordinator, a team manager).
-        items.insert([href for _, href in items].index("/inbox/"), ("Unallocated work", "/allocation/"))
     return {
         "nav": [
             {"text": text, "href": href, "current": path == href or (href != "/" and path.startswith(href))}

@@ -14,7 +14,7 @@ from homeward.queries import allocation
 from homeward.web.forms import now_local
 from homeward.web.forms.obligations import AllocateForm, CloseObligationForm
 from homeward.web.templatetags.homeward import role_label
-from homeward.web.views.common import apply_errors, form_page, login_required, me, permitted
+from homeward.web.views.common import apply_errors, form_page, login_required, me, permitted, section_refused
 
 
 @login_required
@@ -131,6 +131,11 @@ def _record(obligation: Obligation) -> str:
 @login_required
 def unallocated(request: HttpRequest) -> HttpResponse:
     """The queue of work no one has been named for, per team and role, for those who allocate it."""
+    if not me(request).has_perm("obligations.view_unallocated"):
+        return section_refused(
+            request,
+            "Unallocated work is for the Missing Children Coordinator and team managers, who allocate it.",
+        )
     now = timezone.now()
     queue = allocation.unallocated(children=allocating_children(me(request)), now=now)
     return render(request, "web/unallocated.html", {"groups": queue.groups, "total": queue.total, "now": now})
