@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from homeward.protocols import explain as words
-from homeward.protocols.calendar import Span, iso, to_utc
+from homeward.protocols.calendar import Span, iso, shift, to_utc
 from homeward.protocols.explain import PROMPTLY, REPEAT, RULE, SERIES, DueBasis
 from homeward.protocols.pack import Condition, Due, Pack, Rule
 from homeward.protocols.timeline import (
@@ -163,7 +163,7 @@ def _level_condition(rule: Rule) -> Condition | None:
 
 def _nth(period: Span, n: int, since: datetime) -> datetime:
     """The nth of a series every ``period`` from ``since`` (counted from the start, so months do not drift)."""
-    return Span(**{period.unit: period.amount * n}).after(since)
+    return shift(period.unit, period.amount * n, since)
 
 
 def _occasions(world: World, rule: Rule, until: datetime) -> Iterable[Occasion]:
@@ -379,24 +379,45 @@ def _adoption_at(worlds: list[World], adoptions: list[Adoption], t: datetime) ->
     return current
 
 
+class _Open:
+    """The drafts a closing event can meet, indexed as they are raised (in the order raised).
+
+    A ``police_informed`` meets its episode's notifies to the police; a completion meets the
+    child's drafts of its kind: each looks through those, not through every draft.
+    """
+
+    def __init__(self, drafts: list[_Draft]) -> None:
+        self.drafts = drafts
+        self.police: dict[str, list[_Draft]] = {}
+        self.by_kind: dict[tuple[str, str], list[_Draft]] = {}
+        for draft in drafts:
+            self._index(draft)
+
+    def _index(self, draft: _Draft) -> None:
+        rule = draft.rule
+        if draft.episode is not None and rule.kind == "notify" and rule.recipient == "police":
+            self.police.setdefault(draft.episode.id, []).append(draft)
+        self.by_kind.setdefault((rule.kind, draft.child), []).append(draft)
+
+    def extend(self, drafts: Iterable[_Draft]) -> None:
+        for draft in drafts:
+            self.drafts.append(draft)
+            self._index(draft)
+
+
 def _close(worlds: list[World], adoptions: list[Adoption], drafts: list[_Draft], until: datetime) -> None:
     """Apply what closes obligations, in the order it happened, whichever version raised them."""
+    index = _Open(drafts)
     for entry in worlds[0].entries:
         event = entry.event
         if isinstance(event, PoliceInformed):
-            for draft in drafts:
-                if (
-                    draft.episode is not None
-                    and draft.episode.id == event.episode
-                    and draft.rule.kind == "notify"
-                    and draft.rule.recipient == "police"
-                    and draft.open_at(event.at, entry.index)
-                ):
+            for draft in index.police.get(event.episode, ()):
+                if draft.open_at(event.at, entry.index):
                     draft.closed_at, draft.outcome = event.at, "done"
         elif isinstance(event, Completed):
             # Only what is open when this completion is applied: an obligation raised
             # by an event listed after it at the same instant is not (REPLAY.md).
-            matched = _earliest_open(drafts, event, entry.index)
+            matched = _earliest_open(index.by_kind.get((event.kind, event.child), []), event, entry.index)
             if matched is not None:
                 matched.closed_at, matched.outcome, matched.reason = event.at, event.outcome, event.reason
             # What the completion raises comes from the version in force when it happened.
@@ -410,16 +431,15 @@ def _close(worlds: list[World], adoptions: list[Adoption], drafts: list[_Draft],
                 if trigger.kind != event.kind or (trigger.outcome and trigger.outcome != event.outcome):
                     continue
                 occasion = Occasion(event.at, event.child, episode, index=entry.index)
-                drafts.extend(d for d in _drafts(world, rule, order, occasion, until) if d.opens_at <= until)
+                index.extend(d for d in _drafts(world, rule, order, occasion, until) if d.opens_at <= until)
 
 
 def _earliest_open(drafts: list[_Draft], event: Completed, index: int) -> _Draft | None:
+    """Of the child's drafts of the completion's kind, the one it meets."""
     candidates = [
         d
         for d in drafts
-        if d.rule.kind == event.kind
-        and d.child == event.child
-        and (event.episode is None or (d.episode is not None and d.episode.id == event.episode))
+        if (event.episode is None or (d.episode is not None and d.episode.id == event.episode))
         and (event.recipient is None or d.rule.recipient == event.recipient)
         and d.open_at(event.at, index)
     ]

@@ -129,6 +129,7 @@ class World:
         self.as_of = as_of
         self._placed_at: dict[str, str | None] = {}
         self._residents: dict[str, list[Episode]] = {}
+        self._facts: dict[tuple[str, datetime], ChildFacts] = {}
         self.children = timeline.children
         self.entries = timeline.until(as_of)
         self.episodes: dict[str, Episode] = {}
@@ -218,6 +219,14 @@ class World:
         return None  # the six-hour turn
 
     def child_at(self, child_id: str, t: datetime) -> ChildFacts:
+        # Every condition of every rule at an occasion asks this: worked out once per instant.
+        key = (child_id, t)
+        facts = self._facts.get(key)
+        if facts is None:
+            facts = self._facts[key] = self._child_at(child_id, t)
+        return facts
+
+    def _child_at(self, child_id: str, t: datetime) -> ChildFacts:
         child = self.children[child_id]
         placement = child.placement
         for at, started, _ in self.placements.get(child_id, []):
@@ -315,52 +324,67 @@ class World:
     # -- conditions -------------------------------------------------------------
 
     def holds(self, condition: Condition | None, occasion: Occasion) -> bool:
+        """Whether every fact the condition asks for holds at the occasion.
+
+        Checked one after another, stopping at the first that fails: each check is a pure
+        reading of the record, so the answer is the same as checking them all.
+        """
         if condition is None:
             return True
         facts = self.child_at(occasion.child, occasion.at)
         episode = occasion.episode
-        checks: list[bool] = []
-        for name, want in (
-            ("looked_after", condition.looked_after),
-            ("allocated", condition.allocated),
-            ("open_to_services", condition.open_to_services),
-        ):
-            if want is not None:
-                checks.append(getattr(facts, name) == want)
-        if condition.plans_any is not None:
-            checks.append(bool(set(condition.plans_any) & set(facts.plans)))
-        if condition.flags_any is not None:
-            checks.append(bool(set(condition.flags_any) & set(facts.flags)))
+        if condition.looked_after is not None and facts.looked_after != condition.looked_after:
+            return False
+        if condition.allocated is not None and facts.allocated != condition.allocated:
+            return False
+        if condition.open_to_services is not None and facts.open_to_services != condition.open_to_services:
+            return False
+        if condition.plans_any is not None and not set(condition.plans_any) & set(facts.plans):
+            return False
+        if condition.flags_any is not None and not set(condition.flags_any) & set(facts.flags):
+            return False
         if condition.out_of_area is not None:
             out = bool(facts.placement and facts.placement.out_of_area)
-            checks.append(out == condition.out_of_area)
-        if condition.emergency is not None:
-            checks.append(bool(occasion.emergency) == condition.emergency)
-        if condition.harmed is not None:
-            checks.append(bool(occasion.harmed) == condition.harmed)
-        if condition.uasc_arrived_within is not None:
-            checks.append(self._uasc_within(facts, condition.uasc_arrived_within, occasion))
+            if out != condition.out_of_area:
+                return False
+        if condition.emergency is not None and bool(occasion.emergency) != condition.emergency:
+            return False
+        if condition.harmed is not None and bool(occasion.harmed) != condition.harmed:
+            return False
+        if condition.uasc_arrived_within is not None and not self._uasc_within(
+            facts, condition.uasc_arrived_within, occasion
+        ):
+            return False
         if condition.director_review_older_than is not None:
             ref = episode.reported_at if episode else occasion.at
             cutoff = local_date(condition.director_review_older_than.before(ref))
             review = facts.last_director_review
-            checks.append(review is None or review < cutoff)
+            if not (review is None or review < cutoff):
+                return False
         if episode is not None:
             if condition.police_informed is not None:
                 informed = episode.police_informed_by(occasion.at, occasion.index)
-                checks.append(informed == condition.police_informed)
+                if informed != condition.police_informed:
+                    return False
             if condition.was_missing is not None:
                 was = episode.missing_from is not None and episode.missing_from <= occasion.at
-                checks.append(was == condition.was_missing)
+                if was != condition.was_missing:
+                    return False
             if condition.prior_episodes is not None:
                 prior = sum(1 for e in self.by_child[episode.child] if e.order < episode.order)
-                checks.append(prior >= condition.prior_episodes)
-            if condition.prior_missing_episodes is not None:
-                checks.append(self._prior_missing(episode, occasion.at) >= condition.prior_missing_episodes)
-            if condition.count is not None:
-                checks.append(episode.missing_from is not None and self.crossed(episode, condition.count))
-            if condition.level_rises is not None:
-                checks.append(self._level_rose(episode, condition) is not None)
+                if prior < condition.prior_episodes:
+                    return False
+            if (
+                condition.prior_missing_episodes is not None
+                and self._prior_missing(episode, occasion.at) < condition.prior_missing_episodes
+            ):
+                return False
+            if condition.count is not None and not (
+                episode.missing_from is not None and self.crossed(episode, condition.count)
+            ):
+                return False
+            if condition.level_rises is not None and self._level_rose(episode, condition) is None:
+                return False
         elif any(
             value is not None
             for value in (
@@ -372,10 +396,10 @@ class World:
                 condition.level_rises,
             )
         ):
-            checks.append(False)
+            return False
         if condition.any_of is not None:
-            checks.append(any(self.holds(inner, occasion) for inner in condition.any_of))
-        return all(checks)
+            return any(self.holds(inner, occasion) for inner in condition.any_of)
+        return True
 
     def _uasc_within(self, facts: ChildFacts, span: Span, occasion: Occasion) -> bool:
         if facts.uasc_arrival is None:
