@@ -6,6 +6,7 @@ rules that raise obligations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -147,7 +148,10 @@ class World:
             child: sorted((e for e in eps if e.missing_from), key=self._missing_order)
             for child, eps in by_child.items()
         }
-        self._count_cache: dict[tuple[str, str, Span], int] = {}
+        # Keyed by the window's unit and amount: hashing and comparing the pack's Span (a pydantic
+        # model) on every look-up cost more than the count.
+        self._count_cache: dict[tuple[str, str, str, int], int] = {}
+        self._previous: dict[tuple[str, str], Episode | None] = {}
         self._by_index: dict[int, Entry] = {}
 
     @staticmethod
@@ -231,7 +235,8 @@ class World:
         placement = child.placement
         for at, started, _ in self.placements.get(child_id, []):
             if at <= t:
-                placement = Placement(
+                # Read from an event already validated: built without validating again.
+                placement = Placement.model_construct(
                     establishment=started.establishment,
                     type=started.placement_type,
                     out_of_area=started.out_of_area,
@@ -277,21 +282,21 @@ class World:
         return self._residents[place]
 
     def count(self, episode: Episode, of: str, window: Span) -> int:
-        key = (episode.id, of, window)
-        if key not in self._count_cache:
-            self._count_cache[key] = len(self.counted(episode, of, window))
-        return self._count_cache[key]
+        key = (episode.id, of, window.unit, window.amount)
+        found = self._count_cache.get(key)
+        if found is None:
+            found = self._count_cache[key] = len(self.counted(episode, of, window))
+        return found
 
     def counted(self, episode: Episode, of: str, window: Span) -> list[Episode]:
         """The missing episodes a count window holds at this episode (CATALOGUE.md, count windows)."""
         assert episode.missing_from is not None
-        since = window.before(episode.start)
+        since, start = window.before(episode.start), episode.start
+        mine = (episode.missing_from, episode.order)
         return [
             e
             for e in self._peers(episode, of)
-            if e.missing_from is not None
-            and self._missing_order(e) <= self._missing_order(episode)
-            and since < e.start <= episode.start
+            if e.missing_from is not None and (e.missing_from, e.order) <= mine and since < e.start <= start
         ]
 
     def entry(self, index: int) -> Entry:
@@ -301,9 +306,15 @@ class World:
         return self._by_index[index]
 
     def previous(self, episode: Episode, of: str) -> Episode | None:
-        peers = self._peers(episode, of)
-        index = peers.index(episode)
-        return peers[index - 1] if index > 0 else None
+        key = (episode.id, of)
+        if key not in self._previous:
+            peers = self._peers(episode, of)
+            # By identity: the peers are this world's own episodes (``==`` would compare every field).
+            index = next((i for i, e in enumerate(peers) if e is episode), None)
+            if index is None:
+                index = peers.index(episode)
+            self._previous[key] = peers[index - 1] if index > 0 else None
+        return self._previous[key]
 
     def crossed(self, episode: Episode, rule: Count) -> bool:
         if self.count(episode, rule.of, rule.window) < rule.at_least:
@@ -326,79 +337,15 @@ class World:
     def holds(self, condition: Condition | None, occasion: Occasion) -> bool:
         """Whether every fact the condition asks for holds at the occasion.
 
-        Checked one after another, stopping at the first that fails: each check is a pure
-        reading of the record, so the answer is the same as checking them all.
+        The condition's checks are worked out once (``_checks``): only the facts it names are
+        read, one after another, stopping at the first that fails. Each is a pure reading of
+        the record, so the answer is the same as reading them all.
         """
         if condition is None:
             return True
-        facts = self.child_at(occasion.child, occasion.at)
-        episode = occasion.episode
-        if condition.looked_after is not None and facts.looked_after != condition.looked_after:
-            return False
-        if condition.allocated is not None and facts.allocated != condition.allocated:
-            return False
-        if condition.open_to_services is not None and facts.open_to_services != condition.open_to_services:
-            return False
-        if condition.plans_any is not None and not set(condition.plans_any) & set(facts.plans):
-            return False
-        if condition.flags_any is not None and not set(condition.flags_any) & set(facts.flags):
-            return False
-        if condition.out_of_area is not None:
-            out = bool(facts.placement and facts.placement.out_of_area)
-            if out != condition.out_of_area:
+        for check in _checks(condition):  # noqa: SIM110 (a loop: no generator per call on the hot path)
+            if not check(self, occasion):
                 return False
-        if condition.emergency is not None and bool(occasion.emergency) != condition.emergency:
-            return False
-        if condition.harmed is not None and bool(occasion.harmed) != condition.harmed:
-            return False
-        if condition.uasc_arrived_within is not None and not self._uasc_within(
-            facts, condition.uasc_arrived_within, occasion
-        ):
-            return False
-        if condition.director_review_older_than is not None:
-            ref = episode.reported_at if episode else occasion.at
-            cutoff = local_date(condition.director_review_older_than.before(ref))
-            review = facts.last_director_review
-            if not (review is None or review < cutoff):
-                return False
-        if episode is not None:
-            if condition.police_informed is not None:
-                informed = episode.police_informed_by(occasion.at, occasion.index)
-                if informed != condition.police_informed:
-                    return False
-            if condition.was_missing is not None:
-                was = episode.missing_from is not None and episode.missing_from <= occasion.at
-                if was != condition.was_missing:
-                    return False
-            if condition.prior_episodes is not None:
-                prior = sum(1 for e in self.by_child[episode.child] if e.order < episode.order)
-                if prior < condition.prior_episodes:
-                    return False
-            if (
-                condition.prior_missing_episodes is not None
-                and self._prior_missing(episode, occasion.at) < condition.prior_missing_episodes
-            ):
-                return False
-            if condition.count is not None and not (
-                episode.missing_from is not None and self.crossed(episode, condition.count)
-            ):
-                return False
-            if condition.level_rises is not None and self._level_rose(episode, condition) is None:
-                return False
-        elif any(
-            value is not None
-            for value in (
-                condition.police_informed,
-                condition.was_missing,
-                condition.prior_episodes,
-                condition.prior_missing_episodes,
-                condition.count,
-                condition.level_rises,
-            )
-        ):
-            return False
-        if condition.any_of is not None:
-            return any(self.holds(inner, occasion) for inner in condition.any_of)
         return True
 
     def _uasc_within(self, facts: ChildFacts, span: Span, occasion: Occasion) -> bool:
@@ -429,3 +376,113 @@ class World:
         if rise.through is not None and not (before < rise.through <= now):
             return None
         return now
+
+
+# -- conditions, compiled ----------------------------------------------------------------
+
+Check = Callable[[World, Occasion], bool]
+# Keyed by id(); the condition is kept beside its checks so that the id is never reused.
+_COMPILED: dict[int, tuple[Condition, tuple[Check, ...]]] = {}
+
+
+def _checks(condition: Condition) -> tuple[Check, ...]:
+    found = _COMPILED.get(id(condition))
+    if found is None or found[0] is not condition:
+        found = _COMPILED[id(condition)] = (condition, _compile(condition))
+    return found[1]
+
+
+def _facts(world: World, occasion: Occasion) -> ChildFacts:
+    return world.child_at(occasion.child, occasion.at)
+
+
+def _compile(c: Condition) -> tuple[Check, ...]:
+    """The checks a condition asks for, in the order World.holds always read them."""
+    checks: list[Check] = []
+    if c.looked_after is not None:
+        looked_after = c.looked_after
+        checks.append(lambda w, o: _facts(w, o).looked_after == looked_after)
+    if c.allocated is not None:
+        allocated = c.allocated
+        checks.append(lambda w, o: _facts(w, o).allocated == allocated)
+    if c.open_to_services is not None:
+        open_to_services = c.open_to_services
+        checks.append(lambda w, o: _facts(w, o).open_to_services == open_to_services)
+    if c.plans_any is not None:
+        plans = frozenset(c.plans_any)
+        checks.append(lambda w, o: bool(plans & set(_facts(w, o).plans)))
+    if c.flags_any is not None:
+        flags = frozenset(c.flags_any)
+        checks.append(lambda w, o: bool(flags & set(_facts(w, o).flags)))
+    if c.out_of_area is not None:
+
+        def out_of_area(w: World, o: Occasion, want: bool = c.out_of_area) -> bool:
+            placement = _facts(w, o).placement
+            return bool(placement and placement.out_of_area) == want
+
+        checks.append(out_of_area)
+    if c.emergency is not None:
+        emergency = c.emergency
+        checks.append(lambda w, o: bool(o.emergency) == emergency)
+    if c.harmed is not None:
+        harmed = c.harmed
+        checks.append(lambda w, o: bool(o.harmed) == harmed)
+    if c.uasc_arrived_within is not None:
+        span = c.uasc_arrived_within
+        checks.append(lambda w, o: w._uasc_within(_facts(w, o), span, o))
+    if c.director_review_older_than is not None:
+        older = c.director_review_older_than
+
+        def director_review(w: World, o: Occasion) -> bool:
+            ref = o.episode.reported_at if o.episode else o.at
+            cutoff = local_date(older.before(ref))
+            review = _facts(w, o).last_director_review
+            return review is None or review < cutoff
+
+        checks.append(director_review)
+    # What needs an episode fails without one.
+    if c.police_informed is not None:
+        want_informed = c.police_informed
+        checks.append(
+            lambda w, o: (
+                o.episode is not None and o.episode.police_informed_by(o.at, o.index) == want_informed
+            )
+        )
+    if c.was_missing is not None:
+        want_was = c.was_missing
+
+        def was_missing(w: World, o: Occasion) -> bool:
+            e = o.episode
+            if e is None:
+                return False
+            return (e.missing_from is not None and e.missing_from <= o.at) == want_was
+
+        checks.append(was_missing)
+    if c.prior_episodes is not None:
+        at_least = c.prior_episodes
+
+        def prior_episodes(w: World, o: Occasion) -> bool:
+            e = o.episode
+            if e is None:
+                return False
+            return sum(1 for p in w.by_child[e.child] if p.order < e.order) >= at_least
+
+        checks.append(prior_episodes)
+    if c.prior_missing_episodes is not None:
+        at_least_missing = c.prior_missing_episodes
+        checks.append(
+            lambda w, o: o.episode is not None and w._prior_missing(o.episode, o.at) >= at_least_missing
+        )
+    if c.count is not None:
+        count = c.count
+        checks.append(
+            lambda w, o: (
+                o.episode is not None and o.episode.missing_from is not None and w.crossed(o.episode, count)
+            )
+        )
+    if c.level_rises is not None:
+        checks.append(lambda w, o: o.episode is not None and w._level_rose(o.episode, c) is not None)
+    if c.any_of is not None:
+        inner = tuple(c.any_of)
+        checks.append(lambda w, o: any(w.holds(i, o) for i in inner))
+    return tuple(checks)
