@@ -11,9 +11,9 @@ obligation is raised by the version in force at its occasion (REPLAY.md,
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from homeward.protocols import explain as words
 from homeward.protocols.calendar import Span, iso, shift, to_utc
@@ -27,6 +27,49 @@ from homeward.protocols.timeline import (
 from homeward.protocols.world import Episode, Occasion, World
 
 CLOSED = ("done", "declined", "not_required")
+_T = TypeVar("_T")
+
+
+def _frozen(cls: type[_T], defaults: dict[str, Any], values: dict[str, Any]) -> _T:
+    """An instance of a frozen dataclass with these fields, set without its ``__init__``.
+
+    The engine makes one or two of these for every obligation; a frozen dataclass's
+    ``__init__`` sets each field through ``object.__setattr__``, which cost more than the
+    rule. The instance is the same (it compares, hashes and prints alike); ``values`` must
+    name every field without a default.
+    """
+    instance = object.__new__(cls)
+    instance.__dict__.update(defaults, **values)
+    return instance
+
+
+def _defaults(cls: type[Any]) -> dict[str, Any]:
+    return {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+
+
+_BASIS_DEFAULTS = _defaults(DueBasis)
+
+
+def _basis(
+    how: str,
+    due_at: datetime,
+    anchor: str = "trigger",
+    anchor_at: datetime | None = None,
+    span: Span | None = None,
+    condition: Condition | None = None,
+) -> DueBasis:
+    return _frozen(
+        DueBasis,
+        _BASIS_DEFAULTS,
+        {
+            "how": how,
+            "due_at": due_at,
+            "anchor": anchor,
+            "anchor_at": anchor_at,
+            "span": span,
+            "condition": condition,
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -225,11 +268,11 @@ def _due(world: World, rule: Rule, occasion: Occasion) -> DueBasis:
     if occasion.next_at is not None:
         # A repeating duty (G6 carer update, ES2 risk review) is due when the next
         # one of its series opens.
-        return DueBasis(SERIES, occasion.next_at)
+        return _basis(SERIES, occasion.next_at)
     # Where the rule gives no time (or none of its alternatives applies), due
     # ``promptly`` after it opens: the authority's setting in its pack.
     promptly = world.pack.definitions.promptly
-    return DueBasis(PROMPTLY, promptly.after(occasion.at), "trigger", occasion.at, promptly)
+    return _basis(PROMPTLY, promptly.after(occasion.at), "trigger", occasion.at, promptly)
 
 
 def _due_time(due: Due, occasion: Occasion) -> DueBasis:
@@ -244,7 +287,7 @@ def _due_time(due: Due, occasion: Occasion) -> DueBasis:
             anchor, named = episode.found.at, "found"
         elif due.from_ == "notified" and episode.found is not None:
             anchor, named = episode.found.notified_at or episode.found.at, "notified"
-    basis = DueBasis(RULE, due.after.after(anchor), named, anchor, due.after, condition=due.when)
+    basis = _basis(RULE, due.after.after(anchor), named, anchor, due.after, condition=due.when)
     sooner = due.sooner_if_graded
     if sooner is not None and episode is not None:
         for at, level, _ in episode.gradings:
@@ -302,7 +345,7 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
         # the last fell due, and each repeat lapses with the episode.
         while falls_due <= until and episode.still_missing(falls_due):
             next_due = every.after(falls_due)
-            repeat = DueBasis(REPEAT, next_due, "previous_due", falls_due, every)
+            repeat = _basis(REPEAT, next_due, "previous_due", falls_due, every)
             drafts.append(
                 replace(first, opens_at=falls_due, due_at=next_due, lapses=True, index=None, basis=repeat)
             )
@@ -408,7 +451,14 @@ class _Open:
 def _close(worlds: list[World], adoptions: list[Adoption], drafts: list[_Draft], until: datetime) -> None:
     """Apply what closes obligations, in the order it happened, whichever version raised them."""
     index = _Open(drafts)
-    for entry in worlds[0].entries:
+    # The rules a completion raises, of each version.
+    completions = {
+        id(world): [
+            (order, rule) for order, rule in enumerate(world.pack.rules) if rule.when.event == "completed"
+        ]
+        for world in worlds
+    }
+    for entry in worlds[0].closing:
         event = entry.event
         if isinstance(event, PoliceInformed):
             for draft in index.police.get(event.episode, ()):
@@ -424,10 +474,8 @@ def _close(worlds: list[World], adoptions: list[Adoption], drafts: list[_Draft],
             world = _adoption_at(worlds, adoptions, event.at)
             episode_id = event.episode or (matched.episode.id if matched and matched.episode else None)
             episode = world.episodes.get(episode_id) if episode_id else None
-            for order, rule in enumerate(world.pack.rules):
+            for order, rule in completions[id(world)]:
                 trigger = rule.when
-                if trigger.event != "completed":
-                    continue
                 if trigger.kind != event.kind or (trigger.outcome and trigger.outcome != event.outcome):
                     continue
                 occasion = Occasion(event.at, event.child, episode, index=entry.index)
@@ -449,25 +497,32 @@ def _earliest_open(drafts: list[_Draft], event: Completed, index: int) -> _Draft
     return min(candidates, key=lambda d: (d.opens_at, d.requirement != "must", d.order))
 
 
+_OBLIGATION_DEFAULTS = _defaults(Obligation)
+
+
 def _finish(draft: _Draft, as_of: datetime, explain: bool = False) -> Obligation:
     rule = draft.rule
-    obligation = Obligation(
-        rule=rule.id,
-        kind=rule.kind,
-        requirement=draft.requirement,
-        child=draft.child,
-        episode=draft.episode.id if draft.episode else None,
-        recipient=rule.recipient,
-        establishment=draft.establishment,
-        level=draft.level,
-        opens_at=draft.opens_at,
-        due_at=draft.due_at,
-        status=draft.status(as_of),
-        cites=rule.cites,
-        closed_at=draft.closed_at,
-        reason=draft.reason,
-        protocol=draft.world.pack.id,
-        version=draft.world.pack.version,
+    obligation = _frozen(
+        Obligation,
+        _OBLIGATION_DEFAULTS,
+        {
+            "rule": rule.id,
+            "kind": rule.kind,
+            "requirement": draft.requirement,
+            "child": draft.child,
+            "episode": draft.episode.id if draft.episode else None,
+            "recipient": rule.recipient,
+            "establishment": draft.establishment,
+            "level": draft.level,
+            "opens_at": draft.opens_at,
+            "due_at": draft.due_at,
+            "status": draft.status(as_of),
+            "cites": rule.cites,
+            "closed_at": draft.closed_at,
+            "reason": draft.reason,
+            "protocol": draft.world.pack.id,
+            "version": draft.world.pack.version,
+        },
     )
     return _explained(obligation, draft) if explain else obligation
 

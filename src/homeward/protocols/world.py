@@ -13,6 +13,7 @@ from datetime import date, datetime
 from homeward.protocols.calendar import Span, local_date, local_midnight
 from homeward.protocols.pack import Condition, Count, Pack
 from homeward.protocols.timeline import (
+    Completed,
     DirectorReviewed,
     Entry,
     Found,
@@ -131,11 +132,14 @@ class World:
         self._placed_at: dict[str, str | None] = {}
         self._residents: dict[str, list[Episode]] = {}
         self._facts: dict[tuple[str, datetime], ChildFacts] = {}
+        self._placements: dict[int, Placement] = {}
         self.children = timeline.children
         self.entries = timeline.until(as_of)
         self.episodes: dict[str, Episode] = {}
         self.placements: dict[str, list[tuple[datetime, PlacementStarted, int]]] = {}
         self.reviews: dict[str, list[datetime]] = {}
+        # The events that close obligations (police informed, completed), in application order.
+        self.closing: list[Entry] = []
         for entry in self.entries:
             self._apply(entry)
         by_child: dict[str, list[Episode]] = {c: [] for c in self.children}
@@ -177,6 +181,9 @@ class World:
             self.episodes[event.episode].gradings.append((event.at, event.level, entry.index))
         elif isinstance(event, PoliceInformed):
             self.episodes[event.episode].police.append((event.at, entry.index))
+            self.closing.append(entry)
+        elif isinstance(event, Completed):
+            self.closing.append(entry)
         elif isinstance(event, Found):
             self.episodes[event.episode].found = event
             self.episodes[event.episode].found_index = entry.index
@@ -230,17 +237,24 @@ class World:
             facts = self._facts[key] = self._child_at(child_id, t)
         return facts
 
+    def _placement(self, index: int, started: PlacementStarted) -> Placement:
+        """The placement a ``placement_started`` event begins, made once per event."""
+        placement = self._placements.get(index)
+        if placement is None:
+            # Read from an event already validated: built without validating again.
+            placement = self._placements[index] = Placement.model_construct(
+                establishment=started.establishment,
+                type=started.placement_type,
+                out_of_area=started.out_of_area,
+            )
+        return placement
+
     def _child_at(self, child_id: str, t: datetime) -> ChildFacts:
         child = self.children[child_id]
         placement = child.placement
-        for at, started, _ in self.placements.get(child_id, []):
+        for at, started, index in self.placements.get(child_id, []):
             if at <= t:
-                # Read from an event already validated: built without validating again.
-                placement = Placement.model_construct(
-                    establishment=started.establishment,
-                    type=started.placement_type,
-                    out_of_area=started.out_of_area,
-                )
+                placement = self._placement(index, started)
         review = child.last_director_review
         for at in self.reviews.get(child_id, []):
             if at <= t:
