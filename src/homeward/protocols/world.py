@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from homeward.protocols.calendar import Span, local_date, local_midnight
 from homeward.protocols.pack import Condition, Count, Pack
@@ -105,9 +106,12 @@ class ChildFacts:
     last_director_review: date | None
 
 
-@dataclass(frozen=True)
-class Occasion:
-    """An instant at which a rule may fire, with what is known there."""
+class Occasion(NamedTuple):
+    """An instant at which a rule may fire, with what is known there.
+
+    A named tuple (immutable, like the frozen dataclass it was): the engine makes one for
+    every rule at every episode, and a tuple is made several times faster.
+    """
 
     at: datetime
     child: str
@@ -116,7 +120,8 @@ class Occasion:
     emergency: bool | None = None
     # The position in the file of the event that raises it; None when the instant
     # is one the pack works out ("still missing at T", the six-hour turn, a repeat).
-    index: int | None = None
+    # (The field hides tuple.index, which nothing here calls.)
+    index: int | None = None  # type: ignore[assignment]
     # A repeating duty: when the next one of its series opens (its due time), and
     # which of the series this is.
     next_at: datetime | None = None
@@ -156,6 +161,7 @@ class World:
         # model) on every look-up cost more than the count.
         self._count_cache: dict[tuple[str, str, str, int], int] = {}
         self._previous: dict[tuple[str, str], Episode | None] = {}
+        self._levels: dict[tuple[str, str], int] = {}
         self._by_index: dict[int, Entry] = {}
 
     @staticmethod
@@ -341,10 +347,18 @@ class World:
     def level(self, episode: Episode | None, scale: str) -> int:
         if episode is None:
             return 0
-        for step in self.pack.scales[scale]:
-            if self.count(episode, "child", step.window) >= step.at_least:
-                return step.level
-        return 0
+        key = (episode.id, scale)
+        found = self._levels.get(key)
+        if found is None:
+            found = self._levels[key] = next(
+                (
+                    step.level
+                    for step in self.pack.scales[scale]
+                    if self.count(episode, "child", step.window) >= step.at_least
+                ),
+                0,
+            )
+        return found
 
     # -- conditions -------------------------------------------------------------
 
