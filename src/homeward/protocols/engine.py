@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from homeward.protocols import explain as words
 from homeward.protocols.calendar import Span, iso, shift, to_utc
 from homeward.protocols.explain import PROMPTLY, REPEAT, RULE, SERIES, DueBasis
-from homeward.protocols.pack import Condition, Due, Pack, Rule
+from homeward.protocols.pack import Condition, Due, Pack, Rule, Trigger
 from homeward.protocols.timeline import (
     Completed,
     PoliceInformed,
@@ -209,8 +209,25 @@ def _nth(period: Span, n: int, since: datetime) -> datetime:
     return shift(period.unit, period.amount * n, since)
 
 
-def _occasions(world: World, rule: Rule, until: datetime) -> Iterable[Occasion]:
-    trigger = rule.when
+def _occasions(world: World, rule: Rule, until: datetime) -> list[Occasion]:
+    """The instants at which the rule's trigger fires: worked out once per trigger and world
+    (six of West Mercia's rules fire when an episode becomes missing)."""
+    t = rule.when
+    key = (
+        t.event,
+        None if t.categories is None else tuple(t.categories),
+        None if t.after is None else (t.after.unit, t.after.amount),
+        None if t.levels is None else tuple(t.levels),
+        t.at,
+        until,
+    )
+    found = world.occasions.get(key)
+    if found is None:
+        found = world.occasions[key] = list(_fired(world, t, until))
+    return found
+
+
+def _fired(world: World, trigger: Trigger, until: datetime) -> Iterable[Occasion]:
     for episode in world.episodes.values():
         child = episode.child
         if trigger.event == "reported":

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from homeward.protocols.calendar import Span, local_date, local_midnight
 from homeward.protocols.pack import Condition, Count, Pack
@@ -162,6 +162,8 @@ class World:
         self._count_cache: dict[tuple[str, str, str, int], int] = {}
         self._previous: dict[tuple[str, str], Episode | None] = {}
         self._levels: dict[tuple[str, str], int] = {}
+        # The engine's occasions of each trigger (engine._occasions).
+        self.occasions: dict[tuple[Any, ...], list[Occasion]] = {}
         self._by_index: dict[int, Entry] = {}
 
     @staticmethod
