@@ -429,11 +429,12 @@ _DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}
 _LIST_DEFAULTS: dict[type[BaseModel], tuple[str, ...]] = {}
 
 
-def _construct(model: type[_M], values: dict[str, Any]) -> _M:
+def _construct(model: type[_M], values: dict[str, Any], convert: dict[str, Any] | None = None) -> _M:
     """``model.model_construct(**values)`` for values already valid, without its per-field work.
 
-    The same instance pydantic would build (``__dict__`` of every field, defaults filled in,
-    the fields given as set), which compares equal to the validated one.
+    ``convert`` names the fields read from text (timestamps, dates) and how. The same
+    instance pydantic would build (``__dict__`` of every field, defaults filled in, the
+    fields given as set), which compares equal to the validated one.
     """
     defaults = _DEFAULTS.get(model)
     if defaults is None:
@@ -448,6 +449,10 @@ def _construct(model: type[_M], values: dict[str, Any]) -> _M:
     for name in _LIST_DEFAULTS[model]:
         if name not in values:
             fields[name] = []  # a default list of its own, as validation gives
+    if convert:
+        for name, read in convert.items():
+            if name in values:
+                fields[name] = read(values[name])
     object.__setattr__(instance, "__dict__", fields)
     object.__setattr__(instance, "__pydantic_fields_set__", set(values))
     object.__setattr__(instance, "__pydantic_extra__", None)
@@ -468,22 +473,18 @@ def read_trusted(data: dict[str, Any]) -> Timeline:
     anywhere else (``homeward replay``, an import) goes through ``parse_case``.
     """
     children: dict[str, Child] = {}
+    dates = dict.fromkeys(_DATES, _trusted_date)
     for raw in data["children"]:
-        values = dict(raw)
-        for name in _DATES:
-            if name in values:
-                values[name] = _trusted_date(values[name])
-        if values.get("placement") is not None:
-            values["placement"] = _construct(Placement, values["placement"])
-        child = _construct(Child, values)
+        values = raw
+        if raw.get("placement") is not None:
+            values = {**raw, "placement": _construct(Placement, raw["placement"])}
+        child = _construct(Child, values, dates)
         children[child.id] = child
-    events: list[Event] = []
-    for raw in data["events"]:
-        values = dict(raw)
-        for name in _INSTANTS:
-            if name in values:
-                values[name] = _trusted_instant(values[name])
-        events.append(_construct(EVENT_TYPES[values["type"]], values))  # type: ignore[arg-type]
+    instants = dict.fromkeys(_INSTANTS, _trusted_instant)
+    events: list[Event] = [
+        _construct(EVENT_TYPES[raw["type"]], raw, instants)  # type: ignore[misc]
+        for raw in data["events"]
+    ]
     order = sorted(range(len(events)), key=lambda i: (events[i].at, i))
     protocol = data.get("protocol")
     if isinstance(protocol, list):
