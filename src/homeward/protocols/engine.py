@@ -39,7 +39,7 @@ def _frozen(cls: type[_T], defaults: dict[str, Any], values: dict[str, Any]) -> 
     name every field without a default.
     """
     instance = object.__new__(cls)
-    instance.__dict__.update(defaults, **values)
+    object.__setattr__(instance, "__dict__", {**defaults, **values})
     return instance
 
 
