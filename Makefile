@@ -12,7 +12,7 @@ PORT ?= 8000
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 GOVUK_STATIC := src/homeward/web/static/govuk
 
-.PHONY: setup assets run test lint typecheck pytest examples clean venv-903 pdf-libraries bench wrk
+.PHONY: setup assets run test lint typecheck pytest examples clean venv-903 pdf-libraries bench bench-engine wrk
 
 setup: $(VENV)/.installed
 
@@ -126,8 +126,14 @@ clean:
 # Writes BENCHMARKS.md. BENCH_ARGS passes options, e.g. BENCH_ARGS="--rebuild" or smaller sizes:
 #   make bench BENCH_ARGS="--small-children 300 --large-children 3000 --rounds 20 --load-seconds 10"
 BENCH_ARGS ?=
+ENGINE_BENCH_ARGS ?=
 bench: setup assets pdf-libraries wrk
 	port=$$(tools/postgres.sh) && $(BIN)/python -m homeward.bench.run --pg-port $$port $(BENCH_ARGS)
+
+# The protocol engine alone, on one core (no database): the demo's exports (built once into
+# var/bench/engine-demo/) and generated histories. Prints JSON; BENCHMARKS.md has the figures.
+bench-engine: setup
+	$(BIN)/python -m homeward.bench.engine $(ENGINE_BENCH_ARGS)
 
 wrk:
 	@if command -v wrk >/dev/null; then :; \

@@ -47,6 +47,9 @@ def store(children: list[Child], computed: list[Computed]) -> None:
     keep: set[int] = set()
     new: list[Obligation] = []
     assignees: dict[tuple[int, str], tuple[User | None, bool]] = {}
+    homes: dict[int, Establishment | None] = {}  # each home read once, not once per duty
+    updated: list[Obligation] = []
+    updated_fields: set[str] = set()
     for item in computed:
         child_pk = parse_ref(item.child, "C")
         assert child_pk is not None and child_pk in by_pk
@@ -68,13 +71,13 @@ def store(children: list[Child], computed: list[Computed]) -> None:
             else None
         )
         establishment_pk = parse_ref(item.establishment, "H")
+        if establishment_pk and establishment_pk not in homes:
+            homes[establishment_pk] = Establishment.objects.filter(pk=establishment_pk).first()
         values = {
             "title": rule.title or item.kind.replace("_", " ").capitalize(),
             "kind": item.kind,
             "requirement": item.requirement,
-            "establishment": Establishment.objects.filter(pk=establishment_pk).first()
-            if establishment_pk
-            else None,
+            "establishment": homes[establishment_pk] if establishment_pk else None,
             "due_at": item.due_at,
             "cites": item.cites,
             "note": rule.note or "",
@@ -107,8 +110,12 @@ def store(children: list[Child], computed: list[Computed]) -> None:
         if changed:
             for f in changed:
                 setattr(row, f, values[f])
-            row.save(update_fields=changed)
+            updated.append(row)
+            updated_fields.update(changed)
         keep.add(row.pk)
+    # In bulk: a row's fields that did not change are written with the values they have.
+    if updated:
+        Obligation.objects.bulk_update(updated, sorted(updated_fields), batch_size=500)
     stale = Obligation.objects.filter(child__in=children).exclude(pk__in=keep)
     withdrawn = Episode.objects.filter(child__in=children, withdrawn_at__isnull=False)
     for episode_pk, at, reason in withdrawn.values_list("pk", "withdrawn_at", "withdrawal_reason"):

@@ -11,7 +11,7 @@ substitute days included, taken offline from the ``holidays`` package.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -48,11 +48,12 @@ class Span(BaseModel):
             raise ValueError(f"{units[0]} must be a whole number >= 0, got {amount!r}")
         return value
 
-    @property
+    # Worked out once per span (the engine asks them for every occasion it reads).
+    @cached_property
     def unit(self) -> str:
         return next(u for u in UNITS if getattr(self, u) is not None)
 
-    @property
+    @cached_property
     def amount(self) -> int:
         return int(getattr(self, self.unit))
 
@@ -62,27 +63,41 @@ class Span(BaseModel):
         Working days give the end (23:59:59 local) of the Nth working day after
         the instant's local date, as "by the end of the 3rd working day" reads.
         """
-        if self.unit == "hours":
-            return to_utc(instant) + timedelta(hours=self.amount)
-        if self.unit == "days":
-            return add_local(instant, relativedelta(days=self.amount))
-        if self.unit == "months":
-            return add_local(instant, relativedelta(months=self.amount))
-        return end_of_working_day(instant, self.amount)
+        return shift(self.unit, self.amount, instant)
 
     def before(self, instant: datetime) -> datetime:
         """The instant this span before ``instant`` (count windows look back)."""
-        if self.unit == "hours":
-            return to_utc(instant) - timedelta(hours=self.amount)
-        if self.unit == "days":
-            return add_local(instant, relativedelta(days=-self.amount))
-        if self.unit == "months":
-            return add_local(instant, relativedelta(months=-self.amount))
-        return start_of_working_day_before(instant, self.amount)
+        return shift_back(self.unit, self.amount, instant)
 
     def describe(self) -> str:
         unit = self.unit.replace("_", " ")
         return f"{self.amount} {unit[:-1] if self.amount == 1 else unit}"
+
+
+# The same few spans are added to the same instants again and again (every rule reading an
+# episode's report time, every re-evaluation of a unit): the answers are pure, so kept.
+@lru_cache(maxsize=65536)
+def shift(unit: str, amount: int, instant: datetime) -> datetime:
+    """``amount`` of ``unit`` after ``instant`` (Span.after, for a span not written in a pack)."""
+    if unit == "hours":
+        return to_utc(instant) + timedelta(hours=amount)
+    if unit == "days":
+        return add_local(instant, relativedelta(days=amount))
+    if unit == "months":
+        return add_local(instant, relativedelta(months=amount))
+    return end_of_working_day(instant, amount)
+
+
+@lru_cache(maxsize=65536)
+def shift_back(unit: str, amount: int, instant: datetime) -> datetime:
+    """``amount`` of ``unit`` before ``instant`` (Span.before)."""
+    if unit == "hours":
+        return to_utc(instant) - timedelta(hours=amount)
+    if unit == "days":
+        return add_local(instant, relativedelta(days=-amount))
+    if unit == "months":
+        return add_local(instant, relativedelta(months=-amount))
+    return start_of_working_day_before(instant, amount)
 
 
 def to_utc(instant: datetime) -> datetime:

@@ -11,14 +11,14 @@ obligation is raised by the version in force at its occasion (REPLAY.md,
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import MISSING, dataclass, fields, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from homeward.protocols import explain as words
-from homeward.protocols.calendar import Span, iso, to_utc
+from homeward.protocols.calendar import Span, iso, shift, to_utc
 from homeward.protocols.explain import PROMPTLY, REPEAT, RULE, SERIES, DueBasis
-from homeward.protocols.pack import Condition, Due, Pack, Rule
+from homeward.protocols.pack import Condition, Due, Pack, Rule, Trigger
 from homeward.protocols.timeline import (
     Completed,
     PoliceInformed,
@@ -27,6 +27,49 @@ from homeward.protocols.timeline import (
 from homeward.protocols.world import Episode, Occasion, World
 
 CLOSED = ("done", "declined", "not_required")
+_T = TypeVar("_T")
+
+
+def _frozen(cls: type[_T], defaults: dict[str, Any], values: dict[str, Any]) -> _T:
+    """An instance of a frozen dataclass with these fields, set without its ``__init__``.
+
+    The engine makes one or two of these for every obligation; a frozen dataclass's
+    ``__init__`` sets each field through ``object.__setattr__``, which cost more than the
+    rule. The instance is the same (it compares, hashes and prints alike); ``values`` must
+    name every field without a default.
+    """
+    instance = object.__new__(cls)
+    object.__setattr__(instance, "__dict__", {**defaults, **values})
+    return instance
+
+
+def _defaults(cls: type[Any]) -> dict[str, Any]:
+    return {f.name: f.default for f in fields(cls) if f.default is not MISSING}
+
+
+_BASIS_DEFAULTS = _defaults(DueBasis)
+
+
+def _basis(
+    how: str,
+    due_at: datetime,
+    anchor: str = "trigger",
+    anchor_at: datetime | None = None,
+    span: Span | None = None,
+    condition: Condition | None = None,
+) -> DueBasis:
+    return _frozen(
+        DueBasis,
+        _BASIS_DEFAULTS,
+        {
+            "how": how,
+            "due_at": due_at,
+            "anchor": anchor,
+            "anchor_at": anchor_at,
+            "span": span,
+            "condition": condition,
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -163,11 +206,28 @@ def _level_condition(rule: Rule) -> Condition | None:
 
 def _nth(period: Span, n: int, since: datetime) -> datetime:
     """The nth of a series every ``period`` from ``since`` (counted from the start, so months do not drift)."""
-    return Span(**{period.unit: period.amount * n}).after(since)
+    return shift(period.unit, period.amount * n, since)
 
 
-def _occasions(world: World, rule: Rule, until: datetime) -> Iterable[Occasion]:
-    trigger = rule.when
+def _occasions(world: World, rule: Rule, until: datetime) -> list[Occasion]:
+    """The instants at which the rule's trigger fires: worked out once per trigger and world
+    (six of West Mercia's rules fire when an episode becomes missing)."""
+    t = rule.when
+    key = (
+        t.event,
+        None if t.categories is None else tuple(t.categories),
+        None if t.after is None else (t.after.unit, t.after.amount),
+        None if t.levels is None else tuple(t.levels),
+        t.at,
+        until,
+    )
+    found = world.occasions.get(key)
+    if found is None:
+        found = world.occasions[key] = list(_fired(world, t, until))
+    return found
+
+
+def _fired(world: World, trigger: Trigger, until: datetime) -> Iterable[Occasion]:
     for episode in world.episodes.values():
         child = episode.child
         if trigger.event == "reported":
@@ -225,11 +285,11 @@ def _due(world: World, rule: Rule, occasion: Occasion) -> DueBasis:
     if occasion.next_at is not None:
         # A repeating duty (G6 carer update, ES2 risk review) is due when the next
         # one of its series opens.
-        return DueBasis(SERIES, occasion.next_at)
+        return _basis(SERIES, occasion.next_at)
     # Where the rule gives no time (or none of its alternatives applies), due
     # ``promptly`` after it opens: the authority's setting in its pack.
     promptly = world.pack.definitions.promptly
-    return DueBasis(PROMPTLY, promptly.after(occasion.at), "trigger", occasion.at, promptly)
+    return _basis(PROMPTLY, promptly.after(occasion.at), "trigger", occasion.at, promptly)
 
 
 def _due_time(due: Due, occasion: Occasion) -> DueBasis:
@@ -244,7 +304,7 @@ def _due_time(due: Due, occasion: Occasion) -> DueBasis:
             anchor, named = episode.found.at, "found"
         elif due.from_ == "notified" and episode.found is not None:
             anchor, named = episode.found.notified_at or episode.found.at, "notified"
-    basis = DueBasis(RULE, due.after.after(anchor), named, anchor, due.after, condition=due.when)
+    basis = _basis(RULE, due.after.after(anchor), named, anchor, due.after, condition=due.when)
     sooner = due.sooner_if_graded
     if sooner is not None and episode is not None:
         for at, level, _ in episode.gradings:
@@ -302,7 +362,7 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
         # the last fell due, and each repeat lapses with the episode.
         while falls_due <= until and episode.still_missing(falls_due):
             next_due = every.after(falls_due)
-            repeat = DueBasis(REPEAT, next_due, "previous_due", falls_due, every)
+            repeat = _basis(REPEAT, next_due, "previous_due", falls_due, every)
             drafts.append(
                 replace(first, opens_at=falls_due, due_at=next_due, lapses=True, index=None, basis=repeat)
             )
@@ -379,47 +439,72 @@ def _adoption_at(worlds: list[World], adoptions: list[Adoption], t: datetime) ->
     return current
 
 
+class _Open:
+    """The drafts a closing event can meet, indexed as they are raised (in the order raised).
+
+    A ``police_informed`` meets its episode's notifies to the police; a completion meets the
+    child's drafts of its kind: each looks through those, not through every draft.
+    """
+
+    def __init__(self, drafts: list[_Draft]) -> None:
+        self.drafts = drafts
+        self.police: dict[str, list[_Draft]] = {}
+        self.by_kind: dict[tuple[str, str], list[_Draft]] = {}
+        for draft in drafts:
+            self._index(draft)
+
+    def _index(self, draft: _Draft) -> None:
+        rule = draft.rule
+        if draft.episode is not None and rule.kind == "notify" and rule.recipient == "police":
+            self.police.setdefault(draft.episode.id, []).append(draft)
+        self.by_kind.setdefault((rule.kind, draft.child), []).append(draft)
+
+    def extend(self, drafts: Iterable[_Draft]) -> None:
+        for draft in drafts:
+            self.drafts.append(draft)
+            self._index(draft)
+
+
 def _close(worlds: list[World], adoptions: list[Adoption], drafts: list[_Draft], until: datetime) -> None:
     """Apply what closes obligations, in the order it happened, whichever version raised them."""
-    for entry in worlds[0].entries:
+    index = _Open(drafts)
+    # The rules a completion raises, of each version.
+    completions = {
+        id(world): [
+            (order, rule) for order, rule in enumerate(world.pack.rules) if rule.when.event == "completed"
+        ]
+        for world in worlds
+    }
+    for entry in worlds[0].closing:
         event = entry.event
         if isinstance(event, PoliceInformed):
-            for draft in drafts:
-                if (
-                    draft.episode is not None
-                    and draft.episode.id == event.episode
-                    and draft.rule.kind == "notify"
-                    and draft.rule.recipient == "police"
-                    and draft.open_at(event.at, entry.index)
-                ):
+            for draft in index.police.get(event.episode, ()):
+                if draft.open_at(event.at, entry.index):
                     draft.closed_at, draft.outcome = event.at, "done"
         elif isinstance(event, Completed):
             # Only what is open when this completion is applied: an obligation raised
             # by an event listed after it at the same instant is not (REPLAY.md).
-            matched = _earliest_open(drafts, event, entry.index)
+            matched = _earliest_open(index.by_kind.get((event.kind, event.child), []), event, entry.index)
             if matched is not None:
                 matched.closed_at, matched.outcome, matched.reason = event.at, event.outcome, event.reason
             # What the completion raises comes from the version in force when it happened.
             world = _adoption_at(worlds, adoptions, event.at)
             episode_id = event.episode or (matched.episode.id if matched and matched.episode else None)
             episode = world.episodes.get(episode_id) if episode_id else None
-            for order, rule in enumerate(world.pack.rules):
+            for order, rule in completions[id(world)]:
                 trigger = rule.when
-                if trigger.event != "completed":
-                    continue
                 if trigger.kind != event.kind or (trigger.outcome and trigger.outcome != event.outcome):
                     continue
                 occasion = Occasion(event.at, event.child, episode, index=entry.index)
-                drafts.extend(d for d in _drafts(world, rule, order, occasion, until) if d.opens_at <= until)
+                index.extend(d for d in _drafts(world, rule, order, occasion, until) if d.opens_at <= until)
 
 
 def _earliest_open(drafts: list[_Draft], event: Completed, index: int) -> _Draft | None:
+    """Of the child's drafts of the completion's kind, the one it meets."""
     candidates = [
         d
         for d in drafts
-        if d.rule.kind == event.kind
-        and d.child == event.child
-        and (event.episode is None or (d.episode is not None and d.episode.id == event.episode))
+        if (event.episode is None or (d.episode is not None and d.episode.id == event.episode))
         and (event.recipient is None or d.rule.recipient == event.recipient)
         and d.open_at(event.at, index)
     ]
@@ -429,25 +514,32 @@ def _earliest_open(drafts: list[_Draft], event: Completed, index: int) -> _Draft
     return min(candidates, key=lambda d: (d.opens_at, d.requirement != "must", d.order))
 
 
+_OBLIGATION_DEFAULTS = _defaults(Obligation)
+
+
 def _finish(draft: _Draft, as_of: datetime, explain: bool = False) -> Obligation:
     rule = draft.rule
-    obligation = Obligation(
-        rule=rule.id,
-        kind=rule.kind,
-        requirement=draft.requirement,
-        child=draft.child,
-        episode=draft.episode.id if draft.episode else None,
-        recipient=rule.recipient,
-        establishment=draft.establishment,
-        level=draft.level,
-        opens_at=draft.opens_at,
-        due_at=draft.due_at,
-        status=draft.status(as_of),
-        cites=rule.cites,
-        closed_at=draft.closed_at,
-        reason=draft.reason,
-        protocol=draft.world.pack.id,
-        version=draft.world.pack.version,
+    obligation = _frozen(
+        Obligation,
+        _OBLIGATION_DEFAULTS,
+        {
+            "rule": rule.id,
+            "kind": rule.kind,
+            "requirement": draft.requirement,
+            "child": draft.child,
+            "episode": draft.episode.id if draft.episode else None,
+            "recipient": rule.recipient,
+            "establishment": draft.establishment,
+            "level": draft.level,
+            "opens_at": draft.opens_at,
+            "due_at": draft.due_at,
+            "status": draft.status(as_of),
+            "cites": rule.cites,
+            "closed_at": draft.closed_at,
+            "reason": draft.reason,
+            "protocol": draft.world.pack.id,
+            "version": draft.world.pack.version,
+        },
     )
     return _explained(obligation, draft) if explain else obligation
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from itertools import pairwise
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -34,6 +34,8 @@ from homeward.protocols.vocabulary import (
     Plan,
     RiskLevel,
 )
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class CaseFileError(ValueError):
@@ -410,3 +412,86 @@ def _check_references(children: dict[str, Child], events: list[Event]) -> list[s
                 elif event.recipient not in RECIPIENTS:
                     problems.append(f"{where}.recipient: unknown recipient {event.recipient!r}")
     return problems
+
+
+def _trusted_instant(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value.astimezone(UTC) if value is not None else None
+    return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def _trusted_date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+_INSTANTS = ("at", "last_seen", "notified_at")
+_DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}
+_LIST_DEFAULTS: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _construct(model: type[_M], values: dict[str, Any], convert: dict[str, Any] | None = None) -> _M:
+    """``model.model_construct(**values)`` for values already valid, without its per-field work.
+
+    ``convert`` names the fields read from text (timestamps, dates) and how. The same
+    instance pydantic would build (``__dict__`` of every field, defaults filled in, the
+    fields given as set), which compares equal to the validated one.
+    """
+    defaults = _DEFAULTS.get(model)
+    if defaults is None:
+        defaults = _DEFAULTS[model] = {
+            name: info.get_default(call_default_factory=True)
+            for name, info in model.model_fields.items()
+            if not info.is_required()
+        }
+        _LIST_DEFAULTS[model] = tuple(n for n, v in defaults.items() if isinstance(v, list))
+    instance = model.__new__(model)
+    fields = {**defaults, **values}
+    for name in _LIST_DEFAULTS[model]:
+        if name not in values:
+            fields[name] = []  # a default list of its own, as validation gives
+    if convert:
+        for name, read in convert.items():
+            if name in values:
+                fields[name] = read(values[name])
+    object.__setattr__(instance, "__dict__", fields)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
+
+
+_DATES = ("date_of_birth", "uasc_arrival", "last_director_review")
+
+
+def read_trusted(data: dict[str, Any]) -> Timeline:
+    """The timeline of a case file this application wrote from its own stored record.
+
+    Every event on a stored record was checked with ``parse_case`` before it was saved
+    (``casework.timeline``), so the write path need not validate the whole record again on
+    every change: this reads the same timeline without validating (pydantic's
+    ``model_construct``), only turning timestamps and dates into values. A case file from
+    anywhere else (``homeward replay``, an import) goes through ``parse_case``.
+    """
+    children: dict[str, Child] = {}
+    dates = dict.fromkeys(_DATES, _trusted_date)
+    for raw in data["children"]:
+        values = raw
+        if raw.get("placement") is not None:
+            values = {**raw, "placement": _construct(Placement, raw["placement"])}
+        child = _construct(Child, values, dates)
+        children[child.id] = child
+    instants = dict.fromkeys(_INSTANTS, _trusted_instant)
+    events: list[Event] = [
+        _construct(EVENT_TYPES[raw["type"]], raw, instants)  # type: ignore[misc]
+        for raw in data["events"]
+    ]
+    order = sorted(range(len(events)), key=lambda i: (events[i].at, i))
+    protocol = data.get("protocol")
+    if isinstance(protocol, list):
+        protocol = tuple(AdoptionRef.model_validate(ref) for ref in protocol)
+    return Timeline(
+        children=children,
+        entries=tuple(Entry(i, events[i]) for i in order),
+        protocol=protocol,
+        as_of=_trusted_instant(data.get("as_of")),
+    )

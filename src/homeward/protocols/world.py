@@ -6,12 +6,15 @@ rules that raise obligations.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from homeward.protocols.calendar import Span, local_date, local_midnight
 from homeward.protocols.pack import Condition, Count, Pack
 from homeward.protocols.timeline import (
+    Completed,
     DirectorReviewed,
     Entry,
     Found,
@@ -103,9 +106,12 @@ class ChildFacts:
     last_director_review: date | None
 
 
-@dataclass(frozen=True)
-class Occasion:
-    """An instant at which a rule may fire, with what is known there."""
+class Occasion(NamedTuple):
+    """An instant at which a rule may fire, with what is known there.
+
+    A named tuple (immutable, like the frozen dataclass it was): the engine makes one for
+    every rule at every episode, and a tuple is made several times faster.
+    """
 
     at: datetime
     child: str
@@ -114,7 +120,8 @@ class Occasion:
     emergency: bool | None = None
     # The position in the file of the event that raises it; None when the instant
     # is one the pack works out ("still missing at T", the six-hour turn, a repeat).
-    index: int | None = None
+    # (The field hides tuple.index, which nothing here calls.)
+    index: int | None = None  # type: ignore[assignment]
     # A repeating duty: when the next one of its series opens (its due time), and
     # which of the series this is.
     next_at: datetime | None = None
@@ -129,11 +136,15 @@ class World:
         self.as_of = as_of
         self._placed_at: dict[str, str | None] = {}
         self._residents: dict[str, list[Episode]] = {}
+        self._facts: dict[tuple[str, datetime], ChildFacts] = {}
+        self._placements: dict[int, Placement] = {}
         self.children = timeline.children
         self.entries = timeline.until(as_of)
         self.episodes: dict[str, Episode] = {}
         self.placements: dict[str, list[tuple[datetime, PlacementStarted, int]]] = {}
         self.reviews: dict[str, list[datetime]] = {}
+        # The events that close obligations (police informed, completed), in application order.
+        self.closing: list[Entry] = []
         for entry in self.entries:
             self._apply(entry)
         by_child: dict[str, list[Episode]] = {c: [] for c in self.children}
@@ -146,7 +157,13 @@ class World:
             child: sorted((e for e in eps if e.missing_from), key=self._missing_order)
             for child, eps in by_child.items()
         }
-        self._count_cache: dict[tuple[str, str, Span], int] = {}
+        # Keyed by the window's unit and amount: hashing and comparing the pack's Span (a pydantic
+        # model) on every look-up cost more than the count.
+        self._count_cache: dict[tuple[str, str, str, int], int] = {}
+        self._previous: dict[tuple[str, str], Episode | None] = {}
+        self._levels: dict[tuple[str, str], int] = {}
+        # The engine's occasions of each trigger (engine._occasions).
+        self.occasions: dict[tuple[Any, ...], list[Occasion]] = {}
         self._by_index: dict[int, Entry] = {}
 
     @staticmethod
@@ -172,6 +189,9 @@ class World:
             self.episodes[event.episode].gradings.append((event.at, event.level, entry.index))
         elif isinstance(event, PoliceInformed):
             self.episodes[event.episode].police.append((event.at, entry.index))
+            self.closing.append(entry)
+        elif isinstance(event, Completed):
+            self.closing.append(entry)
         elif isinstance(event, Found):
             self.episodes[event.episode].found = event
             self.episodes[event.episode].found_index = entry.index
@@ -218,15 +238,31 @@ class World:
         return None  # the six-hour turn
 
     def child_at(self, child_id: str, t: datetime) -> ChildFacts:
+        # Every condition of every rule at an occasion asks this: worked out once per instant.
+        key = (child_id, t)
+        facts = self._facts.get(key)
+        if facts is None:
+            facts = self._facts[key] = self._child_at(child_id, t)
+        return facts
+
+    def _placement(self, index: int, started: PlacementStarted) -> Placement:
+        """The placement a ``placement_started`` event begins, made once per event."""
+        placement = self._placements.get(index)
+        if placement is None:
+            # Read from an event already validated: built without validating again.
+            placement = self._placements[index] = Placement.model_construct(
+                establishment=started.establishment,
+                type=started.placement_type,
+                out_of_area=started.out_of_area,
+            )
+        return placement
+
+    def _child_at(self, child_id: str, t: datetime) -> ChildFacts:
         child = self.children[child_id]
         placement = child.placement
-        for at, started, _ in self.placements.get(child_id, []):
+        for at, started, index in self.placements.get(child_id, []):
             if at <= t:
-                placement = Placement(
-                    establishment=started.establishment,
-                    type=started.placement_type,
-                    out_of_area=started.out_of_area,
-                )
+                placement = self._placement(index, started)
         review = child.last_director_review
         for at in self.reviews.get(child_id, []):
             if at <= t:
@@ -268,21 +304,21 @@ class World:
         return self._residents[place]
 
     def count(self, episode: Episode, of: str, window: Span) -> int:
-        key = (episode.id, of, window)
-        if key not in self._count_cache:
-            self._count_cache[key] = len(self.counted(episode, of, window))
-        return self._count_cache[key]
+        key = (episode.id, of, window.unit, window.amount)
+        found = self._count_cache.get(key)
+        if found is None:
+            found = self._count_cache[key] = len(self.counted(episode, of, window))
+        return found
 
     def counted(self, episode: Episode, of: str, window: Span) -> list[Episode]:
         """The missing episodes a count window holds at this episode (CATALOGUE.md, count windows)."""
         assert episode.missing_from is not None
-        since = window.before(episode.start)
+        since, start = window.before(episode.start), episode.start
+        mine = (episode.missing_from, episode.order)
         return [
             e
             for e in self._peers(episode, of)
-            if e.missing_from is not None
-            and self._missing_order(e) <= self._missing_order(episode)
-            and since < e.start <= episode.start
+            if e.missing_from is not None and (e.missing_from, e.order) <= mine and since < e.start <= start
         ]
 
     def entry(self, index: int) -> Entry:
@@ -292,9 +328,15 @@ class World:
         return self._by_index[index]
 
     def previous(self, episode: Episode, of: str) -> Episode | None:
-        peers = self._peers(episode, of)
-        index = peers.index(episode)
-        return peers[index - 1] if index > 0 else None
+        key = (episode.id, of)
+        if key not in self._previous:
+            peers = self._peers(episode, of)
+            # By identity: the peers are this world's own episodes (``==`` would compare every field).
+            index = next((i for i, e in enumerate(peers) if e is episode), None)
+            if index is None:
+                index = peers.index(episode)
+            self._previous[key] = peers[index - 1] if index > 0 else None
+        return self._previous[key]
 
     def crossed(self, episode: Episode, rule: Count) -> bool:
         if self.count(episode, rule.of, rule.window) < rule.at_least:
@@ -307,75 +349,34 @@ class World:
     def level(self, episode: Episode | None, scale: str) -> int:
         if episode is None:
             return 0
-        for step in self.pack.scales[scale]:
-            if self.count(episode, "child", step.window) >= step.at_least:
-                return step.level
-        return 0
+        key = (episode.id, scale)
+        found = self._levels.get(key)
+        if found is None:
+            found = self._levels[key] = next(
+                (
+                    step.level
+                    for step in self.pack.scales[scale]
+                    if self.count(episode, "child", step.window) >= step.at_least
+                ),
+                0,
+            )
+        return found
 
     # -- conditions -------------------------------------------------------------
 
     def holds(self, condition: Condition | None, occasion: Occasion) -> bool:
+        """Whether every fact the condition asks for holds at the occasion.
+
+        The condition's checks are worked out once (``_checks``): only the facts it names are
+        read, one after another, stopping at the first that fails. Each is a pure reading of
+        the record, so the answer is the same as reading them all.
+        """
         if condition is None:
             return True
-        facts = self.child_at(occasion.child, occasion.at)
-        episode = occasion.episode
-        checks: list[bool] = []
-        for name, want in (
-            ("looked_after", condition.looked_after),
-            ("allocated", condition.allocated),
-            ("open_to_services", condition.open_to_services),
-        ):
-            if want is not None:
-                checks.append(getattr(facts, name) == want)
-        if condition.plans_any is not None:
-            checks.append(bool(set(condition.plans_any) & set(facts.plans)))
-        if condition.flags_any is not None:
-            checks.append(bool(set(condition.flags_any) & set(facts.flags)))
-        if condition.out_of_area is not None:
-            out = bool(facts.placement and facts.placement.out_of_area)
-            checks.append(out == condition.out_of_area)
-        if condition.emergency is not None:
-            checks.append(bool(occasion.emergency) == condition.emergency)
-        if condition.harmed is not None:
-            checks.append(bool(occasion.harmed) == condition.harmed)
-        if condition.uasc_arrived_within is not None:
-            checks.append(self._uasc_within(facts, condition.uasc_arrived_within, occasion))
-        if condition.director_review_older_than is not None:
-            ref = episode.reported_at if episode else occasion.at
-            cutoff = local_date(condition.director_review_older_than.before(ref))
-            review = facts.last_director_review
-            checks.append(review is None or review < cutoff)
-        if episode is not None:
-            if condition.police_informed is not None:
-                informed = episode.police_informed_by(occasion.at, occasion.index)
-                checks.append(informed == condition.police_informed)
-            if condition.was_missing is not None:
-                was = episode.missing_from is not None and episode.missing_from <= occasion.at
-                checks.append(was == condition.was_missing)
-            if condition.prior_episodes is not None:
-                prior = sum(1 for e in self.by_child[episode.child] if e.order < episode.order)
-                checks.append(prior >= condition.prior_episodes)
-            if condition.prior_missing_episodes is not None:
-                checks.append(self._prior_missing(episode, occasion.at) >= condition.prior_missing_episodes)
-            if condition.count is not None:
-                checks.append(episode.missing_from is not None and self.crossed(episode, condition.count))
-            if condition.level_rises is not None:
-                checks.append(self._level_rose(episode, condition) is not None)
-        elif any(
-            value is not None
-            for value in (
-                condition.police_informed,
-                condition.was_missing,
-                condition.prior_episodes,
-                condition.prior_missing_episodes,
-                condition.count,
-                condition.level_rises,
-            )
-        ):
-            checks.append(False)
-        if condition.any_of is not None:
-            checks.append(any(self.holds(inner, occasion) for inner in condition.any_of))
-        return all(checks)
+        for check in _checks(condition):  # noqa: SIM110 (a loop: no generator per call on the hot path)
+            if not check(self, occasion):
+                return False
+        return True
 
     def _uasc_within(self, facts: ChildFacts, span: Span, occasion: Occasion) -> bool:
         if facts.uasc_arrival is None:
@@ -405,3 +406,113 @@ class World:
         if rise.through is not None and not (before < rise.through <= now):
             return None
         return now
+
+
+# -- conditions, compiled ----------------------------------------------------------------
+
+Check = Callable[[World, Occasion], bool]
+# Keyed by id(); the condition is kept beside its checks so that the id is never reused.
+_COMPILED: dict[int, tuple[Condition, tuple[Check, ...]]] = {}
+
+
+def _checks(condition: Condition) -> tuple[Check, ...]:
+    found = _COMPILED.get(id(condition))
+    if found is None or found[0] is not condition:
+        found = _COMPILED[id(condition)] = (condition, _compile(condition))
+    return found[1]
+
+
+def _facts(world: World, occasion: Occasion) -> ChildFacts:
+    return world.child_at(occasion.child, occasion.at)
+
+
+def _compile(c: Condition) -> tuple[Check, ...]:
+    """The checks a condition asks for, in the order World.holds always read them."""
+    checks: list[Check] = []
+    if c.looked_after is not None:
+        looked_after = c.looked_after
+        checks.append(lambda w, o: _facts(w, o).looked_after == looked_after)
+    if c.allocated is not None:
+        allocated = c.allocated
+        checks.append(lambda w, o: _facts(w, o).allocated == allocated)
+    if c.open_to_services is not None:
+        open_to_services = c.open_to_services
+        checks.append(lambda w, o: _facts(w, o).open_to_services == open_to_services)
+    if c.plans_any is not None:
+        plans = frozenset(c.plans_any)
+        checks.append(lambda w, o: bool(plans & set(_facts(w, o).plans)))
+    if c.flags_any is not None:
+        flags = frozenset(c.flags_any)
+        checks.append(lambda w, o: bool(flags & set(_facts(w, o).flags)))
+    if c.out_of_area is not None:
+
+        def out_of_area(w: World, o: Occasion, want: bool = c.out_of_area) -> bool:
+            placement = _facts(w, o).placement
+            return bool(placement and placement.out_of_area) == want
+
+        checks.append(out_of_area)
+    if c.emergency is not None:
+        emergency = c.emergency
+        checks.append(lambda w, o: bool(o.emergency) == emergency)
+    if c.harmed is not None:
+        harmed = c.harmed
+        checks.append(lambda w, o: bool(o.harmed) == harmed)
+    if c.uasc_arrived_within is not None:
+        span = c.uasc_arrived_within
+        checks.append(lambda w, o: w._uasc_within(_facts(w, o), span, o))
+    if c.director_review_older_than is not None:
+        older = c.director_review_older_than
+
+        def director_review(w: World, o: Occasion) -> bool:
+            ref = o.episode.reported_at if o.episode else o.at
+            cutoff = local_date(older.before(ref))
+            review = _facts(w, o).last_director_review
+            return review is None or review < cutoff
+
+        checks.append(director_review)
+    # What needs an episode fails without one.
+    if c.police_informed is not None:
+        want_informed = c.police_informed
+        checks.append(
+            lambda w, o: (
+                o.episode is not None and o.episode.police_informed_by(o.at, o.index) == want_informed
+            )
+        )
+    if c.was_missing is not None:
+        want_was = c.was_missing
+
+        def was_missing(w: World, o: Occasion) -> bool:
+            e = o.episode
+            if e is None:
+                return False
+            return (e.missing_from is not None and e.missing_from <= o.at) == want_was
+
+        checks.append(was_missing)
+    if c.prior_episodes is not None:
+        at_least = c.prior_episodes
+
+        def prior_episodes(w: World, o: Occasion) -> bool:
+            e = o.episode
+            if e is None:
+                return False
+            return sum(1 for p in w.by_child[e.child] if p.order < e.order) >= at_least
+
+        checks.append(prior_episodes)
+    if c.prior_missing_episodes is not None:
+        at_least_missing = c.prior_missing_episodes
+        checks.append(
+            lambda w, o: o.episode is not None and w._prior_missing(o.episode, o.at) >= at_least_missing
+        )
+    if c.count is not None:
+        count = c.count
+        checks.append(
+            lambda w, o: (
+                o.episode is not None and o.episode.missing_from is not None and w.crossed(o.episode, count)
+            )
+        )
+    if c.level_rises is not None:
+        checks.append(lambda w, o: o.episode is not None and w._level_rose(o.episode, c) is not None)
+    if c.any_of is not None:
+        inner = tuple(c.any_of)
+        checks.append(lambda w, o: any(w.holds(i, o) for i in inner))
+    return tuple(checks)
