@@ -274,6 +274,9 @@ ROUTES: dict[str, Route] = {
     "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CLOSE_SOCIAL_WORKERS_DUTY),
     "note_new": Route(episode_pk, allowed=ADD_NOTE),
     "allocate_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=ALLOCATE),
+    # Why a duty is due: whoever may open its episode (the host authority's restricted view of
+    # the episode does not reach its duties).
+    "why_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=TOLD_TO_ACT),
     # The queue of unallocated work: everyone signed in, listing only what they allocate.
     "unallocated_work": Route(allowed=SIGNED_IN, shows=ALLOCATE),
     # Return home interviews and meetings.

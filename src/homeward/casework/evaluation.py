@@ -87,6 +87,12 @@ def store(children: list[Child], computed: list[Computed]) -> None:
             "assignee": allocated_to or computed_assignee,
             "unallocated": allocated_to is None and (computed_assignee is None or by_default),
             "team": child.team,
+            "protocol": item.protocol,
+            "version": item.version,
+            "because": list(item.because),
+            "why": item.why,
+            "due_because": item.due_because,
+            "closes_when": item.closes_when,
         }
         if row is None:
             row = Obligation(

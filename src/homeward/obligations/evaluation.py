@@ -74,7 +74,9 @@ def compute(children: list[Child], now: datetime) -> list[Computed]:
     protocol = protocol_of(children[0])
     timeline = parse_case(case_file(children, protocol, now))
     until = now + timedelta(days=settings.HOMEWARD_SCHEDULE_DAYS)
-    return evaluate(_pack(protocol), timeline, now, until=until)
+    # With the explanation (REPLAY.md, --explain): stored with each row, so the "Why is this
+    # due?" page shows the words the system gave, not a re-reading of a later pack.
+    return evaluate(_pack(protocol), timeline, now, until=until, explain=True)
 
 
 def assignee(child: Child, role: str) -> User | None:

@@ -57,6 +57,15 @@ class Obligation(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    # Which pack and version raised it, and why it is due, in the words the engine gave when it
+    # was stored (REPLAY.md, "Protocol versions and explanations"): the "Why is this due?" page
+    # and the partner API show these, never a re-reading of today's pack.
+    protocol = models.CharField(max_length=120, blank=True)
+    version = models.CharField(max_length=40, blank=True)
+    because = models.JSONField(default=list, blank=True)  # the events that raised it (REPLAY.md)
+    why = models.TextField(blank=True)  # REPLAY.md's "reason": one sentence
+    due_because = models.TextField(blank=True)  # how the due time was worked out
+    closes_when = models.TextField(blank=True)  # what would close it (or what did)
     falls_to = models.CharField(max_length=30, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="obligations"

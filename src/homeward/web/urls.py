@@ -52,6 +52,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("episodes/<int:pk>/notes/new/", notes.new, name="note_new"),
     path("obligations/<int:pk>/close/", obligations.close, name="close_obligation"),
     path("obligations/<int:pk>/allocate/", obligations.allocate, name="allocate_obligation"),
+    path("obligations/<int:pk>/why/", obligations.why, name="why_obligation"),
     path("allocation/", obligations.unallocated, name="unallocated_work"),
     path("episodes/<int:pk>/return-interview/", interviews.new, name="return_interview_new"),
     path("return-interviews/<int:pk>/", interviews.detail, name="return_interview"),
