@@ -298,6 +298,9 @@ ROUTES: dict[str, Route] = {
         allowed=frozenset({"coordinator", "senior", "host_coordinator", "other_coordinator"}),
         shows=frozenset(),
     ),
+    # What a draft protocol would do: the coordinator's and senior managers' of a local authority,
+    # each for their own authority (nobody else: 404, audited).
+    "what_if": Route(allowed=frozenset({"coordinator", "senior", "host_coordinator", "other_coordinator"})),
     # The briefing pack is also the police's (it is linked from their board).
     "briefing_pack": Route(allowed=SIGNED_IN),
     # The Find Me plan is shared with the police of the episode (002 s.10).

@@ -68,6 +68,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/annex-a/", reports.annex_a_page, name="annex_a"),
     path("reports/ssd-missing.csv", reports.ssd_missing_download, name="ssd_missing"),
     path("reports/data-quality/", returns.data_quality, name="data_quality"),
+    path("reports/what-if/", reports.what_if, name="what_if"),
     path("reports/missing-briefing.pdf", reports.briefing_pack, name="briefing_pack"),
     path("reports/children/<int:pk>/find-me-plan.pdf", reports.find_me_plan_pdf, name="find_me_plan_pdf"),
 ]
