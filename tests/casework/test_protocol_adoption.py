@@ -126,3 +126,23 @@ def test_an_adoption_is_refused_naming_what_is_wrong(
     if field is not None:
         assert field in refused.value.message_dict
     assert not ProtocolAdoption.objects.exists()
+
+
+def test_the_command_records_an_adoption_and_names_a_bad_option(service: Service) -> None:
+    from django.core.management.base import CommandError
+
+    coordinator = person(Role.MISSING_COORDINATOR, service.team)
+    name = service.child.responsible_authority.name
+    start = (timezone.now() + timedelta(days=3)).isoformat()
+    common = {"authority": name, "reason": "Board decision", "by": coordinator.username}
+    with pytest.raises(CommandError, match=r"^--from: "):
+        call_command(
+            "adopt_protocol", pack="wakefield", in_force_from="next week", stdout=StringIO(), **common
+        )
+    with pytest.raises(CommandError, match=r"^--pack: "):
+        call_command(
+            "adopt_protocol", pack="wakefield@1999", in_force_from=start, stdout=StringIO(), **common
+        )
+    out = StringIO()
+    call_command("adopt_protocol", pack="wakefield@2018-12", in_force_from=start, stdout=out, **common)
+    assert ProtocolAdoption.objects.get().by == coordinator and "wakefield 2018-12" in out.getvalue()
