@@ -19,7 +19,7 @@ from homeward.children.models import Child, Establishment
 from homeward.episodes.casefile import parse_ref
 from homeward.episodes.models import Episode
 from homeward.obligations.assignment import falls_to
-from homeward.obligations.evaluation import assignee_for, compute, evaluation_unit, history_of
+from homeward.obligations.evaluation import assignee_for, compute, evaluation_unit, packs_by_version
 from homeward.obligations.models import Obligation, Outcome
 from homeward.protocols.engine import Obligation as Computed
 
@@ -42,7 +42,7 @@ def _allocations(rows: Iterable[Obligation]) -> tuple[dict[tuple[object, ...], O
 def store(children: list[Child], computed: list[Computed]) -> None:
     by_pk = {c.pk: c for c in children}
     # Each row's rule from the pack and version that raised it (the authority's adoptions).
-    packs = {(a.pack.id, a.pack.version): a.pack for a in history_of(children[0].responsible_authority)}
+    packs = packs_by_version(children[0].responsible_authority)
     existing = {o.key: o for o in Obligation.objects.filter(child__in=children)}
     allocations, allocated_people = _allocations(existing.values())
     keep: set[int] = set()

@@ -55,6 +55,11 @@ def history_of(authority: Organisation | None) -> list[Adoption]:
     return [base, *(Adoption(adopted_pack(r.text), r.in_force_from) for r in adoption_records(authority))]
 
 
+def packs_by_version(authority: Organisation | None) -> dict[tuple[str, str], Pack]:
+    """The authority's packs by (id, version): what raised each of its stored obligations."""
+    return {(a.pack.id, a.pack.version): a.pack for a in history_of(authority)}
+
+
 def history_ref(authority: Organisation | None) -> str | list[dict[str, Any]]:
     """The history as a case file's ``protocol`` (REPLAY.md): a pack name while there is one adoption."""
     history = history_of(authority)
