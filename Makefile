@@ -109,7 +109,7 @@ examples: setup
 test: lint typecheck pytest
 
 run: setup assets pdf-libraries
-	$(BIN)/homeward check-pack src/homeward/protocols/packs/*.yaml
+	$(BIN)/homeward check-pack --require-tests src/homeward/protocols/packs/*.yaml
 	$(BIN)/homeward migrate --noinput
 	$(BIN)/homeward demo_data
 	@echo "E-mail goes to var/mail/ (HOMEWARD_EMAIL_BACKEND=smtp or notify to send it); the worker runs beside the server."

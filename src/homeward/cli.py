@@ -44,12 +44,15 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     check = commands.add_parser("check-pack", help="validate protocol pack files")
-    check.add_argument("files", nargs="+", help="pack YAML files")
+    check.add_argument(
+        "files", nargs="+", help="pack YAML files (each runs the tests in NAME/tests/*.json beside it)"
+    )
+    check.add_argument("--require-tests", action="store_true", help="fail a pack that has no tests beside it")
 
     args = parser.parse_args(argv)
     if args.command == "replay":
         return run_replay(args.file, args.as_of, args.protocol, explain=args.explain)
-    return run_check_pack(args.files)
+    return run_check_pack(args.files, require_tests=args.require_tests)
 
 
 if __name__ == "__main__":

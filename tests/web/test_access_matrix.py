@@ -277,6 +277,9 @@ ROUTES: dict[str, Route] = {
     "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CLOSE_SOCIAL_WORKERS_DUTY),
     "note_new": Route(episode_pk, allowed=ADD_NOTE),
     "allocate_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=ALLOCATE),
+    # Why a duty is due: whoever may open its episode (the host authority's restricted view of
+    # the episode does not reach its duties).
+    "why_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=TOLD_TO_ACT),
     # The queue of unallocated work: for whoever allocates (a coordinator, a team manager),
     # listing only what they allocate; everyone else is sent to where they start.
     "unallocated_work": Route(allowed=ALLOCATORS, away=SIGNED_IN - ALLOCATORS, shows=ALLOCATE),
@@ -299,6 +302,9 @@ ROUTES: dict[str, Route] = {
         allowed=frozenset({"coordinator", "senior", "host_coordinator", "other_coordinator"}),
         shows=frozenset(),
     ),
+    # What a draft protocol would do: the coordinator's and senior managers' of a local authority,
+    # each for their own authority (nobody else: 404, audited).
+    "what_if": Route(allowed=frozenset({"coordinator", "senior", "host_coordinator", "other_coordinator"})),
     # The briefing pack is also the police's (it is linked from their board).
     "briefing_pack": Route(allowed=SIGNED_IN),
     # The Find Me plan is shared with the police of the episode (002 s.10).

@@ -88,7 +88,7 @@ def register() -> None:
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
     from homeward.notes.models import Note
-    from homeward.obligations.models import Allocation
+    from homeward.obligations.models import Allocation, ProtocolAdoption
 
     # version and updated_at change on every save and say nothing a person did.
     auditlog.register(Child, exclude_fields=["version", "updated_at"], m2m_fields={"sealed_to"})
@@ -102,6 +102,8 @@ def register() -> None:
     auditlog.register(CouncilEpisode)
     auditlog.register(Note)
     auditlog.register(Allocation)
+    # Which protocol version an authority works to from when, by whom and why.
+    auditlog.register(ProtocolAdoption)
 
     # Every change to a person: who they are, their role, organisation, team and powers. A new
     # password shows only as changed (masked); signing in (last_login) is not a change to them.

@@ -563,6 +563,10 @@ PERMISSIONS = {
     & is_named_on_restricted_record,
     "meetings.add_meeting": holds_case,
     "obligations.close_obligation": closes_duty,
+    # Why a duty is due: whoever may see what it is about (its episode, or for a child's own duty
+    # the child), by the same relationships as those pages.
+    "obligations.view_obligation": sees_child
+    | ((is_notified_force | is_told_to_act) & is_named_on_restricted_record),
     # Case notes (on an episode): whoever works on the episode, and the return interview
     # workers who follow the child up (002 s.10: activity to find the child on case notes).
     "notes.add_note": (changes_episode | is_return_interviews) & is_named_on_restricted_record,

@@ -67,3 +67,16 @@ def may_check_returns(user: User) -> bool:
         and organisation is not None
         and organisation.kind == OrganisationKind.LOCAL_AUTHORITY
     )
+
+
+def may_try_drafts(user: User) -> bool:
+    """What a draft protocol would do (``reports.what_if``): the Missing Children Coordinator's and
+    senior managers' of a local authority, for their own authority, as they adopt one."""
+    organisation = user.organisation
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.role in (Role.MISSING_COORDINATOR, Role.SENIOR_MANAGER)
+        and organisation is not None
+        and organisation.kind == OrganisationKind.LOCAL_AUTHORITY
+    )

@@ -27,6 +27,7 @@ from homeward.notes.models import Note, NoteKind
 from homeward.notes.rules import TEXT_LIMIT
 from homeward.obligations.models import Obligation
 from homeward.protocols.calendar import wall_clock_problem
+from homeward.queries import why
 
 CLOCK_TOLERANCE = timedelta(minutes=2)
 
@@ -258,11 +259,37 @@ class NoteSerializer(serializers.Serializer[Any]):
 # --- what comes back --------------------------------------------------------------------------
 
 
+class CauseSerializer(serializers.Serializer[dict[str, Any]]):
+    at = serializers.DateTimeField()
+    type = serializers.CharField(help_text="The event's type (REPLAY.md), e.g. reported, found")
+    episode = serializers.CharField(allow_null=True, help_text="The episode's reference, e.g. E5")
+
+
+class ExplanationSerializer(serializers.Serializer[dict[str, Any]]):
+    protocol = serializers.CharField(help_text="The pack that raised it, e.g. west-mercia")
+    version = serializers.CharField(help_text="The pack's version that raised it, e.g. 8.1")
+    rule = serializers.CharField()
+    cites = serializers.CharField()
+    because = CauseSerializer(
+        many=True, help_text="The events that raised it; for a count rule, each episode counted"
+    )
+    reason = serializers.CharField(help_text="Why, in one sentence")
+    due_because = serializers.CharField(help_text="How the due time was worked out")
+    closes_when = serializers.CharField(help_text="What would close it, or what did")
+
+
 class ObligationSerializer(serializers.ModelSerializer[Obligation]):
     episode = serializers.SerializerMethodField(
         help_text="The episode's reference, e.g. E5 (null: the child's)"
     )
     status = serializers.SerializerMethodField(help_text="open, overdue, scheduled, or how it closed")
+    explanation = serializers.SerializerMethodField(
+        help_text=(
+            "Why it is due, as Homeward worked it out when it was raised: the pack and version, the "
+            "rule and its citation, the events that raised it (REPLAY.md's because and reason), how "
+            "the due time was worked out and what would close it"
+        )
+    )
 
     class Meta:
         model = Obligation
@@ -277,6 +304,7 @@ class ObligationSerializer(serializers.ModelSerializer[Obligation]):
             "due_at",
             "cites",
             "status",
+            "explanation",
         ]
 
     def get_episode(self, obligation: Obligation) -> str | None:
@@ -284,6 +312,10 @@ class ObligationSerializer(serializers.ModelSerializer[Obligation]):
 
     def get_status(self, obligation: Obligation) -> str:
         return obligation.status()
+
+    @extend_schema_field(ExplanationSerializer)
+    def get_explanation(self, obligation: Obligation) -> dict[str, Any]:
+        return why.explanation(obligation)
 
 
 class EpisodeSerializer(serializers.ModelSerializer[Episode]):

@@ -550,7 +550,8 @@ class Generator:
             "children": [child_facts(cast(Child, f)) for f in facts],
             "events": [event_entry(cast(Event, e)) for e in ordered],
         }
-        return evaluate(pack, parse_case(case), self.now, until=self.until)
+        # With the explanation, as the write path stores it (obligations.evaluation.compute).
+        return evaluate(pack, parse_case(case), self.now, until=self.until, explain=True)
 
     def child(
         self, plan: ChildPlan, authority: Authority, rng: random.Random
@@ -885,6 +886,12 @@ class Generator:
                 "assignee_id": assignee,
                 "unallocated": assignee is None or self.by_default(role, child),
                 "team_id": child["team_id"],
+                "protocol": item.protocol,
+                "version": item.version,
+                "because": list(item.because),
+                "why": item.why,
+                "due_because": item.due_because,
+                "closes_when": item.closes_when,
             }
         )
         if episode_id is None or item.closed_at is None:

@@ -19,7 +19,7 @@ from homeward.children.models import Child, Establishment
 from homeward.episodes.casefile import parse_ref
 from homeward.episodes.models import Episode
 from homeward.obligations.assignment import falls_to
-from homeward.obligations.evaluation import assignee_for, compute, evaluation_unit, pack_of
+from homeward.obligations.evaluation import assignee_for, compute, evaluation_unit, packs_by_version
 from homeward.obligations.models import Obligation, Outcome
 from homeward.protocols.engine import Obligation as Computed
 
@@ -41,7 +41,8 @@ def _allocations(rows: Iterable[Obligation]) -> tuple[dict[tuple[object, ...], O
 
 def store(children: list[Child], computed: list[Computed]) -> None:
     by_pk = {c.pk: c for c in children}
-    pack = pack_of(children[0])
+    # Each row's rule from the pack and version that raised it (the authority's adoptions).
+    packs = packs_by_version(children[0].responsible_authority)
     existing = {o.key: o for o in Obligation.objects.filter(child__in=children)}
     allocations, allocated_people = _allocations(existing.values())
     keep: set[int] = set()
@@ -56,7 +57,7 @@ def store(children: list[Child], computed: list[Computed]) -> None:
         child = by_pk[child_pk]
         episode_pk = parse_ref(item.episode, "E")
         key = (item.rule, child_pk, episode_pk, item.recipient or "", item.level, item.opens_at)
-        rule = pack.rule(item.rule)
+        rule = packs[(item.protocol, item.version)].rule(item.rule)
         role = falls_to(item.kind, item.recipient, rule.falls_to)
         if (child_pk, role) not in assignees:
             assignees[(child_pk, role)] = assignee_for(child, role)
@@ -90,6 +91,12 @@ def store(children: list[Child], computed: list[Computed]) -> None:
             "assignee": allocated_to or computed_assignee,
             "unallocated": allocated_to is None and (computed_assignee is None or by_default),
             "team": child.team,
+            "protocol": item.protocol,
+            "version": item.version,
+            "because": list(item.because),
+            "why": item.why,
+            "due_because": item.due_because,
+            "closes_when": item.closes_when,
         }
         if row is None:
             row = Obligation(

@@ -29,8 +29,9 @@ from homeward.children.models import Child
 from homeward.episodes.models import Category, Event, RiskLevel
 from homeward.notifications import timing
 from homeward.notifications.models import Kind, Message, OutOfHours
-from homeward.obligations.evaluation import pack_of
+from homeward.obligations.evaluation import pack_of, packs_by_version
 from homeward.obligations.models import Allocation, Obligation, ObligationQuerySet
+from homeward.protocols.pack import Pack
 
 
 def _when(instant: datetime) -> str:
@@ -465,9 +466,17 @@ def escalate(now: datetime) -> int:
     )
     visibility = Visibility()
     messages: list[Message] = []
+    # Escalated as the pack and version that raised it says (an adoption since does not change it).
+    packs: dict[int, dict[tuple[str, str], Pack]] = {}
     for obligation in candidates:
         assert obligation.due_at is not None
-        step = timing.escalation_step(obligation.due_at, pack_of(obligation.child).escalation, now)
+        authority = obligation.child.responsible_authority
+        if authority.pk not in packs:
+            packs[authority.pk] = packs_by_version(authority)
+        raised_by = packs[authority.pk].get((obligation.protocol, obligation.version)) or pack_of(
+            obligation.child
+        )
+        step = timing.escalation_step(obligation.due_at, raised_by.escalation, now)
         if step >= timing.TEAM_MANAGER and (obligation.pk, Kind.TEAM_MANAGER) not in taken:
             manager = _manager_of(obligation)
             if manager is not None and manager.is_active:

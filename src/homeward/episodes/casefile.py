@@ -69,7 +69,10 @@ def event_entry(event: Event) -> dict[str, Any]:
 
 
 def case_file(
-    children: Iterable[Child], protocol: str, as_of: datetime | None, extra: Iterable[Event] = ()
+    children: Iterable[Child],
+    protocol: str | list[dict[str, Any]],
+    as_of: datetime | None,
+    extra: Iterable[Event] = (),
 ) -> dict[str, Any]:
     """The case file of these children; ``extra`` events not yet saved are included.
 

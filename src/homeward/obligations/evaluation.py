@@ -7,16 +7,20 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
+import yaml
 from django.conf import settings
 
-from homeward.accounts.models import Role, User
+from homeward.accounts.models import Organisation, Role, User
 from homeward.children.models import Child
 from homeward.children.police import force_for
 from homeward.episodes.casefile import case_file
+from homeward.obligations.models import ProtocolAdoption
+from homeward.protocols.calendar import iso
+from homeward.protocols.engine import Adoption, evaluate
 from homeward.protocols.engine import Obligation as Computed
-from homeward.protocols.engine import evaluate
-from homeward.protocols.pack import Pack, load_pack
+from homeward.protocols.pack import Pack, load_pack, validate_pack
 from homeward.protocols.timeline import read_trusted
 
 
@@ -33,6 +37,40 @@ def pack_of(child: Child) -> Pack:
     return _pack(protocol_of(child))
 
 
+@lru_cache(maxsize=64)
+def adopted_pack(text: str) -> Pack:
+    """A pack as an adoption recorded it (``ProtocolAdoption.text``)."""
+    return validate_pack(yaml.safe_load(text))
+
+
+def adoption_records(authority: Organisation | None) -> list[ProtocolAdoption]:
+    if authority is None:
+        return []
+    return list(ProtocolAdoption.objects.filter(authority=authority).order_by("in_force_from", "id"))
+
+
+def history_of(authority: Organisation | None) -> list[Adoption]:
+    """The authority's adoptions in date order: its protocol from the beginning, then each record."""
+    base = Adoption(_pack((authority.protocol if authority else "") or settings.HOMEWARD_PROTOCOL))
+    return [base, *(Adoption(adopted_pack(r.text), r.in_force_from) for r in adoption_records(authority))]
+
+
+def packs_by_version(authority: Organisation | None) -> dict[tuple[str, str], Pack]:
+    """The authority's packs by (id, version): what raised each of its stored obligations."""
+    return {(a.pack.id, a.pack.version): a.pack for a in history_of(authority)}
+
+
+def history_ref(authority: Organisation | None) -> str | list[dict[str, Any]]:
+    """The history as a case file's ``protocol`` (REPLAY.md): a pack name while there is one adoption."""
+    history = history_of(authority)
+    if len(history) == 1:
+        return history[0].pack.id
+    return [
+        {"pack": a.pack.id, "version": a.pack.version, **({"from": iso(a.since)} if a.since else {})}
+        for a in history
+    ]
+
+
 def counts_establishments(pack: Pack) -> bool:
     return any(
         r.conditions and r.conditions.count and r.conditions.count.of == "establishment" for r in pack.rules
@@ -47,7 +85,7 @@ def evaluation_unit(child: Child) -> list[Child]:
     however indirectly. A smaller unit would re-store a peer's obligations
     computed without the peer's other homes.
     """
-    if not counts_establishments(pack_of(child)):
+    if not any(counts_establishments(a.pack) for a in history_of(child.responsible_authority)):
         return [child]
     Placement = child.placements.model
     children: set[int] = {child.pk}
@@ -70,13 +108,17 @@ def evaluation_unit(child: Child) -> list[Child]:
     return sorted([child, *others], key=lambda c: c.pk)
 
 
-def compute(children: list[Child], now: datetime) -> list[Computed]:
-    protocol = protocol_of(children[0])
+def compute(children: list[Child], now: datetime, history: list[Adoption] | None = None) -> list[Computed]:
+    """What the authority's adoption history (or ``history``: a what-if) raises for these children."""
+    history = history_of(children[0].responsible_authority) if history is None else history
     # The stored record is valid (casework.timeline checked each event with parse_case before
     # saving it): read, not validated again on every change.
-    timeline = read_trusted(case_file(children, protocol, now))
+    timeline = read_trusted(case_file(children, protocol_of(children[0]), now))
     until = now + timedelta(days=settings.HOMEWARD_SCHEDULE_DAYS)
-    return evaluate(_pack(protocol), timeline, now, until=until)
+    # Each obligation raised by the adoption in force at its occasion; with the explanation
+    # (REPLAY.md, --explain), stored with each row, so the "Why is this due?" page shows the
+    # words the system gave under the version that raised it.
+    return evaluate(history, timeline, now, until=until, explain=True)
 
 
 def assignee(child: Child, role: str) -> User | None:

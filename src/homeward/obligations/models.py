@@ -57,6 +57,15 @@ class Obligation(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    # Which pack and version raised it, and why it is due, in the words the engine gave when it
+    # was stored (REPLAY.md, "Protocol versions and explanations"): the "Why is this due?" page
+    # and the partner API show these, never a re-reading of today's pack.
+    protocol = models.CharField(max_length=120, blank=True)
+    version = models.CharField(max_length=40, blank=True)
+    because = models.JSONField(default=list, blank=True)  # the events that raised it (REPLAY.md)
+    why = models.TextField(blank=True)  # REPLAY.md's "reason": one sentence
+    due_because = models.TextField(blank=True)  # how the due time was worked out
+    closes_when = models.TextField(blank=True)  # what would close it (or what did)
     falls_to = models.CharField(max_length=30, blank=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="obligations"
@@ -163,3 +172,33 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title}: allocated to {self.to.get_full_name() or self.to.username}"
+
+
+class ProtocolAdoption(models.Model):
+    """An authority works to this pack, at this version, from this instant (REPLAY.md, "Protocol
+    versions and explanations"). Its first adoption is its ``Organisation.protocol`` (from the
+    beginning); each record is a later one. Each obligation is raised by the adoption in force
+    at its occasion (``obligations.evaluation.history_of``), so a duty raised before an
+    adoption keeps its due time after it. Recorded by the coordinator or a senior manager with
+    a reason (``casework.protocols``), audited; never edited: a mistake is corrected by another
+    adoption.
+    """
+
+    authority = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="protocol_adoptions"
+    )
+    pack = models.CharField(max_length=120)  # the pack's id, e.g. west-mercia
+    version = models.CharField(max_length=40)
+    # The pack as adopted: a later release of the shipped pack never changes what this adoption
+    # raised (nor the explanations stored with it).
+    text = models.TextField()
+    in_force_from = models.DateTimeField()
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["authority", "in_force_from", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.pack} {self.version} from {self.in_force_from:%d %b %Y %H:%M}"

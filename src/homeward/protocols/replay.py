@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 import yaml
 
+from homeward.protocols import conformance
 from homeward.protocols.calendar import iso
 from homeward.protocols.engine import Adoption, evaluate
 from homeward.protocols.pack import Pack, PackError, load_pack, load_pack_file
@@ -119,7 +120,12 @@ def run_replay(
     return 0
 
 
-def run_check_pack(files: list[str], out: TextIO = sys.stdout) -> int:
+def run_check_pack(files: list[str], out: TextIO = sys.stdout, require_tests: bool = False) -> int:
+    """Validate each pack, then run the test cases kept beside it (``conformance``).
+
+    Exit 2 for a pack that does not load (no ``version``, an unknown kind ...); 1 when it loads
+    but one of its own tests fails (or, with ``require_tests``, it has none); else 0.
+    """
     status = 0
     for file in files:
         try:
@@ -129,5 +135,20 @@ def run_check_pack(files: list[str], out: TextIO = sys.stdout) -> int:
                 print(f"{file}: {line}", file=sys.stderr)
             status = 2
             continue
-        print(f"{file}: {pack.id} {pack.version}: {len(pack.rules)} rules, ok", file=out)
+        results = conformance.run_tests(pack, Path(file))
+        failed = [r for r in results if not r.passed]
+        for result in failed:
+            for problem in result.problems:
+                print(f"{file}: test {result.path.name}: {problem}", file=sys.stderr)
+        if require_tests and not results:
+            print(f"{file}: no tests beside it (in {Path(file).with_suffix('') / 'tests'})", file=sys.stderr)
+            status = max(status, 1)
+        if failed:
+            status = max(status, 1)
+        verdict = "ok" if not failed else f"{len(failed)} failed"
+        print(
+            f"{file}: {pack.id} {pack.version}: {len(pack.rules)} rules, "
+            f"{len(results) - len(failed)} of {len(results)} tests passed, {verdict}",
+            file=out,
+        )
     return status

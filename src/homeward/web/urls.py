@@ -52,6 +52,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("episodes/<int:pk>/notes/new/", notes.new, name="note_new"),
     path("obligations/<int:pk>/close/", obligations.close, name="close_obligation"),
     path("obligations/<int:pk>/allocate/", obligations.allocate, name="allocate_obligation"),
+    path("obligations/<int:pk>/why/", obligations.why, name="why_obligation"),
     path("allocation/", obligations.unallocated, name="unallocated_work"),
     path("episodes/<int:pk>/return-interview/", interviews.new, name="return_interview_new"),
     path("return-interviews/<int:pk>/", interviews.detail, name="return_interview"),
@@ -67,6 +68,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/annex-a/", reports.annex_a_page, name="annex_a"),
     path("reports/ssd-missing.csv", reports.ssd_missing_download, name="ssd_missing"),
     path("reports/data-quality/", returns.data_quality, name="data_quality"),
+    path("reports/what-if/", reports.what_if, name="what_if"),
     path("reports/missing-briefing.pdf", reports.briefing_pack, name="briefing_pack"),
     path("reports/children/<int:pk>/find-me-plan.pdf", reports.find_me_plan_pdf, name="find_me_plan_pdf"),
 ]

@@ -3,12 +3,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import yaml
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation, Team
 from homeward.children.models import Child, Establishment
+from homeward.protocols.pack import Pack, PackError, validate_pack
 from homeward.reports.oversight import Period, Scope
 from homeward.web.forms import DateField, GovukForm
 
@@ -93,3 +95,33 @@ class CensusForm(GovukForm):
     date = DateField(
         label="Census date", help_text="The 12 months up to and including this day, for example 31/3/2026."
     )
+
+
+# A pack is a few hundred lines; a file far larger is not one.
+DRAFT_LIMIT = 512 * 1024
+
+
+class WhatIfForm(GovukForm):
+    pack = forms.FileField(
+        label="Draft protocol pack",
+        help_text="The YAML file of the version you are considering (see docs/writing-a-protocol-pack.md).",
+    )
+    since = DateField(
+        label="Adopted from (optional)",
+        required=False,
+        help_text="Replay the history from this day under the draft, for example 1/4/2026. "
+        "Leave it empty to replay all of it.",
+    )
+
+    def clean_pack(self) -> Pack:
+        upload = self.cleaned_data["pack"]
+        if upload.size > DRAFT_LIMIT:
+            raise forms.ValidationError("The file is too large to be a protocol pack.")
+        try:
+            data = yaml.safe_load(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, yaml.YAMLError):
+            raise forms.ValidationError("The file is not a YAML protocol pack.") from None
+        try:
+            return validate_pack(data)
+        except PackError as exc:
+            raise forms.ValidationError([f"The pack is not valid: {p}" for p in exc.problems[:10]]) from None

@@ -6,11 +6,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.access.visible import allocating_children
+from homeward.access.audit import record_view
+from homeward.access.visible import allocating_children, closable_ids, visible_episodes
 from homeward.casework.allocation import allocate as allocate_obligation
 from homeward.casework.obligations import close_obligation
 from homeward.obligations.models import Obligation
 from homeward.queries import allocation
+from homeward.queries.why import why_due
 from homeward.web.forms import now_local
 from homeward.web.forms.obligations import AllocateForm, CloseObligationForm
 from homeward.web.templatetags.homeward import role_label
@@ -139,3 +141,29 @@ def unallocated(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     queue = allocation.unallocated(children=allocating_children(me(request)), now=now)
     return render(request, "web/unallocated.html", {"groups": queue.groups, "total": queue.total, "now": now})
+
+
+@login_required
+def why(request: HttpRequest, pk: int) -> HttpResponse:
+    """Why is this due? The events that raised the duty, its rule, citation and pack version, how
+    its due time was worked out and what would close it: the words stored when it was raised."""
+    obligation = permitted(
+        request,
+        Obligation.objects.select_related("child", "episode", "assignee"),
+        pk,
+        "obligations.view_obligation",
+    )
+    user = me(request)
+    record_view(request, obligation.episode or obligation.child, view="why_due", obligation=obligation.pk)
+    now = timezone.now()
+    return render(
+        request,
+        "obligations/why.html",
+        {
+            "o": obligation,
+            "why": why_due(obligation, episodes=visible_episodes(user)),
+            "back": _record(obligation),
+            "now": now,
+            "closable": closable_ids(user, [obligation]) if obligation.is_outstanding else set(),
+        },
+    )

@@ -9,11 +9,18 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from homeward.access.reports import briefing_children, may_check_returns, may_print_find_me_plan, readership
+from homeward.access.reports import (
+    briefing_children,
+    may_check_returns,
+    may_print_find_me_plan,
+    may_try_drafts,
+    readership,
+)
 from homeward.children.models import Child
 from homeward.reports import annex_a, charts, pdf, ssd_missing, ssda903, tables
-from homeward.reports.oversight import report
-from homeward.web.forms.reports import CensusForm, ReportForm, YearForm, initial
+from homeward.reports.oversight import Count, report
+from homeward.reports.what_if import what_if as replay_draft
+from homeward.web.forms.reports import CensusForm, ReportForm, WhatIfForm, YearForm, initial
 from homeward.web.views.common import login_required, me, refuse, section_refused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,7 +57,11 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/index.html",
-        {"identified": readership(user).identified, "may_check_returns": may_check_returns(user)},
+        {
+            "identified": readership(user).identified,
+            "may_check_returns": may_check_returns(user),
+            "may_try_drafts": may_try_drafts(user),
+        },
     )
 
 
@@ -202,3 +213,41 @@ def find_me_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         raise refuse(request, Child, pk, "reports.print_find_me_plan")
     content = pdf.find_me_plan(child, timezone.now())
     return download(content, f"find-me-plan-{child.reference}.pdf", "application/pdf")
+
+
+@login_required
+def what_if(request: HttpRequest) -> HttpResponse:
+    """What a draft protocol pack would have asked of the reader's authority, against what was
+    asked (``reports.what_if``). Reads only: nothing is written, whatever the draft says."""
+    user = me(request)
+    if not may_try_drafts(user) or user.organisation is None:
+        raise refuse(request, Child, "what-if", "reports.what_if")
+    form = WhatIfForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "authority": user.organisation}
+    if request.method == "POST" and form.is_valid():
+        result = replay_draft(user.organisation, form.cleaned_data["pack"], since=form.cleaned_data["since"])
+        data = result.as_dict()
+        weeks: dict[str, list[int]] = {}
+        for row in data["workload"]:
+            totals = weeks.setdefault(row["week"], [0, 0])
+            totals[0] += row["stored"]
+            totals[1] += row["draft"]
+        context.update(
+            result=result,
+            data=data,
+            weeks=[(week, s, d) for week, (s, d) in sorted(weeks.items())],
+            charts=[
+                charts.bar_chart(
+                    "chart-raised",
+                    "Duties opening per week, as raised",
+                    [Count(w, s) for w, (s, _) in sorted(weeks.items())],
+                ),
+                charts.bar_chart(
+                    "chart-draft",
+                    "Duties opening per week, under the draft",
+                    [Count(w, d) for w, (_, d) in sorted(weeks.items())],
+                ),
+            ],
+        )
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "reports/what_if.html", context, status=status)

@@ -3,7 +3,8 @@
 The file is built by the same function that feeds the engine inside the
 application (``episodes.casefile.case_file`` over the child's evaluation unit),
 so ``homeward replay FILE`` at the same instant gives the obligations the
-application stores. When the protocol counts episodes per establishment, the
+application stores. The file's ``protocol`` is the authority's adoption history (REPLAY.md,
+"Protocol versions and explanations") once it has adopted a version after its first. When the protocol counts episodes per establishment, the
 file also holds the other children ever placed where this child has been: the
 counts need them.
 """
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from homeward.children.models import Child
 from homeward.episodes.casefile import case_file, parse_ref
-from homeward.obligations.evaluation import evaluation_unit, protocol_of
+from homeward.obligations.evaluation import evaluation_unit, history_ref
 
 
 def child_pk(reference: str) -> int | None:
@@ -64,7 +65,9 @@ class Command(BaseCommand):
         if child is None:
             raise CommandError(f"No child {reference!r}: give a child reference such as C12, or its number.")
         as_of = instant(options["as_of"]) if options["as_of"] else timezone.now()
-        text = json.dumps(case_file(evaluation_unit(child), protocol_of(child), as_of), indent=2)
+        text = json.dumps(
+            case_file(evaluation_unit(child), history_ref(child.responsible_authority), as_of), indent=2
+        )
         if options["out"]:
             path = Path(options["out"])
             try:
