@@ -240,6 +240,8 @@ ROUTES: dict[str, Route] = {
     "logout": Route(skip="POST only (GET is 405); signing out is tested in test_sign_in"),
     # Lists: the sections' people, showing only what their relationships allow.
     "home": Route(allowed=WORKERS, away=SIGNED_IN - WORKERS, shows=EPISODE | {"host_coordinator"}),
+    # The board's rows, which the open board fetches to keep itself up to date: as the board.
+    "board_rows": Route(allowed=WORKERS, away=SIGNED_IN - WORKERS, shows=EPISODE | {"host_coordinator"}),
     "my_work": Route(allowed=WORKERS, away=SIGNED_IN - WORKERS),
     "overdue": Route(allowed=LOCAL_CASE_STAFF, away=SIGNED_IN - LOCAL_CASE_STAFF),
     "children": Route(allowed=CHILD_LISTERS, away=SIGNED_IN - CHILD_LISTERS, shows=VIEW_CHILD),

@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sign-in/set-up/", sign_in.set_up, name="sign_in_set_up"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", work.currently_missing, name="home"),
+    path("board/rows/", work.board_rows, name="board_rows"),
     path("my-work/", work.my_work, name="my_work"),
     path("overdue/", work.overdue, name="overdue"),
     path("children/", children.child_list, name="children"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,23 +12,77 @@ from homeward.access.visible import closable_ids, hosted_episodes, visible_child
 from homeward.queries import missing, work
 from homeward.web.views.common import login_required, me, section_refused, start_page
 
+# How often the open board asks for its rows again (board.mjs), in seconds.
+BOARD_POLL_SECONDS = 15
+FILTER_LABELS = [
+    ("risk", "Risk"),
+    ("category", "Category"),
+    ("team", "Team"),
+    ("home", "Home"),
+    ("authority", "Responsible or host authority"),
+    ("force", "Police force area"),
+]
+
+
+def _board(request: HttpRequest, *, look: bool) -> missing.Board:
+    """The board as this reader sees it. ``look``: a full look at the page (not the script's
+    refresh of its rows), which moves "new since you last looked" on to what is shown now."""
+    user = me(request)
+    chosen = {name: request.GET.get(name, "")[:40] for name in missing.FILTERS}
+    session = request.session
+    baseline = session.get("board_seen") if look else session.get("board_baseline")
+    # The board also shows what police were told of, and children placed here by other authorities.
+    found = missing.board(
+        visible_episodes(user),
+        hosted_episodes(user),
+        now=timezone.now(),
+        readable=visible_children(user),
+        chosen=chosen,
+        seen=set(baseline) if baseline is not None else None,
+    )
+    if look:
+        # What the rows are compared with until the next full look, and what that look compares with.
+        session["board_baseline"] = baseline if baseline is not None else found.episode_ids
+        session["board_seen"] = found.episode_ids
+    return found
+
 
 @login_required
 def currently_missing(request: HttpRequest) -> HttpResponse:
-    """The daily missing briefing: every child missing now, how long, risk, next deadline."""
-    now = timezone.now()
+    """The daily missing briefing (002 s.4): every child missing now, the highest risk first."""
     user = me(request)
     if not user.has_perm("episodes.view_board"):
         # No casework (an analyst, an administrator): their own start page, not an empty board.
         return redirect(start_page(user))
-    # The board also shows what police were told of, and children placed here by other authorities.
-    rows = missing.board(visible_episodes(user), hosted_episodes(user), now=now)
+    found = _board(request, look=True)
     to_confirm = [
         episode
         for episode in missing.police_reports_to_confirm(visible_episodes(user))
         if user.has_perm("episodes.confirm_police_report", episode)
     ]
-    return render(request, "web/currently_missing.html", {"rows": rows, "now": now, "to_confirm": to_confirm})
+    return render(
+        request,
+        "web/currently_missing.html",
+        {
+            "board": found,
+            "now": timezone.now(),
+            "to_confirm": to_confirm,
+            "query": request.GET.urlencode(),
+            "filter_labels": FILTER_LABELS,
+            "poll_seconds": BOARD_POLL_SECONDS,
+            "idle_seconds": settings.SESSION_COOKIE_AGE,
+        },
+    )
+
+
+@login_required
+def board_rows(request: HttpRequest) -> HttpResponse:
+    """The board's rows alone, for the open page's script to swap in (no reload, no new look)."""
+    user = me(request)
+    if not user.has_perm("episodes.view_board"):
+        return redirect(start_page(user))
+    found = _board(request, look=False)
+    return render(request, "web/includes/board_rows.html", {"board": found, "now": timezone.now()})
 
 
 @login_required
