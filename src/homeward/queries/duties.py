@@ -41,7 +41,25 @@ KIND_LABELS: dict[str, str] = {
 }
 
 
-def kind_label(kind: str) -> str:
+# Whom a "notify" duty tells, as its label says it.
+TELL: dict[str, str] = {
+    "police": "Tell the police",
+    "iro": "Tell the IRO",
+    "school": "Tell the school",
+    "parents": "Tell the parents",
+    "host_authority": "Tell the host authority",
+    "responsible_authority": "Tell the responsible authority",
+    "senior_manager": "Tell a senior manager",
+    "cp_conference_chair": "Tell the conference chair",
+    "cin_reviewing_officer": "Tell the CIN reviewing officer",
+    "missing_coordinator": "Tell the missing coordinator",
+    "force_strategic_lead": "Tell the force strategic lead",
+}
+
+
+def kind_label(kind: str, recipient: str = "") -> str:
+    if kind == "notify" and recipient in TELL:
+        return TELL[recipient]
     return KIND_LABELS.get(kind, kind.replace("_", " ").capitalize())
 
 

@@ -76,5 +76,11 @@ def kind_label(kind: str) -> str:
 
 
 @register.filter
+def duty_label(obligation: Obligation) -> str:
+    """What kind of duty, in practitioners' words: "Return home interview", "Tell the IRO"."""
+    return duties.kind_label(obligation.kind, obligation.recipient)
+
+
+@register.filter
 def get(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key, "")
