@@ -168,7 +168,7 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
     overdue_row = page.get_by_role("row").filter(has_text=late.title).filter(has_text=name)
     expect(overdue_row).to_be_visible()
     step("overdue")
-    overdue_row.get_by_role("link", name=name).click()
+    overdue_row.get_by_role("link", name=name, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
     expect(page.get_by_text("Return home interview held").first).to_be_visible()
     step("child", docs="child")

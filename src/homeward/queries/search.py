@@ -8,12 +8,13 @@ reader may not open is never found (nor hinted at: the page says only what it fo
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
-from homeward.children.models import Child
+from homeward.children.models import Child, Placement
 from homeward.episodes.models import Episode
 
 # A search box's text: enough for a name and a date, never a query the size of a page.
@@ -36,7 +37,7 @@ def as_date(text: str) -> date | None:
 
 @dataclass(frozen=True)
 class Found:
-    children: list[Child]
+    children: Sequence[Child]
     # Episodes found by their own reference or the police's, that the reader may open (a police
     # officer opens episodes, not children's pages).
     episodes: list[Episode]
@@ -81,6 +82,16 @@ def search(*, children: QuerySet[Child], episodes: QuerySet[Episode], query: str
         children.filter(by_child)
         .distinct()
         .select_related("responsible_authority")
+        # Where each lives now (a name may match the home, not the child), in one query.
+        .prefetch_related(
+            Prefetch(
+                "placements",
+                queryset=Placement.objects.filter(ended_on__isnull=True)
+                .select_related("establishment")
+                .order_by("-started_at"),
+                to_attr="current_placements",
+            )
+        )
         .order_by("last_name", "first_name", "pk")[:RESULTS_LIMIT]
     )
     found_episodes = list(
