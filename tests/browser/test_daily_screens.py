@@ -66,7 +66,19 @@ def test_the_daily_screens_fit_a_phone_with_the_navigation_behind_its_menu_butto
 ) -> None:
     people = cast()
     sign_in(page, people.manager)
-    for path, title in [("/", "currently-missing"), ("/my-work/", "my-work"), ("/overdue/", "overdue")]:
+    episode = people.child.episodes.model.objects.filter(found_at__isnull=True).first()
+    assert episode is not None
+    screens = [
+        ("/", "currently-missing"),
+        ("/my-work/", "my-work"),
+        ("/overdue/", "overdue"),
+        ("/children/", "children"),
+        (f"/children/{episode.child_id}/", "child"),
+        (f"/episodes/{episode.pk}/", "episode"),
+        ("/inbox/", "inbox"),
+        ("/search/?q=Walsh", "search"),
+    ]
+    for path, title in screens:
         page.set_viewport_size(LAPTOP)  # type: ignore[arg-type]
         page.goto(path)
         steps(f"{title}-1366")
