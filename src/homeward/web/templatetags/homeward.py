@@ -77,8 +77,12 @@ def kind_label(kind: str) -> str:
 
 @register.filter
 def duty_label(obligation: Obligation) -> str:
-    """What kind of duty, in practitioners' words: "Return home interview", "Tell the IRO"."""
-    return duties.kind_label(obligation.kind, obligation.recipient)
+    """What kind of duty, in practitioners' words ("Return home interview", "Tell the IRO"), or
+    nothing when the duty's own title already says it ("Pre-placement ... risk assessment")."""
+    label = duties.kind_label(obligation.kind, obligation.recipient)
+    title = obligation.title.lower()
+    words = [w for w in label.lower().replace("'s", "").split() if len(w) > 3 or w in ("iro", "cin")]
+    return "" if words and all(w in title for w in words) else label
 
 
 @register.filter
