@@ -243,8 +243,12 @@ ROUTES: dict[str, Route] = {
     "logout": Route(skip="POST only (GET is 405); signing out is tested in test_sign_in"),
     # Lists: the sections' people, showing only what their relationships allow.
     "home": Route(allowed=WORKERS, away=SIGNED_IN - WORKERS, shows=EPISODE | {"host_coordinator"}),
+    # The board's rows, which the open board fetches to keep itself up to date: as the board.
+    "board_rows": Route(allowed=WORKERS, away=SIGNED_IN - WORKERS, shows=EPISODE | {"host_coordinator"}),
     "my_work": Route(allowed=WORKERS, away=SIGNED_IN - WORKERS),
     "overdue": Route(allowed=LOCAL_CASE_STAFF, away=SIGNED_IN - LOCAL_CASE_STAFF),
+    # The header's search: open to everyone signed in; it finds only what each may see.
+    "search": Route(allowed=SIGNED_IN),
     "children": Route(allowed=CHILD_LISTERS, away=SIGNED_IN - CHILD_LISTERS, shows=VIEW_CHILD),
     # Any local authority's case-holding staff may record a new child; others are sent back.
     "child_new": Route(allowed=LOCAL_CASE_STAFF, denied=302),

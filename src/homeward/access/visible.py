@@ -85,3 +85,38 @@ def closable_ids(user: User | AnonymousUser, obligations: Iterable[Obligation]) 
     if not pks:
         return set()
     return set(Obligation.objects.filter(rel.closable(user), pk__in=pks).values_list("pk", flat=True))
+
+
+def case_ids(user: User | AnonymousUser, children: Iterable[int]) -> set[int]:
+    """Which of these children's cases this person holds (``holds_case``: ``children.change_child``,
+    ``meetings.add_meeting``), in one query: a worklist offers those forms only on them."""
+    return set(case_children(user).filter(pk__in=set(children)).values_list("pk", flat=True))
+
+
+def interview_ids(user: User | AnonymousUser, children: Iterable[int]) -> set[int]:
+    """Which of these children's return home interviews this person may record
+    (``interviews.change_returninterview``), in one query."""
+    if rel.person(user) is None:
+        return set()
+    return set(
+        Child.objects.filter(pk__in=set(children))
+        .filter(rel.any_of(rel.CASE_RELATIONSHIPS, user) | rel.return_interviews(user))
+        .filter(rel.named_on_restricted_record(user))
+        .values_list("pk", flat=True)
+    )
+
+
+def note_ids(user: User | AnonymousUser, episodes: Iterable[int]) -> set[int]:
+    """Which of these episodes this person may add a case note to (``notes.add_note``: who changes
+    the episode, or the return interview workers), in one query."""
+    if rel.person(user) is None:
+        return set()
+    by_child = Child.objects.filter(
+        rel.any_of((*rel.CASE_RELATIONSHIPS, rel.placed_with_carer, rel.return_interviews), user)
+    ).values("pk")
+    return set(
+        Episode.objects.filter(pk__in=set(episodes))
+        .filter(Q(child__in=by_child) | rel.notified_force(user))
+        .filter(child__in=Child.objects.filter(rel.named_on_restricted_record(user)).values("pk"))
+        .values_list("pk", flat=True)
+    )

@@ -14,6 +14,7 @@ from homeward.web.views import (
     obligations,
     reports,
     returns,
+    search,
     sign_in,
     work,
 )
@@ -25,8 +26,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("sign-in/set-up/", sign_in.set_up, name="sign_in_set_up"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", work.currently_missing, name="home"),
+    path("board/rows/", work.board_rows, name="board_rows"),
     path("my-work/", work.my_work, name="my_work"),
     path("overdue/", work.overdue, name="overdue"),
+    path("search/", search.search, name="search"),
     path("children/", children.child_list, name="children"),
     path("children/new/", children.child_create, name="child_new"),
     path("children/<int:pk>/", children.child_detail, name="child"),

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 
 from homeward.accounts.models import Role
 from homeward.obligations.models import Obligation
+from homeward.queries import duties
 
 register = template.Library()
 
@@ -54,3 +55,36 @@ def hours(value: float) -> str:
     total = int(value)
     days, rest = divmod(total, 24)
     return f"{days}d {rest}h" if days else f"{rest}h {int((value - total) * 60)}m"
+
+
+@register.filter
+def late_by(due_at: datetime | None, now: datetime) -> str:
+    """How long past its due time: 'by 3h 20m', 'by 2d 4h'."""
+    if due_at is None or due_at >= now:
+        return ""
+    return "by " + hours((now - due_at).total_seconds() / 3600)
+
+
+@register.filter
+def falls_to(obligation: Obligation) -> str:
+    return duties.falls_to(obligation)
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return duties.kind_label(kind)
+
+
+@register.filter
+def duty_label(obligation: Obligation) -> str:
+    """What kind of duty, in practitioners' words ("Return home interview", "Tell the IRO"), or
+    nothing when the duty's own title already says it ("Pre-placement ... risk assessment")."""
+    label = duties.kind_label(obligation.kind, obligation.recipient)
+    title = obligation.title.lower()
+    words = [w for w in label.lower().replace("'s", "").split() if len(w) > 3 or w in ("iro", "cin")]
+    return "" if words and all(w in title for w in words) else label
+
+
+@register.filter
+def get(mapping: dict[str, object], key: str) -> object:
+    return mapping.get(key, "")

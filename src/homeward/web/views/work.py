@@ -2,67 +2,201 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from homeward.access.relationships import partner_work
-from homeward.access.visible import closable_ids, hosted_episodes, visible_children, visible_episodes
+from homeward.access.visible import (
+    case_ids,
+    closable_ids,
+    hosted_episodes,
+    interview_ids,
+    note_ids,
+    visible_children,
+    visible_episodes,
+)
+from homeward.accounts.models import Role, User
+from homeward.obligations.models import Obligation
 from homeward.queries import missing, work
 from homeward.web.views.common import login_required, me, section_refused, start_page
+
+# How often the open board asks for its rows again (board.mjs), in seconds.
+BOARD_POLL_SECONDS = 15
+FILTER_LABELS = [
+    ("risk", "Risk"),
+    ("category", "Category"),
+    ("team", "Team"),
+    ("home", "Home"),
+    ("authority", "Responsible or host authority"),
+    ("force", "Police force area"),
+]
+
+
+def _board(request: HttpRequest, *, look: bool) -> missing.Board:
+    """The board as this reader sees it. ``look``: a full look at the page (not the script's
+    refresh of its rows), which moves "new since you last looked" on to what is shown now."""
+    user = me(request)
+    chosen = {name: request.GET.get(name, "")[:40] for name in missing.FILTERS}
+    session = request.session
+    baseline = session.get("board_seen") if look else session.get("board_baseline")
+    # The board also shows what police were told of, and children placed here by other authorities.
+    found = missing.board(
+        visible_episodes(user),
+        hosted_episodes(user),
+        now=timezone.now(),
+        readable=visible_children(user),
+        chosen=chosen,
+        seen=set(baseline) if baseline is not None else None,
+    )
+    if look:
+        # What the rows are compared with until the next full look, and what that look compares with.
+        session["board_baseline"] = baseline if baseline is not None else found.episode_ids
+        session["board_seen"] = found.episode_ids
+    return found
 
 
 @login_required
 def currently_missing(request: HttpRequest) -> HttpResponse:
-    """The daily missing briefing: every child missing now, how long, risk, next deadline."""
-    now = timezone.now()
+    """The daily missing briefing (002 s.4): every child missing now, the highest risk first."""
     user = me(request)
     if not user.has_perm("episodes.view_board"):
         # No casework (an analyst, an administrator): their own start page, not an empty board.
         return redirect(start_page(user))
-    # The board also shows what police were told of, and children placed here by other authorities.
-    rows = missing.board(visible_episodes(user), hosted_episodes(user), now=now)
+    found = _board(request, look=True)
     to_confirm = [
         episode
         for episode in missing.police_reports_to_confirm(visible_episodes(user))
         if user.has_perm("episodes.confirm_police_report", episode)
     ]
-    return render(request, "web/currently_missing.html", {"rows": rows, "now": now, "to_confirm": to_confirm})
+    return render(
+        request,
+        "web/currently_missing.html",
+        {
+            "board": found,
+            "now": timezone.now(),
+            "to_confirm": to_confirm,
+            "query": request.GET.urlencode(),
+            "filter_labels": FILTER_LABELS,
+            "poll_seconds": BOARD_POLL_SECONDS,
+            "idle_seconds": settings.SESSION_COOKIE_AGE,
+        },
+    )
+
+
+@login_required
+def board_rows(request: HttpRequest) -> HttpResponse:
+    """The board's rows alone, for the open page's script to swap in (no reload, no new look)."""
+    user = me(request)
+    if not user.has_perm("episodes.view_board"):
+        return redirect(start_page(user))
+    found = _board(request, look=False)
+    return render(request, "web/includes/board_rows.html", {"board": found, "now": timezone.now()})
+
+
+# What meets a duty, by its kind: the form that records it (its URL name, and whether it takes
+# the episode or the child) and who may use it (the set its view's own permission allows, read in
+# one query per page by ``_usable``). A duty whose kind has no form of its own is met by
+# recording its outcome.
+MEETS: dict[str, tuple[str, str, str]] = {
+    "return_interview": ("Record the return home interview", "return_interview_new", "interview"),
+    "strategy_meeting": ("Record the meeting", "meeting_new", "case"),
+    "intervention_meeting": ("Record the meeting", "meeting_new", "case"),
+    "review_meeting": ("Record the meeting", "meeting_new", "case"),
+    "placement_risk_assessment": ("Record the risk assessment", "risk_assessment_new", "case"),
+    "plan_update": ("Update the Find Me plan", "find_me_plan", "case"),
+    "carer_update": ("Add a case note", "note_new", "note"),
+    "risk_review": ("Add a case note", "note_new", "note"),
+}
+
+
+def _usable(user: User, obligations: list[Obligation]) -> dict[str, set[int]]:
+    """The records whose form this person may use, per kind of form: a query each, however many rows."""
+    children = {o.child_id for o in obligations}
+    episodes = {o.episode_id for o in obligations if o.episode_id}
+    return {
+        "case": case_ids(user, children),
+        "interview": interview_ids(user, children),
+        "note": note_ids(user, episodes),
+    }
+
+
+def _meets(obligation: Obligation, usable: dict[str, set[int]]) -> tuple[str, str] | None:
+    """The form that meets this duty, if the reader may use it."""
+    meets = MEETS.get(obligation.kind)
+    if meets is None:
+        return None
+    label, name, form = meets
+    on_episode = name in ("return_interview_new", "note_new")
+    record = obligation.episode_id if on_episode else obligation.child_id
+    if record is None:
+        return None
+    # The interview's permission follows the child; the others the record the form opens.
+    key = obligation.child_id if form == "interview" else record
+    return (label, reverse(name, args=[record])) if key in usable[form] else None
+
+
+def _worklist(user: User, rows: list[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:
+    usable = _usable(user, [row["obligation"] for row in rows]) if rows else {}
+    return [
+        {
+            "key": group.key,
+            "title": group.title,
+            "duties": [{"duty": d, "meets": _meets(d.obligation, usable)} for d in group.duties],
+        }
+        for group in work.worklist(rows, now)
+    ]
 
 
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
+    """My work as a worklist: overdue, due today, due this week, later; and the team's."""
     user = me(request)
     if not user.has_perm("obligations.view_my_work"):
         return section_refused(request, "No duties fall to your role: there is no work list for you.")
     now = timezone.now()
     found = work.my_work(user, children=visible_children(user), now=now, also=partner_work(user))
     rows = [row["obligation"] for row in (*found.mine, *found.team)]
+    manages = user.role == Role.TEAM_MANAGER
     return render(
         request,
         "web/my_work.html",
-        {"mine": found.mine, "team": found.team, "now": now, "closable": closable_ids(user, rows)},
+        {
+            "mine": _worklist(user, found.mine, now),
+            "team": _worklist(user, found.team, now),
+            "mine_count": len(found.mine),
+            "team_count": len(found.team),
+            "people": work.per_person(found.team, now) if manages else [],
+            "now": now,
+            "closable": closable_ids(user, rows),
+        },
     )
 
 
 @login_required
 def overdue(request: HttpRequest) -> HttpResponse:
-    """A manager's view: overdue work across teams, by team and kind."""
+    """A manager's view: overdue work across teams, by team, the longest overdue first."""
     if not me(request).has_perm("obligations.view_overdue"):
         return section_refused(
             request, "Overdue work across teams is for the local authority's social care staff and managers."
         )
+    user = me(request)
     now = timezone.now()
-    late = work.overdue(children=visible_children(me(request)), now=now)
+    late = work.overdue(children=visible_children(user), now=now)
     rows = [row["obligation"] for _, team_rows in late.teams for row in team_rows]
     return render(
         request,
         "web/overdue.html",
         {
-            "teams": late.teams,
+            "teams": [(name, _worklist(user, team_rows, now)) for name, team_rows in late.teams],
             "summary": late.summary,
             "now": now,
             "total": late.total,
-            "closable": closable_ids(me(request), rows),
+            "closable": closable_ids(user, rows),
         },
     )
