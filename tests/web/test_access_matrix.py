@@ -48,9 +48,10 @@ from homeward.access.audit import REFUSED
 from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role, User
 from homeward.api.models import SCOPES, ApiToken
 from homeward.casework.episodes import record_found, report_episode
+from homeward.casework.find_me import save_find_me_plan
 from homeward.casework.placements import start_placement
-from homeward.children.models import Child
-from homeward.episodes.models import Episode, Event
+from homeward.children.models import Child, FindMePlan
+from homeward.episodes.models import Episode, Event, ProfileShare
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
 from homeward.notes.models import Note
@@ -251,7 +252,8 @@ ROUTES: dict[str, Route] = {
     # The photograph: whoever may open the child's page, nobody else (no public file address).
     "child_photo": Route(child_pk, allowed=VIEW_CHILD),
     "placement_new": Route(child_pk, allowed=CASE),
-    "find_me_plan": Route(child_pk, allowed=CASE),
+    # The Find Me plan and Philomena profile: the case holders and the carers of the child's home.
+    "find_me_plan": Route(child_pk, allowed=CASE | {"carer"}),
     "risk_assessment_new": Route(child_pk, allowed=CASE),
     "director_review": Route(child_pk, allowed=CASE, ok=302),
     # The child is missing now: "Report missing" shows the open episode instead (302 to it).
@@ -273,6 +275,12 @@ ROUTES: dict[str, Route] = {
     "confirm_police_report": Route(episode_pk, allowed=frozenset({"coordinator", "mash"}), ok=302),
     "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CLOSE_SOCIAL_WORKERS_DUTY),
     "note_new": Route(episode_pk, allowed=ADD_NOTE),
+    # The child's Philomena profile and photograph on the episode: whoever opens the episode (the
+    # force told of it, the duty team told to act), not the host authority, not another force
+    # until the coordinator shares it (tests/web/test_profile.py), nor another authority.
+    "episode_profile": Route(episode_pk, allowed=TOLD_TO_ACT),
+    "episode_photo": Route(episode_pk, allowed=TOLD_TO_ACT),
+    "share_profile": Route(episode_pk, allowed=frozenset({"coordinator"})),
     "allocate_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=ALLOCATE),
     # The queue of unallocated work: everyone signed in, listing only what they allocate.
     "unallocated_work": Route(allowed=SIGNED_IN, shows=ALLOCATE),
@@ -314,6 +322,9 @@ ROUTES: dict[str, Route] = {
         body=batch,
     ),
     "api:episode-detail": Route(episode_pk, api=True, tokens=PARTNERS),
+    # The profile and photograph: the force told of the episode (and the authority and provider
+    # who keep it); another force only once shared with (tests/api/test_profile.py).
+    "api:episode-profile": Route(episode_pk, api=True, tokens=PARTNERS),
     "api:episode-grade-risk": Route(
         open_episode, api=True, tokens=PARTNERS, method="post", body=lambda w: change(w, level="high")
     ),
@@ -462,6 +473,9 @@ def build_world() -> World:
         last_name="Testchild",
     )
     child.photo.save("matrixa.png", ContentFile(photo()), save=True)
+    save_find_me_plan(
+        FindMePlan(child=child, description="Tall, red coat", likely_places="The bus station"), by=None
+    )
     now = timezone.now().replace(second=0, microsecond=0)
     start_placement(child, establishment=home, at=now - timedelta(days=30), by=None)
     episode = report_episode(
@@ -610,6 +624,7 @@ WRITES = [
     "withdraw_episode",
     "close_obligation",
     "note_new",
+    "share_profile",
     "allocate_obligation",
     "return_interview_new",
     "return_interview_edit",
@@ -629,6 +644,8 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         Meeting.objects.filter(child=child).count(),
         Note.objects.filter(child=child).count(),
         Allocation.objects.filter(child=child).count(),
+        ProfileShare.objects.filter(episode__child=child).count(),
+        list(FindMePlan.objects.filter(child=child).values_list("version", flat=True)),
     )
 
 

@@ -74,6 +74,16 @@ def record_view(request: HttpRequest, obj: models.Model, **data: Any) -> AuditEn
     )
 
 
+def recipient(organisation: Any) -> dict[str, Any]:
+    """What the trail records of whom a disclosure went to: the police force, when it went to one
+    (the Philomena profile's every page view, print and API read: README "The Philomena profile")."""
+    from homeward.accounts.models import OrganisationKind
+
+    if organisation is None or organisation.kind != OrganisationKind.POLICE_FORCE:
+        return {}
+    return {"recipient_force": organisation.name, "recipient_force_id": organisation.pk}
+
+
 def record_denied(request: HttpRequest, model: type[models.Model], pk: Any, **data: Any) -> AuditEntry:
     """Record a refused attempt to see or change record ``pk`` of ``model`` (existing or not)."""
     label = f"{model._meta.verbose_name} {pk}"
@@ -84,7 +94,7 @@ def register() -> None:
     """The records whose creation and every change are audited (called once, at start-up)."""
     from homeward.care.models import CouncilEpisode
     from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
-    from homeward.episodes.models import Episode
+    from homeward.episodes.models import Episode, ProfileShare
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
     from homeward.notes.models import Note
@@ -102,6 +112,7 @@ def register() -> None:
     auditlog.register(CouncilEpisode)
     auditlog.register(Note)
     auditlog.register(Allocation)
+    auditlog.register(ProfileShare)
 
     # Every change to a person: who they are, their role, organisation, team and powers. A new
     # password shows only as changed (masked); signing in (last_login) is not a change to them.
@@ -139,7 +150,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     """Every audit row about the child's record: the child and everything recorded about them."""
     from homeward.care.models import CouncilEpisode
     from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
-    from homeward.episodes.models import Episode
+    from homeward.episodes.models import Episode, ProfileShare
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
     from homeward.notes.models import Note
@@ -163,6 +174,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         | about(FindMePlan, FindMePlan.objects.filter(child=child).values_list("pk", flat=True))
         | about(Note, Note.objects.filter(child=child).values_list("pk", flat=True))
         | about(Allocation, Allocation.objects.filter(child=child).values_list("pk", flat=True))
+        | about(ProfileShare, ProfileShare.objects.filter(episode__child=child).values_list("pk", flat=True))
         | about(
             PlacementRiskAssessment,
             PlacementRiskAssessment.objects.filter(child=child).values_list("pk", flat=True),

@@ -18,6 +18,8 @@ The relationships (README "Who sees what"):
   children who have been missing;
 - placed with carer: a carer sees the children placed now in their home;
 - notified force: a police liaison officer sees the episodes their force was told of;
+- shared with force: a police liaison officer of a force the coordinator shared an episode's
+  profile with (002 s.10) sees that profile (and photograph), not the episode;
 - host area: the coordinator, MASH officers and senior managers of the authority
   a child was placed in sees that child's episodes there, in the host's view only;
 - told to act: whoever a message asks to act on an obligation (the emergency duty
@@ -48,7 +50,7 @@ from django.utils import timezone
 
 from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.children.models import Child, Placement
-from homeward.episodes.models import Episode
+from homeward.episodes.models import Episode, ProfileShare
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
 from homeward.notifications.models import Message
@@ -220,6 +222,18 @@ def notified_force(user: User | AnonymousUser | None) -> Q:
     )
 
 
+def shared_with_force(user: User | AnonymousUser | None) -> Q:
+    """Episodes whose child's profile the coordinator shared with this police liaison officer's
+    force (002 s.10: the area the child is believed to be in): the profile only, not the episode."""
+    who = person(user)
+    if who is None or who.role != Role.POLICE_LIAISON or who.organisation is None:
+        return NOTHING
+    if who.organisation.kind != OrganisationKind.POLICE_FORCE:
+        return NOTHING
+    shared = ProfileShare.objects.filter(force_id=who.organisation_id).values("episode_id")
+    return Q(pk__in=shared, withdrawn_at__isnull=True)
+
+
 def own_unconfirmed_report(who: User) -> Q:
     """Episodes this person's force reported itself and the MASH has not confirmed: no duty on them
     widens what the force sees (its liaison officers act on them once confirmed)."""
@@ -306,6 +320,7 @@ is_allocating = on_child(allocates_work)
 is_notified_force = on_episode(notified_force)
 is_told_to_act = on_episode(told_to_act)
 is_host_area = on_episode(host_area)
+is_shared_with_force = on_episode(shared_with_force)
 
 
 CASE_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, *AUTHORITY_WIDE_ROLES)
@@ -493,6 +508,12 @@ CONFIRMING_ROLES = (Role.MASH_OFFICER, Role.MISSING_COORDINATOR)
 
 
 @predicate
+def is_coordinator(user: User) -> bool:
+    who = person(user)
+    return bool(who and who.role == Role.MISSING_COORDINATOR)
+
+
+@predicate
 def confirms_police_reports(user: User) -> bool:
     """The MASH officers and the coordinator receive the police's notifications (002 s.3)."""
     who = person(user)
@@ -534,6 +555,9 @@ PERMISSIONS = {
     "children.add_child": works_in_social_care,
     "children.view_child": sees_child,
     "children.change_child": holds_case,
+    # The Find Me plan and Philomena profile: the case holders, and the carers of the child's home
+    # (the care provider keeps Part 1 current: Philomena Protocol; 001 Appendix, the photograph).
+    "children.change_find_me_plan": (holds_case | is_placed_with_carer) & is_named_on_restricted_record,
     "children.view_audit": (oversees_record | is_managed_team) & is_named_on_restricted_record,
     "children.export_child": oversees_record & is_named_on_restricted_record,
     "children.restrict_child": oversees_record & is_named_on_restricted_record,
@@ -541,6 +565,11 @@ PERMISSIONS = {
     "episodes.view_episode": sees_child
     | ((is_notified_force | is_told_to_act) & is_named_on_restricted_record),
     "episodes.view_episode_as_host": is_host_area & is_named_on_restricted_record,
+    # The child's Philomena profile (Find Me plan and photograph) as the episode's page shows it:
+    # whoever opens the episode, and a force the coordinator shared it with (002 s.10).
+    "episodes.view_profile": sees_child
+    | ((is_notified_force | is_told_to_act | is_shared_with_force) & is_named_on_restricted_record),
+    "episodes.share_profile": is_coordinator & is_whole_authority & is_named_on_restricted_record,
     "episodes.change_episode": changes_episode,
     # A report made in error: withdrawn by whoever made it (while they still may change it) or a manager.
     "episodes.withdraw_episode": ((reported_it & changes_episode) | manages_case)

@@ -188,8 +188,17 @@ class Placement(models.Model):
         return f"{self.child} at {self.establishment} from {self.started_at:%d %b %Y}"
 
 
+class PhotoConsent(models.TextChoices):
+    PARENT_AND_CHILD = "parent_and_child", "Given by a person with parental responsibility and the child"
+    PARENT = "parent", "Given by a person with parental responsibility"
+    AUTHORITY = "authority", "Given by the local authority (care order)"
+    REFUSED = "refused", "Refused"
+
+
 class FindMePlan(models.Model):
-    """What helps find the child quickly (Wakefield s.10 "Knowing the Child")."""
+    """What helps find the child quickly (Wakefield s.10 "Knowing the Child"), and with it the
+    Philomena profile's Part 1: one record, kept by the child's social worker or carer, that the
+    police told of an episode see on its page (README "The Philomena profile")."""
 
     child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="find_me_plan")
     description = models.TextField("Physical description", blank=True)
@@ -199,6 +208,24 @@ class FindMePlan(models.Model):
     return_to = models.TextField("Where the child should be returned to when found", blank=True)
     people_not_to_associate_with = models.TextField("People the child should not associate with", blank=True)
     triggers = models.TextField("Known triggers and patterns", blank=True)
+    # The Philomena Protocol's Part 1 (the child's profile, kept before any episode) beyond
+    # Wakefield s.10's list: where the child stays, their health and how they get about; and the
+    # photograph's date and the consent to use it (West Mercia 6.7: the consent of a person with
+    # parental responsibility, and if possible the child's). The photograph itself is the child's
+    # (Child.photo), served only by pages that check who may see it.
+    addresses = models.TextField("Addresses the child stays at or visits", blank=True)
+    medical_needs = models.TextField("Medical needs and medication", blank=True)
+    transport_habits = models.TextField("How the child travels (buses, trains, taxis, lifts)", blank=True)
+    photo_taken_on = models.DateField("Date the photograph was taken", null=True, blank=True)
+    photo_consent = models.CharField(
+        "Consent to use the photograph to find the child",
+        max_length=20,
+        choices=PhotoConsent.choices,
+        blank=True,
+    )
+    # When someone last confirmed the profile is current (set by every save): the authority's
+    # review period (its pack's definitions.profile_review_after) runs from here.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Raised on every save: a second editor's page, read at an older version, cannot silently
     # overwrite the first's (homeward.casework.versions).

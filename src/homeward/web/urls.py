@@ -12,6 +12,7 @@ from homeward.web.views import (
     meetings,
     notes,
     obligations,
+    profile,
     reports,
     returns,
     sign_in,
@@ -50,6 +51,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("episodes/<int:pk>/withdraw/", episodes.withdraw, name="withdraw_episode"),
     path("episodes/<int:pk>/confirm-police-report/", episodes.confirm_report, name="confirm_police_report"),
     path("episodes/<int:pk>/notes/new/", notes.new, name="note_new"),
+    # The child's Philomena profile as the police are given it on a report (and a force shared with).
+    path("episodes/<int:pk>/profile/", profile.profile_sheet, name="episode_profile"),
+    path("episodes/<int:pk>/profile/photo/", files.episode_photo, name="episode_photo"),
+    path("episodes/<int:pk>/profile/share/", profile.share, name="share_profile"),
     path("obligations/<int:pk>/close/", obligations.close, name="close_obligation"),
     path("obligations/<int:pk>/allocate/", obligations.allocate, name="allocate_obligation"),
     path("allocation/", obligations.unallocated, name="unallocated_work"),
