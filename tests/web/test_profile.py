@@ -265,3 +265,20 @@ def test_the_police_see_no_profile_of_an_episode_they_were_not_told_of(place: Pl
         place.child, category="missing", reported_at=now, last_seen_at=None, police_informed=False, by=None
     )
     assert signed_in(place.police).get(f"/episodes/{episode.pk}/profile/").status_code == 404
+
+
+def test_the_data_quality_page_lists_profiles_past_their_review_period(place: Place) -> None:
+    span = pack_of(place.child).definitions.profile_review_after
+    assert span is not None
+    page = signed_in(place.coordinator).get("/reports/data-quality/").content.decode()
+    assert "Every profile has been reviewed" in page
+    save_find_me_plan(
+        FindMePlan(child=place.child, description="Red coat"),
+        by=place.worker,
+        at=span.before(timezone.now()) - timedelta(days=1),
+    )
+    page = signed_in(place.coordinator).get("/reports/data-quality/").content.decode()
+    assert "Profiles due for review" in page and "Philomena Testchild" in page
+    # Another authority's coordinator does not see this child listed.
+    page = signed_in(place.other_coordinator).get("/reports/data-quality/").content.decode()
+    assert "Philomena Testchild" not in page
