@@ -38,6 +38,7 @@ from io import BytesIO
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -50,7 +51,7 @@ from homeward.api.models import SCOPES, ApiToken
 from homeward.casework.episodes import record_found, report_episode
 from homeward.casework.find_me import save_find_me_plan
 from homeward.casework.placements import start_placement
-from homeward.children.models import Child, FindMePlan
+from homeward.children.models import Child, EmergencyAccess, FindMePlan
 from homeward.episodes.models import Episode, Event, ProfileShare
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
@@ -112,6 +113,16 @@ CLOSE_SOCIAL_WORKERS_DUTY = frozenset(
     {"allocated_sw", "team_sw", "team_manager", "coordinator", "senior", "duty_worker"}
 )
 OVERSIGHT = frozenset({"coordinator", "senior"})
+# The staff of the child's own authority (who may open its record in an emergency, stating why).
+AUTHORITY_STAFF_HERE = CASE | {
+    "other_team_sw",
+    "other_team_manager",
+    "iro",
+    "other_iro",
+    "rhi",
+    "duty_worker",
+    "other_duty_worker",
+}
 LOCAL_CASE_STAFF = frozenset(
     {
         "allocated_sw",
@@ -155,6 +166,7 @@ class World:
     obligation: Obligation
     message: Message
     people: dict[str, User]
+    emergency: EmergencyAccess
 
 
 @dataclass(frozen=True)
@@ -261,6 +273,15 @@ ROUTES: dict[str, Route] = {
     "child_audit": Route(child_pk, allowed=AUDIT),
     "child_subject_access": Route(child_pk, allowed=OVERSIGHT),
     "child_restrict": Route(child_pk, allowed=OVERSIGHT),
+    # Emergency access: the child's own authority's staff may ask (stating why); nobody else
+    # (another authority, a partner, an analyst, an administrator) learns the child exists.
+    "child_emergency_access": Route(child_pk, allowed=AUTHORITY_STAFF_HERE),
+    # The privacy lead's review (a permission: "senior" here, and another authority's coordinator,
+    # who sees the list of their own authority's uses but not this child's).
+    "emergency_access_review": Route(
+        allowed=frozenset({"senior", "other_coordinator"}), shows=frozenset({"senior"})
+    ),
+    "emergency_access_sign_off": Route(lambda w: {"pk": w.emergency.pk}, allowed=frozenset({"senior"})),
     # An episode.
     "episode": Route(episode_pk, allowed=TOLD_TO_ACT, host=frozenset({"host_coordinator"})),
     "episode_answers": Route(episode_pk, allowed=CHANGE_EPISODE),
@@ -536,7 +557,18 @@ def build_world() -> World:
             acts_until=until,
             next_attempt_at=now,
         )
-    return World(child, episode, interview, meeting, obligation, message, people)
+    # An emergency access, over now, for the privacy lead to review; and the privacy leads.
+    emergency = EmergencyAccess.objects.create(
+        child=child,
+        user=people["other_team_sw"],
+        reason="Out of hours: the police called about this child",
+        opened_at=now - timedelta(days=1),
+        expires_at=now - timedelta(hours=20),
+    )
+    review = Permission.objects.get(codename="review_emergencyaccess")
+    for key in ("senior", "other_coordinator"):
+        people[key].user_permissions.add(review)
+    return World(child, episode, interview, meeting, obligation, message, people, emergency)
 
 
 def cases() -> Iterator[tuple[str, str]]:
@@ -614,6 +646,8 @@ WRITES = [
     "director_review",
     "report_episode",
     "child_restrict",
+    "child_emergency_access",
+    "emergency_access_sign_off",
     "episode_answers",
     "reclassify",
     "grade_risk",
@@ -645,6 +679,8 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         Note.objects.filter(child=child).count(),
         Allocation.objects.filter(child=child).count(),
         ProfileShare.objects.filter(episode__child=child).count(),
+        EmergencyAccess.objects.filter(child=child).count(),
+        list(EmergencyAccess.objects.filter(child=child).values_list("reviewed_at", flat=True)),
         list(FindMePlan.objects.filter(child=child).values_list("version", flat=True)),
     )
 

@@ -84,6 +84,23 @@ def recipient(organisation: Any) -> dict[str, Any]:
     return {"recipient_force": organisation.name, "recipient_force_id": organisation.pk}
 
 
+def emergency_flag(user: Any, child: Any) -> dict[str, Any]:
+    """A view made under emergency access (README "Emergency access") is flagged on the trail with
+    the use it was made under, for the privacy lead's review."""
+    from django.utils import timezone
+
+    from homeward.children.models import EmergencyAccess
+
+    if not isinstance(user, User) or child is None:
+        return {}
+    use = (
+        EmergencyAccess.objects.filter(user=user, child=child, expires_at__gt=timezone.now())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return {"emergency_access": use} if use is not None else {}
+
+
 def record_denied(request: HttpRequest, model: type[models.Model], pk: Any, **data: Any) -> AuditEntry:
     """Record a refused attempt to see or change record ``pk`` of ``model`` (existing or not)."""
     label = f"{model._meta.verbose_name} {pk}"
@@ -93,7 +110,13 @@ def record_denied(request: HttpRequest, model: type[models.Model], pk: Any, **da
 def register() -> None:
     """The records whose creation and every change are audited (called once, at start-up)."""
     from homeward.care.models import CouncilEpisode
-    from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
+    from homeward.children.models import (
+        Child,
+        EmergencyAccess,
+        FindMePlan,
+        Placement,
+        PlacementRiskAssessment,
+    )
     from homeward.episodes.models import Episode, ProfileShare
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
@@ -113,6 +136,7 @@ def register() -> None:
     auditlog.register(Note)
     auditlog.register(Allocation)
     auditlog.register(ProfileShare)
+    auditlog.register(EmergencyAccess)
 
     # Every change to a person: who they are, their role, organisation, team and powers. A new
     # password shows only as changed (masked); signing in (last_login) is not a change to them.
@@ -149,7 +173,12 @@ def masked(value: str) -> str:
 def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     """Every audit row about the child's record: the child and everything recorded about them."""
     from homeward.care.models import CouncilEpisode
-    from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
+    from homeward.children.models import (
+        Child,
+        FindMePlan,
+        Placement,
+        PlacementRiskAssessment,
+    )
     from homeward.episodes.models import Episode, ProfileShare
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting

@@ -27,6 +27,9 @@ The relationships (README "Who sees what"):
   to may open what it is about while it is theirs: the obligation is open and, for the
   duty team, the office has not opened again. An episode's obligation opens that episode
   (with the child's essentials on its page); a child's own obligation, the child's page;
+- emergency access: a member of the authority's staff who stated why they must act on a child
+  outside their relationships sees the child's record for a set time, every view flagged on
+  the audit trail and each use reviewed by the privacy lead;
 - named on a restricted record: a sealed child is seen only by the people named
   on it (and only while one of the relationships above also holds).
 
@@ -43,13 +46,13 @@ from typing import Any
 
 import rules.permissions
 import rules.predicates
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation, OrganisationKind, Role, User
-from homeward.children.models import Child, Placement
+from homeward.children.models import Child, EmergencyAccess, Placement
 from homeward.episodes.models import Episode, ProfileShare
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
@@ -157,6 +160,25 @@ def told_to_act_on_child(user: User | AnonymousUser | None, now: datetime | None
     return Q(pk__in=acting_on(who, now).filter(episode__isnull=True).values("child_id"))
 
 
+def emergency_access(user: User | AnonymousUser | None, now: datetime | None = None) -> Q:
+    """Children this person opened in an emergency, stating why, while that lasts (README
+    "Emergency access"; every view under it is flagged on the audit trail)."""
+    who = person(user)
+    if who is None:
+        return NOTHING
+    current = EmergencyAccess.objects.filter(user=who, expires_at__gt=now or timezone.now())
+    return Q(pk__in=current.values("child_id"))
+
+
+def may_open_in_emergency(user: User | AnonymousUser | None) -> Q:
+    """Whose record this person may open in an emergency: the unrestricted children of their own
+    local authority, for its own staff (the emergency duty team, a duty social worker)."""
+    who = person(user)
+    if who is None or who.role not in AUTHORITY_STAFF or _authority(who) is None:
+        return NOTHING
+    return Q(responsible_authority_id=_authority(who), sealed=False)
+
+
 def named_on_restricted_record(user: User | AnonymousUser | None) -> Q:
     """Not a relationship but a limit: an unsealed child, or a sealed one this person is named on."""
     who = person(user)
@@ -190,6 +212,7 @@ CHILD_RELATIONSHIPS = (
     return_interviews,
     placed_with_carer,
     told_to_act_on_child,
+    emergency_access,
 )
 # Who holds the responsible authority's case and so may change the child's record.
 CASE_RELATIONSHIPS = (allocated_worker, team_caseload, managed_team, whole_authority)
@@ -316,6 +339,8 @@ is_return_interviews = on_child(return_interviews)
 is_placed_with_carer = on_child(placed_with_carer)
 is_told_to_act_on_child = on_child(told_to_act_on_child)
 is_named_on_restricted_record = on_child(named_on_restricted_record)
+is_emergency_access = on_child(emergency_access)
+is_open_in_emergency = on_child(may_open_in_emergency)
 is_allocating = on_child(allocates_work)
 is_notified_force = on_episode(notified_force)
 is_told_to_act = on_episode(told_to_act)
@@ -513,6 +538,31 @@ def is_coordinator(user: User) -> bool:
     return bool(who and who.role == Role.MISSING_COORDINATOR)
 
 
+PRIVACY_LEAD_PERMISSION = "review_emergencyaccess"
+
+
+@predicate
+def is_privacy_lead(user: User) -> bool:
+    """The authority's privacy lead: a member of its staff given the permission (by name, or
+    through a group) to review emergency access; never by being a superuser."""
+    who = person(user)
+    if who is None or who.role not in AUTHORITY_STAFF or _authority(who) is None:
+        return False
+    granted = Permission.objects.filter(codename=PRIVACY_LEAD_PERMISSION, content_type__app_label="children")
+    return granted.filter(Q(user=who) | Q(group__user=who)).exists()
+
+
+@predicate
+def reviews_emergency_use(user: User, access: Any) -> bool:
+    who = person(user)
+    return (
+        isinstance(access, EmergencyAccess)
+        and who is not None
+        and bool(is_privacy_lead(who))
+        and access.child.responsible_authority_id == _authority(who)
+    )
+
+
 @predicate
 def confirms_police_reports(user: User) -> bool:
     """The MASH officers and the coordinator receive the police's notifications (002 s.3)."""
@@ -537,6 +587,7 @@ sees_child = (
     | is_return_interviews
     | is_placed_with_carer
     | is_told_to_act_on_child
+    | is_emergency_access
 ) & is_named_on_restricted_record
 holds_case = (
     is_allocated_worker | is_team_caseload | is_managed_team | is_whole_authority
@@ -561,6 +612,11 @@ PERMISSIONS = {
     "children.view_audit": (oversees_record | is_managed_team) & is_named_on_restricted_record,
     "children.export_child": oversees_record & is_named_on_restricted_record,
     "children.restrict_child": oversees_record & is_named_on_restricted_record,
+    # Emergency access: the authority's own staff, on its unrestricted children; the privacy lead
+    # reviews each use (README "Emergency access").
+    "children.open_in_emergency": is_open_in_emergency,
+    "children.review_emergency_access": is_privacy_lead,
+    "children.sign_off_emergency_access": reviews_emergency_use,
     "episodes.report_episode": (holds_case | is_placed_with_carer) & is_named_on_restricted_record,
     "episodes.view_episode": sees_child
     | ((is_notified_force | is_told_to_act) & is_named_on_restricted_record),

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from homeward.access import audit
 from homeward.children.files import delete_on_commit
-from homeward.children.models import Child, FindMePlan, PlacementRiskAssessment
+from homeward.children.models import Child, EmergencyAccess, FindMePlan, PlacementRiskAssessment
 
 ANONYMISED = "Anonymised"
 MESSAGE_REMOVED = "The text of this message was removed when the child's record was anonymised."
@@ -165,6 +165,8 @@ def anonymise(child: Child) -> None:
         # Which force the profile went to, when and by whom stays (it was disclosed); why (which
         # may name places and people) goes.
         ProfileShare.objects.filter(episode__child=child).update(reason="")
+        # Who opened the record in an emergency and when stays; the reasons and notes go.
+        EmergencyAccess.objects.filter(child=child).update(reason="", review_note="")
         # Messages told people about the work by name where they knew the child.
         Message.objects.filter(about_child(child)).update(body=MESSAGE_REMOVED)
         for digest in Message.objects.filter(kind=Kind.DIGEST, body__contains=named):

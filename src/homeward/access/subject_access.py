@@ -42,7 +42,13 @@ def _photo(child: Any) -> dict[str, str] | None:
 def export(child: Any) -> dict[str, Any]:
     """Everything held on ``child`` (a Child), as plain data."""
     from homeward.care.models import CouncilEpisode
-    from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
+    from homeward.children.models import (
+        Child,
+        EmergencyAccess,
+        FindMePlan,
+        Placement,
+        PlacementRiskAssessment,
+    )
     from homeward.episodes.models import Episode, Event, ProfileShare
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
@@ -76,6 +82,8 @@ def export(child: Any) -> dict[str, Any]:
         "episodes": _rows(Episode.objects.filter(child=child)),
         # To which other police forces the child's profile was shared, by whom, when and why.
         "profile_shares": _rows(ProfileShare.objects.filter(episode__child=child)),
+        # Who opened the record in an emergency, why, and the privacy lead's review of it.
+        "emergency_access": _rows(EmergencyAccess.objects.filter(child=child).order_by("opened_at", "id")),
         "timeline": _rows(Event.objects.filter(child=child)),
         "obligations": _rows(Obligation.objects.filter(child=child)),
         "allocations": _rows(Allocation.objects.filter(child=child).order_by("at", "id")),

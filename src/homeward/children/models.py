@@ -188,6 +188,11 @@ class Placement(models.Model):
         return f"{self.child} at {self.establishment} from {self.started_at:%d %b %Y}"
 
 
+class ReviewOutcome(models.TextChoices):
+    JUSTIFIED = "justified", "Justified"
+    NOT_JUSTIFIED = "not_justified", "Not justified: taken up with the worker"
+
+
 class PhotoConsent(models.TextChoices):
     PARENT_AND_CHILD = "parent_and_child", "Given by a person with parental responsibility and the child"
     PARENT = "parent", "Given by a person with parental responsibility"
@@ -274,3 +279,29 @@ class PlacementRiskAssessment(models.Model):
 
     class Meta:
         ordering = ["-completed_at"]
+
+
+class EmergencyAccess(models.Model):
+    """A duty or out-of-hours worker's opening of a child's record outside their relationships,
+    after stating why (the NHS Summary Care Record's emergency access): it lasts a set time
+    (HOMEWARD_EMERGENCY_ACCESS_HOURS), every view under it is flagged on the audit trail, and the
+    authority's privacy lead reviews and signs off each use."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="emergency_accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("Why you must open this child's record now")
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices, blank=True)
+    review_note = models.TextField("Privacy lead's note", blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        permissions = [("review_emergencyaccess", "Reviews and signs off emergency access (privacy lead)")]
+
+    def __str__(self) -> str:
+        return f"Emergency access to {self.child} by {self.user} at {self.opened_at:%d %b %Y %H:%M}"

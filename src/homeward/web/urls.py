@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, path
 from homeward.web.forms import SignInForm
 from homeward.web.views import (
     children,
+    emergency,
     episodes,
     files,
     health,
@@ -33,6 +34,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("children/<int:pk>/", children.child_detail, name="child"),
     path("children/<int:pk>/edit/", children.child_edit, name="child_edit"),
     path("children/<int:pk>/photo/", files.child_photo, name="child_photo"),
+    # Emergency access: stated, time-limited, flagged, reviewed by the privacy lead.
+    path("children/<int:pk>/emergency-access/", emergency.open_record, name="child_emergency_access"),
+    path("emergency-access/", emergency.review_list, name="emergency_access_review"),
+    path("emergency-access/<int:pk>/review/", emergency.review, name="emergency_access_sign_off"),
     path("children/<int:pk>/placement/", children.placement_new, name="placement_new"),
     path("children/<int:pk>/find-me-plan/", children.find_me_plan, name="find_me_plan"),
     path("children/<int:pk>/risk-assessment/", children.risk_assessment_new, name="risk_assessment_new"),

@@ -22,6 +22,7 @@ from homeward.children.models import (
     PlacementRiskAssessment,
     PlacementType,
     Plan,
+    ReviewOutcome,
 )
 from homeward.web.forms import DateField, DateTimeField, GovukForm, GovukModelForm
 
@@ -290,3 +291,30 @@ class RestrictRecordForm(GovukForm):
         self.fields["named"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(is_active=True, organisation=authority).order_by("last_name", "first_name")
         )
+
+
+class EmergencyAccessForm(GovukForm):
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        label="Why you must open this child's record now",
+        help_text="What you must act on and why it cannot wait for the child's own team. The privacy "
+        "lead reviews every use.",
+        max_length=2000,
+        error_messages={"required": "Say why you must open this child's record now."},
+    )
+
+
+class SignOffForm(GovukForm):
+    outcome = forms.ChoiceField(
+        choices=ReviewOutcome.choices,
+        widget=forms.RadioSelect,
+        label="Was this use justified?",
+        error_messages={"required": "Say whether the use was justified."},
+    )
+    note = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        label="Note",
+        help_text="Required if it was not justified: what was wrong and what was done about it.",
+        max_length=2000,
+    )

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.access.audit import record_view, trail_for_child
+from homeward.access.audit import emergency_flag, record_view, trail_for_child
 from homeward.access.subject_access import export_json
 from homeward.access.visible import closable_ids, visible_children
 from homeward.casework.children import save_child
@@ -62,7 +62,8 @@ def child_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk)
-    record_view(request, child)
+    # A view under emergency access is flagged with the use it was made under (README).
+    record_view(request, child, **emergency_flag(me(request), child))
     now = timezone.now()
     record = queries.record(child, now)
     query = request.GET.get("q", "").strip()[: notes.QUERY_LIMIT]

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.access.audit import recipient, record_view
+from homeward.access.audit import emergency_flag, recipient, record_view
 from homeward.access.reports import may_print_find_me_plan
 from homeward.access.visible import closable_ids
 from homeward.casework.episodes import (
@@ -121,7 +121,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         episode = None
     if episode is None:
         raise refuse(request, Episode, pk, "episodes.view_episode")
-    record_view(request, episode)
+    record_view(request, episode, **emergency_flag(user, episode.child))
     now = timezone.now()
     child = episode.child
     # The child's Philomena profile and photograph: the police told of the episode see it here at
