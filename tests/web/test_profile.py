@@ -282,3 +282,19 @@ def test_the_data_quality_page_lists_profiles_past_their_review_period(place: Pl
     # Another authority's coordinator does not see this child listed.
     page = signed_in(place.other_coordinator).get("/reports/data-quality/").content.decode()
     assert "Philomena Testchild" not in page
+
+
+def test_the_find_me_plan_pdf_printed_by_the_police_is_a_disclosure_on_the_trail(place: Place) -> None:
+    save_find_me_plan(
+        FindMePlan(child=place.child, description="Red coat", medical_needs="Asthma"), by=place.worker
+    )
+    place.report()
+    response = signed_in(place.police).get(f"/reports/children/{place.child.pk}/find-me-plan.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    [entry] = AuditEntry.objects.filter(
+        object_pk=str(place.child.pk),
+        additional_data__view="find_me_plan_pdf",
+        additional_data__outcome=VIEWED,
+    )
+    assert entry.actor == place.police
+    assert entry.additional_data["recipient_force"] == "West Mercia Police"
