@@ -15,6 +15,7 @@ from homeward.access.audit import VIEWED
 from homeward.accounts.models import AuditEntry, Role, User
 from homeward.casework.restrictions import restrict_record
 from homeward.children.models import Child, EmergencyAccess
+from homeward.notifications.models import Kind, Message
 from tests.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,12 @@ def test_the_privacy_lead_reviews_and_signs_off_each_use(place: Place) -> None:
     assert break_glass(signed_in(place.duty), place.child, "Police called at 2am about the child") == 302
     signed_in(place.duty).get(f"/children/{place.child.pk}/")
     use = EmergencyAccess.objects.get()
+    # The privacy lead is told there is a use to review (by reference: no name, no reason); the
+    # other authority's privacy lead is not.
+    [told] = Message.objects.filter(kind=Kind.EMERGENCY_ACCESS)
+    assert told.recipient == place.lead and place.child.reference in told.subject
+    assert "Glassbreak" not in told.subject + told.body and "2am" not in told.body
+    assert f"/emergency-access/{use.pk}/review/" in told.link
     lead = signed_in(place.lead)
     page = lead.get("/emergency-access/").content.decode()
     assert "Glassbreak" in page and "Police called at 2am" in page

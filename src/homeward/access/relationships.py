@@ -552,6 +552,16 @@ def is_privacy_lead(user: User) -> bool:
     return granted.filter(Q(user=who) | Q(group__user=who)).exists()
 
 
+def privacy_leads(authority_id: int) -> models.QuerySet[User]:
+    """The privacy leads of an authority (told of each emergency access to review)."""
+    granted = Permission.objects.filter(codename=PRIVACY_LEAD_PERMISSION, content_type__app_label="children")
+    return (
+        User.objects.filter(organisation_id=authority_id, is_active=True, role__in=AUTHORITY_STAFF)
+        .filter(Q(user_permissions__in=granted) | Q(groups__permissions__in=granted))
+        .distinct()
+    )
+
+
 @predicate
 def reviews_emergency_use(user: User, access: Any) -> bool:
     who = person(user)

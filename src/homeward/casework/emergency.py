@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from homeward.access.relationships import privacy_leads
 from homeward.accounts.models import User
-from homeward.casework import timeline
+from homeward.casework import outbox, timeline
 from homeward.children.models import Child, EmergencyAccess, ReviewOutcome
 
 # A reason someone else can judge: "urgent" alone says nothing.
@@ -41,6 +42,8 @@ def open_emergency_access(
     access: EmergencyAccess = EmergencyAccess.objects.create(
         child=locked, user=by, reason=reason, opened_at=now, expires_at=now + timedelta(hours=hours)
     )
+    # The authority's privacy leads are told there is a use to review.
+    outbox.announce_emergency_access(access, privacy_leads(locked.responsible_authority_id), now)
     return access
 
 
