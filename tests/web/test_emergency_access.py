@@ -76,7 +76,9 @@ def test_refused_without_a_reason_works_with_one_and_expires(place: Place) -> No
     )
     assert entry.actor == place.duty and entry.additional_data["emergency_access"] == use.pk
     # The use itself is on the trail (a created row).
-    assert AuditEntry.objects.filter(object_pk=str(use.pk), action=AuditEntry.Action.CREATE).exists()
+    assert AuditEntry.objects.filter(
+        object_pk=str(use.pk), content_type__model="emergencyaccess", action=AuditEntry.Action.CREATE
+    ).exists()
 
     # Four hours on (the use's times moved back by them): the record is closed to them again.
     EmergencyAccess.objects.filter(pk=use.pk).update(

@@ -181,7 +181,9 @@ def test_another_force_sees_nothing_until_the_coordinator_shares_the_profile_say
     share = ProfileShare.objects.get()
     assert (share.force, share.shared_by) == (place.other_force, place.coordinator)
     # The share itself is on the child's audit trail (a created row).
-    assert AuditEntry.objects.filter(object_pk=str(share.pk), action=AuditEntry.Action.CREATE).exists()
+    assert AuditEntry.objects.filter(
+        object_pk=str(share.pk), content_type__model="profileshare", action=AuditEntry.Action.CREATE
+    ).exists()
     # Sharing twice with the same force is refused, naming the field.
     again = coordinator.post(url, {"force": place.other_force.pk, "reason": "Again"})
     assert again.status_code == 400 and "already shared" in again.content.decode()

@@ -175,6 +175,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     from homeward.care.models import CouncilEpisode
     from homeward.children.models import (
         Child,
+        EmergencyAccess,
         FindMePlan,
         Placement,
         PlacementRiskAssessment,
@@ -204,6 +205,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         | about(Note, Note.objects.filter(child=child).values_list("pk", flat=True))
         | about(Allocation, Allocation.objects.filter(child=child).values_list("pk", flat=True))
         | about(ProfileShare, ProfileShare.objects.filter(episode__child=child).values_list("pk", flat=True))
+        | about(EmergencyAccess, EmergencyAccess.objects.filter(child=child).values_list("pk", flat=True))
         | about(
             PlacementRiskAssessment,
             PlacementRiskAssessment.objects.filter(child=child).values_list("pk", flat=True),
