@@ -78,6 +78,7 @@ def test_the_schema_is_openapi_3_and_names_every_operation(db: None) -> None:
     assert operations == {
         "report_episode",
         "import_episodes",
+        "get_episode_profile",
         "get_episode",
         "grade_risk",
         "police_informed",

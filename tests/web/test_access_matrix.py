@@ -38,6 +38,7 @@ from io import BytesIO
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -48,9 +49,10 @@ from homeward.access.audit import REFUSED
 from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role, User
 from homeward.api.models import SCOPES, ApiToken
 from homeward.casework.episodes import record_found, report_episode
+from homeward.casework.find_me import save_find_me_plan
 from homeward.casework.placements import start_placement
-from homeward.children.models import Child
-from homeward.episodes.models import Episode, Event
+from homeward.children.models import Child, EmergencyAccess, FindMePlan
+from homeward.episodes.models import Episode, Event, ProfileShare
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
 from homeward.notes.models import Note
@@ -114,6 +116,16 @@ CLOSE_SOCIAL_WORKERS_DUTY = frozenset(
     {"allocated_sw", "team_sw", "team_manager", "coordinator", "senior", "duty_worker"}
 )
 OVERSIGHT = frozenset({"coordinator", "senior"})
+# The staff of the child's own authority (who may open its record in an emergency, stating why).
+AUTHORITY_STAFF_HERE = CASE | {
+    "other_team_sw",
+    "other_team_manager",
+    "iro",
+    "other_iro",
+    "rhi",
+    "duty_worker",
+    "other_duty_worker",
+}
 LOCAL_CASE_STAFF = frozenset(
     {
         "allocated_sw",
@@ -157,6 +169,7 @@ class World:
     obligation: Obligation
     message: Message
     people: dict[str, User]
+    emergency: EmergencyAccess
 
 
 @dataclass(frozen=True)
@@ -258,7 +271,8 @@ ROUTES: dict[str, Route] = {
     # The photograph: whoever may open the child's page, nobody else (no public file address).
     "child_photo": Route(child_pk, allowed=VIEW_CHILD),
     "placement_new": Route(child_pk, allowed=CASE),
-    "find_me_plan": Route(child_pk, allowed=CASE),
+    # The Find Me plan and Philomena profile: the case holders and the carers of the child's home.
+    "find_me_plan": Route(child_pk, allowed=CASE | {"carer"}),
     "risk_assessment_new": Route(child_pk, allowed=CASE),
     "director_review": Route(child_pk, allowed=CASE, ok=302),
     # The child is missing now: "Report missing" shows the open episode instead (302 to it).
@@ -266,6 +280,15 @@ ROUTES: dict[str, Route] = {
     "child_audit": Route(child_pk, allowed=AUDIT),
     "child_subject_access": Route(child_pk, allowed=OVERSIGHT),
     "child_restrict": Route(child_pk, allowed=OVERSIGHT),
+    # Emergency access: the child's own authority's staff may ask (stating why); nobody else
+    # (another authority, a partner, an analyst, an administrator) learns the child exists.
+    "child_emergency_access": Route(child_pk, allowed=AUTHORITY_STAFF_HERE),
+    # The privacy lead's review (a permission: "senior" here, and another authority's coordinator,
+    # who sees the list of their own authority's uses but not this child's).
+    "emergency_access_review": Route(
+        allowed=frozenset({"senior", "other_coordinator"}), shows=frozenset({"senior"})
+    ),
+    "emergency_access_sign_off": Route(lambda w: {"pk": w.emergency.pk}, allowed=frozenset({"senior"})),
     # An episode.
     "episode": Route(episode_pk, allowed=TOLD_TO_ACT, host=frozenset({"host_coordinator"})),
     "episode_answers": Route(episode_pk, allowed=CHANGE_EPISODE),
@@ -280,6 +303,12 @@ ROUTES: dict[str, Route] = {
     "confirm_police_report": Route(episode_pk, allowed=frozenset({"coordinator", "mash"}), ok=302),
     "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CLOSE_SOCIAL_WORKERS_DUTY),
     "note_new": Route(episode_pk, allowed=ADD_NOTE),
+    # The child's Philomena profile and photograph on the episode: whoever opens the episode (the
+    # force told of it, the duty team told to act), not the host authority, not another force
+    # until the coordinator shares it (tests/web/test_profile.py), nor another authority.
+    "episode_profile": Route(episode_pk, allowed=TOLD_TO_ACT),
+    "episode_photo": Route(episode_pk, allowed=TOLD_TO_ACT),
+    "share_profile": Route(episode_pk, allowed=frozenset({"coordinator"})),
     "allocate_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=ALLOCATE),
     # Why a duty is due: whoever may open its episode (the host authority's restricted view of
     # the episode does not reach its duties).
@@ -328,6 +357,9 @@ ROUTES: dict[str, Route] = {
         body=batch,
     ),
     "api:episode-detail": Route(episode_pk, api=True, tokens=PARTNERS),
+    # The profile and photograph: the force told of the episode (and the authority and provider
+    # who keep it); another force only once shared with (tests/api/test_profile.py).
+    "api:episode-profile": Route(episode_pk, api=True, tokens=PARTNERS),
     "api:episode-grade-risk": Route(
         open_episode, api=True, tokens=PARTNERS, method="post", body=lambda w: change(w, level="high")
     ),
@@ -476,6 +508,9 @@ def build_world() -> World:
         last_name="Testchild",
     )
     child.photo.save("matrixa.png", ContentFile(photo()), save=True)
+    save_find_me_plan(
+        FindMePlan(child=child, description="Tall, red coat", likely_places="The bus station"), by=None
+    )
     now = timezone.now().replace(second=0, microsecond=0)
     start_placement(child, establishment=home, at=now - timedelta(days=30), by=None)
     episode = report_episode(
@@ -536,7 +571,18 @@ def build_world() -> World:
             acts_until=until,
             next_attempt_at=now,
         )
-    return World(child, episode, interview, meeting, obligation, message, people)
+    # An emergency access, over now, for the privacy lead to review; and the privacy leads.
+    emergency = EmergencyAccess.objects.create(
+        child=child,
+        user=people["other_team_sw"],
+        reason="Out of hours: the police called about this child",
+        opened_at=now - timedelta(days=1),
+        expires_at=now - timedelta(hours=20),
+    )
+    review = Permission.objects.get(codename="review_emergencyaccess")
+    for key in ("senior", "other_coordinator"):
+        people[key].user_permissions.add(review)
+    return World(child, episode, interview, meeting, obligation, message, people, emergency)
 
 
 def cases() -> Iterator[tuple[str, str]]:
@@ -614,6 +660,8 @@ WRITES = [
     "director_review",
     "report_episode",
     "child_restrict",
+    "child_emergency_access",
+    "emergency_access_sign_off",
     "episode_answers",
     "reclassify",
     "grade_risk",
@@ -624,6 +672,7 @@ WRITES = [
     "withdraw_episode",
     "close_obligation",
     "note_new",
+    "share_profile",
     "allocate_obligation",
     "return_interview_new",
     "return_interview_edit",
@@ -643,6 +692,10 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         Meeting.objects.filter(child=child).count(),
         Note.objects.filter(child=child).count(),
         Allocation.objects.filter(child=child).count(),
+        ProfileShare.objects.filter(episode__child=child).count(),
+        EmergencyAccess.objects.filter(child=child).count(),
+        list(EmergencyAccess.objects.filter(child=child).values_list("reviewed_at", flat=True)),
+        list(FindMePlan.objects.filter(child=child).values_list("version", flat=True)),
     )
 
 

@@ -74,6 +74,33 @@ def record_view(request: HttpRequest, obj: models.Model, **data: Any) -> AuditEn
     )
 
 
+def recipient(organisation: Any) -> dict[str, Any]:
+    """What the trail records of whom a disclosure went to: the police force, when it went to one
+    (the Philomena profile's every page view, print and API read: README "The Philomena profile")."""
+    from homeward.accounts.models import OrganisationKind
+
+    if organisation is None or organisation.kind != OrganisationKind.POLICE_FORCE:
+        return {}
+    return {"recipient_force": organisation.name, "recipient_force_id": organisation.pk}
+
+
+def emergency_flag(user: Any, child: Any) -> dict[str, Any]:
+    """A view made under emergency access (README "Emergency access") is flagged on the trail with
+    the use it was made under, for the privacy lead's review."""
+    from django.utils import timezone
+
+    from homeward.children.models import EmergencyAccess
+
+    if not isinstance(user, User) or child is None:
+        return {}
+    use = (
+        EmergencyAccess.objects.filter(user=user, child=child, expires_at__gt=timezone.now())
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return {"emergency_access": use} if use is not None else {}
+
+
 def record_denied(request: HttpRequest, model: type[models.Model], pk: Any, **data: Any) -> AuditEntry:
     """Record a refused attempt to see or change record ``pk`` of ``model`` (existing or not)."""
     label = f"{model._meta.verbose_name} {pk}"
@@ -83,8 +110,14 @@ def record_denied(request: HttpRequest, model: type[models.Model], pk: Any, **da
 def register() -> None:
     """The records whose creation and every change are audited (called once, at start-up)."""
     from homeward.care.models import CouncilEpisode
-    from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
-    from homeward.episodes.models import Episode
+    from homeward.children.models import (
+        Child,
+        EmergencyAccess,
+        FindMePlan,
+        Placement,
+        PlacementRiskAssessment,
+    )
+    from homeward.episodes.models import Episode, ProfileShare
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
     from homeward.notes.models import Note
@@ -104,6 +137,8 @@ def register() -> None:
     auditlog.register(Allocation)
     # Which protocol version an authority works to from when, by whom and why.
     auditlog.register(ProtocolAdoption)
+    auditlog.register(ProfileShare)
+    auditlog.register(EmergencyAccess)
 
     # Every change to a person: who they are, their role, organisation, team and powers. A new
     # password shows only as changed (masked); signing in (last_login) is not a change to them.
@@ -140,8 +175,14 @@ def masked(value: str) -> str:
 def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     """Every audit row about the child's record: the child and everything recorded about them."""
     from homeward.care.models import CouncilEpisode
-    from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
-    from homeward.episodes.models import Episode
+    from homeward.children.models import (
+        Child,
+        EmergencyAccess,
+        FindMePlan,
+        Placement,
+        PlacementRiskAssessment,
+    )
+    from homeward.episodes.models import Episode, ProfileShare
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
     from homeward.notes.models import Note
@@ -165,6 +206,8 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         | about(FindMePlan, FindMePlan.objects.filter(child=child).values_list("pk", flat=True))
         | about(Note, Note.objects.filter(child=child).values_list("pk", flat=True))
         | about(Allocation, Allocation.objects.filter(child=child).values_list("pk", flat=True))
+        | about(ProfileShare, ProfileShare.objects.filter(episode__child=child).values_list("pk", flat=True))
+        | about(EmergencyAccess, EmergencyAccess.objects.filter(child=child).values_list("pk", flat=True))
         | about(
             PlacementRiskAssessment,
             PlacementRiskAssessment.objects.filter(child=child).values_list("pk", flat=True),

@@ -30,7 +30,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from homeward.accounts.models import Organisation, OrganisationKind
 from homeward.children.models import Child, Placement
 from homeward.children.police import force_for
-from homeward.episodes.models import Episode
+from homeward.episodes.models import Episode, ProfileShare
 from homeward.obligations.models import Obligation, ObligationQuerySet
 
 NOTHING = Q(pk__in=[])
@@ -74,6 +74,22 @@ def children_for(organisation: Organisation) -> QuerySet[Child]:
         )
         return children.filter(Exists(told))
     return children.none()
+
+
+def profile_episodes_for(organisation: Organisation) -> QuerySet[Episode]:
+    """The episodes whose child's profile (Find Me plan and photograph) this organisation's token
+    may read: those it sees, but for a force not its own unconfirmed reports (they do not tell it
+    who the child is); and, for a force, those whose profile the coordinator shared with it (002
+    s.10: the area the child is believed to be in)."""
+    seen = episodes_for(organisation)
+    if organisation.kind != OrganisationKind.POLICE_FORCE:
+        return seen
+    shared = ProfileShare.objects.filter(force=organisation).values("episode_id")
+    return Episode.objects.select_related("child", "child__responsible_authority").filter(
+        Q(pk__in=seen.filter(awaiting_confirmation=False).values("pk")) | Q(pk__in=shared),
+        child__sealed=False,
+        withdrawn_at__isnull=True,
+    )
 
 
 def obligations_for(organisation: Organisation) -> ObligationQuerySet:

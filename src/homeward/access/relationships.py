@@ -18,6 +18,8 @@ The relationships (README "Who sees what"):
   children who have been missing;
 - placed with carer: a carer sees the children placed now in their home;
 - notified force: a police liaison officer sees the episodes their force was told of;
+- shared with force: a police liaison officer of a force the coordinator shared an episode's
+  profile with (002 s.10) sees that profile (and photograph), not the episode;
 - host area: the coordinator, MASH officers and senior managers of the authority
   a child was placed in sees that child's episodes there, in the host's view only;
 - told to act: whoever a message asks to act on an obligation (the emergency duty
@@ -25,6 +27,9 @@ The relationships (README "Who sees what"):
   to may open what it is about while it is theirs: the obligation is open and, for the
   duty team, the office has not opened again. An episode's obligation opens that episode
   (with the child's essentials on its page); a child's own obligation, the child's page;
+- emergency access: a member of the authority's staff who stated why they must act on a child
+  outside their relationships sees the child's record for a set time, every view flagged on
+  the audit trail and each use reviewed by the privacy lead;
 - named on a restricted record: a sealed child is seen only by the people named
   on it (and only while one of the relationships above also holds).
 
@@ -41,14 +46,14 @@ from typing import Any
 
 import rules.permissions
 import rules.predicates
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation, OrganisationKind, Role, User
-from homeward.children.models import Child, Placement
-from homeward.episodes.models import Episode
+from homeward.children.models import Child, EmergencyAccess, Placement
+from homeward.episodes.models import Episode, ProfileShare
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
 from homeward.notifications.models import Message
@@ -155,6 +160,25 @@ def told_to_act_on_child(user: User | AnonymousUser | None, now: datetime | None
     return Q(pk__in=acting_on(who, now).filter(episode__isnull=True).values("child_id"))
 
 
+def emergency_access(user: User | AnonymousUser | None, now: datetime | None = None) -> Q:
+    """Children this person opened in an emergency, stating why, while that lasts (README
+    "Emergency access"; every view under it is flagged on the audit trail)."""
+    who = person(user)
+    if who is None:
+        return NOTHING
+    current = EmergencyAccess.objects.filter(user=who, expires_at__gt=now or timezone.now())
+    return Q(pk__in=current.values("child_id"))
+
+
+def may_open_in_emergency(user: User | AnonymousUser | None) -> Q:
+    """Whose record this person may open in an emergency: the unrestricted children of their own
+    local authority, for its own staff (the emergency duty team, a duty social worker)."""
+    who = person(user)
+    if who is None or who.role not in AUTHORITY_STAFF or _authority(who) is None:
+        return NOTHING
+    return Q(responsible_authority_id=_authority(who), sealed=False)
+
+
 def named_on_restricted_record(user: User | AnonymousUser | None) -> Q:
     """Not a relationship but a limit: an unsealed child, or a sealed one this person is named on."""
     who = person(user)
@@ -188,6 +212,7 @@ CHILD_RELATIONSHIPS = (
     return_interviews,
     placed_with_carer,
     told_to_act_on_child,
+    emergency_access,
 )
 # Who holds the responsible authority's case and so may change the child's record.
 CASE_RELATIONSHIPS = (allocated_worker, team_caseload, managed_team, whole_authority)
@@ -218,6 +243,18 @@ def notified_force(user: User | AnonymousUser | None) -> Q:
         awaiting_confirmation=False,
         withdrawn_at__isnull=True,
     )
+
+
+def shared_with_force(user: User | AnonymousUser | None) -> Q:
+    """Episodes whose child's profile the coordinator shared with this police liaison officer's
+    force (002 s.10: the area the child is believed to be in): the profile only, not the episode."""
+    who = person(user)
+    if who is None or who.role != Role.POLICE_LIAISON or who.organisation is None:
+        return NOTHING
+    if who.organisation.kind != OrganisationKind.POLICE_FORCE:
+        return NOTHING
+    shared = ProfileShare.objects.filter(force_id=who.organisation_id).values("episode_id")
+    return Q(pk__in=shared, withdrawn_at__isnull=True)
 
 
 def own_unconfirmed_report(who: User) -> Q:
@@ -302,10 +339,13 @@ is_return_interviews = on_child(return_interviews)
 is_placed_with_carer = on_child(placed_with_carer)
 is_told_to_act_on_child = on_child(told_to_act_on_child)
 is_named_on_restricted_record = on_child(named_on_restricted_record)
+is_emergency_access = on_child(emergency_access)
+is_open_in_emergency = on_child(may_open_in_emergency)
 is_allocating = on_child(allocates_work)
 is_notified_force = on_episode(notified_force)
 is_told_to_act = on_episode(told_to_act)
 is_host_area = on_episode(host_area)
+is_shared_with_force = on_episode(shared_with_force)
 
 
 CASE_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, *AUTHORITY_WIDE_ROLES)
@@ -500,6 +540,47 @@ CONFIRMING_ROLES = (Role.MASH_OFFICER, Role.MISSING_COORDINATOR)
 
 
 @predicate
+def is_coordinator(user: User) -> bool:
+    who = person(user)
+    return bool(who and who.role == Role.MISSING_COORDINATOR)
+
+
+PRIVACY_LEAD_PERMISSION = "review_emergencyaccess"
+
+
+@predicate
+def is_privacy_lead(user: User) -> bool:
+    """The authority's privacy lead: a member of its staff given the permission (by name, or
+    through a group) to review emergency access; never by being a superuser."""
+    who = person(user)
+    if who is None or who.role not in AUTHORITY_STAFF or _authority(who) is None:
+        return False
+    granted = Permission.objects.filter(codename=PRIVACY_LEAD_PERMISSION, content_type__app_label="children")
+    return granted.filter(Q(user=who) | Q(group__user=who)).exists()
+
+
+def privacy_leads(authority_id: int) -> models.QuerySet[User]:
+    """The privacy leads of an authority (told of each emergency access to review)."""
+    granted = Permission.objects.filter(codename=PRIVACY_LEAD_PERMISSION, content_type__app_label="children")
+    return (
+        User.objects.filter(organisation_id=authority_id, is_active=True, role__in=AUTHORITY_STAFF)
+        .filter(Q(user_permissions__in=granted) | Q(groups__permissions__in=granted))
+        .distinct()
+    )
+
+
+@predicate
+def reviews_emergency_use(user: User, access: Any) -> bool:
+    who = person(user)
+    return (
+        isinstance(access, EmergencyAccess)
+        and who is not None
+        and bool(is_privacy_lead(who))
+        and access.child.responsible_authority_id == _authority(who)
+    )
+
+
+@predicate
 def confirms_police_reports(user: User) -> bool:
     """The MASH officers and the coordinator receive the police's notifications (002 s.3)."""
     who = person(user)
@@ -523,6 +604,7 @@ sees_child = (
     | is_return_interviews
     | is_placed_with_carer
     | is_told_to_act_on_child
+    | is_emergency_access
 ) & is_named_on_restricted_record
 holds_case = (
     is_allocated_worker | is_team_caseload | is_managed_team | is_whole_authority
@@ -542,13 +624,26 @@ PERMISSIONS = {
     "children.add_child": works_in_social_care,
     "children.view_child": sees_child,
     "children.change_child": holds_case,
+    # The Find Me plan and Philomena profile: the case holders, and the carers of the child's home
+    # (the care provider keeps Part 1 current: Philomena Protocol; 001 Appendix, the photograph).
+    "children.change_find_me_plan": (holds_case | is_placed_with_carer) & is_named_on_restricted_record,
     "children.view_audit": (oversees_record | is_managed_team) & is_named_on_restricted_record,
     "children.export_child": oversees_record & is_named_on_restricted_record,
     "children.restrict_child": oversees_record & is_named_on_restricted_record,
+    # Emergency access: the authority's own staff, on its unrestricted children; the privacy lead
+    # reviews each use (README "Emergency access").
+    "children.open_in_emergency": is_open_in_emergency,
+    "children.review_emergency_access": is_privacy_lead,
+    "children.sign_off_emergency_access": reviews_emergency_use,
     "episodes.report_episode": (holds_case | is_placed_with_carer) & is_named_on_restricted_record,
     "episodes.view_episode": sees_child
     | ((is_notified_force | is_told_to_act) & is_named_on_restricted_record),
     "episodes.view_episode_as_host": is_host_area & is_named_on_restricted_record,
+    # The child's Philomena profile (Find Me plan and photograph) as the episode's page shows it:
+    # whoever opens the episode, and a force the coordinator shared it with (002 s.10).
+    "episodes.view_profile": sees_child
+    | ((is_notified_force | is_told_to_act | is_shared_with_force) & is_named_on_restricted_record),
+    "episodes.share_profile": is_coordinator & is_whole_authority & is_named_on_restricted_record,
     "episodes.change_episode": changes_episode,
     # A report made in error: withdrawn by whoever made it (while they still may change it) or a manager.
     "episodes.withdraw_episode": ((reported_it & changes_episode) | manages_case)

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from homeward.access import audit
 from homeward.children.files import delete_on_commit
-from homeward.children.models import Child, FindMePlan, PlacementRiskAssessment
+from homeward.children.models import Child, EmergencyAccess, FindMePlan, PlacementRiskAssessment
 
 ANONYMISED = "Anonymised"
 MESSAGE_REMOVED = "The text of this message was removed when the child's record was anonymised."
@@ -122,7 +122,7 @@ def _blank(queryset: QuerySet[Any], fields: list[str]) -> None:
 def anonymise(child: Child) -> None:
     """Remove what identifies ``child`` from everything held on them (see the module docstring)."""
     from homeward.care.models import CouncilEpisode
-    from homeward.episodes.models import Episode, Event
+    from homeward.episodes.models import Episode, Event, ProfileShare
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
     from homeward.notes.models import Note
@@ -162,6 +162,11 @@ def anonymise(child: Child) -> None:
         Note.objects.filter(child=child).update(text="")
         Obligation.objects.filter(child=child).update(reason="")
         Allocation.objects.filter(child=child).update(reason="")
+        # Which force the profile went to, when and by whom stays (it was disclosed); why (which
+        # may name places and people) goes.
+        ProfileShare.objects.filter(episode__child=child).update(reason="")
+        # Who opened the record in an emergency and when stays; the reasons and notes go.
+        EmergencyAccess.objects.filter(child=child).update(reason="", review_note="")
         # Messages told people about the work by name where they knew the child.
         Message.objects.filter(about_child(child)).update(body=MESSAGE_REMOVED)
         for digest in Message.objects.filter(kind=Kind.DIGEST, body__contains=named):

@@ -42,8 +42,14 @@ def _photo(child: Any) -> dict[str, str] | None:
 def export(child: Any) -> dict[str, Any]:
     """Everything held on ``child`` (a Child), as plain data."""
     from homeward.care.models import CouncilEpisode
-    from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
-    from homeward.episodes.models import Episode, Event
+    from homeward.children.models import (
+        Child,
+        EmergencyAccess,
+        FindMePlan,
+        Placement,
+        PlacementRiskAssessment,
+    )
+    from homeward.episodes.models import Episode, Event, ProfileShare
     from homeward.interviews.models import ReturnInterview
     from homeward.meetings.models import Action, Meeting
     from homeward.notes.models import Note
@@ -74,6 +80,10 @@ def export(child: Any) -> dict[str, Any]:
         "find_me_plan": _rows(FindMePlan.objects.filter(child=child)),
         "risk_assessments": _rows(PlacementRiskAssessment.objects.filter(child=child)),
         "episodes": _rows(Episode.objects.filter(child=child)),
+        # To which other police forces the child's profile was shared, by whom, when and why.
+        "profile_shares": _rows(ProfileShare.objects.filter(episode__child=child)),
+        # Who opened the record in an emergency, why, and the privacy lead's review of it.
+        "emergency_access": _rows(EmergencyAccess.objects.filter(child=child).order_by("opened_at", "id")),
         "timeline": _rows(Event.objects.filter(child=child)),
         "obligations": _rows(Obligation.objects.filter(child=child)),
         "allocations": _rows(Allocation.objects.filter(child=child).order_by("at", "id")),

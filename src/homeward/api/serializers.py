@@ -431,3 +431,37 @@ class NoteAddedSerializer(serializers.ModelSerializer[Note]):
     @extend_schema_field(ObligationSerializer(allow_null=True))
     def get_meets(self, note: Note) -> dict[str, Any] | None:
         return dict(ObligationSerializer(note.meets).data) if note.meets else None
+
+
+class ProfilePhotoSerializer(serializers.Serializer[Any]):
+    content_type = serializers.CharField(help_text="image/jpeg or image/png")
+    base64 = serializers.CharField(help_text="The photograph, base64-encoded")
+    taken_on = serializers.DateField(allow_null=True)
+    consent = serializers.CharField(
+        help_text="Who consented to its use to find the child ('' if not recorded)"
+    )
+
+
+class ProfileSerializer(serializers.Serializer[Any]):
+    episode = serializers.IntegerField()
+    child = serializers.CharField(help_text="e.g. C12")
+    name = serializers.CharField()
+    known_as = serializers.CharField()
+    aliases = serializers.CharField()
+    date_of_birth = serializers.DateField()
+    gender = serializers.CharField()
+    ethnicity = serializers.CharField()
+    lives_at = serializers.CharField(help_text="The home the child is placed in now ('' if none recorded)")
+    description = serializers.CharField()
+    contacts = serializers.CharField(help_text="Friends, family and associates")
+    likely_places = serializers.CharField()
+    addresses = serializers.CharField()
+    phone_and_social_media = serializers.CharField()
+    medical_needs = serializers.CharField()
+    transport_habits = serializers.CharField()
+    people_not_to_associate_with = serializers.CharField()
+    triggers = serializers.CharField()
+    return_to = serializers.CharField()
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+    review_overdue = serializers.BooleanField(help_text="Older than the authority's review period")
+    photo = ProfilePhotoSerializer(allow_null=True)

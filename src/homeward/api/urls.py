@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern] = [
     path("episodes/", views.ReportEpisode.as_view(), name="episode-list"),
     path("episodes/import/", views.ImportEpisodes.as_view(), name="episode-import"),
     path("episodes/<id:pk>/", views.EpisodeDetail.as_view(), name="episode-detail"),
+    path("episodes/<id:pk>/profile/", views.EpisodeProfile.as_view(), name="episode-profile"),
     path("episodes/<id:pk>/risk-grading/", views.GradeRisk.as_view(), name="episode-grade-risk"),
     path("episodes/<id:pk>/police-informed/", views.PoliceInformed.as_view(), name="episode-police-informed"),
     path("episodes/<id:pk>/found/", views.Found.as_view(), name="episode-found"),

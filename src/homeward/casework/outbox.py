@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from homeward.access.visible import visible_children, visible_episodes
 from homeward.accounts.models import OrganisationKind, Role, User
-from homeward.children.models import Child
+from homeward.children.models import Child, EmergencyAccess
 from homeward.episodes.models import Category, Event, RiskLevel
 from homeward.notifications import timing
 from homeward.notifications.models import Kind, Message, OutOfHours
@@ -594,3 +594,30 @@ def refresh(now: datetime) -> dict[str, int]:
         "escalated": escalate(now),
         "digests": send_digests(now),
     }
+
+
+def announce_emergency_access(use: EmergencyAccess, leads: Iterable[User], now: datetime) -> int:
+    """An emergency access opened: the authority's privacy leads are told there is a use to review
+    (by the child's reference only: neither the child's name nor the reason is in a message)."""
+    link = f"{settings.HOMEWARD_BASE_URL}{reverse('emergency_access_sign_off', args=[use.pk])}"
+    by = _name(use.user)
+    messages = [
+        _message(
+            lead,
+            Kind.EMERGENCY_ACCESS,
+            f"Emergency access to review: child {use.child.reference}",
+            "\n".join(
+                [
+                    f"{by} opened the record of child {use.child.reference} in an emergency at {_when(use.opened_at)}, "
+                    f"until {_when(use.expires_at)}, stating why.",
+                    "",
+                    f"Review it: {link}",
+                ]
+            ),
+            link,
+            now,
+        )
+        for lead in leads
+        if lead.pk != use.user_id
+    ]
+    return _queue(messages)

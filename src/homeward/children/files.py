@@ -15,16 +15,28 @@ change commits (a change rolled back keeps the file its row still names).
 from __future__ import annotations
 
 import uuid
+from io import BytesIO
 from pathlib import PurePosixPath
 from typing import Any
 
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import transaction
 from django.db.models.signals import post_delete, pre_save
+from PIL import Image, UnidentifiedImageError
 
 # What a stored photograph may be, by the format Pillow reads in it, and the type it is sent as.
 PHOTO_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png")}
 PHOTO_SUFFIXES = {".jpg": "jpg", ".jpeg": "jpg", ".png": "png"}
+
+
+def photo_kind(content: bytes) -> tuple[str, str] | None:
+    """(extension, content type) of a stored photograph, by what Pillow finds in it; None for a
+    file that is not a JPEG or PNG (stored before the rule, or damaged since)."""
+    try:
+        with Image.open(BytesIO(content), formats=list(PHOTO_FORMATS)) as image:
+            return PHOTO_FORMATS.get(image.format or "")
+    except (UnidentifiedImageError, OSError):
+        return None
 
 
 class PrivateStorage(FileSystemStorage):

@@ -188,8 +188,22 @@ class Placement(models.Model):
         return f"{self.child} at {self.establishment} from {self.started_at:%d %b %Y}"
 
 
+class ReviewOutcome(models.TextChoices):
+    JUSTIFIED = "justified", "Justified"
+    NOT_JUSTIFIED = "not_justified", "Not justified: taken up with the worker"
+
+
+class PhotoConsent(models.TextChoices):
+    PARENT_AND_CHILD = "parent_and_child", "Given by a person with parental responsibility and the child"
+    PARENT = "parent", "Given by a person with parental responsibility"
+    AUTHORITY = "authority", "Given by the local authority (care order)"
+    REFUSED = "refused", "Refused"
+
+
 class FindMePlan(models.Model):
-    """What helps find the child quickly (Wakefield s.10 "Knowing the Child")."""
+    """What helps find the child quickly (Wakefield s.10 "Knowing the Child"), and with it the
+    Philomena profile's Part 1: one record, kept by the child's social worker or carer, that the
+    police told of an episode see on its page (README "The Philomena profile")."""
 
     child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="find_me_plan")
     description = models.TextField("Physical description", blank=True)
@@ -199,6 +213,24 @@ class FindMePlan(models.Model):
     return_to = models.TextField("Where the child should be returned to when found", blank=True)
     people_not_to_associate_with = models.TextField("People the child should not associate with", blank=True)
     triggers = models.TextField("Known triggers and patterns", blank=True)
+    # The Philomena Protocol's Part 1 (the child's profile, kept before any episode) beyond
+    # Wakefield s.10's list: where the child stays, their health and how they get about; and the
+    # photograph's date and the consent to use it (West Mercia 6.7: the consent of a person with
+    # parental responsibility, and if possible the child's). The photograph itself is the child's
+    # (Child.photo), served only by pages that check who may see it.
+    addresses = models.TextField("Addresses the child stays at or visits", blank=True)
+    medical_needs = models.TextField("Medical needs and medication", blank=True)
+    transport_habits = models.TextField("How the child travels (buses, trains, taxis, lifts)", blank=True)
+    photo_taken_on = models.DateField("Date the photograph was taken", null=True, blank=True)
+    photo_consent = models.CharField(
+        "Consent to use the photograph to find the child",
+        max_length=20,
+        choices=PhotoConsent.choices,
+        blank=True,
+    )
+    # When someone last confirmed the profile is current (set by every save): the authority's
+    # review period (its pack's definitions.profile_review_after) runs from here.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Raised on every save: a second editor's page, read at an older version, cannot silently
     # overwrite the first's (homeward.casework.versions).
@@ -247,3 +279,29 @@ class PlacementRiskAssessment(models.Model):
 
     class Meta:
         ordering = ["-completed_at"]
+
+
+class EmergencyAccess(models.Model):
+    """A duty or out-of-hours worker's opening of a child's record outside their relationships,
+    after stating why (the NHS Summary Care Record's emergency access): it lasts a set time
+    (HOMEWARD_EMERGENCY_ACCESS_HOURS), every view under it is flagged on the audit trail, and the
+    authority's privacy lead reviews and signs off each use."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="emergency_accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("Why you must open this child's record now")
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_outcome = models.CharField(max_length=20, choices=ReviewOutcome.choices, blank=True)
+    review_note = models.TextField("Privacy lead's note", blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        permissions = [("review_emergencyaccess", "Reviews and signs off emergency access (privacy lead)")]
+
+    def __str__(self) -> str:
+        return f"Emergency access to {self.child} by {self.user} at {self.opened_at:%d %b %Y %H:%M}"

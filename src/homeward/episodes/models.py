@@ -231,3 +231,28 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} at {self.at:%d %b %Y %H:%M}"
+
+
+class ProfileShare(models.Model):
+    """The child's profile (the Find Me plan and photograph) shared with a police force besides the
+    one told of the episode: "made available to the police in the area the child has gone missing
+    or in the area the child is suspected to be" (002 s.10). Recorded by the coordinator: which
+    force, by whom, when and why. The force's liaison officers and its system's token then see the
+    profile of this episode (not the episode's other records)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="profile_shares")
+    force = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("Why the profile is shared with this force")
+    shared_at = models.DateTimeField()
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["shared_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "force"], name="profile_share_once_per_force")
+        ]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.episode} shared with {self.force}"

@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     ALLOCATED = "allocated", "Allocated to you"
     REALLOCATED = "reallocated", "Reassigned to someone else"
     CHILD_NEWS = "child_news", "News of a child you work with"
+    EMERGENCY_ACCESS = "emergency_access", "Emergency access to review (privacy lead)"
 
 
 # Messages about one obligation as it stands: not e-mailed once it has closed or gone.

@@ -179,6 +179,10 @@ class Definitions(_Part):
     absent_becomes_missing_after: Span | None = None
     # For these children an absent or away episode is missing from its report.
     absent_is_missing_if: Condition | None = None
+    # The Philomena profile (the Find Me plan and photograph): reviewed at least this often
+    # ("kept up to date at all times", 002 s.10; "keep, and regularly update, a photograph",
+    # 001 Appendix). None: the authority sets no period, so no reminder is raised.
+    profile_review_after: Span | None = None
     note: StrictStr | None = None
 
 

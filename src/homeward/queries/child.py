@@ -11,6 +11,7 @@ from homeward.children.models import Child, FindMePlan
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import open_episode
 from homeward.obligations.models import Obligation, ObligationQuerySet
+from homeward.queries.profile import review
 
 
 def duties(child: Child, now: datetime) -> dict[str, list[Obligation]]:
@@ -30,13 +31,16 @@ def duties(child: Child, now: datetime) -> dict[str, list[Obligation]]:
 
 def record(child: Child, now: datetime) -> dict[str, Any]:
     """Everything the child's page shows but the timeline (presentation's own)."""
+    plan = FindMePlan.objects.filter(child=child).first()
     return {
         "child": child,
         "placement": child.current_placement,
         "episodes": child.episodes.all(),
         "open_episode": open_episode(child),
         **duties(child, now),
-        "find_me_plan": FindMePlan.objects.filter(child=child).first(),
+        "find_me_plan": plan,
+        # The Philomena profile's reminder: past the authority's review period (its pack's).
+        "profile_review": review(child, plan),
         "risk_assessment": child.risk_assessments.first(),
         "meetings": child.meetings.all(),
     }

@@ -188,6 +188,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Retention: a child's record is anonymised this many years after the later of their 18th
 # birthday and the last event on it (homeward.access.retention, `homeward anonymise_expired`).
 HOMEWARD_RETENTION_YEARS = int(os.environ.get("HOMEWARD_RETENTION_YEARS", "7"))
+# Emergency access (README "Emergency access"): how long a duty worker's stated reason opens a
+# child's record outside their relationships, before they must state one again.
+HOMEWARD_EMERGENCY_ACCESS_HOURS = int(os.environ.get("HOMEWARD_EMERGENCY_ACCESS_HOURS", "4"))
 
 # Two-factor sign-in (django-otp TOTP) for every account; see homeward.accounts.two_factor.
 OTP_TOTP_ISSUER = "Homeward"

@@ -17,6 +17,8 @@ SECTIONS: list[tuple[str, str, str | None]] = [
     ("Unallocated work", "/allocation/", "obligations.view_unallocated"),
     ("Inbox", "/inbox/", None),
     ("Reports", "/reports/", "reports.view_reports"),
+    # The privacy lead's review of emergency access (a permission given to named staff).
+    ("Emergency access", "/emergency-access/", "children.review_emergency_access"),
 ]
 
 

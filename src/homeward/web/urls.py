@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, path
 from homeward.web.forms import SignInForm
 from homeward.web.views import (
     children,
+    emergency,
     episodes,
     files,
     health,
@@ -12,6 +13,7 @@ from homeward.web.views import (
     meetings,
     notes,
     obligations,
+    profile,
     reports,
     returns,
     search,
@@ -35,6 +37,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("children/<int:pk>/", children.child_detail, name="child"),
     path("children/<int:pk>/edit/", children.child_edit, name="child_edit"),
     path("children/<int:pk>/photo/", files.child_photo, name="child_photo"),
+    # Emergency access: stated, time-limited, flagged, reviewed by the privacy lead.
+    path("children/<int:pk>/emergency-access/", emergency.open_record, name="child_emergency_access"),
+    path("emergency-access/", emergency.review_list, name="emergency_access_review"),
+    path("emergency-access/<int:pk>/review/", emergency.review, name="emergency_access_sign_off"),
     path("children/<int:pk>/placement/", children.placement_new, name="placement_new"),
     path("children/<int:pk>/find-me-plan/", children.find_me_plan, name="find_me_plan"),
     path("children/<int:pk>/risk-assessment/", children.risk_assessment_new, name="risk_assessment_new"),
@@ -53,6 +59,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("episodes/<int:pk>/withdraw/", episodes.withdraw, name="withdraw_episode"),
     path("episodes/<int:pk>/confirm-police-report/", episodes.confirm_report, name="confirm_police_report"),
     path("episodes/<int:pk>/notes/new/", notes.new, name="note_new"),
+    # The child's Philomena profile as the police are given it on a report (and a force shared with).
+    path("episodes/<int:pk>/profile/", profile.profile_sheet, name="episode_profile"),
+    path("episodes/<int:pk>/profile/photo/", files.episode_photo, name="episode_photo"),
+    path("episodes/<int:pk>/profile/share/", profile.share, name="share_profile"),
     path("obligations/<int:pk>/close/", obligations.close, name="close_obligation"),
     path("obligations/<int:pk>/allocate/", obligations.allocate, name="allocate_obligation"),
     path("obligations/<int:pk>/why/", obligations.why, name="why_obligation"),

@@ -12,12 +12,14 @@ from homeward.api.views.episodes import (
 from homeward.api.views.imports import ImportEpisodes
 from homeward.api.views.notes import AddNote
 from homeward.api.views.obligations import CompleteObligation
+from homeward.api.views.profile import EpisodeProfile
 
 __all__ = [
     "AddNote",
     "ChildDetail",
     "CompleteObligation",
     "EpisodeDetail",
+    "EpisodeProfile",
     "Found",
     "GradeRisk",
     "ImportEpisodes",

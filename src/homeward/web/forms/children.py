@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from homeward.accounts.models import Role, Team, User
+from homeward.accounts.models import Organisation, OrganisationKind, Role, Team, User
 from homeward.children.files import PHOTO_FORMATS, PHOTO_SUFFIXES
 from homeward.children.models import (
     Child,
@@ -22,6 +22,7 @@ from homeward.children.models import (
     PlacementRiskAssessment,
     PlacementType,
     Plan,
+    ReviewOutcome,
 )
 from homeward.web.forms import DateField, DateTimeField, GovukForm, GovukModelForm
 
@@ -191,17 +192,69 @@ class PlacementForm(GovukForm):
 
 
 class FindMePlanForm(GovukModelForm):
+    """The Find Me plan and the Philomena profile's Part 1, with a new photograph if there is one."""
+
+    photo = PhotoField(
+        required=False,
+        label="New photograph",
+        help_text="A recent, clear photograph of the child's face. Leave empty to keep the one held.",
+    )
+    photo_taken_on = DateField(label="Date the photograph was taken", required=False)
+
     class Meta:
         model = FindMePlan
         fields = [
             "description",
+            "photo",
+            "photo_taken_on",
+            "photo_consent",
             "contacts",
             "likely_places",
+            "addresses",
             "phone_and_social_media",
+            "medical_needs",
+            "transport_habits",
             "return_to",
             "people_not_to_associate_with",
             "triggers",
         ]
+
+    def clean_photo_taken_on(self) -> Any:
+        value = self.cleaned_data.get("photo_taken_on")
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError("The date the photograph was taken cannot be in the future.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("photo") and not data.get("photo_taken_on"):
+            self.add_error("photo_taken_on", "Give the date the new photograph was taken.")
+        return data
+
+
+class ShareProfileForm(GovukForm):
+    force = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Police force to share the profile with",
+        empty_label="Choose a force",
+        error_messages={"required": "Choose the police force to share the profile with."},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        label="Why this force needs the profile",
+        help_text="For example: last seen in their area, or believed to be staying there (002 s.10).",
+        max_length=2000,
+        error_messages={"required": "Say why this force needs the profile."},
+    )
+
+    def __init__(self, *args: Any, told: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        forces = Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).order_by("name")
+        if told is not None:
+            forces = forces.exclude(pk=told.pk)
+        field = self.fields["force"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = forces
 
 
 class RiskAssessmentForm(GovukModelForm):
@@ -238,3 +291,30 @@ class RestrictRecordForm(GovukForm):
         self.fields["named"].queryset = (  # type: ignore[attr-defined]
             User.objects.filter(is_active=True, organisation=authority).order_by("last_name", "first_name")
         )
+
+
+class EmergencyAccessForm(GovukForm):
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        label="Why you must open this child's record now",
+        help_text="What you must act on and why it cannot wait for the child's own team. The privacy "
+        "lead reviews every use.",
+        max_length=2000,
+        error_messages={"required": "Say why you must open this child's record now."},
+    )
+
+
+class SignOffForm(GovukForm):
+    outcome = forms.ChoiceField(
+        choices=ReviewOutcome.choices,
+        widget=forms.RadioSelect,
+        label="Was this use justified?",
+        error_messages={"required": "Say whether the use was justified."},
+    )
+    note = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        label="Note",
+        help_text="Required if it was not justified: what was wrong and what was done about it.",
+        max_length=2000,
+    )

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.access.audit import record_view, trail_for_child
+from homeward.access.audit import emergency_flag, record_view, trail_for_child
 from homeward.access.subject_access import export_json
 from homeward.access.visible import closable_ids, visible_children
 from homeward.casework.children import save_child
@@ -18,7 +18,7 @@ from homeward.casework.placements import record_director_review, record_risk_ass
 from homeward.casework.restrictions import restrict_record
 from homeward.children.models import FindMePlan
 from homeward.queries import child as queries
-from homeward.queries import notes
+from homeward.queries import notes, profile
 from homeward.web import timeline
 from homeward.web.forms import now_local, with_version
 from homeward.web.forms.children import (
@@ -62,7 +62,8 @@ def child_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk)
-    record_view(request, child)
+    # A view under emergency access is flagged with the use it was made under (README).
+    record_view(request, child, **emergency_flag(me(request), child))
     now = timezone.now()
     record = queries.record(child, now)
     query = request.GET.get("q", "").strip()[: notes.QUERY_LIMIT]
@@ -150,30 +151,45 @@ def placement_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    child = child_for(request, pk, "children.change_child")
+    """The Find Me plan and Philomena profile (Part 1): the case holders' and the child's carers'."""
+    child = child_for(request, pk, "children.change_find_me_plan")
     if request.method == "GET":
         record_view(request, child, view="find_me_plan")
     plan = FindMePlan.objects.filter(child=child).first() or FindMePlan(child=child, version=0)
     # Version 0: there was no plan when the page was read (a plan written since is someone else's).
-    form = with_version(FindMePlanForm(request.POST or None, instance=plan), plan.version)
+    form = with_version(
+        FindMePlanForm(request.POST or None, request.FILES or None, instance=plan), plan.version
+    )
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             save_find_me_plan(
-                form.save(commit=False), by=me(request), expected_version=form.cleaned_data["version"]
+                form.save(commit=False),
+                by=me(request),
+                expected_version=form.cleaned_data["version"],
+                photo=form.cleaned_data.get("photo") or None,
             )
         except StaleVersion as stale:
             conflict = edit_conflict(form, stale, recorded(stale.current, form))
+        except ValidationError as exc:
+            apply_errors(form, exc)
         else:
-            messages.success(request, "The Find Me plan has been saved.")
+            messages.success(request, "The Find Me plan and profile have been saved.")
             return redirect("child", pk=child.pk)
+    review = profile.review(child, plan if plan.pk else None)
+    period = (
+        f" Review it at least every {review.period} ({child.responsible_authority}'s protocol)."
+        if review.period
+        else ""
+    )
     return form_page(
         request,
         form,
-        "Find Me plan",
+        "Find Me plan and profile",
         caption=child.name,
         back=f"/children/{pk}/",
-        intro="Keep this up to date at all times: the police use it to find the child quickly (Wakefield s.10).",
+        intro="Keep this up to date at all times: the police told of a missing episode see it, with the "
+        "photograph, on the episode at once (Wakefield s.10; the Philomena Protocol)." + period,
         conflict=conflict,
     )
 

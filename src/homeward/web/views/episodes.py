@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from homeward.access.audit import record_view
+from homeward.access.audit import emergency_flag, recipient, record_view
 from homeward.access.reports import may_print_find_me_plan
 from homeward.access.visible import closable_ids
 from homeward.casework.episodes import (
@@ -30,6 +30,7 @@ from homeward.children.models import FindMePlan
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import open_episode
 from homeward.queries import notes
+from homeward.queries.profile import profile_of
 from homeward.web import timeline
 from homeward.web.forms import now_local, with_version
 from homeward.web.forms.episodes import (
@@ -120,9 +121,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         episode = None
     if episode is None:
         raise refuse(request, Episode, pk, "episodes.view_episode")
-    record_view(request, episode)
+    record_view(request, episode, **emergency_flag(user, episode.child))
     now = timezone.now()
     child = episode.child
+    # The child's Philomena profile and photograph: the police told of the episode see it here at
+    # once (a disclosure to the force, on the trail with it as recipient).
+    child_profile = profile_of(child) if user.has_perm("episodes.view_profile", episode) else None
+    if child_profile is not None and child_profile.plan is not None:
+        record_view(request, episode, view="profile", **recipient(user.organisation))
     obligations = list(episode.obligations.select_related("assignee").order_by("opens_at"))
     outstanding = [o for o in obligations if not o.outcome and o.opens_at <= now]
     return render(
@@ -148,6 +154,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "private_kinds": timeline.Reader(user).private_kinds(episode),
             "interviews": episode.return_interviews.select_related("held_by"),
             "meetings": episode.meetings.all(),
+            "profile": child_profile,
+            "profile_shares": episode.profile_shares.select_related("force", "shared_by"),
             **_chronology(request, episode),
         },
     )

@@ -3,25 +3,43 @@
 No address serves MEDIA_ROOT (homeward.children.files): a child's photograph
 is sent by ``child_photo`` alone, to whoever may open the child's page (the
 same permission, so the same relationships and restriction), with the view on
-the audit trail. Anyone else gets the 404 and the audit row a refused child's
-page gets.
+the audit trail; and, as part of an episode's Philomena profile, by
+``episode_photo`` to whoever may see that profile (the police force told of
+the episode, or one the coordinator shared it with). Anyone else gets the 404
+and the audit row a refused child's page gets.
 """
 
 from __future__ import annotations
 
-from io import BytesIO
+from typing import Any
 
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
-from PIL import Image, UnidentifiedImageError
 
-from homeward.access.audit import record_view
-from homeward.children.files import PHOTO_FORMATS
-from homeward.web.views.common import child_for, login_required
+from homeward.access.audit import recipient, record_view
+from homeward.children.files import photo_kind
+from homeward.children.models import Child
+from homeward.web.views.common import child_for, episode_for, login_required, me
 
 
 @login_required
 def child_photo(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "children.view_child")
+    return send_photo(request, child, child, view="photo")
+
+
+@login_required
+def episode_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The child's photograph as part of an episode's Philomena profile: to whoever may see the
+    profile (the force told of the episode, one it was shared with), the disclosure on the trail
+    with the recipient force."""
+    episode = episode_for(request, pk, "episodes.view_profile")
+    return send_photo(
+        request, episode.child, episode, view="profile_photo", **recipient(me(request).organisation)
+    )
+
+
+def send_photo(request: HttpRequest, child: Child, audited: Model, **data: Any) -> HttpResponse:
     if not child.photo:
         raise Http404("No photograph.")
     try:
@@ -32,12 +50,8 @@ def child_photo(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No photograph.") from None
     # Sent as what Pillow finds in the file, never as what its name says: a file stored before
     # the JPEG/PNG rule, or damaged since, goes as a download the browser will not render.
-    try:
-        with Image.open(BytesIO(content), formats=list(PHOTO_FORMATS)) as image:
-            kind = PHOTO_FORMATS.get(image.format or "")
-    except (UnidentifiedImageError, OSError):
-        kind = None
-    record_view(request, child, view="photo")
+    kind = photo_kind(content)
+    record_view(request, audited, **data)
     extension, content_type = kind or ("bin", "application/octet-stream")
     response = HttpResponse(content, content_type=content_type)
     disposition = "inline" if kind else "attachment"

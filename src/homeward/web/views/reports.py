@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
+from homeward.access.audit import recipient, record_view
 from homeward.access.reports import (
     briefing_children,
     may_check_returns,
@@ -212,6 +213,8 @@ def find_me_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if child is None or not may_print_find_me_plan(me(request), child):
         raise refuse(request, Child, pk, "reports.print_find_me_plan")
     content = pdf.find_me_plan(child, timezone.now())
+    # A disclosure of the plan and photograph: on the trail, with the force it went to.
+    record_view(request, child, view="find_me_plan_pdf", **recipient(me(request).organisation))
     return download(content, f"find-me-plan-{child.reference}.pdf", "application/pdf")
 
 

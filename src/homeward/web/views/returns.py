@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from homeward.access.reports import may_check_returns, readership
 from homeward.children.models import Child
+from homeward.queries.profile import profiles_due
 from homeward.reports import missing_away, ssda903, ssda903_checks
 from homeward.reports.ssda903_rules import DFE_MESSAGES, RULES
 from homeward.web.forms.reports import YearForm
@@ -43,7 +44,8 @@ def data_quality(request: HttpRequest) -> HttpResponse:
     bound = "year" in request.GET
     year = current_year()
     form = YearForm(request.GET if bound else None, initial={"year": str(year.ends)})
-    context: dict[str, Any] = {"form": form}
+    # The Philomena profile's reminder: each child's profile older than their pack's review period.
+    context: dict[str, Any] = {"form": form, "profiles_due": profiles_due(children, timezone.now())}
     if bound and form.is_valid():
         try:
             year = ssda903.collection_year(form.cleaned_data["year"], timezone.localdate(), option="year")

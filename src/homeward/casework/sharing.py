@@ -1,0 +1,51 @@
+"""Sharing a child's profile with another police force (002 s.10: "made available to the police
+in the area the child has gone missing or in the area the child is suspected to be").
+
+The force told of an episode (``Episode.police_force``) sees the profile on report; another force
+sees it only once the coordinator shares it here, saying why. Each share is a record (which
+force, by whom, when, why) and on the audit trail (``access.audit``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from homeward.accounts.models import Organisation, OrganisationKind, User
+from homeward.casework import timeline
+from homeward.episodes.models import Episode, ProfileShare
+
+REASON_LIMIT = 2000
+
+
+@transaction.atomic
+def share_profile(
+    episode: Episode, *, force: Organisation, reason: str, by: User | None, at: datetime | None = None
+) -> ProfileShare:
+    """Share the episode's child's profile with ``force``; refused (naming the field) for a force
+    that is not one, the force already told or already shared with, or no reason (a withdrawn
+    report: ``timeline.lock_episode`` refuses it)."""
+    now = at or timezone.now()
+    _, current = timeline.lock_episode(episode)
+    reason = (reason or "").strip()
+    errors: dict[str, str] = {}
+    if force.kind != OrganisationKind.POLICE_FORCE:
+        errors["force"] = f"{force} is not a police force."
+    elif current.police_informed and current.police_force_id == force.pk:
+        errors["force"] = f"{force} was told of this episode and already sees the profile."
+    elif ProfileShare.objects.filter(episode=current, force=force).exists():
+        errors["force"] = f"The profile is already shared with {force} for this episode."
+    if not reason:
+        errors["reason"] = (
+            "Say why this force needs the profile (where the child was seen or is thought to be)."
+        )
+    elif len(reason) > REASON_LIMIT:
+        errors["reason"] = f"Keep the reason to {REASON_LIMIT} characters or fewer."
+    if errors:
+        raise ValidationError(errors)
+    share: ProfileShare = ProfileShare.objects.create(
+        episode=current, force=force, reason=reason, shared_at=now, shared_by=by
+    )
+    return share
