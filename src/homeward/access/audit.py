@@ -86,7 +86,7 @@ def register() -> None:
     from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
     from homeward.episodes.models import Episode
     from homeward.interviews.models import ReturnInterview
-    from homeward.meetings.models import Action, Meeting
+    from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.obligations.models import Allocation
 
@@ -99,6 +99,8 @@ def register() -> None:
     auditlog.register(ReturnInterview, exclude_fields=["updated_at", "version"])
     auditlog.register(Meeting)
     auditlog.register(Action)
+    auditlog.register(Arrangement)
+    auditlog.register(Invitation)
     auditlog.register(CouncilEpisode)
     auditlog.register(Note)
     auditlog.register(Allocation)
@@ -141,7 +143,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     from homeward.children.models import Child, FindMePlan, Placement, PlacementRiskAssessment
     from homeward.episodes.models import Episode
     from homeward.interviews.models import ReturnInterview
-    from homeward.meetings.models import Action, Meeting
+    from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.obligations.models import Allocation
 
@@ -159,6 +161,8 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         )
         | about(Meeting, meetings)
         | about(Action, Action.objects.filter(meeting__child=child).values_list("pk", flat=True))
+        | about(Arrangement, Arrangement.objects.filter(child=child).values_list("pk", flat=True))
+        | about(Invitation, Invitation.objects.filter(arrangement__child=child).values_list("pk", flat=True))
         | about(Placement, Placement.objects.filter(child=child).values_list("pk", flat=True))
         | about(FindMePlan, FindMePlan.objects.filter(child=child).values_list("pk", flat=True))
         | about(Note, Note.objects.filter(child=child).values_list("pk", flat=True))

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from homeward.access.relationships import partner_work
 from homeward.access.visible import closable_ids, hosted_episodes, visible_children, visible_episodes
+from homeward.queries import meetings as meeting_queries
 from homeward.queries import missing, work
 from homeward.web.views.common import login_required, me, section_refused, start_page
 
@@ -38,10 +39,20 @@ def my_work(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     found = work.my_work(user, children=visible_children(user), now=now, also=partner_work(user))
     rows = [row["obligation"] for row in (*found.mine, *found.team)]
+    meetings = meeting_queries.my_meetings_and_actions(
+        user, children=visible_children(user), today=timezone.localdate()
+    )
     return render(
         request,
         "web/my_work.html",
-        {"mine": found.mine, "team": found.team, "now": now, "closable": closable_ids(user, rows)},
+        {
+            "mine": found.mine,
+            "team": found.team,
+            "now": now,
+            "closable": closable_ids(user, rows),
+            "meetings": meetings.meetings,
+            "actions": meetings.actions,
+        },
     )
 
 
