@@ -196,7 +196,7 @@ def arrange(request: HttpRequest, pk: int) -> HttpResponse:
             episode_id=duty.episode_id if duty is not None else None,
             obligation=duty,
             kind=data["kind"],
-            level=data["level"],
+            level=data["level"] if data["level"] is not None else level,
             starts_at=data["starts_at"],
             place=data["place"],
             call_details=data["call_details"],
