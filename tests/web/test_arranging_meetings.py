@@ -172,7 +172,7 @@ def arranged_for(worker: User, now: datetime) -> tuple[Child, Obligation, Arrang
 def test_holding_it_needs_every_invitees_attendance_and_saves_nothing_until_then(
     wakefield: User, now: datetime
 ) -> None:
-    child, duty, arranged = arranged_for(wakefield, now)
+    _, duty, arranged = arranged_for(wakefield, now)
     first = arranged.invitations.filter(person__isnull=False).first()
     assert first is not None
     response = signed_in(wakefield).post(
@@ -298,7 +298,7 @@ def test_wakefield_a_decision_not_to_hold_it_records_the_rationale_and_declines_
     wakefield: User, now: datetime
 ) -> None:
     """Wakefield s.8: "the rationale for this decision should be clearly recorded"."""
-    child, duty, arranged = arranged_for(wakefield, now)
+    _, duty, arranged = arranged_for(wakefield, now)
     client = signed_in(wakefield)
     response = client.post(f"/meetings/arranged/{arranged.pk}/not-held/", {"reason": ""})
     assert response.status_code == 400
