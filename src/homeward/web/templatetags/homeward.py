@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django import template
 from django.utils.html import format_html
@@ -35,22 +34,6 @@ def risk_tag(level: str, label: str) -> SafeString:
     if not level:
         return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>', "Not graded")
     return format_html('<strong class="govuk-tag {}">{}</strong>', RISK.get(level, "govuk-tag--grey"), label)
-
-
-# Duties met by holding a meeting: the duty's row offers to arrange it.
-MEETING_DUTIES = frozenset({"strategy_meeting", "intervention_meeting", "review_meeting"})
-
-
-@register.simple_tag(takes_context=True)
-def may_arrange(context: Any, obligation: Obligation) -> bool:
-    """Whether this duty asks for a meeting the reader may arrange (``meetings.add_meeting``)."""
-    user = context.get("user")
-    return bool(
-        obligation.kind in MEETING_DUTIES
-        and not obligation.outcome
-        and user is not None
-        and user.has_perm("meetings.add_meeting", obligation.child)
-    )
 
 
 @register.filter

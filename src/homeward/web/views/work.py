@@ -7,7 +7,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from homeward.access.relationships import partner_work
-from homeward.access.visible import closable_ids, hosted_episodes, visible_children, visible_episodes
+from homeward.access.visible import (
+    arrangeable_ids,
+    closable_ids,
+    hosted_episodes,
+    visible_children,
+    visible_episodes,
+)
 from homeward.queries import meetings as meeting_queries
 from homeward.queries import missing, work
 from homeward.web.views.common import login_required, me, section_refused, start_page
@@ -50,6 +56,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "team": found.team,
             "now": now,
             "closable": closable_ids(user, rows),
+            "arrangeable": arrangeable_ids(user, rows),
             "meetings": meetings.meetings,
             "actions": meetings.actions,
         },
@@ -75,5 +82,6 @@ def overdue(request: HttpRequest) -> HttpResponse:
             "now": now,
             "total": late.total,
             "closable": closable_ids(me(request), rows),
+            "arrangeable": arrangeable_ids(me(request), rows),
         },
     )
