@@ -365,3 +365,34 @@ def test_the_owner_closes_their_action_and_chasing_stops_a_stranger_gets_404(
     action.refresh_from_db()
     assert action.state == ActionState.DONE and action.closed_by == rhi
     assert outbox.chase_actions(now + timedelta(days=3)) == 0
+
+
+def test_arranged_meetings_invitations_and_actions_are_in_subject_access_the_trail_and_retention(
+    wakefield: User, now: datetime
+) -> None:
+    from homeward.access.audit import trail_for_child
+    from homeward.access.retention import anonymise
+    from homeward.access.subject_access import export
+
+    child, action, _ = held_with_action(wakefield, now, due_days=1)
+    data = export(child)
+    assert len(data["meetings_arranged"]) == 1
+    assert any(row["name"] == "Early Help Manager" for row in data["meeting_invitations"])
+    assert data["meeting_actions"][0]["state"] == "open"
+    kinds = set(trail_for_child(child).values_list("content_type__model", flat=True))
+    assert {"arrangement", "invitation", "action", "meeting"} <= kinds
+    anonymise(child)
+    arranged = Arrangement.objects.get(child=child)
+    assert arranged.place == "" and arranged.chair == ""
+    assert not Invitation.objects.filter(arrangement=arranged, person__isnull=True).exclude(name="").exists()
+    assert Action.objects.get(pk=action.pk).description == ""
+
+
+def test_arranging_again_from_the_same_duty_opens_the_meeting_already_arranged(
+    wakefield: User, now: datetime
+) -> None:
+    child, duty, arranged = arranged_for(wakefield, now)
+    response = signed_in(wakefield).get(f"/children/{child.pk}/meetings/arrange/?obligation={duty.pk}")
+    assert response.status_code == 302 and response["Location"] == f"/meetings/arranged/{arranged.pk}/"
+    episode_page = signed_in(wakefield).get(f"/episodes/{duty.episode_id}/").content.decode()
+    assert f"/meetings/arranged/{arranged.pk}/" in episode_page

@@ -129,7 +129,9 @@ def arrange_meeting(arrangement: Arrangement, invitees: Iterable[Invitee], by: U
                 police=_is_police(invitee.person) or "police" in invitee.role.lower(),
             )
         )
-    Invitation.objects.bulk_create(rows)
+    # One by one (a handful): each invitation is on the audit trail, which bulk writes bypass.
+    for row in rows:
+        row.save()
     outbox.tell_invited(arrangement, timezone.now())
     return arrangement
 
@@ -187,7 +189,8 @@ def hold_meeting(
         meeting.chair = arrangement.chair
     actions = list(actions)
     record_meeting(meeting, actions, by, obligation=arrangement.obligation)
-    Invitation.objects.bulk_update(invitations, ["attendance"])
+    for invitation in invitations:
+        invitation.save(update_fields=["attendance"])
     arrangement.meeting = meeting
     arrangement.save(update_fields=["meeting"])
     return meeting

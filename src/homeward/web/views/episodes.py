@@ -149,6 +149,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "private_kinds": timeline.Reader(user).private_kinds(episode),
             "interviews": episode.return_interviews.select_related("held_by"),
             "meetings": episode.meetings.all(),
+            # Meetings arranged and still to be held (or called off), for the meeting's readers.
+            "arranged": episode.arrangements.filter(meeting__isnull=True, not_held_at__isnull=True),
             **_chronology(request, episode),
         },
     )

@@ -150,6 +150,12 @@ def arrange(request: HttpRequest, pk: int) -> HttpResponse:
         if wanted.isdigit()
         else None
     )
+    if duty is not None:
+        # Already arranged and still to be held: that meeting, not a second one.
+        pending = duty.arrangements.filter(meeting__isnull=True, not_held_at__isnull=True).first()
+        if pending is not None:
+            messages.info(request, "This meeting is already arranged.")
+            return redirect("arrangement", pk=pending.pk)
     kind = meeting_queries.meeting_kind_for(duty.kind) if duty is not None else None
     if duty is not None and kind is None:
         duty = None
