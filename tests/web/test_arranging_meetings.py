@@ -396,3 +396,19 @@ def test_arranging_again_from_the_same_duty_opens_the_meeting_already_arranged(
     assert response.status_code == 302 and response["Location"] == f"/meetings/arranged/{arranged.pk}/"
     episode_page = signed_in(wakefield).get(f"/episodes/{duty.episode_id}/").content.decode()
     assert f"/meetings/arranged/{arranged.pk}/" in episode_page
+
+
+def test_a_chase_for_an_action_closed_before_it_is_e_mailed_is_kept_in_the_inbox_not_sent(
+    wakefield: User, now: datetime
+) -> None:
+    from homeward.casework.meetings import close_action
+    from homeward.notifications import delivery
+
+    _, action, rhi = held_with_action(wakefield, now, due_days=0)
+    User.objects.filter(pk=rhi.pk).update(email="fiona@wakefield.example")
+    later = now + timedelta(days=2)
+    outbox.chase_actions(later)
+    close_action(action, state="done", note="Shared.", by=rhi)
+    delivery.deliver(later)
+    chase = Message.objects.get(kind=Kind.ACTION_OVERDUE, action=action)
+    assert chase.delivery == "not_sent" and "closed first" in chase.last_error

@@ -37,6 +37,8 @@ class Kind(models.TextChoices):
 
 # Messages about one obligation as it stands: not e-mailed once it has closed or gone.
 ABOUT_OBLIGATION = (Kind.OPENED, Kind.OUT_OF_HOURS, Kind.TEAM_MANAGER, Kind.SERVICE_MANAGER)
+# Chasing a meeting's action: not e-mailed once the action is done or no longer needed.
+CHASING_ACTION = (Kind.ACTION_OVERDUE, Kind.ACTION_ESCALATED)
 
 
 class Delivery(models.TextChoices):
