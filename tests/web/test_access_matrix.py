@@ -54,7 +54,7 @@ from homeward.casework.placements import start_placement
 from homeward.children.models import Child, EmergencyAccess, FindMePlan
 from homeward.episodes.models import Episode, Event, ProfileShare
 from homeward.interviews.models import ReturnInterview
-from homeward.meetings.models import Meeting
+from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
 from homeward.notes.models import Note
 from homeward.notifications.models import Kind, Message
 from homeward.obligations.models import Allocation, Obligation
@@ -170,6 +170,8 @@ class World:
     message: Message
     people: dict[str, User]
     emergency: EmergencyAccess
+    arrangement: Arrangement
+    action: Action
 
 
 @dataclass(frozen=True)
@@ -322,6 +324,15 @@ ROUTES: dict[str, Route] = {
     "return_interview_edit": Route(lambda w: {"pk": w.interview.pk}, allowed=RECORD_INTERVIEW),
     "meeting_new": Route(child_pk, allowed=CASE),
     "meeting": Route(lambda w: {"pk": w.meeting.pk}, allowed=INTERVIEWS),
+    # Arranging a meeting, holding it or deciding not to: whoever holds the case. The arranged
+    # meeting opens to the meeting's readers and to whoever is invited (the police officer here,
+    # who sees no meetings otherwise: when, where and who, not the agenda).
+    "meeting_arrange": Route(child_pk, allowed=CASE),
+    "arrangement": Route(lambda w: {"pk": w.arrangement.pk}, allowed=INTERVIEWS | {"police"}),
+    "arrangement_hold": Route(lambda w: {"pk": w.arrangement.pk}, allowed=CASE),
+    "arrangement_not_held": Route(lambda w: {"pk": w.arrangement.pk}, allowed=CASE),
+    # A meeting's action: whoever holds the case, and the person it was given to (the carer).
+    "action": Route(lambda w: {"pk": w.action.pk}, allowed=CASE | {"carer"}),
     # Reports: the authority's staff, counting only whom their relationships allow (analysts: their
     # authority, de-identified); the 903 return is row-level, so not for analysts (404).
     "reports": Route(allowed=READERS, away=SIGNED_IN - READERS),
@@ -542,6 +553,13 @@ def build_world() -> World:
     )
     obligation = Obligation.objects.outstanding().filter(episode=episode).first()
     assert obligation is not None
+    arrangement = Arrangement.objects.create(
+        child=child, episode=episode, kind="strategy", starts_at=now + timedelta(hours=4), place="Room 4"
+    )
+    Invitation.objects.create(arrangement=arrangement, person=people["police"], name="PC Matrix", police=True)
+    action = Action.objects.create(
+        meeting=meeting, description="Check the home's sign-out book", assignee=people["carer"]
+    )
     # A message in the coordinator's inbox about the open work: theirs alone.
     message = Message.objects.create(
         recipient=people["coordinator"],
@@ -582,7 +600,9 @@ def build_world() -> World:
     review = Permission.objects.get(codename="review_emergencyaccess")
     for key in ("senior", "other_coordinator"):
         people[key].user_permissions.add(review)
-    return World(child, episode, interview, meeting, obligation, message, people, emergency)
+    return World(
+        child, episode, interview, meeting, obligation, message, people, emergency, arrangement, action
+    )
 
 
 def cases() -> Iterator[tuple[str, str]]:
@@ -677,6 +697,10 @@ WRITES = [
     "return_interview_new",
     "return_interview_edit",
     "meeting_new",
+    "meeting_arrange",
+    "arrangement_hold",
+    "arrangement_not_held",
+    "action",
 ]
 
 
@@ -690,6 +714,9 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         list(Episode.objects.filter(child=child).values_list("version", flat=True)),
         ReturnInterview.objects.filter(episode__child=child).count(),
         Meeting.objects.filter(child=child).count(),
+        Arrangement.objects.filter(child=child).count(),
+        list(Arrangement.objects.filter(child=child).values_list("not_held_reason", "meeting")),
+        list(Action.objects.filter(meeting__child=child).values_list("state", flat=True)),
         Note.objects.filter(child=child).count(),
         Allocation.objects.filter(child=child).count(),
         ProfileShare.objects.filter(episode__child=child).count(),

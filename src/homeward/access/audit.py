@@ -119,7 +119,7 @@ def register() -> None:
     )
     from homeward.episodes.models import Episode, ProfileShare
     from homeward.interviews.models import ReturnInterview
-    from homeward.meetings.models import Action, Meeting
+    from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.obligations.models import Allocation, ProtocolAdoption
 
@@ -132,6 +132,8 @@ def register() -> None:
     auditlog.register(ReturnInterview, exclude_fields=["updated_at", "version"])
     auditlog.register(Meeting)
     auditlog.register(Action)
+    auditlog.register(Arrangement)
+    auditlog.register(Invitation)
     auditlog.register(CouncilEpisode)
     auditlog.register(Note)
     auditlog.register(Allocation)
@@ -184,7 +186,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     )
     from homeward.episodes.models import Episode, ProfileShare
     from homeward.interviews.models import ReturnInterview
-    from homeward.meetings.models import Action, Meeting
+    from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.obligations.models import Allocation
 
@@ -202,6 +204,8 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         )
         | about(Meeting, meetings)
         | about(Action, Action.objects.filter(meeting__child=child).values_list("pk", flat=True))
+        | about(Arrangement, Arrangement.objects.filter(child=child).values_list("pk", flat=True))
+        | about(Invitation, Invitation.objects.filter(arrangement__child=child).values_list("pk", flat=True))
         | about(Placement, Placement.objects.filter(child=child).values_list("pk", flat=True))
         | about(FindMePlan, FindMePlan.objects.filter(child=child).values_list("pk", flat=True))
         | about(Note, Note.objects.filter(child=child).values_list("pk", flat=True))

@@ -55,7 +55,7 @@ from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.children.models import Child, EmergencyAccess, Placement
 from homeward.episodes.models import Episode, ProfileShare
 from homeward.interviews.models import ReturnInterview
-from homeward.meetings.models import Meeting
+from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
 from homeward.notifications.models import Message
 from homeward.obligations.models import Obligation, ObligationQuerySet
 
@@ -303,10 +303,14 @@ def child_of(obj: Any) -> Child | None:
     """The child a record is about: a child, an episode, an interview, a meeting or an obligation."""
     if isinstance(obj, Child):
         return obj
-    if isinstance(obj, (Episode, Meeting, Obligation)):
+    if isinstance(obj, (Episode, Meeting, Obligation, Arrangement)):
         return obj.child
     if isinstance(obj, ReturnInterview):
         return obj.episode.child
+    if isinstance(obj, Action):
+        return obj.meeting.child
+    if isinstance(obj, Invitation):
+        return obj.arrangement.child
     return None
 
 
@@ -525,6 +529,20 @@ def reported_it(user: User, episode: Any) -> bool:
 
 
 @predicate
+def is_invited(user: User, obj: Any) -> bool:
+    """Invited to an arranged meeting: they may open it (when, where, who else), not its agenda."""
+    who = person(user)
+    return bool(who and isinstance(obj, Arrangement) and obj.invitations.filter(person_id=who.pk).exists())
+
+
+@predicate
+def owns_action(user: User, obj: Any) -> bool:
+    """The person in Homeward a meeting's action was given to."""
+    who = person(user)
+    return bool(who and isinstance(obj, Action) and obj.assignee_id == who.pk)
+
+
+@predicate
 def manages_case(user: User, obj: Any) -> bool:
     """A manager of the child's case: the team manager of the child's team, the coordinator or a
     senior manager of the responsible authority."""
@@ -657,6 +675,13 @@ PERMISSIONS = {
     "meetings.view_meeting": (holds_case | is_reviewing_officer | is_return_interviews)
     & is_named_on_restricted_record,
     "meetings.add_meeting": holds_case,
+    # An arranged meeting: its readers (with the agenda) and the people invited to it (without).
+    "meetings.view_arrangement": (holds_case | is_reviewing_officer | is_return_interviews | is_invited)
+    & is_named_on_restricted_record,
+    "meetings.view_agenda": (holds_case | is_reviewing_officer | is_return_interviews)
+    & is_named_on_restricted_record,
+    # A meeting's action: whoever holds the case, and the person it was given to.
+    "meetings.change_action": (holds_case | owns_action) & is_named_on_restricted_record,
     "obligations.close_obligation": closes_duty,
     # Why a duty is due: whoever may see what it is about (its episode, or for a child's own duty
     # the child), by the same relationships as those pages.

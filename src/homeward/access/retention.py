@@ -60,7 +60,8 @@ INTERVIEW_TEXT = [
     "referrals",
     "plan_changes",
 ]
-MEETING_TEXT = ["chair", "attendees", "apologies", "summary", "decisions"]
+MEETING_TEXT = ["chair", "attendees", "apologies", "summary", "decisions", "family_told"]
+ARRANGEMENT_TEXT = ["place", "call_details", "chair", "not_held_reason"]
 ASSESSMENT_TEXT = [
     "gp",
     "dentist",
@@ -124,7 +125,7 @@ def anonymise(child: Child) -> None:
     from homeward.care.models import CouncilEpisode
     from homeward.episodes.models import Episode, Event, ProfileShare
     from homeward.interviews.models import ReturnInterview
-    from homeward.meetings.models import Action, Meeting
+    from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.notifications.models import Kind, Message, about_child
     from homeward.obligations.models import Allocation, Obligation
@@ -157,7 +158,10 @@ def anonymise(child: Child) -> None:
         Event.objects.filter(child=child).update(details={})
         _blank(ReturnInterview.objects.filter(episode__child=child), INTERVIEW_TEXT)
         _blank(Meeting.objects.filter(child=child), MEETING_TEXT)
-        Action.objects.filter(meeting__child=child).update(description="", owner="")
+        Action.objects.filter(meeting__child=child).update(description="", owner="", closing_note="")
+        _blank(Arrangement.objects.filter(child=child), ARRANGEMENT_TEXT)
+        # Outside contacts are named only here; people in Homeward keep their link (who was invited).
+        Invitation.objects.filter(arrangement__child=child, person__isnull=True).update(name="", role="")
         # A case note's kind and time stay (the chronology still counts); what it said goes.
         Note.objects.filter(child=child).update(text="")
         Obligation.objects.filter(child=child).update(reason="")

@@ -51,7 +51,7 @@ def export(child: Any) -> dict[str, Any]:
     )
     from homeward.episodes.models import Episode, Event, ProfileShare
     from homeward.interviews.models import ReturnInterview
-    from homeward.meetings.models import Action, Meeting
+    from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.notifications.models import Message, about_child
     from homeward.obligations.models import Allocation, Obligation
@@ -90,6 +90,9 @@ def export(child: Any) -> dict[str, Any]:
         "return_interviews": _rows(ReturnInterview.objects.filter(episode__child=child)),
         "meetings": _rows(Meeting.objects.filter(child=child)),
         "meeting_actions": _rows(Action.objects.filter(meeting__child=child)),
+        # Meetings arranged (held or not, with any decision not to hold one) and whom they invited.
+        "meetings_arranged": _rows(Arrangement.objects.filter(child=child)),
+        "meeting_invitations": _rows(Invitation.objects.filter(arrangement__child=child)),
         "case_notes": _rows(Note.objects.filter(child=child).order_by("happened_at", "id")),
         # What people were told about the child's work, by e-mail and in their inbox.
         "messages": [

@@ -78,6 +78,21 @@ def hosted_episodes(user: User | AnonymousUser) -> QuerySet[Episode]:
     return episodes.filter(rel.host_area(user), _unrestricted_episodes(user))
 
 
+# Duties met by holding a meeting (meetings.models.OBLIGATION_KIND): their rows offer "Arrange it".
+MEETING_DUTIES = ("strategy_meeting", "intervention_meeting", "review_meeting")
+
+
+def arrangeable_ids(user: User | AnonymousUser, obligations: Iterable[Obligation]) -> set[int]:
+    """Which of these duties ask for a meeting this person may arrange (``meetings.add_meeting``:
+    they hold the child's case), in one query however many rows a page lists."""
+    pks = [o.pk for o in obligations if not o.outcome and o.kind in MEETING_DUTIES]
+    if not pks:
+        return set()
+    return set(
+        Obligation.objects.filter(pk__in=pks, child__in=case_children(user)).values_list("pk", flat=True)
+    )
+
+
 def closable_ids(user: User | AnonymousUser, obligations: Iterable[Obligation]) -> set[int]:
     """Which of these obligations this person may close (``relationships.closable``), in one query:
     a page offers "Record outcome" only on those, however many rows it lists."""

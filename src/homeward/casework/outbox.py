@@ -27,6 +27,7 @@ from homeward.access.visible import visible_children, visible_episodes
 from homeward.accounts.models import OrganisationKind, Role, User
 from homeward.children.models import Child, EmergencyAccess
 from homeward.episodes.models import Category, Event, RiskLevel
+from homeward.meetings.models import Action, ActionState, Arrangement, Invitation
 from homeward.notifications import timing
 from homeward.notifications.models import Kind, Message, OutOfHours
 from homeward.obligations.evaluation import pack_of, packs_by_version
@@ -156,6 +157,8 @@ def _message(
     acts_until: datetime | None = None,
     allocation: Allocation | None = None,
     event: Event | None = None,
+    invitation: Invitation | None = None,
+    action: Action | None = None,
 ) -> Message:
     domain = settings.HOMEWARD_EMAIL_DOMAIN
     return Message(
@@ -165,6 +168,8 @@ def _message(
         day=day,
         allocation=allocation,
         event=event,
+        invitation=invitation,
+        action=action,
         subject=subject[:300],
         body=body,
         link=link,
@@ -593,6 +598,7 @@ def refresh(now: datetime) -> dict[str, int]:
         "announced": announce_opened(now),
         "escalated": escalate(now),
         "digests": send_digests(now),
+        "actions_chased": chase_actions(now),
     }
 
 
@@ -620,4 +626,132 @@ def announce_emergency_access(use: EmergencyAccess, leads: Iterable[User], now: 
         for lead in leads
         if lead.pk != use.user_id
     ]
+    return _queue(messages)
+
+
+# --- meetings: invitations and actions -----------------------------------------------------
+
+
+def arrangement_url(arrangement: Arrangement) -> str:
+    return f"{settings.HOMEWARD_BASE_URL}{reverse('arrangement', args=[arrangement.pk])}"
+
+
+def action_url(action: Action) -> str:
+    return f"{settings.HOMEWARD_BASE_URL}{reverse('action', args=[action.pk])}"
+
+
+def tell_invited(arrangement: Arrangement, now: datetime) -> int:
+    """Each person in Homeward invited to an arranged meeting is told when, where and how to join
+    (once each, whoever tries first). The one who arranged it is not told."""
+    child = arrangement.child
+    visibility = Visibility()
+    link = arrangement_url(arrangement)
+    messages = []
+    for invitation in arrangement.invitations.select_related("person").filter(person__is_active=True):
+        person = invitation.person
+        assert person is not None
+        if person == arrangement.arranged_by:
+            continue
+        what = arrangement.get_kind_display()
+        lines = [
+            f"You are invited to a {what.lower()} at {_when(arrangement.starts_at)}.",
+            who(child, visibility.knows(person, child.pk)),
+            f"Where: {arrangement.place}" if arrangement.place else "Where: by call (details below)",
+        ]
+        if arrangement.call_details:
+            lines.append(f"Call details: {arrangement.call_details}")
+        if invitation.why:
+            lines.append(f"Why you: {invitation.why}")
+        lines += ["", f"The meeting and its agenda: {link}"]
+        messages.append(
+            _message(
+                person,
+                Kind.INVITED,
+                f"Invited: {what} - child {child.reference}, {_when(arrangement.starts_at)}",
+                "\n".join(lines),
+                link,
+                now,
+                invitation=invitation,
+            )
+        )
+    return _queue(messages)
+
+
+def _action_message(
+    action: Action, kind: str, recipient: User, visibility: Visibility, now: datetime
+) -> Message:
+    child = action.meeting.child
+    due = f"by {action.due_on:%a %d %b %Y}" if action.due_on else "with no date set"
+    opening = {
+        Kind.ACTION: "A meeting gave you this action.",
+        Kind.ACTION_OVERDUE: "Your action from a meeting is past its date and still open.",
+        Kind.ACTION_ESCALATED: "An action from a meeting is past its date and still open; it falls to your team.",
+    }[Kind(kind)]
+    lines = [
+        opening,
+        "",
+        f"Action: {action.description}",
+        who(child, visibility.knows(recipient, child.pk)),
+        f"Due: {due}",
+        f"From: {action.meeting.get_kind_display()} on {_when(action.meeting.held_at)}",
+    ]
+    if action.assignee is not None and action.assignee != recipient:
+        lines.append(f"Falls to: {action.who}")
+    link = action_url(action)
+    lines += ["", f"Open the action: {link}"]
+    subject = {
+        Kind.ACTION: "Action for you",
+        Kind.ACTION_OVERDUE: "Overdue action",
+        Kind.ACTION_ESCALATED: "Overdue action in your team",
+    }[Kind(kind)]
+    return _message(
+        recipient,
+        kind,
+        f"{subject} - child {child.reference}, {due}",
+        "\n".join(lines),
+        link,
+        now,
+        action=action,
+    )
+
+
+def tell_action_owners(actions: Iterable[Action], now: datetime) -> int:
+    visibility = Visibility()
+    messages = [
+        _action_message(action, Kind.ACTION, action.assignee, visibility, now)
+        for action in actions
+        if action.assignee is not None and action.assignee.is_active
+    ]
+    return _queue(messages)
+
+
+def _action_due_at(action: Action) -> datetime:
+    """An action is due by the end of its day (Europe/London)."""
+    assert action.due_on is not None
+    return timezone.make_aware(datetime.combine(action.due_on + timedelta(days=1), time(0, 0)))
+
+
+def chase_actions(now: datetime) -> int:
+    """Open actions past their date: the owner is chased, then (as the child's pack escalates a
+    duty) the owner's team manager, or the child's team's manager, is told."""
+    today = timezone.localtime(now).date()
+    late = (
+        Action.objects.filter(state=ActionState.OPEN, assignee__isnull=False, due_on__lt=today)
+        .exclude(Exists(Message.objects.filter(action=OuterRef("pk"), kind=Kind.ACTION_ESCALATED)))
+        .select_related("meeting__child__team__manager", "assignee__team__manager")
+    )
+    candidates = list(late)
+    taken = set(Message.objects.filter(action__in=candidates).values_list("action_id", "kind"))
+    visibility = Visibility()
+    messages: list[Message] = []
+    for action in candidates:
+        assert action.assignee is not None
+        if (action.pk, Kind.ACTION_OVERDUE) not in taken and action.assignee.is_active:
+            messages.append(_action_message(action, Kind.ACTION_OVERDUE, action.assignee, visibility, now))
+        step = timing.escalation_step(_action_due_at(action), pack_of(action.meeting.child).escalation, now)
+        if step >= timing.TEAM_MANAGER and (action.pk, Kind.ACTION_ESCALATED) not in taken:
+            team = action.assignee.team or action.meeting.child.team
+            manager = team.manager if team is not None else None
+            if manager is not None and manager.is_active and manager != action.assignee:
+                messages.append(_action_message(action, Kind.ACTION_ESCALATED, manager, visibility, now))
     return _queue(messages)

@@ -7,6 +7,7 @@ from django.db import models
 
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
+from homeward.obligations.models import Obligation
 
 
 class MeetingKind(models.TextChoices):
@@ -38,6 +39,9 @@ class Meeting(models.Model):
     summary = models.TextField("Information shared", blank=True)
     decisions = models.TextField()
     section_47 = models.BooleanField("Section 47 enquiry agreed", default=False)
+    # "It should be agreed what the family will be told, and how often" (Greenwich, 000).
+    family_told = models.TextField("What the family will be told, and how often", blank=True)
+    police_present = models.BooleanField("The police were represented", default=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -50,15 +54,124 @@ class Meeting(models.Model):
         return f"{self.get_kind_display()} for {self.child} on {self.held_at:%d %b %Y}"
 
 
+class Arrangement(models.Model):
+    """A meeting arranged before it is held: when, where, whom it invites. Holding it records a
+    ``Meeting`` (which meets the duty, as recording one always has); deciding not to hold it
+    records the rationale (Wakefield s.8) and declines the duty."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="arrangements")
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.PROTECT, related_name="arrangements"
+    )
+    # The duty that asked for it (a strategy or intervention meeting), if one did.
+    obligation = models.ForeignKey(
+        Obligation, null=True, blank=True, on_delete=models.SET_NULL, related_name="arrangements"
+    )
+    kind = models.CharField(max_length=20, choices=MeetingKind.choices)
+    level = models.PositiveSmallIntegerField("Intervention level", null=True, blank=True)
+    starts_at = models.DateTimeField("When it will be held")
+    place = models.CharField("Where", max_length=300, blank=True)
+    call_details = models.TextField("Call details (link, dial-in)", blank=True)
+    chair = models.CharField(max_length=200, blank=True)
+    arranged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    arranged_at = models.DateTimeField(auto_now_add=True)
+    # The record of it, once held.
+    meeting = models.OneToOneField(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="arrangement"
+    )
+    # A decision not to hold it, and why (Wakefield s.8: "the rationale for this decision should be
+    # clearly recorded").
+    not_held_reason = models.TextField("Why it will not be held", blank=True)
+    not_held_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.child} at {self.starts_at:%d %b %Y %H:%M}"
+
+    @property
+    def open(self) -> bool:
+        return self.meeting_id is None and self.not_held_at is None
+
+
+class Attendance(models.TextChoices):
+    INVITED = "", "Invited"
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Sent apologies"
+    ABSENT = "absent", "Absent"
+
+
+class Invitation(models.Model):
+    """One person invited: someone in Homeward (told through the outbox, shown in My work) or a
+    named outside contact."""
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
+    name = models.CharField(max_length=200)
+    role = models.CharField("Role and agency", max_length=200, blank=True)
+    # Why they are invited: the pack's citation for a role it names, or "added".
+    why = models.CharField(max_length=300, blank=True)
+    police = models.BooleanField(default=False)
+    attendance = models.CharField(max_length=10, choices=Attendance.choices, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement", "person"],
+                condition=models.Q(person__isnull=False),
+                name="invitation_once_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+class ActionState(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "No longer needed"
+
+
 class Action(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField("Action")
-    owner = models.CharField("Who will do it", max_length=200)
+    # A person in Homeward (it shows in their My work, is chased and escalated), or a named
+    # outside contact (``owner`` alone).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    owner = models.CharField("Who will do it", max_length=200, blank=True)
     due_on = models.DateField("By when", null=True, blank=True)
-    done = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=ActionState.choices, default=ActionState.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closing_note = models.TextField("What was done", blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(
+                fields=["assignee", "due_on"], name="action_open_mine", condition=models.Q(state="open")
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def who(self) -> str:
+        if self.assignee is not None:
+            return self.assignee.get_full_name() or self.assignee.username
+        return self.owner
+
+    def overdue(self, today: object) -> bool:
+        return self.state == ActionState.OPEN and self.due_on is not None and self.due_on < today  # type: ignore[operator]

@@ -10,7 +10,9 @@ from django.utils import timezone
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import CLOCK_TOLERANCE
-from homeward.meetings.models import Action, Meeting, MeetingKind
+from homeward.meetings.models import OBLIGATION_KIND, Action, Arrangement, Meeting, MeetingKind
+from homeward.obligations.evaluation import pack_of
+from homeward.protocols.pack import MeetingSpec
 
 
 def validate(meeting: Meeting, child: Child, episode: Episode | None, actions: list[Action]) -> None:
@@ -36,7 +38,7 @@ def validate(meeting: Meeting, child: Child, episode: Episode | None, actions: l
     for number, action in enumerate(actions, start=1):
         if not action.description.strip():
             errors.setdefault("actions", f"Action {number}: say what is to be done.")
-        elif not action.owner.strip():
+        elif action.assignee_id is None and not action.owner.strip():
             errors.setdefault("actions", f"Action {number}: say who will do it.")
         elif (
             action.due_on is not None
@@ -55,3 +57,30 @@ def check_meeting(meeting: Meeting, actions: Iterable[Action] = ()) -> None:
     """
     episode = Episode.objects.get(pk=meeting.episode_id) if meeting.episode_id is not None else None
     validate(meeting, Child.objects.get(pk=meeting.child_id), episode, list(actions))
+
+
+def validate_arrangement(
+    arrangement: Arrangement, child: Child, episode: Episode | None, invited: int
+) -> None:
+    """A meeting to be held: when, where or how to join, and at least one person invited."""
+    errors: dict[str, str] = {}
+    if arrangement.starts_at is None:
+        errors["starts_at"] = "Enter when the meeting will be held."
+    elif timezone.localtime(arrangement.starts_at).date() < child.date_of_birth:
+        errors["starts_at"] = "This is before the child's date of birth."
+    if arrangement.kind not in MeetingKind.values:
+        errors["kind"] = "Choose what kind of meeting it is."
+    if not arrangement.place.strip() and not arrangement.call_details.strip():
+        errors["place"] = "Enter where the meeting is, or the call details (or both)."
+    if episode is not None and episode.child_id != child.pk:
+        errors["episode"] = "This episode is not one of this child's."
+    if invited < 1:
+        errors["invite"] = "Invite at least one person."
+    if errors:
+        raise ValidationError(errors)
+
+
+def spec_for(child: Child, kind: str) -> MeetingSpec | None:
+    """What the child's pack says of a meeting of this kind (whom to invite, what it must record)."""
+    duty_kind = OBLIGATION_KIND.get(MeetingKind(kind)) if kind in MeetingKind.values else None
+    return pack_of(child).meetings.get(duty_kind) if duty_kind else None

@@ -16,6 +16,7 @@ from django.db import models
 from homeward.accounts.models import Organisation, Team
 from homeward.children.models import Child
 from homeward.episodes.models import Event
+from homeward.meetings.models import Action, Invitation
 from homeward.obligations.models import Allocation, Obligation
 
 
@@ -29,10 +30,16 @@ class Kind(models.TextChoices):
     REALLOCATED = "reallocated", "Reassigned to someone else"
     CHILD_NEWS = "child_news", "News of a child you work with"
     EMERGENCY_ACCESS = "emergency_access", "Emergency access to review (privacy lead)"
+    INVITED = "invited", "Invited to a meeting"
+    ACTION = "action", "A meeting's action given to you"
+    ACTION_OVERDUE = "action_overdue", "Your action is overdue"
+    ACTION_ESCALATED = "action_escalated", "An action is overdue, escalated to the team manager"
 
 
 # Messages about one obligation as it stands: not e-mailed once it has closed or gone.
 ABOUT_OBLIGATION = (Kind.OPENED, Kind.OUT_OF_HOURS, Kind.TEAM_MANAGER, Kind.SERVICE_MANAGER)
+# Chasing a meeting's action: not e-mailed once the action is done or no longer needed.
+CHASING_ACTION = (Kind.ACTION_OVERDUE, Kind.ACTION_ESCALATED)
 
 
 class Delivery(models.TextChoices):
@@ -85,6 +92,14 @@ class Message(models.Model):
     )
     # What happened to a child (reported, graded, reclassified, found), told to the child's own people.
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A meeting arranged: each person invited is told (meetings.Invitation).
+    invitation = models.ForeignKey(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    # A meeting's action: its owner is told, chased once it is overdue, and their manager after.
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
     subject = models.CharField(max_length=300)
     body = models.TextField()
     link = models.CharField(max_length=500)
@@ -129,6 +144,16 @@ class Message(models.Model):
                 condition=models.Q(event__isnull=False),
                 name="message_once_per_event",
             ),
+            models.UniqueConstraint(
+                fields=["invitation", "recipient", "kind"],
+                condition=models.Q(invitation__isnull=False),
+                name="message_once_per_invitation",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "recipient", "kind"],
+                condition=models.Q(action__isnull=False),
+                name="message_once_per_action",
+            ),
         ]
         indexes = [
             models.Index(
@@ -147,5 +172,9 @@ class Message(models.Model):
 def about_child(child: Child) -> models.Q:
     """The messages about one child's work (subject access lists them; retention blanks them)."""
     return (
-        models.Q(obligation__child=child) | models.Q(allocation__child=child) | models.Q(event__child=child)
+        models.Q(obligation__child=child)
+        | models.Q(allocation__child=child)
+        | models.Q(event__child=child)
+        | models.Q(invitation__arrangement__child=child)
+        | models.Q(action__meeting__child=child)
     )

@@ -202,6 +202,33 @@ class Escalation(_Part):
     note: StrictStr | None = None
 
 
+class MeetingSpec(_Part):
+    """Whom a meeting the protocol asks for is arranged with, and what it must record.
+
+    ``invite`` names roles (the vocabulary of ``falls_to``), resolved to people for each
+    child when the meeting is arranged; ``levels`` adds the roles an intervention level
+    names (West Mercia s.14.6-14.18: seniority rises with the level); ``outside`` lists the
+    outside agencies the protocol suggests, for the arranger to name.
+    """
+
+    invite: list[StrictStr] = []
+    levels: dict[StrictInt, list[StrictStr]] = {}
+    outside: list[StrictStr] = []
+    # The police must be represented (West Mercia 14.3): the meeting cannot be recorded without.
+    police_required: StrictBool = False
+    # "It should be agreed what the family will be told, and how often" (Greenwich, 000).
+    family_told_required: StrictBool = False
+    cites: StrictStr
+    note: StrictStr | None = None
+
+    def roles(self, level: int | None) -> list[str]:
+        wanted = list(self.invite)
+        for role in self.levels.get(level, []) if level is not None else []:
+            if role not in wanted:
+                wanted.append(role)
+        return wanted
+
+
 class Pack(_Part):
     id: StrictStr
     # REPLAY.md, "Protocol versions and explanations": each obligation records the
@@ -214,6 +241,8 @@ class Pack(_Part):
     definitions: Definitions
     scales: dict[str, list[ScaleStep]] = {}
     escalation: Escalation = Escalation()
+    # Keyed by the kind of duty that asks for the meeting (strategy_meeting, intervention_meeting ...).
+    meetings: dict[StrictStr, MeetingSpec] = {}
     rules: list[Rule]
 
     def rule(self, rule_id: str) -> Rule:
@@ -373,6 +402,11 @@ def _check_pinned_due(rule: Rule) -> list[str]:
 
 def _check_header(pack: Pack) -> list[str]:
     problems: list[str] = _check_escalation(pack)
+    for kind, spec in pack.meetings.items():
+        if kind not in KINDS:
+            problems.append(f"meetings.{kind}: unknown kind {kind!r}")
+        if not spec.cites.strip():
+            problems.append(f"meetings.{kind}.cites: missing citation: name the document and paragraph")
     if not pack.version.strip():
         problems.append('version: empty: name the protocol version this pack reads, e.g. "8.1"')
     if pack.definitions.promptly.amount == 0:

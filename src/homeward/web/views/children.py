@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from homeward.access.audit import emergency_flag, record_view, trail_for_child
 from homeward.access.subject_access import export_json
-from homeward.access.visible import closable_ids, visible_children
+from homeward.access.visible import arrangeable_ids, closable_ids, visible_children
 from homeward.casework.children import save_child
 from homeward.casework.find_me import save_find_me_plan
 from homeward.casework.placements import record_director_review, record_risk_assessment, start_placement
@@ -73,6 +73,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             **record,
             "closable": closable_ids(me(request), record["outstanding"]),
+            "arrangeable": arrangeable_ids(me(request), record["outstanding"]),
             "now": now,
             "age": child.age_on(timezone.localdate()),
             "timeline": timeline.for_child(child, me(request)),

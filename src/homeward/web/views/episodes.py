@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from homeward.access.audit import emergency_flag, recipient, record_view
 from homeward.access.reports import may_print_find_me_plan
-from homeward.access.visible import closable_ids
+from homeward.access.visible import arrangeable_ids, closable_ids
 from homeward.casework.episodes import (
     confirm_police_report,
     inform_police,
@@ -147,6 +147,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "hours": episode.duration(now),
             "outstanding": outstanding,
             "closable": closable_ids(user, outstanding),
+            "arrangeable": arrangeable_ids(user, outstanding),
             "safe_and_well_open": any(o.kind == "safe_and_well_check" for o in outstanding),
             "scheduled": [o for o in obligations if not o.outcome and o.opens_at > now][:8],
             "closed": [o for o in obligations if o.outcome],
@@ -156,6 +157,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meetings": episode.meetings.all(),
             "profile": child_profile,
             "profile_shares": episode.profile_shares.select_related("force", "shared_by"),
+            # Meetings arranged and still to be held (or called off), for the meeting's readers.
+            "arranged": episode.arrangements.filter(meeting__isnull=True, not_held_at__isnull=True),
             **_chronology(request, episode),
         },
     )

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from homeward.access.audit import record_view
-from homeward.access.visible import closable_ids
+from homeward.access.visible import arrangeable_ids, closable_ids
 from homeward.casework.interviews import record_return_interview
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
@@ -118,5 +118,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "now": timezone.now(),
             "obligations": obligations,
             "closable": closable_ids(me(request), obligations),
+            "arrangeable": arrangeable_ids(me(request), obligations),
         },
     )

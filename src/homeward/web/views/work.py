@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from homeward.access.relationships import partner_work
 from homeward.access.visible import (
+    arrangeable_ids,
     case_ids,
     closable_ids,
     hosted_episodes,
@@ -23,6 +24,7 @@ from homeward.access.visible import (
 )
 from homeward.accounts.models import Role, User
 from homeward.obligations.models import Obligation
+from homeward.queries import meetings as meeting_queries
 from homeward.queries import missing, work
 from homeward.web.views.common import login_required, me, section_refused, start_page
 
@@ -163,6 +165,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
     found = work.my_work(user, children=visible_children(user), now=now, also=partner_work(user))
     rows = [row["obligation"] for row in (*found.mine, *found.team)]
     manages = user.role == Role.TEAM_MANAGER
+    meetings = meeting_queries.my_meetings_and_actions(
+        user, children=visible_children(user), today=timezone.localdate()
+    )
     return render(
         request,
         "web/my_work.html",
@@ -174,6 +179,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "people": work.per_person(found.team, now) if manages else [],
             "now": now,
             "closable": closable_ids(user, rows),
+            "arrangeable": arrangeable_ids(user, rows),
+            "meetings": meetings.meetings,
+            "actions": meetings.actions,
         },
     )
 
@@ -198,5 +206,6 @@ def overdue(request: HttpRequest) -> HttpResponse:
             "now": now,
             "total": late.total,
             "closable": closable_ids(user, rows),
+            "arrangeable": arrangeable_ids(user, rows),
         },
     )

@@ -101,7 +101,7 @@ class Command(BaseCommand):
         if any(queued.values()) or report.sent or report.retrying or report.failed or report.not_sent:
             self.stdout.write(
                 f"notify: queued {queued['announced']} opened, {queued['escalated']} escalations, "
-                f"{queued['digests']} digests; e-mailed {report.sent}, retrying {report.retrying}, "
+                f"{queued['digests']} digests, {queued['actions_chased']} overdue actions chased; e-mailed {report.sent}, retrying {report.retrying}, "
                 f"refused {report.failed}, not e-mailed {report.not_sent}"
             )
         for error in report.errors:
