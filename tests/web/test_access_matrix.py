@@ -49,6 +49,7 @@ from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind,
 from homeward.api.models import SCOPES, ApiToken
 from homeward.casework.episodes import record_found, report_episode
 from homeward.casework.placements import start_placement
+from homeward.casework.records import add_record
 from homeward.children.models import Child
 from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import ReturnInterview
@@ -56,6 +57,7 @@ from homeward.meetings.models import Meeting
 from homeward.notes.models import Note
 from homeward.notifications.models import Kind, Message
 from homeward.obligations.models import Allocation, Obligation
+from homeward.records.models import DutyRecord
 from tests.factories import (
     AuthorityFactory,
     ChildFactory,
@@ -157,6 +159,7 @@ class World:
     obligation: Obligation
     message: Message
     people: dict[str, User]
+    record: DutyRecord
 
 
 @dataclass(frozen=True)
@@ -276,6 +279,10 @@ ROUTES: dict[str, Route] = {
     "confirm_police_report": Route(episode_pk, allowed=frozenset({"coordinator", "mash"}), ok=302),
     "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CLOSE_SOCIAL_WORKERS_DUTY),
     "note_new": Route(episode_pk, allowed=ADD_NOTE),
+    # Duty records: made by whoever works on the episode (as case notes), or whoever may close
+    # the duty a record meets; read by whoever opens the episode.
+    "record_new": Route(lambda w: {"pk": w.episode.pk, "kind": "return_plan"}, allowed=ADD_NOTE),
+    "record": Route(lambda w: {"pk": w.record.pk}, allowed=TOLD_TO_ACT),
     "allocate_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=ALLOCATE),
     # The queue of unallocated work: for whoever allocates (a coordinator, a team manager),
     # listing only what they allocate; everyone else is sent to where they start.
@@ -345,6 +352,26 @@ ROUTES: dict[str, Route] = {
         ok=201,
         method="post",
         body=lambda w: {"kind": "call", "at": timezone.now().isoformat(), "text": "Called the school"},
+    ),
+    # The police's safe and well check; any partner of the episode may send one (meeting a duty
+    # needs the duty to be its own: tests/api/test_records.py).
+    "api:episode-safe-and-well-checks": Route(
+        open_episode,
+        api=True,
+        tokens=PARTNERS,
+        ok=201,
+        method="post",
+        body=lambda w: {
+            "at": timezone.now().isoformat(),
+            "done_by": "PC 1",
+            "face_to_face": True,
+            "where_been": "A friend's",
+            "with_whom": "A friend",
+            "disclosed": False,
+            "harmed": False,
+            "cse_considered": True,
+            "referred": False,
+        },
     ),
     "api:child-detail": Route(lambda w: {"reference": w.child.reference}, api=True, tokens=PARTNERS),
     "api:missing": Route(api=True, tokens=frozenset(TOKEN_HOLDERS), shows=PARTNERS),
@@ -526,7 +553,22 @@ def build_world() -> World:
             acts_until=until,
             next_attempt_at=now,
         )
-    return World(child, episode, interview, meeting, obligation, message, people)
+    # A duty record (a return plan: it meets no duty, so what is open stays as it is).
+    record = add_record(
+        episode,
+        kind="return_plan",
+        at=now - timedelta(hours=2),
+        answers={
+            "planned_by": "Social worker and carer",
+            "chat_offered": "yes",
+            "to_placement": "yes",
+            "placement_safe": "yes",
+            "transport": "Collected by the carer",
+            "recovery_order": "not_needed",
+        },
+        by=None,
+    )
+    return World(child, episode, interview, meeting, obligation, message, people, record)
 
 
 def cases() -> Iterator[tuple[str, str]]:
@@ -614,6 +656,7 @@ WRITES = [
     "withdraw_episode",
     "close_obligation",
     "note_new",
+    "record_new",
     "allocate_obligation",
     "return_interview_new",
     "return_interview_edit",
@@ -632,6 +675,7 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         ReturnInterview.objects.filter(episode__child=child).count(),
         Meeting.objects.filter(child=child).count(),
         Note.objects.filter(child=child).count(),
+        DutyRecord.objects.filter(child=child).count(),
         Allocation.objects.filter(child=child).count(),
     )
 

@@ -128,6 +128,7 @@ def anonymise(child: Child) -> None:
     from homeward.notes.models import Note
     from homeward.notifications.models import Kind, Message, about_child
     from homeward.obligations.models import Allocation, Obligation
+    from homeward.records.models import DutyRecord
 
     named = child.name  # as messages wrote it, before the names go
     # The audit trail must not copy the very details being removed: no change rows here;
@@ -160,6 +161,11 @@ def anonymise(child: Child) -> None:
         Action.objects.filter(meeting__child=child).update(description="", owner="")
         # A case note's kind and time stay (the chronology still counts); what it said goes.
         Note.objects.filter(child=child).update(text="")
+        # A duty record's kind, time, yes/no answers and choices stay (what was done still
+        # counts); every free-text answer (who, where, with whom, what was said) goes.
+        for record in DutyRecord.objects.filter(child=child):
+            record.answers = anonymised_answers(record)
+            record.save(update_fields=["answers"])
         Obligation.objects.filter(child=child).update(reason="")
         Allocation.objects.filter(child=child).update(reason="")
         # Messages told people about the work by name where they knew the child.
@@ -176,3 +182,10 @@ def anonymise_expired(today: date | None = None) -> list[Expiry]:
     for expiry in done:
         anonymise(expiry.child)
     return done
+
+
+def anonymised_answers(record: Any) -> dict[str, str]:
+    """A duty record's answers with every free-text answer blanked (yes/no and choices kept)."""
+    kind = record.definition
+    names = {f.name for f in kind.fields if f.is_free_text}
+    return {name: ("" if name in names else value) for name, value in record.answers.items()}

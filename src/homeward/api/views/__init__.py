@@ -12,9 +12,11 @@ from homeward.api.views.episodes import (
 from homeward.api.views.imports import ImportEpisodes
 from homeward.api.views.notes import AddNote
 from homeward.api.views.obligations import CompleteObligation
+from homeward.api.views.records import AddSafeAndWellCheck
 
 __all__ = [
     "AddNote",
+    "AddSafeAndWellCheck",
     "ChildDetail",
     "CompleteObligation",
     "EpisodeDetail",

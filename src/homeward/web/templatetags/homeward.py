@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 
 from homeward.accounts.models import Role
 from homeward.obligations.models import Obligation
+from homeward.records.kinds import for_duty
 
 register = template.Library()
 
@@ -54,3 +55,13 @@ def hours(value: float) -> str:
     total = int(value)
     days, rest = divmod(total, 24)
     return f"{days}d {rest}h" if days else f"{rest}h {int((value - total) * 60)}m"
+
+
+@register.filter
+def outcome_url(obligation: Obligation) -> str:
+    """Where "Record outcome" leads: a duty with a record of its own (a safe and well check, a
+    senior notification ...) opens that record's form, offering the duty; any other, the close form."""
+    kind = for_duty(obligation.kind, obligation.recipient)
+    if kind is not None and obligation.episode_id is not None:
+        return f"/episodes/{obligation.episode_id}/records/{kind.name}/new/?duty={obligation.pk}"
+    return f"/obligations/{obligation.pk}/close/"

@@ -30,6 +30,7 @@ from homeward.children.models import FindMePlan
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import open_episode
 from homeward.queries import notes
+from homeward.records.kinds import KINDS
 from homeward.web import timeline
 from homeward.web.forms import now_local, with_version
 from homeward.web.forms.episodes import (
@@ -148,6 +149,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "private_kinds": timeline.Reader(user).private_kinds(episode),
             "interviews": episode.return_interviews.select_related("held_by"),
             "meetings": episode.meetings.all(),
+            # Duty records: those made, and (for whoever may record them) the kinds to make.
+            "duty_records": episode.duty_records.select_related("recorded_by", "meets"),
+            "record_kinds": [k for k in KINDS.values() if episode.found_at or not k.after_found],
             **_chronology(request, episode),
         },
     )
