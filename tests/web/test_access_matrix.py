@@ -291,6 +291,10 @@ ROUTES: dict[str, Route] = {
     "return_interview_new": Route(episode_pk, allowed=RECORD_INTERVIEW),
     "return_interview": Route(lambda w: {"pk": w.interview.pk}, allowed=INTERVIEWS),
     "return_interview_edit": Route(lambda w: {"pk": w.interview.pk}, allowed=RECORD_INTERVIEW),
+    # Signed off by the person authorising it (Wakefield s.5): a manager of the child's case.
+    "return_interview_sign_off": Route(
+        lambda w: {"pk": w.interview.pk}, allowed=frozenset({"team_manager", "coordinator", "senior"})
+    ),
     "meeting_new": Route(child_pk, allowed=CASE),
     "meeting": Route(lambda w: {"pk": w.meeting.pk}, allowed=INTERVIEWS),
     # Reports: the authority's staff, counting only whom their relationships allow (analysts: their
@@ -660,6 +664,7 @@ WRITES = [
     "allocate_obligation",
     "return_interview_new",
     "return_interview_edit",
+    "return_interview_sign_off",
     "meeting_new",
 ]
 

@@ -561,6 +561,8 @@ PERMISSIONS = {
     "interviews.view_returninterview": (holds_case | is_reviewing_officer | is_return_interviews)
     & is_named_on_restricted_record,
     "interviews.change_returninterview": (holds_case | is_return_interviews) & is_named_on_restricted_record,
+    # 002 s.5: the person authorising the record signs it off: a manager of the child's case.
+    "interviews.sign_off_returninterview": manages_case & is_named_on_restricted_record,
     "meetings.view_meeting": (holds_case | is_reviewing_officer | is_return_interviews)
     & is_named_on_restricted_record,
     "meetings.add_meeting": holds_case,

@@ -59,6 +59,11 @@ INTERVIEW_TEXT = [
     "carer_observations",
     "referrals",
     "plan_changes",
+    "interviewer_name",
+    "seen_with",
+    "wishes",
+    "feedback",
+    "strategy_oversight",
 ]
 MEETING_TEXT = ["chair", "attendees", "apologies", "summary", "decisions"]
 ASSESSMENT_TEXT = [

@@ -59,6 +59,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("episodes/<int:pk>/return-interview/", interviews.new, name="return_interview_new"),
     path("return-interviews/<int:pk>/", interviews.detail, name="return_interview"),
     path("return-interviews/<int:pk>/edit/", interviews.edit, name="return_interview_edit"),
+    path("return-interviews/<int:pk>/sign-off/", interviews.sign_off, name="return_interview_sign_off"),
     path("children/<int:pk>/meetings/new/", meetings.new, name="meeting_new"),
     path("meetings/<int:pk>/", meetings.detail, name="meeting"),
     path("inbox/", inbox.inbox, name="inbox"),
