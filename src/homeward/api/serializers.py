@@ -91,6 +91,9 @@ class EpisodeAnswersSerializer(serializers.Serializer[Any]):
     preparation = text(help_text="Did they prepare to go missing? How?")
     plans_at_last_contact = text(help_text="What they were going to do at last contact")
     family_issues = text(help_text="Family issues to be aware of")
+    previous_harm = text(help_text="Harm experienced on previous missing episodes")
+    victim_of_crime = text(help_text="Whether, and how, they have been a victim of crime previously")
+    health_needs = text(help_text="A disability, physical illness or other health issue")
     push_factors = serializers.ListField(
         child=serializers.ChoiceField(choices=PushFactor.choices), required=False, default=list, max_length=20
     )
