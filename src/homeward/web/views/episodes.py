@@ -29,8 +29,7 @@ from homeward.casework.risk import grade_risk
 from homeward.children.models import FindMePlan
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import open_episode
-from homeward.queries import notes
-from homeward.records.kinds import KINDS
+from homeward.queries import notes, records
 from homeward.web import timeline
 from homeward.web.forms import now_local, with_version
 from homeward.web.forms.episodes import (
@@ -150,8 +149,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "interviews": episode.return_interviews.select_related("held_by"),
             "meetings": episode.meetings.all(),
             # Duty records: those made, and (for whoever may record them) the kinds to make.
-            "duty_records": episode.duty_records.select_related("recorded_by", "meets"),
-            "record_kinds": [k for k in KINDS.values() if episode.found_at or not k.after_found],
+            "duty_records": records.for_episode(episode),
+            "record_kinds": records.kinds_to_record(episode),
             **_chronology(request, episode),
         },
     )
