@@ -88,6 +88,7 @@ def test_the_schema_is_openapi_3_and_names_every_operation(db: None) -> None:
         "list_missing",
         "complete_obligation",
         "add_note",
+        "add_safe_and_well_check",
     }
     assert schema["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 

@@ -51,6 +51,7 @@ from homeward.api.models import SCOPES, ApiToken
 from homeward.casework.episodes import record_found, report_episode
 from homeward.casework.find_me import save_find_me_plan
 from homeward.casework.placements import start_placement
+from homeward.casework.records import add_record
 from homeward.children.models import Child, EmergencyAccess, FindMePlan
 from homeward.episodes.models import Episode, Event, ProfileShare
 from homeward.interviews.models import ReturnInterview
@@ -58,6 +59,7 @@ from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
 from homeward.notes.models import Note
 from homeward.notifications.models import Kind, Message
 from homeward.obligations.models import Allocation, Obligation
+from homeward.records.models import DutyRecord
 from tests.factories import (
     AuthorityFactory,
     ChildFactory,
@@ -172,6 +174,7 @@ class World:
     emergency: EmergencyAccess
     arrangement: Arrangement
     action: Action
+    record: DutyRecord
 
 
 @dataclass(frozen=True)
@@ -311,6 +314,10 @@ ROUTES: dict[str, Route] = {
     "episode_profile": Route(episode_pk, allowed=TOLD_TO_ACT),
     "episode_photo": Route(episode_pk, allowed=TOLD_TO_ACT),
     "share_profile": Route(episode_pk, allowed=frozenset({"coordinator"})),
+    # Duty records: made by whoever works on the episode (as case notes), or whoever may close
+    # the duty a record meets; read by whoever opens the episode.
+    "record_new": Route(lambda w: {"pk": w.episode.pk, "kind": "return_plan"}, allowed=ADD_NOTE),
+    "record": Route(lambda w: {"pk": w.record.pk}, allowed=TOLD_TO_ACT),
     "allocate_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=ALLOCATE),
     # Why a duty is due: whoever may open its episode (the host authority's restricted view of
     # the episode does not reach its duties).
@@ -322,6 +329,10 @@ ROUTES: dict[str, Route] = {
     "return_interview_new": Route(episode_pk, allowed=RECORD_INTERVIEW),
     "return_interview": Route(lambda w: {"pk": w.interview.pk}, allowed=INTERVIEWS),
     "return_interview_edit": Route(lambda w: {"pk": w.interview.pk}, allowed=RECORD_INTERVIEW),
+    # Signed off by the person authorising it (Wakefield s.5): a manager of the child's case.
+    "return_interview_sign_off": Route(
+        lambda w: {"pk": w.interview.pk}, allowed=frozenset({"team_manager", "coordinator", "senior"})
+    ),
     "meeting_new": Route(child_pk, allowed=CASE),
     "meeting": Route(lambda w: {"pk": w.meeting.pk}, allowed=INTERVIEWS),
     # Arranging a meeting, holding it or deciding not to: whoever holds the case. The arranged
@@ -398,6 +409,26 @@ ROUTES: dict[str, Route] = {
         ok=201,
         method="post",
         body=lambda w: {"kind": "call", "at": timezone.now().isoformat(), "text": "Called the school"},
+    ),
+    # The police's safe and well check; any partner of the episode may send one (meeting a duty
+    # needs the duty to be its own: tests/api/test_records.py).
+    "api:episode-safe-and-well-checks": Route(
+        open_episode,
+        api=True,
+        tokens=PARTNERS,
+        ok=201,
+        method="post",
+        body=lambda w: {
+            "at": timezone.now().isoformat(),
+            "done_by": "PC 1",
+            "face_to_face": True,
+            "where_been": "A friend's",
+            "with_whom": "A friend",
+            "disclosed": False,
+            "harmed": False,
+            "cse_considered": True,
+            "referred": False,
+        },
     ),
     "api:child-detail": Route(lambda w: {"reference": w.child.reference}, api=True, tokens=PARTNERS),
     "api:missing": Route(api=True, tokens=frozenset(TOKEN_HOLDERS), shows=PARTNERS),
@@ -600,8 +631,33 @@ def build_world() -> World:
     review = Permission.objects.get(codename="review_emergencyaccess")
     for key in ("senior", "other_coordinator"):
         people[key].user_permissions.add(review)
+    # A duty record (a return plan: it meets no duty, so what is open stays as it is).
+    record = add_record(
+        episode,
+        kind="return_plan",
+        at=now - timedelta(hours=2),
+        answers={
+            "planned_by": "Social worker and carer",
+            "chat_offered": "yes",
+            "to_placement": "yes",
+            "placement_safe": "yes",
+            "transport": "Collected by the carer",
+            "recovery_order": "not_needed",
+        },
+        by=None,
+    )
     return World(
-        child, episode, interview, meeting, obligation, message, people, emergency, arrangement, action
+        child,
+        episode,
+        interview,
+        meeting,
+        obligation,
+        message,
+        people,
+        emergency,
+        arrangement,
+        action,
+        record,
     )
 
 
@@ -693,9 +749,11 @@ WRITES = [
     "close_obligation",
     "note_new",
     "share_profile",
+    "record_new",
     "allocate_obligation",
     "return_interview_new",
     "return_interview_edit",
+    "return_interview_sign_off",
     "meeting_new",
     "meeting_arrange",
     "arrangement_hold",
@@ -718,6 +776,7 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         list(Arrangement.objects.filter(child=child).values_list("not_held_reason", "meeting")),
         list(Action.objects.filter(meeting__child=child).values_list("state", flat=True)),
         Note.objects.filter(child=child).count(),
+        DutyRecord.objects.filter(child=child).count(),
         Allocation.objects.filter(child=child).count(),
         ProfileShare.objects.filter(episode__child=child).count(),
         EmergencyAccess.objects.filter(child=child).count(),

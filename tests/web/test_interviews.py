@@ -289,3 +289,45 @@ def test_an_interview_about_a_child_in_another_authority_cannot_be_seen(
     assert stranger.get(f"/return-interviews/{interview.pk}/").status_code == 404
     assert stranger.get(f"/return-interviews/{interview.pk}/edit/").status_code == 404
     assert stranger.get(f"/episodes/{returned.pk}/return-interview/").status_code == 404
+
+
+def test_wakefield_5_6_the_childs_voice_an_outside_interviewer_and_the_managers_sign_off(
+    worker: User, manager: User, returned: Episode, now: datetime
+) -> None:
+    client = signed_in(worker)
+    form = client.get(f"/episodes/{returned.pk}/return-interview/").content.decode()
+    assert "Was the child told they may speak to someone independent" in form
+    assert 'value="yes" checked' not in form  # no yes/no answered for the person
+    answers = {
+        **held(worker, now),
+        "held_by": "",
+        "interviewer_name": "Sam Okafor, Barnardo's (commissioned by the host authority)",
+        "told_independent": "yes",
+        "chose_independent": "no",
+        "seen_alone": "no",
+        "seen_with": "Her foster carer",
+        "wishes": "To stay where she is.",
+        "feedback": "Shared with her social worker and carers the same day.",
+    }
+    response = client.post(f"/episodes/{returned.pk}/return-interview/", answers)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    interview = ReturnInterview.objects.get(episode=returned)
+    assert (interview.told_independent, interview.chose_independent, interview.seen_alone) == (
+        True,
+        False,
+        False,
+    )
+    page = client.get(f"/return-interviews/{interview.pk}/").content.decode()
+    assert "Sam Okafor, Barnardo&#x27;s" in page and "(not a Homeward user)" in page
+    # The social worker does not authorise it; the team manager does.
+    assert f"/return-interviews/{interview.pk}/sign-off/" not in page
+    assert client.get(f"/return-interviews/{interview.pk}/sign-off/").status_code == 404
+    boss = signed_in(manager)
+    response = boss.post(
+        f"/return-interviews/{interview.pk}/sign-off/", {"at": local(now), "version": interview.version}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    interview.refresh_from_db()
+    assert interview.signed_off_by == manager
+    page = boss.get(f"/return-interviews/{interview.pk}/").content.decode()
+    assert "Signed off on" in page and f"/return-interviews/{interview.pk}/edit/" not in page

@@ -240,5 +240,6 @@ def test_a_check_not_yet_done_is_in_the_police_forces_work_not_another_forces(
     assert check.assignee == police
     work = signed_in(police).get("/my-work/").content.decode()
     assert check.title in work
-    assert f'href="/obligations/{check.pk}/close/"' in work
+    # "Record outcome" opens the safe and well check's record, offering this duty.
+    assert f'href="/episodes/{check.episode_id}/records/safe_and_well/new/?duty={check.pk}"' in work
     assert check.title not in signed_in(stranger).get("/my-work/").content.decode()

@@ -122,6 +122,7 @@ def register() -> None:
     from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.obligations.models import Allocation, ProtocolAdoption
+    from homeward.records.models import DutyRecord
 
     # version and updated_at change on every save and say nothing a person did.
     auditlog.register(Child, exclude_fields=["version", "updated_at"], m2m_fields={"sealed_to"})
@@ -141,6 +142,7 @@ def register() -> None:
     auditlog.register(ProtocolAdoption)
     auditlog.register(ProfileShare)
     auditlog.register(EmergencyAccess)
+    auditlog.register(DutyRecord)
 
     # Every change to a person: who they are, their role, organisation, team and powers. A new
     # password shows only as changed (masked); signing in (last_login) is not a change to them.
@@ -189,6 +191,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.obligations.models import Allocation
+    from homeward.records.models import DutyRecord
 
     def about(model: type[models.Model], pks: Any) -> Q:
         ids = [str(pk) for pk in pks]
@@ -209,6 +212,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         | about(Placement, Placement.objects.filter(child=child).values_list("pk", flat=True))
         | about(FindMePlan, FindMePlan.objects.filter(child=child).values_list("pk", flat=True))
         | about(Note, Note.objects.filter(child=child).values_list("pk", flat=True))
+        | about(DutyRecord, DutyRecord.objects.filter(child=child).values_list("pk", flat=True))
         | about(Allocation, Allocation.objects.filter(child=child).values_list("pk", flat=True))
         | about(ProfileShare, ProfileShare.objects.filter(episode__child=child).values_list("pk", flat=True))
         | about(EmergencyAccess, EmergencyAccess.objects.filter(child=child).values_list("pk", flat=True))

@@ -58,6 +58,7 @@ from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
 from homeward.notifications.models import Message
 from homeward.obligations.models import Obligation, ObligationQuerySet
+from homeward.records.models import DutyRecord
 
 # django-rules is untyped: name its two entry points once, with types.
 predicate: Callable[..., Any] = rules.predicates.predicate
@@ -300,10 +301,11 @@ def _holds(model: type[models.Model], pk: Any, relation: Q) -> bool:
 
 
 def child_of(obj: Any) -> Child | None:
-    """The child a record is about: a child, an episode, an interview, a meeting or an obligation."""
+    """The child a record is about: a child, an episode, an interview, a meeting, an obligation or
+    a duty record."""
     if isinstance(obj, Child):
         return obj
-    if isinstance(obj, (Episode, Meeting, Obligation, Arrangement)):
+    if isinstance(obj, (Episode, Meeting, Obligation, Arrangement, DutyRecord)):
         return obj.child
     if isinstance(obj, ReturnInterview):
         return obj.episode.child
@@ -672,6 +674,8 @@ PERMISSIONS = {
     "interviews.view_returninterview": (holds_case | is_reviewing_officer | is_return_interviews)
     & is_named_on_restricted_record,
     "interviews.change_returninterview": (holds_case | is_return_interviews) & is_named_on_restricted_record,
+    # 002 s.5: the person authorising the record signs it off: a manager of the child's case.
+    "interviews.sign_off_returninterview": manages_case & is_named_on_restricted_record,
     "meetings.view_meeting": (holds_case | is_reviewing_officer | is_return_interviews)
     & is_named_on_restricted_record,
     "meetings.add_meeting": holds_case,
@@ -690,6 +694,11 @@ PERMISSIONS = {
     # Case notes (on an episode): whoever works on the episode, and the return interview
     # workers who follow the child up (002 s.10: activity to find the child on case notes).
     "notes.add_note": (changes_episode | is_return_interviews) & is_named_on_restricted_record,
+    # Duty records (on an episode): whoever works on it (the police their safe and well check,
+    # the carer the return plan they make with the social worker: SET 2.7), as for case notes.
+    # Meeting a duty also needs closing it (obligations.close_obligation); a record opens with
+    # its episode (episodes.view_episode).
+    "records.add_dutyrecord": (changes_episode | is_return_interviews) & is_named_on_restricted_record,
     # Allocating a child's duty (on the child or the obligation) to a named person.
     "obligations.allocate_obligation": is_allocating & is_named_on_restricted_record,
 }

@@ -45,6 +45,9 @@ EPISODE_TEXT = [
     "preparation",
     "plans_at_last_contact",
     "family_issues",
+    "previous_harm",
+    "victim_of_crime",
+    "health_needs",
     "found_where",
     "found_by",
     "safe_and_well_reason",
@@ -59,6 +62,11 @@ INTERVIEW_TEXT = [
     "carer_observations",
     "referrals",
     "plan_changes",
+    "interviewer_name",
+    "seen_with",
+    "wishes",
+    "feedback",
+    "strategy_oversight",
 ]
 MEETING_TEXT = ["chair", "attendees", "apologies", "summary", "decisions", "family_told"]
 ARRANGEMENT_TEXT = ["place", "call_details", "chair", "not_held_reason"]
@@ -129,6 +137,7 @@ def anonymise(child: Child) -> None:
     from homeward.notes.models import Note
     from homeward.notifications.models import Kind, Message, about_child
     from homeward.obligations.models import Allocation, Obligation
+    from homeward.records.models import DutyRecord
 
     named = child.name  # as messages wrote it, before the names go
     # The audit trail must not copy the very details being removed: no change rows here;
@@ -164,6 +173,11 @@ def anonymise(child: Child) -> None:
         Invitation.objects.filter(arrangement__child=child, person__isnull=True).update(name="", role="")
         # A case note's kind and time stay (the chronology still counts); what it said goes.
         Note.objects.filter(child=child).update(text="")
+        # A duty record's kind, time, yes/no answers and choices stay (what was done still
+        # counts); every free-text answer (who, where, with whom, what was said) goes.
+        for record in DutyRecord.objects.filter(child=child):
+            record.answers = anonymised_answers(record)
+            record.save(update_fields=["answers"])
         Obligation.objects.filter(child=child).update(reason="")
         Allocation.objects.filter(child=child).update(reason="")
         # Which force the profile went to, when and by whom stays (it was disclosed); why (which
@@ -185,3 +199,10 @@ def anonymise_expired(today: date | None = None) -> list[Expiry]:
     for expiry in done:
         anonymise(expiry.child)
     return done
+
+
+def anonymised_answers(record: Any) -> dict[str, str]:
+    """A duty record's answers with every free-text answer blanked (yes/no and choices kept)."""
+    kind = record.definition
+    names = {f.name for f in kind.fields if f.is_free_text}
+    return {name: ("" if name in names else value) for name, value in record.answers.items()}

@@ -55,6 +55,7 @@ def export(child: Any) -> dict[str, Any]:
     from homeward.notes.models import Note
     from homeward.notifications.models import Message, about_child
     from homeward.obligations.models import Allocation, Obligation
+    from homeward.records.models import DutyRecord
 
     trail = [
         {
@@ -94,6 +95,8 @@ def export(child: Any) -> dict[str, Any]:
         "meetings_arranged": _rows(Arrangement.objects.filter(child=child)),
         "meeting_invitations": _rows(Invitation.objects.filter(arrangement__child=child)),
         "case_notes": _rows(Note.objects.filter(child=child).order_by("happened_at", "id")),
+        # Safe and well checks, return plans, senior notifications ... with every answer.
+        "duty_records": _rows(DutyRecord.objects.filter(child=child).order_by("happened_at", "id")),
         # What people were told about the child's work, by e-mail and in their inbox.
         "messages": [
             {

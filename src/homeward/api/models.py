@@ -28,6 +28,7 @@ class Scope(models.TextChoices):
     RECLASSIFY = "reclassify", "Reclassify an episode"
     COMPLETE = "complete", "Complete an obligation"
     NOTE = "note", "Add a case note to an episode"
+    RECORD = "record", "Record a safe and well check"
 
 
 SCOPES = [scope.value for scope in Scope]

@@ -28,6 +28,9 @@ from homeward.notes.rules import TEXT_LIMIT
 from homeward.obligations.models import Obligation
 from homeward.protocols.calendar import wall_clock_problem
 from homeward.queries import why
+from homeward.records.kinds import LINE_LIMIT
+from homeward.records.kinds import TEXT_LIMIT as RECORD_TEXT_LIMIT
+from homeward.records.models import DutyRecord
 
 CLOCK_TOLERANCE = timedelta(minutes=2)
 
@@ -89,6 +92,9 @@ class EpisodeAnswersSerializer(serializers.Serializer[Any]):
     preparation = text(help_text="Did they prepare to go missing? How?")
     plans_at_last_contact = text(help_text="What they were going to do at last contact")
     family_issues = text(help_text="Family issues to be aware of")
+    previous_harm = text(help_text="Harm experienced on previous missing episodes")
+    victim_of_crime = text(help_text="Whether, and how, they have been a victim of crime previously")
+    health_needs = text(help_text="A disability, physical illness or other health issue")
     push_factors = serializers.ListField(
         child=serializers.ChoiceField(choices=PushFactor.choices), required=False, default=list, max_length=20
     )
@@ -256,6 +262,45 @@ class NoteSerializer(serializers.Serializer[Any]):
     )
 
 
+class SafeAndWellSerializer(serializers.Serializer[Any]):
+    """The police's safe and well check (000 'When a Child Returns'; West Mercia 8.7; SET 2.8.2).
+    Each yes/no must be given: none is assumed."""
+
+    at = MomentField(help_text="When the check was done")
+    done_by = serializers.CharField(
+        max_length=LINE_LIMIT, help_text="Who carried it out (name, collar number)"
+    )
+    face_to_face = serializers.BooleanField(help_text="Whether it was a face-to-face contact")
+    where_been = serializers.CharField(max_length=RECORD_TEXT_LIMIT, help_text="Where the child had been")
+    with_whom = serializers.CharField(max_length=RECORD_TEXT_LIMIT, help_text="Who the child had been with")
+    disclosed = serializers.BooleanField(help_text="Whether the child disclosed offending by or against them")
+    disclosures = text(help_text="What the child disclosed (required if disclosed)")
+    harmed = serializers.BooleanField(help_text="Whether there are indications the child suffered harm")
+    harm = text(help_text="What harm, and what was done about it (required if harmed)")
+    cse_considered = serializers.BooleanField(
+        help_text="Whether the risk of child sexual exploitation was considered"
+    )
+    referred = serializers.BooleanField(help_text="Whether a safeguarding referral was made")
+    referrals = text(help_text="To whom, and why (required if referred)")
+    meets = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The id of the episode's open safe and well check duty this meets: it is closed as done at ``at``",
+    )
+
+    def answers(self) -> dict[str, str]:
+        """The record's answers in its kind's own terms (records.kinds.SAFE_AND_WELL)."""
+        data = self.validated_data
+        return {
+            name: ("yes" if value else "no") if isinstance(value, bool) else str(value)
+            for name, value in data.items()
+            if name not in ("at", "meets")
+        }
+
+
 # --- what comes back --------------------------------------------------------------------------
 
 
@@ -412,6 +457,25 @@ class ImportResultSerializer(serializers.Serializer[Any]):
     stored = ImportedRowSerializer(many=True)
     already_stored = ImportedRowSerializer(many=True, help_text="Rows whose reference was reported before")
     refused = RefusedRowSerializer(many=True, help_text="Rows that stored nothing, and why")
+
+
+class RecordAddedSerializer(serializers.ModelSerializer[DutyRecord]):
+    """A duty record as returned: no answers (the answer is kept to replay a retried call, past retention)."""
+
+    episode = serializers.SerializerMethodField(help_text="The episode's reference, e.g. E5")
+    at = serializers.DateTimeField(source="happened_at", help_text="When it happened")
+    meets = serializers.SerializerMethodField(help_text="The duty the record met, now closed (null: none)")
+
+    class Meta:
+        model = DutyRecord
+        fields = ["id", "episode", "kind", "at", "recorded_at", "meets"]
+
+    def get_episode(self, record: DutyRecord) -> str:
+        return f"E{record.episode_id}"
+
+    @extend_schema_field(ObligationSerializer(allow_null=True))
+    def get_meets(self, record: DutyRecord) -> dict[str, Any] | None:
+        return dict(ObligationSerializer(record.meets).data) if record.meets else None
 
 
 class NoteAddedSerializer(serializers.ModelSerializer[Note]):

@@ -35,6 +35,11 @@ urlpatterns: list[URLPattern] = [
     path("episodes/<id:pk>/found/", views.Found.as_view(), name="episode-found"),
     path("episodes/<id:pk>/reclassification/", views.Reclassify.as_view(), name="episode-reclassify"),
     path("episodes/<id:pk>/notes/", views.AddNote.as_view(), name="episode-notes"),
+    path(
+        "episodes/<id:pk>/safe-and-well-checks/",
+        views.AddSafeAndWellCheck.as_view(),
+        name="episode-safe-and-well-checks",
+    ),
     path("children/<str:reference>/", views.ChildDetail.as_view(), name="child-detail"),
     path("missing/", views.Missing.as_view(), name="missing"),
     path("obligations/<id:pk>/completion/", views.CompleteObligation.as_view(), name="obligation-complete"),

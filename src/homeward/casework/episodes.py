@@ -73,8 +73,13 @@ def report_episode(
     if last_seen_at is not None:
         timeline.not_before_birth(child, "last_seen_at", last_seen_at)
     timeline.not_before_birth(child, "reported_at", reported_at)
+    # West Mercia Appendix A, "Number of previous episodes": from the record, not asked.
+    previous = Episode.objects.filter(
+        child=child, withdrawn_at__isnull=True, reported_at__lt=reported_at
+    ).count()
     episode = Episode.objects.create(
         child=child,
+        previous_episodes=previous,
         reported_at=reported_at,
         reported_by=by,
         last_seen_at=last_seen_at,

@@ -16,9 +16,9 @@ from django.utils import timezone
 from homeward.accounts.models import User
 from homeward.casework import timeline, versions
 from homeward.casework.obligations import close_obligation
-from homeward.episodes.models import Episode
+from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import ReturnInterview
-from homeward.interviews.rules import outcome_of, validate
+from homeward.interviews.rules import MANAGEMENT_ROLES, incomplete, may_sign_off, outcome_of, validate
 from homeward.obligations.models import Obligation
 
 
@@ -52,6 +52,10 @@ def record_return_interview(
             raise ValidationError({"offered_at": "An interview cannot be moved to another episode."})
         before = outcome_of(saved)
         versions.check(saved, expected_version)
+        if saved.signed_off_at is not None:
+            raise ValidationError(
+                {"offered_at": "This interview has been signed off: it is not changed after that."}
+            )
         interview.version = saved.version + 1
     validate(interview, episode, timezone.now(), saved.agreed_by_id if saved is not None else None)
     if interview.pk is None:
@@ -87,3 +91,74 @@ def _on_form_fields(error: ValidationError, field: str) -> ValidationError:
     if not hasattr(error, "error_dict"):
         return ValidationError({field: error.messages})
     return ValidationError({names.get(name, name): messages for name, messages in error.message_dict.items()})
+
+
+def strategy_unresolved(episode: Episode, at: datetime) -> list[Obligation]:
+    """The strategy meetings this episode required by ``at`` that were neither held nor set aside
+    by a manager with a reason (002 s.5: "enquire if the meeting has taken place, or that
+    management oversight is added as to why one was not considered necessary")."""
+    duties = Obligation.objects.filter(episode=episode, kind="strategy_meeting", opens_at__lte=at)
+    unresolved = []
+    for duty in duties:
+        if duty.outcome == "done":
+            continue
+        if duty.outcome and duty.reason.strip():
+            closed = (
+                Event.objects.filter(episode=episode, type="completed", details__obligation=duty.pk)
+                .select_related("recorded_by")
+                .first()
+            )
+            who = closed.recorded_by if closed is not None else None
+            if who is not None and who.role in MANAGEMENT_ROLES:
+                continue
+        unresolved.append(duty)
+    return unresolved
+
+
+@transaction.atomic
+def sign_off(
+    interview: ReturnInterview,
+    *,
+    by: User,
+    at: datetime,
+    oversight: str = "",
+    expected_version: int | None = None,
+) -> ReturnInterview:
+    """The authorising person signs the record off (002 s.5); after that it is not changed."""
+    episode = Episode.objects.get(pk=interview.episode_id)
+    child = timeline.lock_child(episode.child)
+    interview = ReturnInterview.objects.get(pk=interview.pk)
+    versions.check(interview, expected_version)
+    if interview.signed_off_at is not None:
+        raise ValidationError({"at": "This interview has already been signed off."})
+    if outcome_of(interview) is None:
+        raise ValidationError(
+            {"at": "The interview has not been held or refused yet: there is nothing to sign off."}
+        )
+    if not may_sign_off(by, child):
+        raise ValidationError(
+            {
+                "at": "A team or senior manager, or the Missing Children Coordinator, of the child's own "
+                "authority signs off a return home interview."
+            }
+        )
+    now = timezone.now()
+    timeline.not_future("at", at, now)
+    if interview.held_at and at < interview.held_at:
+        raise ValidationError({"at": "This is before the interview was held."})
+    missing = incomplete(interview)
+    if missing:
+        raise ValidationError({"at": "The interview is not complete: " + " ".join(missing.values())})
+    if strategy_unresolved(episode, at) and not oversight.strip():
+        raise ValidationError(
+            {
+                "oversight": "This episode required a strategy meeting and none is recorded as held or set "
+                "aside by a manager: record the meeting first, or say why one was not considered necessary."
+            }
+        )
+    interview.signed_off_by = by
+    interview.signed_off_at = at
+    interview.strategy_oversight = oversight.strip()
+    interview.version += 1
+    interview.save()
+    return interview

@@ -94,6 +94,10 @@ class Child(models.Model):
     mobile_phone = models.CharField("Child's mobile phone", max_length=40, blank=True)
     looked_after = models.BooleanField("Looked after (in care)", default=False)
     legal_status = models.CharField(max_length=2, choices=LegalStatus.choices, blank=True)
+    # Wakefield glossary: "someone who has previously been a looked-after child for a period of
+    # time"; their entitlement to support depends on it. Not a protocol fact (the engine reads
+    # looked_after), so it raises and closes no duty.
+    care_leaver = models.BooleanField("Care leaver (has left care)", default=False)
     open_to_services = models.BooleanField("Open to children's social care", default=True)
     allocated_worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="caseload"

@@ -136,6 +136,17 @@ class Episode(models.Model):
     preparation = models.TextField("Did they prepare to go missing? How?", blank=True)
     plans_at_last_contact = models.TextField("What they were going to do at last contact", blank=True)
     family_issues = models.TextField("Family issues to be aware of", blank=True)
+    # The rest of West Mercia's per-episode section (Appendix A, "upon each episode of missing").
+    previous_harm = models.TextField(
+        "Have they experienced harm on previous missing episodes? What?", blank=True
+    )
+    victim_of_crime = models.TextField("Have they been a victim of crime previously?", blank=True)
+    health_needs = models.TextField(
+        "Do they have a disability, physical illness or other health issue?", blank=True
+    )
+    # "Number of previous episodes": filled in from the record when the episode is reported
+    # (the child's earlier reports, withdrawn ones aside), not typed.
+    previous_episodes = models.PositiveIntegerField("Number of previous episodes", null=True, blank=True)
     push_factors = models.JSONField(default=list, blank=True)
     pull_factors = models.JSONField(default=list, blank=True)
     # Named people and places, one entry each, so the same person or address across

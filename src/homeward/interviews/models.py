@@ -72,6 +72,34 @@ class ReturnInterview(models.Model):
     )
     referrals = models.TextField("Referrals made", blank=True)
     plan_changes = models.TextField("What changes in the plan", blank=True)
+    # Someone who is not a Homeward user held it: an independent provider's or a host
+    # authority's worker, commissioned (Wakefield s.5). Named here instead of ``held_by``.
+    interviewer_name = models.CharField(
+        "Interviewer, if not a Homeward user (name, organisation)", max_length=200, blank=True
+    )
+    # 000 / 001 s.12.1: the child told they may speak to someone independent (an IRO, an
+    # advocate) and whether they chose to; seen alone or with whom; their wishes (002 s.6:
+    # "listened to and their views and opinions recorded"); the feedback given to the social
+    # worker and carers (002 s.5: "liaise with the Child's social worker"). None: not answered.
+    told_independent = models.BooleanField(
+        "Was the child told they may speak to someone independent (an IRO, an advocate)?",
+        null=True,
+        blank=True,
+    )
+    chose_independent = models.BooleanField("Did the child choose to?", null=True, blank=True)
+    seen_alone = models.BooleanField("Was the child seen alone?", null=True, blank=True)
+    seen_with = models.CharField("Who else was there", max_length=200, blank=True)
+    wishes = models.TextField("The child's wishes", blank=True)
+    feedback = models.TextField("Feedback given to the social worker and carers", blank=True)
+    # 002 s.5: the person authorising the record signs it off, once a strategy meeting the
+    # episode required was held or a manager recorded why one was not considered necessary.
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField("Signed off", null=True, blank=True)
+    strategy_oversight = models.TextField(
+        "Why a strategy meeting was not considered necessary (management oversight)", blank=True
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -71,8 +71,10 @@ def validate(
     if "held_at" not in errors and interview.held_at and interview.held_at < interview.offered_at:
         errors["held_at"] = "The interview cannot be held before it was offered."
     if interview.response == Response.ACCEPTED and interview.held_at is not None:
-        if interview.held_by is None:
-            errors["held_by"] = "Say who held the interview."
+        if interview.held_by is None and not interview.interviewer_name.strip():
+            errors["held_by"] = (
+                "Say who held the interview: choose them, or name an interviewer who is not a Homeward user."
+            )
         if not interview.held_where.strip():
             errors["held_where"] = "Say where the interview was held."
         if not interview.method:
@@ -82,6 +84,12 @@ def validate(
             "response",
             "An interview that was held was accepted: choose 'Accepted' or clear when it was held.",
         )
+    if interview.told_independent is not True and interview.chose_independent is not None:
+        errors["chose_independent"] = (
+            "Whether the child chose to speak to someone independent is asked only if they were told they may."
+        )
+    if interview.seen_alone is False and not interview.seen_with.strip():
+        errors["seen_with"] = "Say who else was there when the child was seen."
     if interview.response == Response.REFUSED:
         if not interview.refusal_reason.strip():
             errors["refusal_reason"] = "Record why the child refused."
@@ -106,3 +114,35 @@ def check_return_interview(interview: ReturnInterview) -> None:
     """
     recorded = ReturnInterview.objects.filter(pk=interview.pk).values_list("agreed_by_id", flat=True).first()
     validate(interview, Episode.objects.get(pk=interview.episode_id), timezone.now(), recorded)
+
+
+# 002 s.5: "the person responsible for authorising the return home interview module": a manager
+# of the child's own authority, or its Missing Children Coordinator.
+SIGNING_ROLES = (Role.TEAM_MANAGER, Role.SENIOR_MANAGER, Role.MISSING_COORDINATOR)
+MANAGEMENT_ROLES = (Role.TEAM_MANAGER, Role.SENIOR_MANAGER, Role.MISSING_COORDINATOR)
+
+
+def may_sign_off(user: User, child: Child) -> bool:
+    return bool(
+        user.is_active
+        and user.role in SIGNING_ROLES
+        and user.organisation_id == child.responsible_authority_id
+    )
+
+
+def incomplete(interview: ReturnInterview) -> dict[str, str]:
+    """What a held interview must say before it is signed off (000; 002 s.5-6; 001 s.12)."""
+    if interview.response != Response.ACCEPTED or interview.held_at is None:
+        return {}
+    missing: dict[str, str] = {}
+    if interview.told_independent is None:
+        missing["told_independent"] = "Say whether the child was told they may speak to someone independent."
+    elif interview.told_independent and interview.chose_independent is None:
+        missing["chose_independent"] = "Say whether the child chose to speak to someone independent."
+    if interview.seen_alone is None:
+        missing["seen_alone"] = "Say whether the child was seen alone."
+    if not interview.wishes.strip():
+        missing["wishes"] = "Record the child's wishes."
+    if not interview.feedback.strip():
+        missing["feedback"] = "Record the feedback given to the social worker and carers."
+    return missing

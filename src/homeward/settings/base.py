@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "homeward.interviews",
     "homeward.meetings",
     "homeward.notes",
+    "homeward.records",
     "homeward.access",
     "homeward.web",
     "homeward.notifications",

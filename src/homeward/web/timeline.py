@@ -20,6 +20,7 @@ from homeward.episodes.models import Category, Episode, Event, RiskLevel
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import OBLIGATION_KIND, Meeting
 from homeward.notes.models import Note
+from homeward.records.models import DutyRecord
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ def _entries(
     meetings: Iterable[Meeting],
     notes: Iterable[Note],
     reader: Reader,
+    records: Iterable[DutyRecord] = (),
 ) -> list[Entry]:
     entries: list[Entry] = []
     # Every home named on the timeline in one query, however many placements the child has had.
@@ -207,6 +209,8 @@ def _entries(
         )
     # A case note opens on its episode's page, behind the episode's access.
     entries.extend(note_entry(note) for note in notes if reader.opens_episode(note.episode_id))
+    # So does a duty record (a safe and well check, a return plan ...): its own page, the same access.
+    entries.extend(record_entry(record) for record in records if reader.opens_episode(record.episode_id))
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
 
@@ -224,6 +228,19 @@ def note_entry(note: Note) -> Entry:
     )
 
 
+def record_entry(record: DutyRecord) -> Entry:
+    """A duty record on a timeline."""
+    who = record.recorded_by.get_full_name() if record.recorded_by else ""
+    met = f" (meets: {record.meets.title})" if record.meets else ""
+    return Entry(
+        record.happened_at,
+        f"{record.episode.reference}: {record.label}{met}",
+        record.summary(),
+        who,
+        f"/records/{record.pk}/",
+    )
+
+
 def for_child(child: Child, user: User) -> list[Entry]:
     """The child's whole timeline, as far as ``user`` may open each entry."""
     events = list(
@@ -236,7 +253,8 @@ def for_child(child: Child, user: User) -> list[Entry]:
     )
     meetings = Meeting.objects.filter(child=child).select_related("child")
     notes = child.notes.select_related("episode", "recorded_by")
-    return _entries(events, interviews, meetings, notes, Reader(user))
+    records = child.duty_records.select_related("episode", "recorded_by", "meets")
+    return _entries(events, interviews, meetings, notes, Reader(user), records)
 
 
 def for_episode(episode: Episode, user: User) -> list[Entry]:
@@ -249,4 +267,5 @@ def for_episode(episode: Episode, user: User) -> list[Entry]:
     interviews = episode.return_interviews.select_related("held_by", "episode", "episode__child")
     meetings = episode.meetings.select_related("child")
     notes = episode.notes.select_related("episode", "recorded_by")
-    return _entries(events, interviews, meetings, notes, Reader(user))
+    records = episode.duty_records.select_related("episode", "recorded_by", "meets")
+    return _entries(events, interviews, meetings, notes, Reader(user), records)

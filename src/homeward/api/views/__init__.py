@@ -13,9 +13,11 @@ from homeward.api.views.imports import ImportEpisodes
 from homeward.api.views.notes import AddNote
 from homeward.api.views.obligations import CompleteObligation
 from homeward.api.views.profile import EpisodeProfile
+from homeward.api.views.records import AddSafeAndWellCheck
 
 __all__ = [
     "AddNote",
+    "AddSafeAndWellCheck",
     "ChildDetail",
     "CompleteObligation",
     "EpisodeDetail",

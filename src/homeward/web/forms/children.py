@@ -113,6 +113,7 @@ class ChildForm(GovukModelForm):
             "ethnicity",
             "mobile_phone",
             "looked_after",
+            "care_leaver",
             "legal_status",
             "open_to_services",
             "team",

@@ -14,13 +14,15 @@ from homeward.accounts.models import User
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ExploitationIndicator, Method, Response, ReturnInterview
 from homeward.interviews.rules import agreeing_managers, check_return_interview
-from homeward.web.forms import DateTimeField, GovukModelForm
+from homeward.web.forms import DateTimeField, GovukForm, GovukModelForm
 
 # Long enough for any account a child gives; short enough that a paste of a whole
 # document (or an attack) is refused rather than stored.
 TEXT_LIMIT = 10_000
 
 FREE_TEXT = [
+    "wishes",
+    "feedback",
     "refusal_reason",
     "account_where",
     "account_with_whom",
@@ -82,6 +84,18 @@ def add_service_errors(form: forms.BaseForm, check: Callable[[], None]) -> None:
                 form.add_error(None, messages)
 
 
+def yes_no(label: str, hint: str = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        label=label,
+        help_text=hint,
+    )
+
+
 class ReturnInterviewForm(GovukModelForm):
     offered_at = DateTimeField(label="When was the interview offered?")
     response = forms.ChoiceField(
@@ -98,6 +112,14 @@ class ReturnInterviewForm(GovukModelForm):
     method = forms.ChoiceField(
         choices=Method.choices, widget=forms.RadioSelect, required=False, label="How was it held?"
     )
+    # Yes or no, never answered for the person (None until answered).
+    told_independent = yes_no(
+        "Was the child told they may speak to someone independent (an IRO, an advocate)?"
+    )
+    chose_independent = yes_no(
+        "Did the child choose to speak to someone independent?", "Only if they were told they may."
+    )
+    seen_alone = yes_no("Was the child seen alone?")
     exploitation_indicators = forms.MultipleChoiceField(
         choices=ExploitationIndicator.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -115,9 +137,15 @@ class ReturnInterviewForm(GovukModelForm):
             "agreed_by",
             "held_at",
             "held_by",
+            "interviewer_name",
             "held_where",
             "method",
             "independent",
+            "told_independent",
+            "chose_independent",
+            "seen_alone",
+            "seen_with",
+            "wishes",
             "account_where",
             "account_with_whom",
             "account_why",
@@ -126,9 +154,15 @@ class ReturnInterviewForm(GovukModelForm):
             "carer_observations",
             "referrals",
             "plan_changes",
+            "feedback",
         ]
         widgets = {name: forms.Textarea for name in FREE_TEXT}
         help_texts = {
+            "interviewer_name": "An independent provider's or a host authority's worker commissioned to hold it "
+            "(Wakefield s.5): their name and organisation, if they are not in the list above.",
+            "seen_with": "If the child was not seen alone.",
+            "wishes": "In the child's words: what they want to happen now (Wakefield s.6).",
+            "feedback": "What was shared with the child's social worker and carers, and when.",
             "refusal_reason": "Record your attempts to engage them, and the reason they gave.",
             "carer_observations": "How they looked and sounded, what they said, whether they were hungry, what they did next. "
             "Include these especially if the interview was by phone or refused.",
@@ -157,6 +191,10 @@ class ReturnInterviewForm(GovukModelForm):
         self.fields["response"].error_messages["required"] = (
             "Choose whether the child accepted the interview."
         )
+        for name in ("told_independent", "chose_independent", "seen_alone"):
+            answer = self.initial.get(name)
+            if isinstance(answer, bool):
+                self.initial[name] = "yes" if answer else "no"
         for name in ("offered_at", "held_at"):
             value = self.initial.get(name)
             if isinstance(value, datetime):
@@ -174,3 +212,20 @@ class ReturnInterviewForm(GovukModelForm):
             # Only a refusal is set aside by a manager; a stale choice must not be recorded.
             data["agreed_by"] = None
         return data
+
+
+class SignOffForm(GovukForm):
+    at = DateTimeField(label="When you signed it off")
+    oversight = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        max_length=TEXT_LIMIT,
+        label="Why a strategy meeting was not considered necessary",
+        help_text="This episode required a strategy meeting and none is recorded as held (Wakefield s.5): "
+        "record the meeting first, or add your management oversight here.",
+    )
+
+    def __init__(self, *args: Any, needs_oversight: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not needs_oversight:
+            del self.fields["oversight"]

@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 from homeward.accounts.models import Role
 from homeward.obligations.models import Obligation
 from homeward.queries import duties
+from homeward.records.kinds import for_duty
 
 register = template.Library()
 
@@ -88,3 +89,13 @@ def duty_label(obligation: Obligation) -> str:
 @register.filter
 def get(mapping: dict[str, object], key: str) -> object:
     return mapping.get(key, "")
+
+
+@register.filter
+def outcome_url(obligation: Obligation) -> str:
+    """Where "Record outcome" leads: a duty with a record of its own (a safe and well check, a
+    senior notification ...) opens that record's form, offering the duty; any other, the close form."""
+    kind = for_duty(obligation.kind, obligation.recipient)
+    if kind is not None and obligation.episode_id is not None:
+        return f"/episodes/{obligation.episode_id}/records/{kind.name}/new/?duty={obligation.pk}"
+    return f"/obligations/{obligation.pk}/close/"

@@ -29,7 +29,7 @@ from homeward.casework.risk import grade_risk
 from homeward.children.models import FindMePlan
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import open_episode
-from homeward.queries import notes
+from homeward.queries import notes, records
 from homeward.queries.profile import profile_of
 from homeward.web import timeline
 from homeward.web.forms import now_local, with_version
@@ -159,6 +159,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "profile_shares": episode.profile_shares.select_related("force", "shared_by"),
             # Meetings arranged and still to be held (or called off), for the meeting's readers.
             "arranged": episode.arrangements.filter(meeting__isnull=True, not_held_at__isnull=True),
+            # Duty records: those made, and (for whoever may record them) the kinds to make.
+            "duty_records": records.for_episode(episode),
+            "record_kinds": records.kinds_to_record(episode),
             **_chronology(request, episode),
         },
     )

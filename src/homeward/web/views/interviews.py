@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from homeward.access.audit import record_view
 from homeward.access.visible import arrangeable_ids, closable_ids
-from homeward.casework.interviews import record_return_interview
+from homeward.casework.interviews import record_return_interview, strategy_unresolved
+from homeward.casework.interviews import sign_off as sign_off_interview
 from homeward.episodes.models import Episode
 from homeward.interviews.models import ReturnInterview
 from homeward.web.forms import now_local, with_version
-from homeward.web.forms.interviews import ReturnInterviewForm
+from homeward.web.forms.interviews import ReturnInterviewForm, SignOffForm
 from homeward.web.views.common import (
     StaleVersion,
     apply_errors,
@@ -120,4 +121,45 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "closable": closable_ids(me(request), obligations),
             "arrangeable": arrangeable_ids(me(request), obligations),
         },
+    )
+
+
+@login_required
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """The authorising manager signs the interview off (002 s.5), once any strategy meeting the
+    episode required was held or a manager says why one was not considered necessary."""
+    interview = _interview_for(request, pk, "interviews.sign_off_returninterview")
+    back = f"/return-interviews/{interview.pk}/"
+    if interview.signed_off_at is not None:
+        messages.info(request, "This interview has already been signed off.")
+        return redirect(back)
+    needs = bool(strategy_unresolved(interview.episode, timezone.now()))
+    form = SignOffForm(request.POST or None, needs_oversight=needs, initial={"at": now_local()})
+    with_version(form, interview.version)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            sign_off_interview(
+                interview,
+                by=me(request),
+                at=form.cleaned_data["at"],
+                oversight=form.cleaned_data.get("oversight", ""),
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except StaleVersion as stale:
+            conflict = edit_conflict(form, stale, recorded(stale.current, form))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "The return home interview has been signed off.")
+            return redirect(back)
+    return form_page(
+        request,
+        form,
+        "Sign off the return home interview",
+        caption=f"{interview.episode.child.name}, {interview.episode.reference}",
+        back=back,
+        intro="Signing off authorises the record: it is not changed after that (Wakefield s.5).",
+        submit="Sign off",
+        conflict=conflict,
     )
