@@ -58,7 +58,7 @@ from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
 from homeward.notes.models import Note
 from homeward.notifications.models import Kind, Message
-from homeward.obligations.models import Allocation, Obligation
+from homeward.obligations.models import Allocation, Obligation, ProtocolAdoption
 from homeward.records.models import DutyRecord
 from tests.factories import (
     AuthorityFactory,
@@ -360,6 +360,8 @@ ROUTES: dict[str, Route] = {
     # What a draft protocol would do: the coordinator's and senior managers' of a local authority,
     # each for their own authority (nobody else: 404, audited).
     "what_if": Route(allowed=frozenset({"coordinator", "senior", "host_coordinator", "other_coordinator"})),
+    # The authority's protocol versions and adopting one: its coordinator and senior managers.
+    "protocol": Route(allowed=frozenset({"coordinator", "senior", "host_coordinator", "other_coordinator"})),
     # The briefing pack is also the police's (it is linked from their board).
     "briefing_pack": Route(allowed=SIGNED_IN),
     # The Find Me plan is shared with the police of the episode (002 s.10).
@@ -729,6 +731,7 @@ def test_the_admin_is_for_staff_only(world: World) -> None:
 
 # Pages that change the record when posted to.
 WRITES = [
+    "protocol",
     "child_edit",
     "placement_new",
     "find_me_plan",
@@ -782,6 +785,7 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         EmergencyAccess.objects.filter(child=child).count(),
         list(EmergencyAccess.objects.filter(child=child).values_list("reviewed_at", flat=True)),
         list(FindMePlan.objects.filter(child=child).values_list("version", flat=True)),
+        ProtocolAdoption.objects.filter(authority=child.responsible_authority).count(),
     )
 
 

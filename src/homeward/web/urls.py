@@ -14,6 +14,7 @@ from homeward.web.views import (
     notes,
     obligations,
     profile,
+    protocols,
     records,
     reports,
     returns,
@@ -91,6 +92,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/ssd-missing.csv", reports.ssd_missing_download, name="ssd_missing"),
     path("reports/data-quality/", returns.data_quality, name="data_quality"),
     path("reports/what-if/", reports.what_if, name="what_if"),
+    path("reports/protocol/", protocols.protocol, name="protocol"),
     path("reports/missing-briefing.pdf", reports.briefing_pack, name="briefing_pack"),
     path("reports/children/<int:pk>/find-me-plan.pdf", reports.find_me_plan_pdf, name="find_me_plan_pdf"),
 ]

@@ -12,7 +12,7 @@ from homeward.accounts.models import Organisation, Team
 from homeward.children.models import Child, Establishment
 from homeward.protocols.pack import Pack, PackError, validate_pack
 from homeward.reports.oversight import Period, Scope
-from homeward.web.forms import DateField, GovukForm
+from homeward.web.forms import DateField, DateTimeField, GovukForm
 
 # A report is read a page at a time; ten years covers any inspection window.
 LONGEST_PERIOD = timedelta(days=3660)
@@ -125,3 +125,25 @@ class WhatIfForm(GovukForm):
             return validate_pack(data)
         except PackError as exc:
             raise forms.ValidationError([f"The pack is not valid: {p}" for p in exc.problems[:10]]) from None
+
+
+class AdoptForm(GovukForm):
+    """An authority adopts a shipped protocol pack from a time (``casework.protocols``)."""
+
+    pack = forms.ChoiceField(
+        label="Protocol pack", help_text="The pack and version the authority will work to."
+    )
+    in_force_from = DateTimeField(
+        label="In force from",
+        help_text="Now or later, for example 01/04/2027 00:00: duties already raised keep the version that raised them.",
+    )
+    reason = forms.CharField(
+        label="Why the authority is adopting it",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the protocol was revised and signed off by the safeguarding partnership.",
+    )
+
+    def __init__(self, *args: Any, packs: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pack"].choices = [("", "Choose a pack"), *packs]  # type: ignore[attr-defined]
