@@ -32,11 +32,10 @@ def new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         else []
     )
     # Whoever works on the episode records these; whoever may close a duty records its record.
-    if (
-        episode is None
-        or definition is None
-        or not (user.has_perm("records.add_dutyrecord", episode) or duties)
-    ):
+    # A kind recorded only against its duty (the IRO's review) is for whoever may close that duty.
+    if episode is None or definition is None:
+        raise refuse(request, Episode, pk, "records.add_dutyrecord")
+    if not duties and (definition.needs_duty or not user.has_perm("records.add_dutyrecord", episode)):
         raise refuse(request, Episode, pk, "records.add_dutyrecord")
     asked_for = request.GET.get("duty", "")
     initial: dict[str, str] = {"at": now_local()}
