@@ -475,3 +475,28 @@ def test_essex_3_1_5_and_3_1_7_the_early_conference_or_cin_review_is_considered_
     )
     duty.refresh_from_db()
     assert duty.outcome == "done"
+
+
+def test_an_iro_review_is_in_subject_access_and_retention_keeps_the_decision_not_the_words(
+    service: Service,
+) -> None:
+    iro = looked_after_with_an_iro(service)
+    episode = found_without_the_check(service)
+    record = add_record(
+        episode,
+        kind="iro_review",
+        at=timezone.now(),
+        answers=REVIEW_HELD,
+        by=iro,
+        meets=the_review_duty(episode),
+    )
+    exported = json.loads(export_json(service.child))
+    assert [r["answers"]["attended"] for r in exported["duty_records"]] == [REVIEW_HELD["attended"]]
+    retention.anonymise(service.child)
+    record.refresh_from_db()
+    assert record.answers["attended"] == "" and record.answers["care_plan"] == ""
+    assert (record.answers["review"], record.answers["decision"], record.answers["care_plan_changes"]) == (
+        "lac_review",
+        "held",
+        "yes",
+    )
