@@ -159,6 +159,7 @@ def test_west_mercia_6_20_the_childs_iro_records_the_review_from_my_work_and_the
     for page in ("/my-work/", f"/episodes/{episode.pk}/", f"/children/{service.child.pk}/"):
         assert f'href="{form_url}"' in client.get(page).content.decode(), page
     page = client.get(form_url).content.decode()
+    assert "Record the IRO review" in page
     assert "Who took part" in page and "Why the review is not being reconvened" in page
     assert "No, it meets no duty" not in page  # recorded against its duty only
     response = client.post(
