@@ -310,3 +310,193 @@ def test_the_police_of_the_force_told_close_their_safe_and_well_check_with_its_r
     duty = the_check(episode)
     assert officer.has_perm("records.add_dutyrecord", episode)
     assert officer.has_perm("obligations.close_obligation", duty)
+
+
+# The IRO's review (West Mercia 6.20; SET 3.1.5, 3.1.7): the duty to consider reconvening the
+# child's review falls to the child's IRO, who closes it by recording the review held or the
+# decision not to reconvene it. A "consider" duty asks for the recorded decision with its
+# rationale (CATALOGUE.md, "Due promptly"): either answer meets it, so either closes it as done.
+
+REVIEW_HELD: dict[str, Any] = {
+    "review": "lac_review",
+    "decision": "held",
+    "attended": "Keziah, her foster carers, her social worker, PC Amrit Sandhu",
+    "decided": "Keziah stays in placement; a safety plan for evenings",
+    "care_plan_changes": "yes",
+    "care_plan": "Evening contact with her mother by phone; weekly visits by her social worker",
+    "placement_changes": "no",
+}
+
+
+def looked_after_with_an_iro(service: Service) -> Any:
+    iro = person(Role.IRO, service.team)
+    Child.objects.filter(pk=service.child.pk).update(looked_after=True, iro=iro)
+    service.child.refresh_from_db()
+    return iro
+
+
+def the_review_duty(episode: Episode) -> Obligation:
+    return Obligation.objects.get(episode=episode, kind="review_meeting", outcome="")
+
+
+def test_west_mercia_6_20_when_found_the_iro_records_the_reconvened_lac_review_and_their_duty_closes_done(
+    service: Service,
+) -> None:
+    """6.20: "The IRO will consider whether it is appropriate to reconvene the LAC Review"."""
+    iro = looked_after_with_an_iro(service)
+    episode = found_without_the_check(service)
+    duty = the_review_duty(episode)
+    assert (duty.rule, duty.falls_to, duty.assignee) == (
+        "west-mercia/consider-reconvening-lac-review",
+        Role.IRO,
+        iro,
+    )
+    assert iro.has_perm("obligations.close_obligation", duty)
+    assert meetable(episode, "iro_review") == [duty]
+    at = timezone.now() - timedelta(minutes=20)
+    record = add_record(episode, kind="iro_review", at=at, answers=REVIEW_HELD, by=iro, meets=duty)
+    duty.refresh_from_db()
+    assert (duty.outcome, duty.closed_at) == ("done", at)
+    assert record.meets == duty and record.completion is not None
+    assert record.completion.data["kind"] == "review_meeting"
+    rows = dict(record.rows())
+    assert rows["Which review"] == "Looked-after child (LAC) review (West Mercia 6.20)"
+    assert rows["Was the review reconvened?"] == "Yes: the review was held"
+    assert rows["How the care plan changes"].startswith("Evening contact")
+    # The placement does not change: how it changes is not asked.
+    assert "How the placement changes" not in rows and "reason" not in record.answers
+
+
+def test_west_mercia_the_iros_decision_not_to_reconvene_with_its_reason_closes_the_duty_as_considered(
+    service: Service,
+) -> None:
+    iro = looked_after_with_an_iro(service)
+    episode = found_without_the_check(service)
+    duty = the_review_duty(episode)
+    decision = {"review": "lac_review", "decision": "not_reconvened"}
+    with pytest.raises(ValidationError) as refused:
+        add_record(episode, kind="iro_review", at=timezone.now(), answers=decision, by=iro, meets=duty)
+    assert refused.value.message_dict == {"reason": ["Enter why the review is not being reconvened."]}
+    record = add_record(
+        episode,
+        kind="iro_review",
+        at=timezone.now(),
+        # Answers left from "held" are not kept: only what the decision asks.
+        answers={**decision, "reason": "A review is due in three weeks", "decided": "(left over)"},
+        by=iro,
+        meets=duty,
+    )
+    assert record.answers == {**decision, "reason": "A review is due in three weeks"}
+    duty.refresh_from_db()
+    assert duty.outcome == "done"  # the consider duty asked for the decision and its rationale
+
+
+def test_a_review_held_asks_who_took_part_what_was_decided_and_whether_the_care_plan_or_placement_change(
+    service: Service,
+) -> None:
+    iro = looked_after_with_an_iro(service)
+    episode = found_without_the_check(service)
+    duty = the_review_duty(episode)
+    with pytest.raises(ValidationError) as refused:
+        add_record(
+            episode,
+            kind="iro_review",
+            at=timezone.now(),
+            answers={"review": "lac_review", "decision": "held", "placement_changes": "yes"},
+            by=iro,
+            meets=duty,
+        )
+    assert set(refused.value.message_dict) == {"attended", "decided", "care_plan_changes", "placement"}
+    assert the_review_duty(episode) == duty and DutyRecord.objects.count() == 0
+
+
+def test_an_iro_review_is_recorded_only_against_the_duty_it_meets(service: Service) -> None:
+    iro = looked_after_with_an_iro(service)
+    episode = found_without_the_check(service)
+    with pytest.raises(ValidationError) as refused:
+        add_record(episode, kind="iro_review", at=timezone.now(), answers=REVIEW_HELD, by=iro)
+    assert list(refused.value.message_dict) == ["meets"]
+    with pytest.raises(ValidationError):
+        add_record(
+            episode,
+            kind="iro_review",
+            at=timezone.now(),
+            answers=REVIEW_HELD,
+            by=iro,
+            meets=the_check(episode),
+        )
+    assert DutyRecord.objects.count() == 0
+
+
+def test_another_iro_may_not_close_the_childs_review_duty(service: Service) -> None:
+    looked_after_with_an_iro(service)
+    episode = found_without_the_check(service)
+    other = person(Role.IRO, service.team)
+    duty = the_review_duty(episode)
+    assert not other.has_perm("obligations.close_obligation", duty)
+    assert not other.has_perm("records.add_dutyrecord", episode)
+
+
+def test_the_childs_iro_closes_only_their_own_duties(service: Service) -> None:
+    iro = looked_after_with_an_iro(service)
+    episode = found_without_the_check(service)
+    # The IRO reads the episode but does not write its other records or close others' duties.
+    assert not iro.has_perm("records.add_dutyrecord", episode)
+    assert not iro.has_perm("obligations.close_obligation", the_check(episode))
+    assert meetable(episode, "safe_and_well") == [the_check(episode)]
+
+
+@pytest.mark.parametrize(
+    ("plan", "rule", "review"),
+    [
+        ("child_protection", "essex/consider-early-conference", "cp_conference"),
+        ("child_in_need", "essex/consider-cin-review", "cin_review"),
+    ],
+)
+def test_essex_3_1_5_and_3_1_7_the_early_conference_or_cin_review_is_considered_and_recorded(
+    service: Service, plan: str, rule: str, review: str
+) -> None:
+    """3.1.5: "The Child Protection Conference Chair may arrange an early child protection
+    conference"; 3.1.7: "A Child in Need Review should be considered"."""
+    use_protocol(service, "essex")
+    iro = looked_after_with_an_iro(service)
+    Child.objects.filter(pk=service.child.pk).update(looked_after=False, plans=[plan])
+    episode = missing_since(service, 3)
+    duty = Obligation.objects.get(episode=episode, rule=rule)
+    assert (duty.kind, duty.requirement, duty.assignee) == ("review_meeting", "consider", iro)
+    assert meetable(episode, "iro_review") == [duty]
+    add_record(
+        episode,
+        kind="iro_review",
+        at=timezone.now(),
+        answers={**REVIEW_HELD, "review": review},
+        by=iro,
+        meets=duty,
+    )
+    duty.refresh_from_db()
+    assert duty.outcome == "done"
+
+
+def test_an_iro_review_is_in_subject_access_and_retention_keeps_the_decision_not_the_words(
+    service: Service,
+) -> None:
+    iro = looked_after_with_an_iro(service)
+    episode = found_without_the_check(service)
+    record = add_record(
+        episode,
+        kind="iro_review",
+        at=timezone.now(),
+        answers=REVIEW_HELD,
+        by=iro,
+        meets=the_review_duty(episode),
+    )
+    exported = json.loads(export_json(service.child))
+    assert [r["answers"]["attended"] for r in exported["duty_records"]] == [REVIEW_HELD["attended"]]
+    retention.anonymise(service.child)
+    record.refresh_from_db()
+    assert record.answers["attended"] == "" and record.answers["care_plan"] == ""
+    assert (record.answers["review"], record.answers["decision"], record.answers["care_plan_changes"]) == (
+        "lac_review",
+        "held",
+        "yes",
+    )

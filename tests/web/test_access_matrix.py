@@ -317,6 +317,7 @@ ROUTES: dict[str, Route] = {
     # Duty records: made by whoever works on the episode (as case notes), or whoever may close
     # the duty a record meets; read by whoever opens the episode.
     "record_new": Route(lambda w: {"pk": w.episode.pk, "kind": "return_plan"}, allowed=ADD_NOTE),
+    # (A kind recorded only against its duty, the IRO's review: test_the_iro_review_form below.)
     "record": Route(lambda w: {"pk": w.record.pk}, allowed=TOLD_TO_ACT),
     "allocate_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=ALLOCATE),
     # Why a duty is due: whoever may open its episode (the host authority's restricted view of
@@ -808,6 +809,33 @@ def test_no_one_without_the_relationship_can_change_the_record_by_posting(world:
     for who in sorted(SIGNED_IN - route.allowed - route.host):
         response = sign_in(Client(), world.people[who]).post(url, data)
         assert response.status_code == 404, f"{who} posting to {url}"
+    assert fingerprint(world) == before
+
+
+# The IRO's review (a duty record recorded only against the duty it meets: West Mercia 6.20, WM4,
+# which the found episode of the world's looked-after child raises for the child's IRO): whoever may
+# close that duty, the child's IRO, the coordinator and a senior manager; not the case holders who
+# record the episode's other work (record_new above), nor another IRO.
+RECORD_IRO_REVIEW = frozenset({"iro", "coordinator", "senior"})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_iro_review_form_is_for_whoever_may_close_the_review_duty(world: World, who: str) -> None:
+    duty = Obligation.objects.get(episode=world.episode, kind="review_meeting", outcome="")
+    url = reverse("record_new", kwargs={"pk": world.episode.pk, "kind": "iro_review"}) + f"?duty={duty.pk}"
+    client = sign_in(Client(), world.people[who])
+    refused_before = AuditEntry.objects.filter(additional_data__outcome=REFUSED).count()
+    response = client.get(url)
+    if who in RECORD_IRO_REVIEW:
+        assert response.status_code == 200, f"{who} should get {url}"
+        return
+    assert response.status_code == 404, f"{who} should not get {url}"
+    assert AuditEntry.objects.filter(additional_data__outcome=REFUSED).count() == refused_before + 1
+    before = fingerprint(world)
+    data = {"at": "2026-01-01T10:00", "meets": str(duty.pk), "review": "lac_review"}
+    response = client.post(url, {**data, "decision": "not_reconvened", "reason": "test"})
+    assert response.status_code == 404, f"{who} posting to {url}"
     assert fingerprint(world) == before
 
 

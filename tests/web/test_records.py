@@ -134,3 +134,90 @@ def test_a_record_opens_only_with_its_episode_and_a_refusal_is_audited(service: 
 def test_an_unknown_kind_of_record_is_not_found(service: Service) -> None:
     episode = found_without_the_check(service)
     assert signed_in(service.worker).get(f"/episodes/{episode.pk}/records/horoscope/new/").status_code == 404
+
+
+# The IRO acts on their duties (West Mercia 6.20; SET 3.1.5, 3.1.7): "Record outcome" of the
+# review duty opens the IRO review form, for the child's IRO, from My work, the episode and the child.
+
+
+def looked_after_and_found(service: Service) -> tuple[Episode, Obligation]:
+    iro = person(Role.IRO, service.team)
+    type(service.child).objects.filter(pk=service.child.pk).update(looked_after=True, iro=iro)
+    service.child.refresh_from_db()
+    episode = found_without_the_check(service)
+    return episode, Obligation.objects.get(episode=episode, kind="review_meeting", outcome="")
+
+
+def test_west_mercia_6_20_the_childs_iro_records_the_review_from_my_work_and_their_duty_closes_done(
+    service: Service,
+) -> None:
+    episode, duty = looked_after_and_found(service)
+    iro = duty.assignee
+    assert iro is not None and iro == service.child.iro
+    client = signed_in(iro)
+    form_url = f"/episodes/{episode.pk}/records/iro_review/new/?duty={duty.pk}"
+    for page in ("/my-work/", f"/episodes/{episode.pk}/", f"/children/{service.child.pk}/"):
+        assert f'href="{form_url}"' in client.get(page).content.decode(), page
+    page = client.get(form_url).content.decode()
+    assert "Record the IRO review" in page
+    assert "Who took part" in page and "Why the review is not being reconvened" in page
+    assert "No, it meets no duty" not in page  # recorded against its duty only
+    response = client.post(
+        form_url,
+        {
+            "at": local(15),
+            "meets": str(duty.pk),
+            "review": "lac_review",
+            "decision": "held",
+            "attended": "Keziah, her foster carers and her social worker",
+            "decided": "Stays in placement with an evening safety plan",
+            "care_plan_changes": "no",
+            "placement_changes": "no",
+        },
+    )
+    record = DutyRecord.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/records/{record.pk}/"
+    duty.refresh_from_db()
+    assert (duty.outcome, record.meets, record.recorded_by) == ("done", duty, iro)
+    shown = client.get(f"/records/{record.pk}/").content.decode()
+    assert "Stays in placement with an evening safety plan" in shown
+
+
+def test_the_iros_decision_not_to_reconvene_on_the_page_needs_its_reason_and_closes_the_duty(
+    service: Service,
+) -> None:
+    episode, duty = looked_after_and_found(service)
+    assert duty.assignee is not None
+    client = signed_in(duty.assignee)
+    url = f"/episodes/{episode.pk}/records/iro_review/new/"
+    decision = {"at": local(5), "meets": str(duty.pk), "review": "lac_review", "decision": "not_reconvened"}
+    response = client.post(url, decision)
+    assert response.status_code == 400
+    assert "Enter why the review is not being reconvened." in response.content.decode()
+    assert not DutyRecord.objects.exists()
+    response = client.post(url, {**decision, "reason": "Her review is due in three weeks"})
+    assert response.status_code == 302
+    duty.refresh_from_db()
+    assert duty.outcome == "done"
+
+
+def test_another_iro_and_the_case_holders_who_may_not_close_it_cannot_record_the_iros_review(
+    service: Service,
+) -> None:
+    episode, duty = looked_after_and_found(service)
+    url = f"/episodes/{episode.pk}/records/iro_review/new/?duty={duty.pk}"
+    data = {"at": local(5), "meets": str(duty.pk), "review": "lac_review", "decision": "not_reconvened"}
+    other_iro = person(Role.IRO, service.team)
+    for who in (other_iro, service.worker, service.manager):
+        client = signed_in(who)
+        assert client.get(url).status_code == 404, who.role
+        assert client.post(url, {**data, "reason": "No need"}).status_code == 404, who.role
+    # The social worker records the episode's other work, but is not offered the IRO's review.
+    assert (
+        "/records/iro_review/"
+        not in signed_in(service.worker).get(f"/episodes/{episode.pk}/").content.decode()
+    )
+    duty.refresh_from_db()
+    assert duty.outcome == "" and not DutyRecord.objects.exists()
+    # The coordinator may close any duty of the authority's children, so may record it for the IRO.
+    assert signed_in(person(Role.MISSING_COORDINATOR, service.team)).get(url).status_code == 200

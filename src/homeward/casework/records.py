@@ -1,7 +1,8 @@
 """Duty records: recording the work a duty asks for, and closing the duty it meets.
 
 A record (a safe and well check, a return plan, a senior notification, the social worker's
-visit after return, the family's views, the MASH's screening decision: ``records.kinds``) is
+visit after return, the family's views, the MASH's screening decision, the IRO's review:
+``records.kinds``) is
 not a protocol fact: what reaches the protocol is the ``completed`` event that closes the duty
 it meets, appended through ``casework.obligations.close_obligation`` in the same transaction.
 """
@@ -56,6 +57,8 @@ def add_record(
     now = timezone.now()
     cleaned = clean(kind, answers)
     validate_at(at=at, episode=episode, now=now)
+    if meets is None and KINDS[kind].needs_duty:
+        raise ValidationError({"meets": f"An {KINDS[kind].label} is recorded against the duty it meets."})
     if meets is not None:
         meets = Obligation.objects.filter(pk=meets.pk).first()
         label = KINDS[kind].label.lower()

@@ -15,5 +15,6 @@ def for_episode(episode: Episode) -> QuerySet[DutyRecord]:
 
 
 def kinds_to_record(episode: Episode) -> list[Kind]:
-    """The kinds of record the episode page offers: those for after the return once the child is found."""
-    return [k for k in KINDS.values() if episode.found_at or not k.after_found]
+    """The kinds of record the episode page offers: those for after the return once the child is
+    found; not a kind recorded only against its duty (the IRO's review: from "Record outcome")."""
+    return [k for k in KINDS.values() if (episode.found_at or not k.after_found) and not k.needs_duty]

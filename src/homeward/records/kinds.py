@@ -51,6 +51,9 @@ class Kind:
     meets: tuple[tuple[str, str], ...] = ()
     # Shown on the episode page as something to record (after the child is found, or any time).
     after_found: bool = True
+    # Recorded only as meeting a duty, by whoever may close it (the IRO's own review): not
+    # offered on the episode page to everyone who works on it, but from the duty's "Record outcome".
+    needs_duty: bool = False
 
     def field(self, name: str) -> Field:
         return next(f for f in self.fields if f.name == name)
@@ -239,6 +242,57 @@ MASH_SCREENING = Kind(
     ),
 )
 
+IRO_REVIEW = Kind(
+    name="iro_review",
+    label="IRO review",
+    cites="West Mercia 6.20; SET Missing Practice Guidance 3.1.5, 3.1.7",
+    intro="The child's Independent Reviewing Officer (the Child Protection Conference Chair, the "
+    "CIN Reviewing Officer) considers whether to reconvene the child's review in the light of the "
+    "missing episode: the review held, or the decision not to reconvene it and why.",
+    when_label="When the review was held, or the decision made",
+    meets=(("review_meeting", ""),),
+    after_found=False,
+    needs_duty=True,
+    fields=(
+        Field(
+            "review",
+            "Which review",
+            CHOICE,
+            options=(
+                ("lac_review", "Looked-after child (LAC) review (West Mercia 6.20)"),
+                ("cp_conference", "Early child protection conference (SET 3.1.5)"),
+                ("cin_review", "Child in Need review (SET 3.1.7)"),
+            ),
+        ),
+        Field(
+            "decision",
+            "Was the review reconvened?",
+            CHOICE,
+            options=(
+                ("held", "Yes: the review was held"),
+                ("not_reconvened", "No: the decision is not to reconvene it"),
+            ),
+        ),
+        Field(
+            "reason",
+            "Why the review is not being reconvened",
+            when=("decision", "not_reconvened"),
+            hint="The rationale for the decision: what was considered, and with whom.",
+        ),
+        Field(
+            "attended",
+            "Who took part",
+            when=("decision", "held"),
+            hint="Names, roles and agencies: the child, carers, parents, the social worker, the police.",
+        ),
+        Field("decided", "What was decided", when=("decision", "held")),
+        Field("care_plan_changes", "Does the care plan change?", YESNO, when=("decision", "held")),
+        Field("care_plan", "How the care plan changes", when=("care_plan_changes", "yes")),
+        Field("placement_changes", "Does the placement change?", YESNO, when=("decision", "held")),
+        Field("placement", "How the placement changes", when=("placement_changes", "yes")),
+    ),
+)
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
@@ -248,6 +302,7 @@ KINDS: dict[str, Kind] = {
         SOCIAL_WORKER_VISIT,
         FAMILY_VIEWS,
         MASH_SCREENING,
+        IRO_REVIEW,
     )
 }
 CHOICES = [(k.name, k.label) for k in KINDS.values()]

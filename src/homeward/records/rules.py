@@ -19,8 +19,13 @@ YES_NO = (("yes", "Yes"), ("no", "No"))
 
 
 def asked(kind: Kind, answers: dict[str, Any]) -> list[Field]:
-    """The questions this record asks, given its answers (a follow-up only when called for)."""
-    return [f for f in kind.fields if f.when is None or answers.get(f.when[0]) == f.when[1]]
+    """The questions this record asks, given its answers (a follow-up only when called for, and a
+    follow-up's follow-up only when the follow-up itself is asked: "How the care plan changes")."""
+    names: set[str] = set()
+    for f in kind.fields:
+        if f.when is None or (f.when[0] in names and answers.get(f.when[0]) == f.when[1]):
+            names.add(f.name)
+    return [f for f in kind.fields if f.name in names]
 
 
 def _label(f: Field) -> str:

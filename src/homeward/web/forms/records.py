@@ -30,11 +30,11 @@ class DutyRecordForm(GovukForm):
             required = f.required and f.when is None
             hint = f.hint
             if f.when is not None:
-                parent = kind.field(f.when[0]).label.rstrip("?")
+                asked_by = kind.field(f.when[0])
+                answers = dict(asked_by.options if asked_by.type == CHOICE else YES_NO)
+                answer = answers.get(f.when[1], f.when[1])
                 hint = f"{hint} " if hint else ""
-                hint += (
-                    f"Needed if the answer to “{parent}” is {dict(YES_NO).get(f.when[1], f.when[1]).lower()}."
-                )
+                hint += f"Needed if the answer to “{asked_by.label.rstrip('?')}” is “{answer}”."
             field: forms.Field
             if f.type == YESNO:
                 field = forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, required=f.when is None)
@@ -52,9 +52,14 @@ class DutyRecordForm(GovukForm):
             field.help_text = hint
             self.fields[f.name] = field
         if duties:
+            # A kind recorded only against a duty (the IRO's review) offers no "none".
+            none = [] if kind.needs_duty else [(NO_DUTY, "No, it meets no duty")]
+            question = (
+                "Which duty does this record meet?" if kind.needs_duty else "Does this record meet a duty?"
+            )
             self.fields["meets"] = forms.ChoiceField(
-                label="Does this record meet a duty?",
-                choices=[(str(o.pk), duty_label(o)) for o in duties] + [(NO_DUTY, "No, it meets no duty")],
+                label=question,
+                choices=[(str(o.pk), duty_label(o)) for o in duties] + none,
                 widget=forms.RadioSelect,
                 help_text="The duty it meets is closed as done at the time above.",
                 error_messages={

@@ -21,6 +21,12 @@ from homeward.web.forms.records import DutyRecordForm
 from homeward.web.views.common import apply_errors, login_required, me, permitted, refuse
 
 
+def _in_a_sentence(label: str) -> str:
+    """A kind's label inside a sentence: "the safe and well check", but "the IRO review"."""
+    first = label.split()[0]
+    return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
+
+
 @login_required
 def new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     user = me(request)
@@ -32,11 +38,10 @@ def new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         else []
     )
     # Whoever works on the episode records these; whoever may close a duty records its record.
-    if (
-        episode is None
-        or definition is None
-        or not (user.has_perm("records.add_dutyrecord", episode) or duties)
-    ):
+    # A kind recorded only against its duty (the IRO's review) is for whoever may close that duty.
+    if episode is None or definition is None:
+        raise refuse(request, Episode, pk, "records.add_dutyrecord")
+    if not duties and (definition.needs_duty or not user.has_perm("records.add_dutyrecord", episode)):
         raise refuse(request, Episode, pk, "records.add_dutyrecord")
     asked_for = request.GET.get("duty", "")
     initial: dict[str, str] = {"at": now_local()}
@@ -57,12 +62,12 @@ def new(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             apply_errors(form, exc)
         else:
             done = f" It meets: {record.meets.title}." if record.meets else ""
-            messages.success(request, f"The {definition.label.lower()} has been recorded.{done}")
+            messages.success(request, f"The {_in_a_sentence(definition.label)} has been recorded.{done}")
             return redirect(f"/records/{record.pk}/")
     status = 400 if form.is_bound and form.errors else 200
     context = {
         "form": form,
-        "title": f"Record the {definition.label[:1].lower() + definition.label[1:]}",
+        "title": f"Record the {_in_a_sentence(definition.label)}",
         "caption": f"{episode.child.name}, {episode.reference}",
         "back": f"/episodes/{pk}/",
         "submit": "Save the record",
