@@ -42,10 +42,15 @@ class Authority:
 
 def build() -> Authority:
     authority = AuthorityFactory()
-    amy = placed_child(authority=authority, first_name="Amy", last_name="Arden")
-    ben = placed_child(authority=authority, first_name="Ben", last_name="Brook")
+    # Surnames no member of staff can share: the page names the analyst signed in (Faker once
+    # gave them "Brooks", and "Brook" was then on the page).
+    amy = placed_child(authority=authority, first_name="Amy", last_name="Ardenwick-Quill")
+    ben = placed_child(authority=authority, first_name="Ben", last_name="Brookvale-Tarrant")
     sealed = placed_child(
-        EstablishmentFactory(name="Haven House"), authority=authority, first_name="Sasha", last_name="Hidden"
+        EstablishmentFactory(name="Haven House"),
+        authority=authority,
+        first_name="Sasha",
+        last_name="Hiddenmere-Vost",
     )
     episode(
         amy,
