@@ -84,6 +84,9 @@ def test_every_page_and_form_a_manager_reaches(page: Page, steps: Steps) -> None
     untold = Episode.objects.get(police_informed=False)
     start = [
         f"/episodes/{episode.pk}/",
+        # Its return home interview (linked from the episode; the episode's page now links so
+        # many duty pages that a crawl of MAX_PAGES no longer reached it breadth first).
+        f"/return-interviews/{interview.pk}/",
         f"/episodes/{untold.pk}/police/",
         f"/episodes/{untold.pk}/found/",
         # Then every section in the service navigation.
