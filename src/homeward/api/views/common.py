@@ -29,6 +29,7 @@ from homeward.api.serializers import (
     EpisodeSerializer,
 )
 from homeward.episodes.models import Episode
+from homeward.obligations.models import Obligation
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,6 +114,18 @@ class PartnerView(APIView):
         if episode is None:
             raise self.refuse(Episode, pk, "episode")
         return episode
+
+    def duty_met(self, episode: Episode, pk: int | None, what: str) -> Obligation | None:
+        """The episode's duty ``pk`` (given as ``meets``) that a note or record meets, as this
+        partner sees it; a 400 naming ``meets`` when there is none."""
+        if pk is None:
+            return None
+        duty = access.obligations_for(self.token.organisation).filter(pk=pk, episode=episode).first()
+        if duty is None:
+            raise exceptions.ValidationError(
+                {"meets": [f"Episode E{episode.pk} has no duty {pk} for {what} to meet."]}
+            )
+        return duty
 
     def idempotency_key(self) -> str | None:
         key = self.request.headers.get(KEY_HEADER)

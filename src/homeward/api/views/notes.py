@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from homeward.access import partners as access
 from homeward.api.idempotency import Produced, key_claim, once
 from homeward.api.models import Scope
 from homeward.api.reporting import service_error
@@ -38,17 +36,7 @@ class AddNote(PartnerView):
         data = form.validated_data
         key = self.idempotency_key()
         episode = self.visible_episode(pk)
-        meets = None
-        if data["meets"] is not None:
-            meets = (
-                access.obligations_for(self.token.organisation)
-                .filter(pk=data["meets"], episode=episode)
-                .first()
-            )
-            if meets is None:
-                raise exceptions.ValidationError(
-                    {"meets": [f"Episode E{episode.pk} has no duty {data['meets']} for a note to meet."]}
-                )
+        meets = self.duty_met(episode, data["meets"], "a note")
 
         def produce() -> Produced:
             try:

@@ -8,7 +8,6 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from homeward.access import partners as access
 from homeward.access.audit import record_denied
 from homeward.access.relationships import organisation_closes
 from homeward.api.idempotency import Produced, key_claim, once
@@ -42,30 +41,20 @@ class AddSafeAndWellCheck(PartnerView):
         data = form.validated_data
         key = self.idempotency_key()
         episode = self.visible_episode(pk)
-        meets = None
-        if data["meets"] is not None:
-            meets = (
-                access.obligations_for(self.token.organisation)
-                .filter(pk=data["meets"], episode=episode)
-                .first()
+        meets = self.duty_met(episode, data["meets"], "this record")
+        if meets is not None and not organisation_closes(self.token.organisation, meets):
+            # It sees the duty but does not close it: a partner records its own duties only.
+            record_denied(
+                self.request,
+                Obligation,
+                meets.pk,
+                api_token=self.token.pk,
+                partner=self.token.name,
+                close=True,
             )
-            if meets is None:
-                raise exceptions.ValidationError(
-                    {"meets": [f"Episode E{episode.pk} has no duty {data['meets']} for this record to meet."]}
-                )
-            if not organisation_closes(self.token.organisation, meets):
-                # It sees the duty but does not close it: a partner records its own duties only.
-                record_denied(
-                    self.request,
-                    Obligation,
-                    meets.pk,
-                    api_token=self.token.pk,
-                    partner=self.token.name,
-                    close=True,
-                )
-                raise exceptions.PermissionDenied(
-                    f"Duty {meets.pk} is not this system's to record: a partner records its own duties only."
-                )
+            raise exceptions.PermissionDenied(
+                f"Duty {meets.pk} is not this system's to record: a partner records its own duties only."
+            )
 
         def produce() -> Produced:
             try:
