@@ -459,7 +459,18 @@ class ImportResultSerializer(serializers.Serializer[Any]):
     refused = RefusedRowSerializer(many=True, help_text="Rows that stored nothing, and why")
 
 
-class RecordAddedSerializer(serializers.ModelSerializer[DutyRecord]):
+class _AddedToEpisode:
+    """What a note and a duty record answer with in common: their episode and the duty they met."""
+
+    def get_episode(self, added: Note | DutyRecord) -> str:
+        return f"E{added.episode_id}"
+
+    @extend_schema_field(ObligationSerializer(allow_null=True))
+    def get_meets(self, added: Note | DutyRecord) -> dict[str, Any] | None:
+        return dict(ObligationSerializer(added.meets).data) if added.meets else None
+
+
+class RecordAddedSerializer(_AddedToEpisode, serializers.ModelSerializer[DutyRecord]):
     """A duty record as returned: no answers (the answer is kept to replay a retried call, past retention)."""
 
     episode = serializers.SerializerMethodField(help_text="The episode's reference, e.g. E5")
@@ -470,15 +481,8 @@ class RecordAddedSerializer(serializers.ModelSerializer[DutyRecord]):
         model = DutyRecord
         fields = ["id", "episode", "kind", "at", "recorded_at", "meets"]
 
-    def get_episode(self, record: DutyRecord) -> str:
-        return f"E{record.episode_id}"
 
-    @extend_schema_field(ObligationSerializer(allow_null=True))
-    def get_meets(self, record: DutyRecord) -> dict[str, Any] | None:
-        return dict(ObligationSerializer(record.meets).data) if record.meets else None
-
-
-class NoteAddedSerializer(serializers.ModelSerializer[Note]):
+class NoteAddedSerializer(_AddedToEpisode, serializers.ModelSerializer[Note]):
     """A note as returned: no text (the answer is kept to replay a retried call, past retention)."""
 
     episode = serializers.SerializerMethodField(help_text="The episode's reference, e.g. E5")
@@ -488,13 +492,6 @@ class NoteAddedSerializer(serializers.ModelSerializer[Note]):
     class Meta:
         model = Note
         fields = ["id", "episode", "kind", "at", "recorded_at", "meets"]
-
-    def get_episode(self, note: Note) -> str:
-        return f"E{note.episode_id}"
-
-    @extend_schema_field(ObligationSerializer(allow_null=True))
-    def get_meets(self, note: Note) -> dict[str, Any] | None:
-        return dict(ObligationSerializer(note.meets).data) if note.meets else None
 
 
 class ProfilePhotoSerializer(serializers.Serializer[Any]):
