@@ -318,3 +318,12 @@ def test_check_pack_names_the_rule_and_field_of_every_problem(tmp_path: Path) ->
         assert any(needle in line for line in lines), f"{needle!r} not in:\n{proc.stderr}"
     assert all(line.startswith(f"{pack}: ") for line in lines)
     assert "Traceback" not in proc.stderr
+
+
+def test_a_file_nested_deeper_than_python_can_parse_is_refused_with_a_message(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    proc = homeward("replay", str(deep))
+    assert proc.returncode == 2
+    assert "nested too deeply" in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -39,12 +39,18 @@ def read_case_file(path: Path) -> Any:
             mark = getattr(exc, "problem_mark", None)
             where = f" (line {mark.line + 1})" if mark is not None else ""
             raise UsageError(f"{path}: not valid YAML{where}") from None
+        except RecursionError:
+            raise UsageError(f"{path}: nested too deeply to be a case file") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(
             f"{path}: not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})"
         ) from None
+    except RecursionError:
+        # Python's parser recurses once per bracket: a hostile or broken file must get a
+        # message, not a traceback.
+        raise UsageError(f"{path}: nested too deeply to be a case file") from None
 
 
 def _pack_beside(case: Path, name: str, version: str | None, field: str) -> Pack:
