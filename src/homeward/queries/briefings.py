@@ -12,12 +12,21 @@ from homeward.meetings.models import Action, ActionState, Briefing, BriefingItem
 
 
 def people_to_invite(authority: Organisation) -> QuerySet[User]:
-    """Who may be recorded as at a briefing: the authority's people and its police force's
-    (002 s.4: the coordinator, the MASH, team managers and social workers, the police)."""
+    """Who is offered as at a briefing: the people 002 s.4 names for it (the coordinator, the
+    MASH, the police counterpart, team managers) with senior managers and return interview
+    workers. A social worker invited for their child is added by name like an outside contact:
+    listing every social worker would bury the few who come."""
     where = Q(organisation=authority)
     if authority.police_force_id is not None:
         where |= Q(organisation_id=authority.police_force_id)
-    roles = [r for r in Role.values if r not in (Role.ANALYST, Role.ADMINISTRATOR, Role.CARER)]
+    roles = [
+        Role.MISSING_COORDINATOR,
+        Role.MASH_OFFICER,
+        Role.POLICE_LIAISON,
+        Role.TEAM_MANAGER,
+        Role.SENIOR_MANAGER,
+        Role.RETURN_INTERVIEW_WORKER,
+    ]
     return (
         User.objects.filter(where, is_active=True, role__in=roles)
         .select_related("organisation")

@@ -28,7 +28,10 @@ class AttendanceForm(GovukForm):
         label="Others at the briefing, not in Homeward",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One a line: name, then role and agency after a comma (for example a police sergeant).",
+        help_text=(
+            "One a line: name, then role and agency after a comma (a social worker asked to come "
+            "for their child, an Early Help manager, a police sergeant)."
+        ),
         max_length=4000,
     )
     apologies = forms.ModelMultipleChoiceField(

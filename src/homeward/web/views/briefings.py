@@ -126,12 +126,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_record = {row.item.pk for row in rows if user.has_perm("meetings.change_briefingitem", row.item)}
     today = timezone.localdate()
     every_action = [a for row in rows for a in (*row.carried, *row.actions)]
+    attendees = list(briefing.attendees.select_related("person"))
     return render(
         request,
         "briefings/detail.html",
         {
             "briefing": briefing,
-            "attendees": briefing.attendees.select_related("person"),
+            "present": [a for a in attendees if a.attendance == BriefingAttendance.PRESENT],
+            "apologies": [a for a in attendees if a.attendance == BriefingAttendance.APOLOGIES],
             "rows": rows,
             "may_record": may_record,
             "may_change": briefing.finished_at is None
