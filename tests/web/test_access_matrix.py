@@ -55,7 +55,15 @@ from homeward.casework.records import add_record
 from homeward.children.models import Child, EmergencyAccess, FindMePlan
 from homeward.episodes.models import Episode, Event, ProfileShare
 from homeward.interviews.models import ReturnInterview
-from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
+from homeward.meetings.models import (
+    Action,
+    Arrangement,
+    Briefing,
+    BriefingAttendee,
+    BriefingItem,
+    Invitation,
+    Meeting,
+)
 from homeward.notes.models import Note
 from homeward.notifications.models import Kind, Message
 from homeward.obligations.models import Allocation, Obligation, ProtocolAdoption
@@ -153,6 +161,12 @@ LOCAL_CASE_STAFF = frozenset(
 WORKERS = SIGNED_IN - {"analyst", "administrator"}
 CHILD_LISTERS = LOCAL_CASE_STAFF | {"iro", "other_iro", "rhi", "carer", "other_carer"}
 READERS = LOCAL_CASE_STAFF | {"iro", "other_iro", "rhi", "analyst"}
+# Who runs briefings: a local authority's coordinator and managers (any authority's, for its own),
+# and those who run this one (the child's authority's).
+BRIEFING_RUNNERS = frozenset(
+    {"coordinator", "team_manager", "other_team_manager", "senior", "host_coordinator", "other_coordinator"}
+)
+RUNS_THIS_BRIEFING = frozenset({"coordinator", "team_manager", "other_team_manager", "senior"})
 
 
 def photo() -> bytes:
@@ -175,6 +189,8 @@ class World:
     arrangement: Arrangement
     action: Action
     record: DutyRecord
+    briefing: Briefing
+    briefing_item: BriefingItem
 
 
 @dataclass(frozen=True)
@@ -345,6 +361,27 @@ ROUTES: dict[str, Route] = {
     "arrangement_not_held": Route(lambda w: {"pk": w.arrangement.pk}, allowed=CASE),
     # A meeting's action: whoever holds the case, and the person it was given to (the carer).
     "action": Route(lambda w: {"pk": w.action.pk}, allowed=CASE | {"carer"}),
+    # The daily missing briefing and weekly oversight with the police (002 s.4; 000): started and
+    # recorded by a local authority's coordinator and managers; read by them and by whoever is
+    # recorded as at it (the police officer here). The list names no child; on the briefing, a
+    # child shows only to someone who may see that child (not the other team's manager). What
+    # was agreed for the child: whoever runs the briefing and holds the child's case.
+    "briefings": Route(
+        allowed=BRIEFING_RUNNERS | {"police"},
+        away=SIGNED_IN - BRIEFING_RUNNERS - {"police"},
+        shows=frozenset(),
+    ),
+    "briefing_new": Route(allowed=BRIEFING_RUNNERS, away=SIGNED_IN - BRIEFING_RUNNERS),
+    "briefing": Route(
+        lambda w: {"pk": w.briefing.pk},
+        allowed=RUNS_THIS_BRIEFING | {"police"},
+        shows=frozenset({"coordinator", "team_manager", "senior", "police"}),
+    ),
+    "briefing_attendance": Route(lambda w: {"pk": w.briefing.pk}, allowed=RUNS_THIS_BRIEFING),
+    "briefing_finish": Route(lambda w: {"pk": w.briefing.pk}, allowed=RUNS_THIS_BRIEFING),
+    "briefing_item": Route(
+        lambda w: {"pk": w.briefing_item.pk}, allowed=frozenset({"coordinator", "team_manager", "senior"})
+    ),
     # Reports: the authority's staff, counting only whom their relationships allow (analysts: their
     # authority, de-identified); the 903 return is row-level, so not for analysts (404).
     "reports": Route(allowed=READERS, away=SIGNED_IN - READERS),
@@ -649,6 +686,19 @@ def build_world() -> World:
         },
         by=None,
     )
+    # Yesterday's briefing, still under way (today's is still to start): the coordinator and the
+    # force's officer at it, the child on its agenda, missing now.
+    briefing = Briefing.objects.create(
+        authority=authority, kind="briefing", started_at=now - timedelta(days=1), chair="The coordinator"
+    )
+    BriefingAttendee.objects.create(briefing=briefing, person=people["coordinator"], name="Coordinator")
+    BriefingAttendee.objects.create(briefing=briefing, person=people["police"], name="PC Matrix", police=True)
+    briefing_item = BriefingItem.objects.create(
+        briefing=briefing,
+        child=child,
+        episode=Episode.objects.get(child=child, found_at__isnull=True),
+        reason="missing",
+    )
     return World(
         child,
         episode,
@@ -661,6 +711,8 @@ def build_world() -> World:
         arrangement,
         action,
         record,
+        briefing,
+        briefing_item,
     )
 
 
@@ -763,6 +815,11 @@ WRITES = [
     "arrangement_hold",
     "arrangement_not_held",
     "action",
+    # (Starting a briefing is a section's page, refused back to the start page:
+    # tests/web/test_briefings.py checks a refused start saves nothing.)
+    "briefing_attendance",
+    "briefing_finish",
+    "briefing_item",
 ]
 
 
@@ -779,6 +836,10 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         Arrangement.objects.filter(child=child).count(),
         list(Arrangement.objects.filter(child=child).values_list("not_held_reason", "meeting")),
         list(Action.objects.filter(meeting__child=child).values_list("state", flat=True)),
+        Briefing.objects.count(),
+        list(Briefing.objects.values_list("finished_at", flat=True)),
+        BriefingAttendee.objects.count(),
+        list(BriefingItem.objects.filter(child=child).values_list("meeting", "agreed_by")),
         Note.objects.filter(child=child).count(),
         DutyRecord.objects.filter(child=child).count(),
         Allocation.objects.filter(child=child).count(),

@@ -119,7 +119,15 @@ def register() -> None:
     )
     from homeward.episodes.models import Episode, ProfileShare
     from homeward.interviews.models import ReturnInterview
-    from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
+    from homeward.meetings.models import (
+        Action,
+        Arrangement,
+        Briefing,
+        BriefingAttendee,
+        BriefingItem,
+        Invitation,
+        Meeting,
+    )
     from homeward.notes.models import Note
     from homeward.obligations.models import Allocation, ProtocolAdoption
     from homeward.records.models import DutyRecord
@@ -135,6 +143,9 @@ def register() -> None:
     auditlog.register(Action)
     auditlog.register(Arrangement)
     auditlog.register(Invitation)
+    auditlog.register(Briefing)
+    auditlog.register(BriefingAttendee)
+    auditlog.register(BriefingItem)
     auditlog.register(CouncilEpisode)
     auditlog.register(Note)
     auditlog.register(Allocation)
@@ -188,7 +199,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     )
     from homeward.episodes.models import Episode, ProfileShare
     from homeward.interviews.models import ReturnInterview
-    from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
+    from homeward.meetings.models import Action, Arrangement, BriefingItem, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.obligations.models import Allocation
     from homeward.records.models import DutyRecord
@@ -207,6 +218,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         )
         | about(Meeting, meetings)
         | about(Action, Action.objects.filter(meeting__child=child).values_list("pk", flat=True))
+        | about(BriefingItem, BriefingItem.objects.filter(child=child).values_list("pk", flat=True))
         | about(Arrangement, Arrangement.objects.filter(child=child).values_list("pk", flat=True))
         | about(Invitation, Invitation.objects.filter(arrangement__child=child).values_list("pk", flat=True))
         | about(Placement, Placement.objects.filter(child=child).values_list("pk", flat=True))

@@ -55,7 +55,7 @@ from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.children.models import Child, EmergencyAccess, Placement
 from homeward.episodes.models import Episode, ProfileShare
 from homeward.interviews.models import ReturnInterview
-from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
+from homeward.meetings.models import Action, Arrangement, Briefing, BriefingItem, Invitation, Meeting
 from homeward.notifications.models import Message
 from homeward.obligations.models import Obligation, ObligationQuerySet
 from homeward.records.models import DutyRecord
@@ -85,6 +85,11 @@ def _authority(user: User) -> int | None:
     if org is None or org.kind != OrganisationKind.LOCAL_AUTHORITY:
         return None
     return org.pk
+
+
+def authority_of(user: User) -> int | None:
+    """The local authority a person works for (None for a partner: a force, a care provider)."""
+    return _authority(user)
 
 
 # --- relationships to a child (filters over Child) ------------------------------------------
@@ -313,6 +318,8 @@ def child_of(obj: Any) -> Child | None:
         return obj.meeting.child
     if isinstance(obj, Invitation):
         return obj.arrangement.child
+    if isinstance(obj, BriefingItem):
+        return obj.child
     return None
 
 
@@ -558,6 +565,54 @@ def manages_case(user: User, obj: Any) -> bool:
 
 CONFIRMING_ROLES = (Role.MASH_OFFICER, Role.MISSING_COORDINATOR)
 
+# --- the daily missing briefing and weekly oversight with the police ---------------------------
+#
+# 002 s.4: the Missing Coordinator runs the briefing with the MASH and the police, inviting the
+# team managers; Greenwich (000) has its coordinator "and other leaders" meet the police weekly.
+# The coordinator and the authority's managers start and record them; anyone recorded as at one
+# (the police officer, a MASH officer, a social worker invited) may read it. Each child on it
+# shows only to someone who may see that child (``access.visible``), never to a reader by virtue
+# of the briefing alone.
+BRIEFING_ROLES = (Role.MISSING_COORDINATOR, Role.TEAM_MANAGER, Role.SENIOR_MANAGER)
+
+
+@predicate
+def runs_briefings(user: User) -> bool:
+    who = person(user)
+    return bool(who and who.role in BRIEFING_ROLES and _authority(who) is not None)
+
+
+@predicate
+def runs_this_briefing(user: User, obj: Any) -> bool:
+    """A coordinator or manager of the authority whose briefing it is."""
+    who = person(user)
+    return bool(
+        who
+        and who.role in BRIEFING_ROLES
+        and isinstance(obj, Briefing)
+        and _authority(who) is not None
+        and obj.authority_id == _authority(who)
+    )
+
+
+@predicate
+def attended_briefing(user: User, obj: Any) -> bool:
+    """Recorded on the briefing as a person in Homeward at it (present or sent apologies)."""
+    who = person(user)
+    return bool(who and isinstance(obj, Briefing) and obj.attendees.filter(person_id=who.pk).exists())
+
+
+@predicate
+def runs_items_briefing(user: User, obj: Any) -> bool:
+    return isinstance(obj, BriefingItem) and bool(runs_this_briefing(user, obj.briefing))
+
+
+@predicate
+def sees_briefings(user: User) -> bool:
+    """The list of briefings: whoever runs them, and whoever has been at one."""
+    who = person(user)
+    return bool(who and (runs_briefings(who) or who.briefings_attended.exists()))
+
 
 @predicate
 def is_coordinator(user: User) -> bool:
@@ -686,6 +741,13 @@ PERMISSIONS = {
     & is_named_on_restricted_record,
     # A meeting's action: whoever holds the case, and the person it was given to.
     "meetings.change_action": (holds_case | owns_action) & is_named_on_restricted_record,
+    # The daily missing briefing and weekly oversight with the police (see BRIEFING_ROLES).
+    "meetings.list_briefings": sees_briefings,
+    "meetings.add_briefing": runs_briefings,
+    "meetings.view_briefing": runs_this_briefing | attended_briefing,
+    "meetings.change_briefing": runs_this_briefing,
+    # What was agreed for one child at it: whoever runs the briefing and holds that child's case.
+    "meetings.change_briefingitem": runs_items_briefing & holds_case,
     "obligations.close_obligation": closes_duty,
     # Why a duty is due: whoever may see what it is about (its episode, or for a child's own duty
     # the child), by the same relationships as those pages.

@@ -133,7 +133,7 @@ def anonymise(child: Child) -> None:
     from homeward.care.models import CouncilEpisode
     from homeward.episodes.models import Episode, Event, ProfileShare
     from homeward.interviews.models import ReturnInterview
-    from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
+    from homeward.meetings.models import Action, Arrangement, BriefingItem, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.notifications.models import Kind, Message, about_child
     from homeward.obligations.models import Allocation, Obligation
@@ -168,6 +168,7 @@ def anonymise(child: Child) -> None:
         _blank(ReturnInterview.objects.filter(episode__child=child), INTERVIEW_TEXT)
         _blank(Meeting.objects.filter(child=child), MEETING_TEXT)
         Action.objects.filter(meeting__child=child).update(description="", owner="", closing_note="")
+        BriefingItem.objects.filter(child=child).update(agreed_by="")
         _blank(Arrangement.objects.filter(child=child), ARRANGEMENT_TEXT)
         # Outside contacts are named only here; people in Homeward keep their link (who was invited).
         Invitation.objects.filter(arrangement__child=child, person__isnull=True).update(name="", role="")

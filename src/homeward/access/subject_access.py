@@ -51,7 +51,7 @@ def export(child: Any) -> dict[str, Any]:
     )
     from homeward.episodes.models import Episode, Event, ProfileShare
     from homeward.interviews.models import ReturnInterview
-    from homeward.meetings.models import Action, Arrangement, Invitation, Meeting
+    from homeward.meetings.models import Action, Arrangement, BriefingItem, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.notifications.models import Message, about_child
     from homeward.obligations.models import Allocation, Obligation
@@ -91,6 +91,9 @@ def export(child: Any) -> dict[str, Any]:
         "return_interviews": _rows(ReturnInterview.objects.filter(episode__child=child)),
         "meetings": _rows(Meeting.objects.filter(child=child)),
         "meeting_actions": _rows(Action.objects.filter(meeting__child=child)),
+        # Each daily briefing or police oversight meeting that discussed the child (what was agreed
+        # is in "meetings"), and who agreed it.
+        "briefings": _rows(BriefingItem.objects.filter(child=child)),
         # Meetings arranged (held or not, with any decision not to hold one) and whom they invited.
         "meetings_arranged": _rows(Arrangement.objects.filter(child=child)),
         "meeting_invitations": _rows(Invitation.objects.filter(arrangement__child=child)),

@@ -17,6 +17,7 @@ from homeward.access import relationships as rel
 from homeward.accounts.models import User
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
+from homeward.meetings.models import Briefing, BriefingItem
 from homeward.obligations.models import Obligation
 
 
@@ -134,4 +135,29 @@ def note_ids(user: User | AnonymousUser, episodes: Iterable[int]) -> set[int]:
         .filter(Q(child__in=by_child) | rel.notified_force(user))
         .filter(child__in=Child.objects.filter(rel.named_on_restricted_record(user)).values("pk"))
         .values_list("pk", flat=True)
+    )
+
+
+def visible_briefings(user: User | AnonymousUser) -> QuerySet[Briefing]:
+    """The briefings this person may open: their authority's, if they run briefings there, and
+    any they were recorded as at (``relationships.runs_this_briefing | attended_briefing``)."""
+    who = rel.person(user)
+    if who is None:
+        return Briefing.objects.none()
+    at = Q(attendees__person=who)
+    authority = rel.authority_of(who)
+    if who.role in rel.BRIEFING_ROLES and authority is not None:
+        at |= Q(authority_id=authority)
+    return Briefing.objects.filter(pk__in=Briefing.objects.filter(at).values("pk"))
+
+
+def briefing_items(user: User | AnonymousUser, briefing: Briefing) -> QuerySet[BriefingItem]:
+    """The children on a briefing this person may see: a child whose record they may open, or
+    whose episode on the agenda they may open (the police officer told of it). The others are
+    left out altogether, not shown by name."""
+    mine = Q(child__in=visible_children(user).values("pk")) | Q(
+        episode__in=visible_episodes(user).values("pk")
+    )
+    return briefing.items.filter(mine).select_related(
+        "child", "episode", "meeting", "child__allocated_worker", "child__team"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from homeward.accounts.models import Organisation
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation
@@ -15,6 +16,14 @@ class MeetingKind(models.TextChoices):
     INTERVENTION = "intervention", "Inter-agency intervention meeting"
     MACE = "mace", "MACE or pre-MACE panel"
     REVIEW = "review", "Review, conference or panel"
+    # One child's part of a briefing (``BriefingItem.meeting``): what was agreed for them there.
+    BRIEFING = "briefing", "Daily missing briefing"
+    OVERSIGHT = "oversight", "Weekly oversight meeting with the police"
+
+
+# Meetings about every child missing now, recorded as a ``Briefing``: never one child's meeting
+# recorded on its own (the single-child forms do not offer them).
+BRIEFING_KINDS = (MeetingKind.BRIEFING, MeetingKind.OVERSIGHT)
 
 
 # Which obligation a meeting of each kind meets.
@@ -175,3 +184,106 @@ class Action(models.Model):
 
     def overdue(self, today: object) -> bool:
         return self.state == ActionState.OPEN and self.due_on is not None and self.due_on < today  # type: ignore[operator]
+
+
+# --- the daily missing briefing and weekly oversight with the police ----------------------------
+
+
+class Briefing(models.Model):
+    """The daily missing briefing (Wakefield 002 s.4: the coordinator, the MASH and the police
+    "discuss the children who have been reported missing and agree on actions") or a weekly
+    oversight meeting with the police (Greenwich 000): one record about every child missing now.
+
+    Each child discussed is a ``BriefingItem``; what was agreed for them is a ``Meeting`` of the
+    briefing's kind about that child, so its actions are tracked, chased and shown in My work as
+    any meeting's are, and the child's record lists it."""
+
+    authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="briefings")
+    kind = models.CharField(
+        max_length=20,
+        choices=[(k.value, k.label) for k in BRIEFING_KINDS],
+        default=MeetingKind.BRIEFING,
+    )
+    started_at = models.DateTimeField()
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    chair = models.CharField("Who chaired it", max_length=200, blank=True)
+    # The briefing of this kind before it: "returned since the last briefing" counts from it.
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.started_at:%d %b %Y}"
+
+
+class BriefingAttendance(models.TextChoices):
+    PRESENT = "present", "Present"
+    APOLOGIES = "apologies", "Sent apologies"
+
+
+class BriefingAttendee(models.Model):
+    """Someone at the briefing: a person in Homeward, or a named outside contact (``person`` None)."""
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="attendees")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="briefings_attended",
+    )
+    name = models.CharField(max_length=200)
+    role = models.CharField("Role and agency", max_length=200, blank=True)
+    police = models.BooleanField(default=False)
+    attendance = models.CharField(
+        max_length=10, choices=BriefingAttendance.choices, default=BriefingAttendance.PRESENT
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["briefing", "person"],
+                condition=models.Q(person__isnull=False),
+                name="briefing_attendee_once_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+class ItemReason(models.TextChoices):
+    MISSING = "missing", "Missing now"
+    RETURNED = "returned", "Returned since the last briefing"
+    CARRIED = "carried", "Actions still open from an earlier briefing"
+
+
+class BriefingItem(models.Model):
+    """One child on the briefing's agenda, and (once discussed) what was agreed and by whom."""
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="items")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="briefing_items")
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.PROTECT, related_name="briefing_items"
+    )
+    reason = models.CharField("Why they are on the agenda", max_length=10, choices=ItemReason.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    # What was agreed (the decisions) and its actions, once the child has been discussed.
+    meeting = models.OneToOneField(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="briefing_item"
+    )
+    agreed_by = models.CharField("Who agreed it", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["briefing", "child"], name="briefing_item_once_per_child")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} at {self.briefing}"

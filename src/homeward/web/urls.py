@@ -3,6 +3,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from homeward.web.forms import SignInForm
 from homeward.web.views import (
+    briefings,
     children,
     emergency,
     episodes,
@@ -82,6 +83,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("meetings/arranged/<int:pk>/hold/", meetings.hold, name="arrangement_hold"),
     path("meetings/arranged/<int:pk>/not-held/", meetings.not_held, name="arrangement_not_held"),
     path("actions/<int:pk>/", meetings.action, name="action"),
+    # The daily missing briefing and weekly oversight with the police (002 s.4; 000).
+    path("briefings/", briefings.index, name="briefings"),
+    path("briefings/new/", briefings.new, name="briefing_new"),
+    path("briefings/<int:pk>/", briefings.detail, name="briefing"),
+    path("briefings/<int:pk>/attendance/", briefings.attendance, name="briefing_attendance"),
+    path("briefings/<int:pk>/finish/", briefings.finish, name="briefing_finish"),
+    path("briefings/items/<int:pk>/", briefings.item, name="briefing_item"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:pk>/", inbox.message, name="message"),
     path("inbox/read/", inbox.mark_all_read, name="inbox_read"),

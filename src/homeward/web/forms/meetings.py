@@ -8,18 +8,26 @@ from django.db.models import QuerySet
 
 from homeward.accounts.models import User
 from homeward.episodes.models import Episode
-from homeward.meetings.models import Action, ActionState, Attendance, Invitation, Meeting, MeetingKind
+from homeward.meetings.models import (
+    BRIEFING_KINDS,
+    Action,
+    ActionState,
+    Attendance,
+    Invitation,
+    Meeting,
+    MeetingKind,
+)
 from homeward.meetings.rules import check_meeting
 from homeward.web.forms import DateField, DateTimeField, GovukForm, GovukModelForm
 from homeward.web.forms.interviews import add_service_errors, name_errors
 
 FREE_TEXT = ["attendees", "apologies", "summary", "decisions"]
+# One child's meeting: a briefing about every child missing now is recorded as a briefing.
+ONE_CHILD_KINDS = [(value, label) for value, label in MeetingKind.choices if value not in BRIEFING_KINDS]
 
 
 class MeetingForm(GovukModelForm):
-    kind = forms.ChoiceField(
-        choices=MeetingKind.choices, widget=forms.RadioSelect, label="What meeting was it?"
-    )
+    kind = forms.ChoiceField(choices=ONE_CHILD_KINDS, widget=forms.RadioSelect, label="What meeting was it?")
     episode = forms.ModelChoiceField(
         queryset=Episode.objects.none(),
         required=False,
@@ -139,9 +147,7 @@ class ArrangeForm(GovukForm):
     """Arranging a meeting: when, where, whom to invite (the protocol's people for this child,
     anyone added, outside contacts)."""
 
-    kind = forms.ChoiceField(
-        choices=MeetingKind.choices, widget=forms.RadioSelect, label="What meeting is it?"
-    )
+    kind = forms.ChoiceField(choices=ONE_CHILD_KINDS, widget=forms.RadioSelect, label="What meeting is it?")
     level = forms.IntegerField(
         label="Intervention level",
         required=False,
