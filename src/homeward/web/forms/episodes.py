@@ -101,6 +101,10 @@ class EpisodeAnswersForm(GovukModelForm):
         super().__init__(*args, **kwargs)
         for name in [name for name in self.fields if name not in self.asks and name != "version"]:
             del self.fields[name]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                # Django's ten rows make each answer a screen high on a phone; the box still grows.
+                field.widget.attrs["rows"] = 3
 
 
 # The DfE's definitions (SSDA903 guidance, "missing" and "away from placement without
@@ -136,8 +140,7 @@ class ReportEpisodeForm(GovukForm):
         choices=Category.choices,
         widget=hints.RadioSelect(hints=CATEGORY_HINTS),
         label="Is the child missing, absent or away?",
-        help_text="If you know where a looked-after child is, they are away, not missing: the DfE counts "
-        "the two apart, and recording every away as missing distorts the national figures.",
+        help_text="If you know where a looked-after child is, they are away, not missing.",
     )
     last_seen_at = DateTimeField(label="When were they last seen?")
     last_seen_where = forms.CharField(
@@ -162,7 +165,7 @@ class ReportEpisodeForm(GovukForm):
         label="Police reference",
         required=False,
         max_length=60,
-        help_text="The incident or log number the police gave you, if they did.",
+        help_text="If the police have been told: the incident or log number they gave you.",
     )
 
     def __init__(
@@ -182,8 +185,8 @@ class ReportEpisodeForm(GovukForm):
         if seen and reported and seen > reported:
             self.add_error("last_seen_at", "When were they last seen: it must be before the report.")
         if data.get("police_informed") is False:
-            # The reference belongs to "Yes" (shown under it): typed, then "Not yet" chosen, it is
-            # not kept, as GOV.UK's conditional questions drop what belongs to another choice.
+            # A reference belongs to "Yes": typed, then "Not yet" chosen, it is not kept (the police
+            # have not been told, so it cannot be theirs).
             data["police_reference"] = ""
         return data
 
