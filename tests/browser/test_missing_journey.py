@@ -52,7 +52,7 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
     # A carer starts at the children of her home.
     expect(page.get_by_role("heading", level=1)).to_have_text("Children")
     step("carer-signed-in")
-    page.get_by_role("link", name=name).click()
+    page.get_by_role("link", name=name, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
     step("child-before")
     page.get_by_role("link", name="Report missing, absent or away").click()
