@@ -78,15 +78,14 @@ def test_a_carer_signs_in_and_reports_a_child_missing_by_keyboard_alone(page: Pa
     tab_to(page, "id_code")
     page.keyboard.type(current_code(people.carer))
     enter(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Currently missing")
+    # A carer starts at the children of her home.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Children")
 
-    tab_to_link(page, "Children")
-    enter(page)
     tab_to_link(page, name)
     enter(page)
     tab_to_link(page, "Report missing, absent or away")
     enter(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Report a missing episode")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Report a child missing")
 
     tab_to(page, "id_category_0")
     page.keyboard.press("Space")
@@ -95,16 +94,17 @@ def test_a_carer_signs_in_and_reports_a_child_missing_by_keyboard_alone(page: Pa
     expect(page.locator("#id_last_seen_at")).to_have_value(
         timezone.localtime(last_seen).strftime("%Y-%m-%dT%H:%M")
     )
-    # "Yes" is chosen already; the arrow key moves the choice within the group.
+    tab_to(page, "id_last_seen_where")
+    page.keyboard.type("Walking towards the bus station")
+    # Nothing is chosen yet; the arrow key moves the choice within the group.
     tab_to(page, "id_police_informed_0")
     page.keyboard.press("ArrowDown")
     expect(page.get_by_label("Not yet")).to_be_checked()
-    tab_to(page, "id_last_seen_where")
-    page.keyboard.type("Walking towards the bus station")
     steps("report-form-by-keyboard")
+    tab_to(page, "report-submit")
     enter(page)
 
-    expect(page.get_by_text(f"{name} has been reported missing.")).to_be_visible()
+    expect(page.get_by_text(f"{name} has been reported missing")).to_be_visible()
     steps("reported")
     episode = Episode.objects.get(child=child)
     assert (episode.category, episode.police_informed) == ("missing", False)

@@ -49,21 +49,24 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
 
     # The carer at the children's home: Maya has not come back.
     sign_in(page, people.carer)
+    # A carer starts at the children of her home.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Children")
     step("carer-signed-in")
-    page.get_by_role("link", name="Children", exact=True).click()
-    page.get_by_role("link", name=name).click()
+    page.get_by_role("link", name=name, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
     step("child-before")
     page.get_by_role("link", name="Report missing, absent or away").click()
     page.get_by_label("Missing", exact=True).check()
     page.get_by_label("When were they last seen?").fill(local(now - timedelta(hours=30)))
-    page.get_by_label("When was this reported?").fill(local(now - timedelta(hours=29)))
     page.get_by_label("Not yet").check()
-    page.get_by_label("Where last seen").fill("Leaving The Willows by the back gate")
-    page.get_by_label("What they were last seen wearing").fill("Black puffer jacket, white trainers")
+    page.get_by_label("Where were they last seen?").fill("Leaving The Willows by the back gate")
     step("report-form")
     page.get_by_role("button", name="Report").click()
-    expect(page.get_by_text(f"{name} has been reported missing.")).to_be_visible()
+    expect(page.get_by_text(f"{name} has been reported missing")).to_be_visible()
+    # The other questions follow, a page at a time; she answers one and leaves the rest for later.
+    page.get_by_label("What they were last seen wearing").fill("Black puffer jacket, white trainers")
+    step("questions-where")
+    page.get_by_role("button", name="Save and answer the rest later").click()
     expect(page.get_by_text("Not yet told", exact=True)).to_be_visible()
     expect(row(page, "Report the missing child to the police")).to_be_visible()
     step("reported")
@@ -107,7 +110,7 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
 
     # Maya is found; the carer records it.
     sign_in(page, people.carer)
-    page.get_by_test_id("currently-missing").get_by_role("link", name=name).click()
+    row(page, name).get_by_role("link", name=re.compile(r"^Missing since")).click()
     page.get_by_role("link", name="Record as found").click()
     page.get_by_label("When was the child found or did they return?").fill(local(now - timedelta(hours=5)))
     page.get_by_label("Where were they found?").fill("A friend's flat in Hereford")

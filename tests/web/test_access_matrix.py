@@ -313,6 +313,8 @@ ROUTES: dict[str, Route] = {
     # An episode.
     "episode": Route(episode_pk, allowed=TOLD_TO_ACT, host=frozenset({"host_coordinator"})),
     "episode_answers": Route(episode_pk, allowed=CHANGE_EPISODE),
+    # The questions after the report, a group a page: whoever may change the episode's details.
+    "episode_questions": Route(lambda w: {**episode_pk(w), "slug": "risks"}, allowed=CHANGE_EPISODE),
     "reclassify": Route(episode_pk, allowed=CHANGE_EPISODE),
     "grade_risk": Route(episode_pk, allowed=CHANGE_EPISODE),
     "police_informed": Route(episode_pk, allowed=CHANGE_EPISODE),
@@ -795,6 +797,7 @@ WRITES = [
     "child_emergency_access",
     "emergency_access_sign_off",
     "episode_answers",
+    "episode_questions",
     "reclassify",
     "grade_risk",
     "police_informed",

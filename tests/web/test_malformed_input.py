@@ -425,11 +425,6 @@ def report_with(child: Child, **answers: str) -> dict[str, str]:
 def test_people_and_places_are_limited_per_line_and_in_number(text: str, words: str) -> None:
     worker, child = setup_worker()
     client = signed_in(worker)
-    report = client.post(f"/children/{child.pk}/report/", report_with(child, associates=text))
-    assert report.status_code == 400
-    page = report.content.decode()
-    assert 'href="#id_associates"' in page and f"People the child was with or is linked to: {words}" in page
-    assert not Episode.objects.exists()
     episode = report_episode(
         child,
         category="missing",
@@ -438,6 +433,16 @@ def test_people_and_places_are_limited_per_line_and_in_number(text: str, words: 
         police_informed=False,
         by=worker,
     )
+    # The people linked are asked on the page after the report, "Where they may be".
+    step = client.post(
+        f"/episodes/{episode.pk}/questions/where-they-may-be/",
+        {"associates": text, "wearing": "Red coat", "version": episode.version},
+    )
+    assert step.status_code == 400
+    page = step.content.decode()
+    assert 'href="#id_associates"' in page and f"People the child was with or is linked to: {words}" in page
+    episode.refresh_from_db()
+    assert episode.associates == [] and episode.wearing == "" and episode.version == 1
     details = client.post(f"/episodes/{episode.pk}/details/", {"places": text, "version": episode.version})
     assert details.status_code == 400
     assert 'href="#id_places"' in details.content.decode()

@@ -109,6 +109,19 @@ def case_ids(user: User | AnonymousUser, children: Iterable[int]) -> set[int]:
     return set(case_children(user).filter(pk__in=set(children)).values_list("pk", flat=True))
 
 
+def reportable_ids(user: User | AnonymousUser, children: Iterable[int]) -> set[int]:
+    """Which of these children this person may report missing (``episodes.report_episode``: the
+    case holders and the carers of the home the child is placed in), in one query."""
+    if rel.person(user) is None:
+        return set()
+    reporting = (*rel.CASE_RELATIONSHIPS, rel.placed_with_carer)
+    return set(
+        Child.objects.filter(rel.any_of(reporting, user))
+        .filter(rel.named_on_restricted_record(user), pk__in=set(children))
+        .values_list("pk", flat=True)
+    )
+
+
 def interview_ids(user: User | AnonymousUser, children: Iterable[int]) -> set[int]:
     """Which of these children's return home interviews this person may record
     (``interviews.change_returninterview``), in one query."""

@@ -168,6 +168,11 @@ class ScaleStep(_Part):
     at_least: StrictInt = Field(ge=1)
 
 
+class CategoryDefinition(_Part):
+    text: StrictStr = Field(min_length=1)
+    cites: StrictStr
+
+
 class Definitions(_Part):
     # Due promptly (CATALOGUE.md, shared definitions): how soon an obligation whose
     # rule gives no time is due after it opens, so that nothing a protocol asks
@@ -183,6 +188,10 @@ class Definitions(_Part):
     # ("kept up to date at all times", 002 s.10; "keep, and regularly update, a photograph",
     # 001 Appendix). None: the authority sets no period, so no reminder is raised.
     profile_review_after: Span | None = None
+    # What each category means in this protocol, in its own words: the report form shows them to
+    # whoever decides, at the moment of reporting, whether a child is missing, absent or away. Read
+    # by no rule; a category the pack does not define is shown with the DfE's definition.
+    categories: dict[Category, CategoryDefinition] = {}
     note: StrictStr | None = None
 
 

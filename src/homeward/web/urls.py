@@ -54,6 +54,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("children/<int:pk>/restrict/", children.restrict, name="child_restrict"),
     path("episodes/<int:pk>/", episodes.detail, name="episode"),
     path("episodes/<int:pk>/details/", episodes.answers, name="episode_answers"),
+    path("episodes/<int:pk>/questions/<slug:slug>/", episodes.questions_page, name="episode_questions"),
     path("episodes/<int:pk>/reclassify/", episodes.reclassify, name="reclassify"),
     path("episodes/<int:pk>/risk/", episodes.grade, name="grade_risk"),
     path("episodes/<int:pk>/police/", episodes.police, name="police_informed"),

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from homeward.episodes import questions
 from homeward.episodes.models import (
     LINK_MAX_LENGTH,
     LINKS_MAX,
@@ -14,9 +15,12 @@ from homeward.episodes.models import (
     RiskLevel,
     link_problem,
 )
+from homeward.protocols.pack import Pack
 from homeward.web.forms import DateTimeField, GovukForm, GovukModelForm, hints
 
-YES_NO_UNKNOWN = [("", "Not known"), ("true", "Yes"), ("false", "No")]
+# "Not known" is a choice, not the default: a question nobody has answered shows no choice made,
+# and either way it is stored as no answer (None), still to find out.
+YES_NO_UNKNOWN = [("true", "Yes"), ("false", "No"), ("unknown", "Not known")]
 
 
 def _yes_no(label: str) -> forms.TypedChoiceField:
@@ -30,30 +34,8 @@ def _yes_no(label: str) -> forms.TypedChoiceField:
     )
 
 
-ANSWERS = [
-    "last_seen_where",
-    "wearing",
-    "actions_taken",
-    "likely_destinations",
-    "with_whom",
-    "out_of_character",
-    "vulnerabilities",
-    "likely_offence",
-    "self_harm_risk",
-    "weapons",
-    "previous_harm",
-    "victim_of_crime",
-    "health_needs",
-    "medication",
-    "money",
-    "preparation",
-    "plans_at_last_contact",
-    "family_issues",
-    "push_factors",
-    "pull_factors",
-    "associates",
-    "places",
-]
+# Every per-episode question, in the order the full "Episode details" page asks them.
+ANSWERS = list(questions.QUESTIONS)
 
 
 class LinesField(forms.CharField):
@@ -107,13 +89,27 @@ class EpisodeAnswersForm(GovukModelForm):
         help_text="One a line (e.g. '14 Bath Street, Hereford').",
     )
 
+    # The questions this form asks (a group of them, or all): the declared fields above are in
+    # every ModelForm whatever its Meta says, so the others are taken out here.
+    asks: tuple[str, ...] = questions.QUESTIONS
+
     class Meta:
         model = Episode
         fields = ANSWERS
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in [name for name in self.fields if name not in self.asks and name != "version"]:
+            del self.fields[name]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Textarea):
+                # Django's ten rows make each answer a screen high on a phone; the box still grows.
+                field.widget.attrs["rows"] = 3
+
 
 # The DfE's definitions (SSDA903 guidance, "missing" and "away from placement without
-# authorisation", as D2I's ssd_missing MISS004A quotes them); absent is the protocols' own.
+# authorisation", as D2I's ssd_missing MISS004A quotes them); absent is the protocols' own. Shown
+# only for a category the child's pack does not define in its own words.
 CATEGORY_HINTS = {
     "missing": "Their whereabouts are not known. For a looked-after child: not at their placement or "
     "where they are expected to be (for example school), and their whereabouts are not known.",
@@ -124,33 +120,82 @@ CATEGORY_HINTS = {
 }
 
 
-class ReportEpisodeForm(EpisodeAnswersForm):
+def category_hints(pack: Pack | None) -> dict[str, str]:
+    """Each category's definition: the pack's own words (with its paragraph), else the DfE's."""
+    defined = pack.definitions.categories if pack is not None else {}
+    return {
+        category: f"{defined[category].text} ({defined[category].cites})" if category in defined else dfe
+        for category, dfe in CATEGORY_HINTS.items()
+    }
+
+
+POLICE_TOLD = [("true", "Yes"), ("false", "Not yet")]
+
+
+class ReportEpisodeForm(GovukForm):
+    """The report's first page: only what the police and the protocol need at once. The other
+    questions follow on their own pages, or later (``questions.GROUPS``)."""
+
     category = forms.ChoiceField(
         choices=Category.choices,
         widget=hints.RadioSelect(hints=CATEGORY_HINTS),
         label="Is the child missing, absent or away?",
-        help_text="If you know where a looked-after child is, they are away, not missing: the DfE counts "
-        "the two apart, and recording every away as missing distorts the national figures.",
+        help_text="If you know where a looked-after child is, they are away, not missing.",
     )
     last_seen_at = DateTimeField(label="When were they last seen?")
-    reported_at = DateTimeField(label="When was this reported?")
+    last_seen_where = forms.CharField(
+        label="Where were they last seen?",
+        max_length=Episode._meta.get_field("last_seen_where").max_length,
+        required=False,
+        help_text="An address or a place, as exactly as you can (e.g. 'Bus station, Hereford'). "
+        "If you do not know, leave it empty.",
+    )
+    reported_at = DateTimeField(
+        label="When was this reported?", help_text="Now, unless you are recording a report made earlier."
+    )
+    # No choice made until the person gives one: "Not yet" raises the duty to tell the police
+    # (West Mercia 3.5.2, 6.16), and a pre-chosen "Yes" would hide it.
     police_informed = forms.TypedChoiceField(
         label="Have the police been told?",
-        choices=[("true", "Yes"), ("false", "Not yet")],
+        choices=POLICE_TOLD,
         coerce=lambda v: v == "true",
         widget=forms.RadioSelect,
     )
-    police_reference = forms.CharField(label="Police reference", required=False, max_length=60)
+    police_reference = forms.CharField(
+        label="Police reference",
+        required=False,
+        max_length=60,
+        help_text="If the police have been told: the incident or log number they gave you.",
+    )
 
-    class Meta(EpisodeAnswersForm.Meta):
-        fields = ["category", "last_seen_at", "reported_at", "police_informed", "police_reference", *ANSWERS]
+    def __init__(
+        self, *args: Any, pack: Pack | None = None, ask_reported_at: bool = True, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        widget = self.fields["category"].widget
+        assert isinstance(widget, hints.RadioSelect)
+        widget.hints = category_hints(pack)
+        if not ask_reported_at:
+            # A carer reports as it happens: the report is made now, and one question fewer on a phone.
+            del self.fields["reported_at"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         seen, reported = data.get("last_seen_at"), data.get("reported_at")
         if seen and reported and seen > reported:
-            self.add_error("last_seen_at", "The child must have been last seen before the report.")
+            self.add_error("last_seen_at", "When were they last seen: it must be before the report.")
+        if data.get("police_informed") is False:
+            # A reference belongs to "Yes": typed, then "Not yet" chosen, it is not kept (the police
+            # have not been told, so it cannot be theirs).
+            data["police_reference"] = ""
         return data
+
+
+def questions_form(group: questions.Group) -> type[EpisodeAnswersForm]:
+    """The answers form for one group of the per-episode questions."""
+    meta = type("Meta", (EpisodeAnswersForm.Meta,), {"fields": list(group.fields)})
+    name = f"{group.slug.title().replace('-', '')}Form"
+    return type(name, (EpisodeAnswersForm,), {"Meta": meta, "asks": group.fields})
 
 
 class ReclassifyForm(GovukForm):

@@ -11,14 +11,14 @@ from django.utils import timezone
 
 from homeward.access.audit import emergency_flag, record_view, trail_for_child
 from homeward.access.subject_access import export_json
-from homeward.access.visible import arrangeable_ids, closable_ids, visible_children
+from homeward.access.visible import arrangeable_ids, closable_ids, reportable_ids, visible_children
 from homeward.casework.children import save_child
 from homeward.casework.find_me import save_find_me_plan
 from homeward.casework.placements import record_director_review, record_risk_assessment, start_placement
 from homeward.casework.restrictions import restrict_record
 from homeward.children.models import FindMePlan
 from homeward.queries import child as queries
-from homeward.queries import notes, profile
+from homeward.queries import notes, profile, reporting
 from homeward.web import timeline
 from homeward.web.forms import now_local, with_version
 from homeward.web.forms.children import (
@@ -56,7 +56,13 @@ def child_list(request: HttpRequest) -> HttpResponse:
             | Q(known_as__icontains=query)
             | Q(aliases__icontains=query)
         )
-    return render(request, "children/list.html", {"children": children[:200], "query": query})
+    shown = list(children[:200])
+    reportable = reportable_ids(me(request), [child.pk for child in shown])
+    return render(
+        request,
+        "children/list.html",
+        {"rows": reporting.for_children(shown, reportable), "query": query},
+    )
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from homeward.access.audit import record_denied
-from homeward.accounts.models import User
+from homeward.accounts.models import Role, User
 from homeward.casework.versions import StaleVersion
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
@@ -86,7 +86,11 @@ def section_refused(request: HttpRequest, message: str) -> HttpResponse:
 
 
 def start_page(user: User) -> str:
-    """Where a person starts: the missing board, or (no casework: an analyst) the reports, or the inbox."""
+    """Where a person starts: the missing board, or (no casework: an analyst) the reports, or the inbox.
+    A carer starts at their children, each with "Report missing" beside it: at 2 a.m. that is what
+    they come for, and the board has nothing the children's list does not show them."""
+    if user.role == Role.CARER and user.has_perm("children.list_children"):
+        return "/children/"
     if user.has_perm("episodes.view_board"):
         return "/"
     return "/reports/" if user.has_perm("reports.view_reports") else "/inbox/"

@@ -8,13 +8,15 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from homeward.access.audit import emergency_flag, recipient, record_view
 from homeward.access.reports import may_print_find_me_plan
 from homeward.access.visible import arrangeable_ids, closable_ids
+from homeward.accounts.models import Role
 from homeward.casework.episodes import (
     confirm_police_report,
     inform_police,
@@ -27,14 +29,15 @@ from homeward.casework.episodes import (
 from homeward.casework.episodes import reclassify as reclassify_episode
 from homeward.casework.risk import grade_risk
 from homeward.children.models import FindMePlan
+from homeward.episodes import questions
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import open_episode
+from homeward.obligations.evaluation import pack_of
 from homeward.queries import notes, records
 from homeward.queries.profile import profile_of
 from homeward.web import timeline
 from homeward.web.forms import now_local, with_version
 from homeward.web.forms.episodes import (
-    ANSWERS,
     EpisodeAnswersForm,
     FoundForm,
     GradeRiskForm,
@@ -43,6 +46,7 @@ from homeward.web.forms.episodes import (
     ReclassifyForm,
     ReportEpisodeForm,
     WithdrawForm,
+    questions_form,
 )
 from homeward.web.views.common import (
     StaleVersion,
@@ -61,6 +65,8 @@ from homeward.web.views.returns import warn_about_returns
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's first page: only what the police and the protocol need at once. The other
+    questions follow, a group a page (``questions``), or wait until later."""
     child = child_for(request, pk, "episodes.report_episode")
     still_open = open_episode(child) if request.method == "GET" else None
     if still_open is not None:
@@ -74,40 +80,91 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             f"this is the open episode, {still_open.reference}. Record what has changed here.",
         )
         return redirect("episode", pk=still_open.pk)
-    now = now_local()
+    user = me(request)
     # "Have the police been told?" has no answer until the person gives one: a pre-chosen "Yes"
     # recorded children as reported to the police when nobody had called them, and the duty to
     # tell the police (West Mercia 3.5.2, 6.16) was never raised.
-    form = ReportEpisodeForm(request.POST or None, initial={"reported_at": now})
+    form = ReportEpisodeForm(
+        request.POST or None,
+        initial={"reported_at": now_local()},
+        pack=pack_of(child),
+        ask_reported_at=user.role != Role.CARER,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             episode = report_episode(
                 child,
                 category=data["category"],
-                reported_at=data["reported_at"],
+                reported_at=data.get("reported_at") or timezone.now(),
                 last_seen_at=data["last_seen_at"],
                 police_informed=data["police_informed"],
                 police_reference=data["police_reference"],
-                answers={name: data[name] for name in ANSWERS if name in data},
-                by=me(request),
+                answers={name: data[name] for name in questions.FIRST_PAGE},
+                by=user,
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(
-                request, f"{child.name} has been reported {episode.get_category_display().lower()}."
+                request,
+                f"{child.name} has been reported {episode.get_category_display().lower()}: the report "
+                "is saved. The questions below help the police find them: save each page, or answer "
+                "them later from the episode's page.",
             )
             warn_about_returns(request, child, episode.start)
-            return redirect("episode", pk=episode.pk)
+            return redirect("episode_questions", pk=episode.pk, slug=questions.GROUPS[0].slug)
+    return render(
+        request,
+        "episodes/report.html",
+        {"form": form, "child": child, "title": "Report a child missing"},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+def questions_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    """One group of the per-episode questions, saved on its own (nothing of another page is touched)."""
+    episode = episode_for(request, pk)
+    group = questions.group(slug)
+    if group is None:
+        raise Http404("No such questions")
+    if request.method == "GET":
+        record_view(request, episode, view="edit")
+    form = with_version(questions_form(group)(request.POST or None, instance=episode), episode.version)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        answers = {name: form.cleaned_data[name] for name in group.fields}
+        try:
+            update_answers(episode, answers, by=me(request), expected_version=form.cleaned_data["version"])
+        except StaleVersion as stale:
+            conflict = edit_conflict(form, stale, recorded(stale.current, form))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            following = questions.next_group(group)
+            if following is None or request.POST.get("then") == "later":
+                left = len(questions.unanswered(episode))
+                messages.success(
+                    request,
+                    f"Your answers have been saved. {left} question{pluralize(left)} still unanswered."
+                    if left
+                    else "Your answers have been saved. Every question is answered.",
+                )
+                return redirect("episode", pk=pk)
+            return redirect("episode_questions", pk=pk, slug=following.slug)
+    at = questions.GROUPS.index(group) + 1
     return form_page(
         request,
         form,
-        "Report a missing episode",
-        caption=child.name,
-        back=f"/children/{pk}/",
-        submit="Report",
-        intro="If the child is missing and the police have not been told, call them now on 101 (999 if in immediate danger).",
+        group.title,
+        caption=f"{episode.child.name}: questions, page {at} of {len(questions.GROUPS)}",
+        back=f"/episodes/{pk}/",
+        conflict=conflict,
+        intro="Answer what you know now; leave the rest. Nothing left empty is filled in for you: "
+        "the episode's page lists what is still unanswered.",
+        submit="Save and continue" if at < len(questions.GROUPS) else "Save",
+        later="Save and answer the rest later" if at < len(questions.GROUPS) else None,
     )
 
 
@@ -162,9 +219,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Duty records: those made, and (for whoever may record them) the kinds to make.
             "duty_records": records.for_episode(episode),
             "record_kinds": records.kinds_to_record(episode),
+            "unanswered": (unanswered := _unanswered(episode)),
+            "unanswered_total": sum(n for _, n in unanswered),
             **_chronology(request, episode),
         },
     )
+
+
+def _unanswered(episode: Episode) -> list[tuple[questions.Group, int]]:
+    """Each group of questions with some still unanswered, and how many."""
+    counts = [(group, len(questions.unanswered(episode, group.fields))) for group in questions.GROUPS]
+    return [(group, n) for group, n in counts if n]
 
 
 def _chronology(request: HttpRequest, episode: Episode) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from homeward.accounts import two_factor
 from homeward.web.forms import SecurityCodeForm
-from homeward.web.views.common import me
+from homeward.web.views.common import me, start_page
 
 WRONG_CODE = "The security code is not right. Enter the code your authenticator app shows now."
 
@@ -26,7 +26,11 @@ WRONG_CODE = "The security code is not right. Enter the code your authenticator 
 def _next(request: HttpRequest) -> str:
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     safe = url_has_allowed_host_and_scheme(wanted, {request.get_host()}, require_https=request.is_secure())
-    return wanted if wanted and safe else reverse("home")
+    # Signing in without asking for a page lands on "/" (LOGIN_REDIRECT_URL), which the second
+    # step sees as asked for: that means "where I start", which for a carer is their children.
+    if not wanted or not safe or wanted == reverse("home"):
+        return start_page(me(request))
+    return wanted
 
 
 def _check(request: HttpRequest, device: TOTPDevice, form: SecurityCodeForm) -> HttpResponse | None:
