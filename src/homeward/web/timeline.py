@@ -124,9 +124,16 @@ def describe(event: Event, homes: dict[int, Establishment] | None = None) -> tup
         return f"{ref}Police informed", details.get("police_reference", "")
     if event.type == "found":
         where = details.get("where")
-        return f"{ref}Found{' at ' + where if where else ''}", (
-            f"by {details['found_by']}" if details.get("found_by") else ""
+        found_by = str(details.get("found_by") or "")
+        # Some answers already say "Found by ...": not "by Found by parent".
+        by = (
+            found_by
+            if found_by.lower().startswith("found by")
+            else f"Found by {found_by}"
+            if found_by
+            else ""
         )
+        return f"{ref}Found{' at ' + where if where else ''}", by
     if event.type == "completed":
         return f"{ref}{_completed(event)}", data.get("reason") or details.get("note", "")
     if event.type == "placement_started":
