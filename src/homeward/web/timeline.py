@@ -20,7 +20,31 @@ from homeward.episodes.models import Category, Episode, Event, RiskLevel
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import OBLIGATION_KIND, Meeting
 from homeward.notes.models import Note
+from homeward.queries.duties import kind_label
 from homeward.records.models import DutyRecord
+
+# The kinds a reader may filter a timeline by, in the order the filter offers them.
+KINDS: dict[str, str] = {
+    "episode": "Missing episodes",
+    "risk": "Risk gradings",
+    "duty": "Duties done",
+    "interview": "Return home interviews",
+    "meeting": "Meetings",
+    "note": "Case notes",
+    "record": "Visits and checks",
+    "placement": "Placements",
+}
+
+# What a closed duty's outcome says on the timeline ("Safe and well check done").
+OUTCOME_WORDS = {
+    "done": "done",
+    "declined": "declined",
+    "not_required": "marked not required",
+    "cancelled": "no longer needed",
+}
+
+# A return home interview's findings are long free text: the timeline shows the start of each.
+FINDING_LENGTH = 160
 
 
 @dataclass(frozen=True)
@@ -30,6 +54,51 @@ class Entry:
     detail: str
     by: str
     link: str | None = None
+    kind: str = "episode"
+    # A risk grading's level (the summary's "current risk"); empty for any other entry.
+    level: str = ""
+    # A held return home interview's headline findings (label, text): on its readers' entries only.
+    findings: tuple[tuple[str, str], ...] = ()
+
+
+def _kind_of(event: Event) -> str:
+    if event.type == "risk_graded":
+        return "risk"
+    if event.type == "completed":
+        return "duty"
+    if event.type in ("placement_started", "director_reviewed"):
+        return "placement"
+    return "episode"
+
+
+def _short(text: str, length: int = FINDING_LENGTH) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def findings(interview: ReturnInterview) -> tuple[tuple[str, str], ...]:
+    """The headline of what the child said and what follows: for whoever may read the interview."""
+    rows = [
+        ("Where they went", interview.account_where),
+        ("Who with", interview.account_with_whom),
+        ("Why, in their words", interview.account_why),
+        ("Harm or risk of harm", interview.harm),
+        ("Signs of exploitation", ", ".join(interview.indicator_labels())),
+        ("Referrals made", interview.referrals),
+    ]
+    return tuple((label, _short(text)) for label, text in rows if text.strip())
+
+
+def _completed(event: Event) -> str:
+    """A closed duty in practitioners' words: "Told the IRO", "Return home interview declined"."""
+    data = event.data
+    kind, recipient = str(data.get("kind", "")), str(data.get("recipient") or "")
+    outcome = str(data.get("outcome", "done"))
+    label = kind_label(kind, recipient)
+    if outcome == "done" and label.startswith("Tell "):
+        return "Told " + label.removeprefix("Tell ")
+    words = OUTCOME_WORDS.get(outcome, outcome.replace("_", " "))
+    return f"{label} {words}" if not label.startswith("Tell ") else f"{label}: {words}"
 
 
 def _label(choices: type, value: str) -> str:
@@ -55,16 +124,18 @@ def describe(event: Event, homes: dict[int, Establishment] | None = None) -> tup
         return f"{ref}Police informed", details.get("police_reference", "")
     if event.type == "found":
         where = details.get("where")
-        return f"{ref}Found{' at ' + where if where else ''}", (
-            f"by {details['found_by']}" if details.get("found_by") else ""
+        found_by = str(details.get("found_by") or "")
+        # Some answers already say "Found by ...": not "by Found by parent".
+        by = (
+            found_by
+            if found_by.lower().startswith("found by")
+            else f"Found by {found_by}"
+            if found_by
+            else ""
         )
+        return f"{ref}Found{' at ' + where if where else ''}", by
     if event.type == "completed":
-        kind = str(data.get("kind", "")).replace("_", " ")
-        recipient = f" ({str(data['recipient']).replace('_', ' ')})" if data.get("recipient") else ""
-        outcome = str(data.get("outcome", "done")).replace("_", " ")
-        return f"{ref}{kind.capitalize()}{recipient}: {outcome}", data.get("reason") or details.get(
-            "note", ""
-        )
+        return f"{ref}{_completed(event)}", data.get("reason") or details.get("note", "")
     if event.type == "placement_started":
         place = (
             homes.get(data.get("establishment", 0))
@@ -157,7 +228,8 @@ def _entries(
             detail = ""
         by = str(event.recorded_by.get_full_name()) if event.recorded_by else ""
         link = f"/episodes/{event.episode_id}/" if event.episode_id else None
-        entries.append(Entry(event.at, title, detail, by, link))
+        level = str(event.data.get("level", "")) if event.type == "risk_graded" else ""
+        entries.append(Entry(event.at, title, detail, by, link, _kind_of(event), level))
     # A withdrawal is not an engine event (REPLAY.md has none): it is on the episode itself.
     withdrawn = {e.episode_id: e.episode for e in events if e.episode is not None and e.episode.withdrawn_at}
     for episode in withdrawn.values():
@@ -170,6 +242,7 @@ def _entries(
                     episode.withdrawal_reason,
                     who,
                     f"/episodes/{episode.pk}/",
+                    "episode",
                 )
             )
     for interview in interviews:
@@ -184,15 +257,19 @@ def _entries(
                     interview.get_method_display(),
                     who,
                     f"/return-interviews/{interview.pk}/",
+                    "interview",
+                    findings=findings(interview),
                 )
             )
+        offered_by = interview.offered_by.get_full_name() if interview.offered_by else ""
         entries.append(
             Entry(
                 interview.offered_at,
                 f"{interview.episode.reference}: Return home interview offered",
                 interview.get_response_display(),
-                "",
+                offered_by,
                 f"/return-interviews/{interview.pk}/",
+                "interview",
             )
         )
     for meeting in meetings:
@@ -205,6 +282,7 @@ def _entries(
                 meeting.decisions[:200],
                 meeting.chair,
                 f"/meetings/{meeting.pk}/",
+                "meeting",
             )
         )
     # A case note opens on its episode's page, behind the episode's access.
@@ -225,6 +303,7 @@ def note_entry(note: Note) -> Entry:
         text,
         who,
         f"/episodes/{note.episode_id}/#note-{note.pk}",
+        "note",
     )
 
 
@@ -238,23 +317,25 @@ def record_entry(record: DutyRecord) -> Entry:
         record.summary(),
         who,
         f"/records/{record.pk}/",
+        "record",
     )
 
 
-def for_child(child: Child, user: User) -> list[Entry]:
-    """The child's whole timeline, as far as ``user`` may open each entry."""
+def for_child(child: Child, user: User, reader: Reader | None = None) -> list[Entry]:
+    """The child's whole timeline, as far as ``user`` may open each entry (``reader``: one the page
+    asks again, so each permission is asked once per page)."""
     events = list(
         child.events.select_related("episode__child", "episode__withdrawn_by", "recorded_by").order_by(
             "-at", "-id"
         )
     )
     interviews = ReturnInterview.objects.filter(episode__child=child).select_related(
-        "held_by", "episode", "episode__child"
+        "held_by", "offered_by", "episode", "episode__child"
     )
     meetings = Meeting.objects.filter(child=child).select_related("child")
     notes = child.notes.select_related("episode", "recorded_by")
     records = child.duty_records.select_related("episode", "recorded_by", "meets")
-    return _entries(events, interviews, meetings, notes, Reader(user), records)
+    return _entries(events, interviews, meetings, notes, reader or Reader(user), records)
 
 
 def for_episode(episode: Episode, user: User) -> list[Entry]:
@@ -264,8 +345,40 @@ def for_episode(episode: Episode, user: User) -> list[Entry]:
             "-at", "-id"
         )
     )
-    interviews = episode.return_interviews.select_related("held_by", "episode", "episode__child")
+    interviews = episode.return_interviews.select_related(
+        "held_by", "offered_by", "episode", "episode__child"
+    )
     meetings = episode.meetings.select_related("child")
     notes = episode.notes.select_related("episode", "recorded_by")
     records = episode.duty_records.select_related("episode", "recorded_by", "meets")
     return _entries(events, interviews, meetings, notes, Reader(user), records)
+
+
+@dataclass(frozen=True)
+class Page:
+    """The part of a timeline a page shows: one kind or all, the newest ``shown`` entries of it."""
+
+    entries: list[Entry]
+    kind: str
+    total: int
+    folded: bool
+    counts: dict[str, int]
+    latest_risk: Entry | None
+
+    @property
+    def kinds(self) -> list[tuple[str, str, int]]:
+        """(kind, label, count) for every kind the timeline has, in KINDS' order."""
+        return [(kind, label, self.counts[kind]) for kind, label in KINDS.items() if self.counts.get(kind)]
+
+
+def page(entries: list[Entry], *, kind: str = "", show_all: bool = False, fold_at: int) -> Page:
+    """Filter ``entries`` (newest first) to ``kind`` and fold all but the newest ``fold_at``: a child
+    with years of history renders a screenful, not every entry (issue 20)."""
+    counts: dict[str, int] = {}
+    for entry in entries:
+        counts[entry.kind] = counts.get(entry.kind, 0) + 1
+    kind = kind if kind in KINDS else ""
+    chosen = [e for e in entries if e.kind == kind] if kind else entries
+    folded = not show_all and len(chosen) > fold_at
+    latest_risk = next((e for e in entries if e.kind == "risk"), None)
+    return Page(chosen[:fold_at] if folded else chosen, kind, len(chosen), folded, counts, latest_risk)

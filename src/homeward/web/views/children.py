@@ -17,6 +17,7 @@ from homeward.casework.find_me import save_find_me_plan
 from homeward.casework.placements import record_director_review, record_risk_assessment, start_placement
 from homeward.casework.restrictions import restrict_record
 from homeward.children.models import FindMePlan
+from homeward.episodes.models import RiskLevel
 from homeward.queries import child as queries
 from homeward.queries import notes, profile, reporting
 from homeward.web import timeline
@@ -40,6 +41,15 @@ from homeward.web.views.common import (
     section_refused,
 )
 from homeward.web.views.returns import warn_about_returns
+
+# How many timeline entries the child's page shows before "Show all": the newest screenful. Years of
+# history rendered on every visit were most of the page's time (issue 20). Not a protocol's number.
+TIMELINE_SHOWN = 20
+# How many open duties "What matters now" lists before pointing to the full table below it.
+DUTIES_SHOWN = 5
+# The episodes and closed duties shown before "Show all" (the same fold as the timeline's).
+EPISODES_SHOWN = 10
+CLOSED_SHOWN = 10
 
 
 @login_required
@@ -73,6 +83,16 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     record = queries.record(child, now)
     query = request.GET.get("q", "").strip()[: notes.QUERY_LIMIT]
+    show_all = request.GET.get("all") == "1"
+    reader = timeline.Reader(me(request))
+    history = timeline.page(
+        timeline.for_child(child, me(request), reader),
+        kind=request.GET.get("kind", ""),
+        show_all=show_all,
+        fold_at=TIMELINE_SHOWN,
+    )
+    episodes = list(record["episodes"])
+    due = sorted(record["outstanding"], key=lambda o: (o.due_at is None, o.due_at or o.opens_at))
     return render(
         request,
         "children/detail.html",
@@ -82,12 +102,27 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "arrangeable": arrangeable_ids(me(request), record["outstanding"]),
             "now": now,
             "age": child.age_on(timezone.localdate()),
-            "timeline": timeline.for_child(child, me(request)),
-            "private_kinds": timeline.Reader(me(request)).private_kinds(child),
+            "due_now": due[:DUTIES_SHOWN],
+            "due_more": max(0, len(due) - DUTIES_SHOWN),
+            "history": history,
+            "risk_label": risk_label(history.latest_risk.level) if history.latest_risk else "",
+            "timeline": history.entries,
+            "private_kinds": reader.private_kinds(child),
+            "episodes": episodes if show_all else episodes[:EPISODES_SHOWN],
+            "episodes_total": len(episodes),
+            "closed": record["closed"] if show_all else record["closed"][:CLOSED_SHOWN],
+            "closed_folded": not show_all and len(record["closed"]) > CLOSED_SHOWN,
             "query": query,
             "notes": list(notes.for_child(child, query)[:100]) if query else [],
         },
     )
+
+
+def risk_label(level: str) -> str:
+    try:
+        return str(RiskLevel(level).label)
+    except ValueError:
+        return level
 
 
 @login_required
