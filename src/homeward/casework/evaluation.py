@@ -24,6 +24,10 @@ from homeward.obligations.models import Obligation, Outcome
 from homeward.protocols.engine import Obligation as Computed
 
 
+# The stored obligation's foreign keys among the fields ``store`` sets, with their id attributes.
+_RELATED = {"establishment": "establishment_id", "assignee": "assignee_id", "team": "team_id"}
+
+
 def _allocations(rows: Iterable[Obligation]) -> tuple[dict[tuple[object, ...], Obligation], dict[int, User]]:
     """Each duty's latest explicit allocation (by rule, child, episode and recipient: a repeating
     duty's later rows inherit it), and the allocated people still active."""
@@ -113,7 +117,17 @@ def store(children: list[Child], computed: list[Computed]) -> None:
             )
             new.append(row)
             continue
-        changed = [f for f, v in values.items() if getattr(row, f) != v]
+        # A related row is compared by its id: reading ``row.assignee`` would fetch the person
+        # (three queries a duty, for every duty of the unit, on every write).
+        changed = [
+            f
+            for f, v in values.items()
+            if (
+                getattr(row, _RELATED[f]) != (v.pk if v is not None else None)
+                if f in _RELATED
+                else getattr(row, f) != v
+            )
+        ]
         if changed:
             for f in changed:
                 setattr(row, f, values[f])

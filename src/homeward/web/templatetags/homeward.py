@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -99,3 +100,51 @@ def outcome_url(obligation: Obligation) -> str:
     if kind is not None and obligation.episode_id is not None:
         return f"/episodes/{obligation.episode_id}/records/{kind.name}/new/?duty={obligation.pk}"
     return f"/obligations/{obligation.pk}/close/"
+
+
+def _why_text(why: duties.Why) -> SafeString:
+    raised = (
+        format_html(
+            '<p class="govuk-body-s govuk-!-margin-bottom-1">{}{}</p>',
+            why.raised,
+            format_html(" The child's record shows: {}.", why.conditions) if why.conditions else "",
+        )
+        if why.raised
+        else ""
+    )
+    note = format_html('<p class="govuk-body-s govuk-!-margin-bottom-1">{}</p>', why.note) if why.note else ""
+    return format_html('{}{}<p class="govuk-body-s govuk-!-margin-bottom-0">{}</p>\n', raised, note, why.cites)
+
+
+@register.simple_tag
+def why_details(why: duties.Why, about: str = "", duty: Obligation | None = None) -> SafeString:
+    """Why a duty is owed, a click away (a details element: no script needed), and printed in full.
+
+    A tag, not an included template: the board and the work lists show it on every row, and three
+    inclusions a row were most of those pages' rendering time (BENCHMARKS.md, 2026-12-02).
+    """
+    text = _why_text(why)
+    about_hidden = format_html(" for {}", about) if about else ""
+    link = (
+        format_html(
+            '<p class="govuk-body-s govuk-!-margin-top-2 govuk-!-margin-bottom-0"><a class="govuk-link" '
+            'href="{}">Why is this due?<span class="govuk-visually-hidden"> {}{}</span></a>: the events, '
+            "the rule and its version, how the due time was worked out</p>",
+            reverse("why_obligation", args=[duty.pk]),
+            duty.title,
+            about_hidden,
+        )
+        if duty
+        else ""
+    )
+    return format_html(
+        '\n<details class="govuk-details hw-why">\n  <summary class="govuk-details__summary">'
+        '<span class="govuk-details__summary-text">Why<span class="govuk-visually-hidden"> this is due{}'
+        "</span></span></summary>\n"
+        '  <div class="govuk-details__text">{}{}</div>\n</details>\n'
+        '<div class="hw-print-only govuk-body-s">{}</div>\n',
+        about_hidden,
+        text,
+        link,
+        text,
+    )
