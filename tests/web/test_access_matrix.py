@@ -67,6 +67,7 @@ from homeward.meetings.models import (
 from homeward.notes.models import Note
 from homeward.notifications.models import Kind, Message
 from homeward.obligations.models import Allocation, Obligation, ProtocolAdoption
+from homeward.plans.models import PlanVersion
 from homeward.records.models import DutyRecord
 from tests.factories import (
     AuthorityFactory,
@@ -294,6 +295,13 @@ ROUTES: dict[str, Route] = {
     "placement_new": Route(child_pk, allowed=CASE),
     # The Find Me plan and Philomena profile: the case holders and the carers of the child's home.
     "find_me_plan": Route(child_pk, allowed=CASE | {"carer"}),
+    # The child's plans, kept in versions: whoever keeps the Find Me plan (issue 17).
+    "plan": Route(lambda w: {"pk": w.child.pk, "kind": "safety"}, allowed=CASE | {"carer"}),
+    "plan_edit": Route(lambda w: {"pk": w.child.pk, "kind": "safety"}, allowed=CASE | {"carer"}),
+    # The Find Me plan's first version (the world's plan, saved through the write layer).
+    "plan_version": Route(
+        lambda w: {"pk": w.child.pk, "kind": "find_me", "number": 1}, allowed=CASE | {"carer"}
+    ),
     "risk_assessment_new": Route(child_pk, allowed=CASE),
     "director_review": Route(child_pk, allowed=CASE, ok=302),
     # The child is missing now: "Report missing" shows the open episode instead (302 to it).
@@ -325,6 +333,9 @@ ROUTES: dict[str, Route] = {
     # The MASH and the coordinator confirm a force's own report; this one needs none: back to it.
     "confirm_police_report": Route(episode_pk, allowed=frozenset({"coordinator", "mash"}), ok=302),
     "close_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CLOSE_SOCIAL_WORKERS_DUTY),
+    # A duty's way to the plan that meets it: whoever may close the duty (a duty no plan meets:
+    # 302 to recording its outcome).
+    "duty_plan": Route(lambda w: {"pk": w.obligation.pk}, allowed=CLOSE_SOCIAL_WORKERS_DUTY, ok=302),
     "note_new": Route(episode_pk, allowed=ADD_NOTE),
     # The child's Philomena profile and photograph on the episode: whoever opens the episode (the
     # force told of it, the duty team told to act), not the host authority, not another force
@@ -790,6 +801,7 @@ WRITES = [
     "child_edit",
     "placement_new",
     "find_me_plan",
+    "plan_edit",
     "risk_assessment_new",
     "director_review",
     "report_episode",
@@ -850,6 +862,7 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         EmergencyAccess.objects.filter(child=child).count(),
         list(EmergencyAccess.objects.filter(child=child).values_list("reviewed_at", flat=True)),
         list(FindMePlan.objects.filter(child=child).values_list("version", flat=True)),
+        PlanVersion.objects.filter(plan__child=child).count(),
         ProtocolAdoption.objects.filter(authority=child.responsible_authority).count(),
     )
 

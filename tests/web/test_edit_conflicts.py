@@ -166,7 +166,7 @@ def test_the_find_me_plan_written_by_someone_else_while_the_page_was_open(servic
     two_editors(
         service,
         f"/children/{child.pk}/find-me-plan/",
-        {"likely_places": "Hereford bus station"},
+        {"likely_places": "Hereford bus station", "reason": "After the strategy meeting"},
         lambda: save_find_me_plan(
             FindMePlan(child=child, likely_places="Her nan, Tupsley"), by=service.manager
         ),

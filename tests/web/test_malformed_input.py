@@ -211,7 +211,8 @@ def test_html_and_script_typed_into_free_text_come_back_as_text() -> None:
     )
     assert saved.status_code == 302, saved.content.decode()[:2000]
     plan = client.post(
-        f"/children/{child.pk}/find-me-plan/", {"likely_places": SCRIPT, "return_to": SCRIPT, "version": 0}
+        f"/children/{child.pk}/find-me-plan/",
+        {"likely_places": SCRIPT, "return_to": SCRIPT, "reason": SCRIPT, "version": 0},
     )
     assert plan.status_code == 302
     now = timezone.now()

@@ -106,6 +106,8 @@ def profile_form(**changes: Any) -> dict[str, Any]:
         "phone_and_social_media": "07700 900456; Snapchat phil_x",
         "medical_needs": "Asthma: carries an inhaler",
         "transport_habits": "Takes the 476 bus to Leominster; trains to Birmingham",
+        # Each save is a new version of the plan, with its reason (issue 17).
+        "reason": "Reviewed with her carers after the placement planning meeting",
         **changes,
     }
 

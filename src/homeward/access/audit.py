@@ -130,6 +130,7 @@ def register() -> None:
     )
     from homeward.notes.models import Note
     from homeward.obligations.models import Allocation, ProtocolAdoption
+    from homeward.plans.models import Plan, PlanVersion
     from homeward.records.models import DutyRecord
 
     # version and updated_at change on every save and say nothing a person did.
@@ -154,6 +155,8 @@ def register() -> None:
     auditlog.register(ProfileShare)
     auditlog.register(EmergencyAccess)
     auditlog.register(DutyRecord)
+    auditlog.register(Plan, exclude_fields=["version"])
+    auditlog.register(PlanVersion)
 
     # Every change to a person: who they are, their role, organisation, team and powers. A new
     # password shows only as changed (masked); signing in (last_login) is not a change to them.
@@ -202,6 +205,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     from homeward.meetings.models import Action, Arrangement, BriefingItem, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.obligations.models import Allocation
+    from homeward.plans.models import Plan, PlanVersion
     from homeward.records.models import DutyRecord
 
     def about(model: type[models.Model], pks: Any) -> Q:
@@ -225,6 +229,8 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         | about(FindMePlan, FindMePlan.objects.filter(child=child).values_list("pk", flat=True))
         | about(Note, Note.objects.filter(child=child).values_list("pk", flat=True))
         | about(DutyRecord, DutyRecord.objects.filter(child=child).values_list("pk", flat=True))
+        | about(Plan, Plan.objects.filter(child=child).values_list("pk", flat=True))
+        | about(PlanVersion, PlanVersion.objects.filter(plan__child=child).values_list("pk", flat=True))
         | about(Allocation, Allocation.objects.filter(child=child).values_list("pk", flat=True))
         | about(ProfileShare, ProfileShare.objects.filter(episode__child=child).values_list("pk", flat=True))
         | about(EmergencyAccess, EmergencyAccess.objects.filter(child=child).values_list("pk", flat=True))

@@ -702,6 +702,11 @@ PERMISSIONS = {
     # The Find Me plan and Philomena profile: the case holders, and the carers of the child's home
     # (the care provider keeps Part 1 current: Philomena Protocol; 001 Appendix, the photograph).
     "children.change_find_me_plan": (holds_case | is_placed_with_carer) & is_named_on_restricted_record,
+    # The child's plans (safety, prevention, the care plan's missing section), kept in versions:
+    # whoever keeps the Find Me plan reads and writes them (004 s.2.3: the social worker plans
+    # with the placement; 001 6.5: the care provider's actions are in the care plan).
+    "plans.view_plan": (holds_case | is_placed_with_carer) & is_named_on_restricted_record,
+    "plans.change_plan": (holds_case | is_placed_with_carer) & is_named_on_restricted_record,
     "children.view_audit": (oversees_record | is_managed_team) & is_named_on_restricted_record,
     "children.export_child": oversees_record & is_named_on_restricted_record,
     "children.restrict_child": oversees_record & is_named_on_restricted_record,

@@ -137,6 +137,7 @@ def anonymise(child: Child) -> None:
     from homeward.notes.models import Note
     from homeward.notifications.models import Kind, Message, about_child
     from homeward.obligations.models import Allocation, Obligation
+    from homeward.plans.models import PlanVersion
     from homeward.records.models import DutyRecord
 
     named = child.name  # as messages wrote it, before the names go
@@ -179,6 +180,9 @@ def anonymise(child: Child) -> None:
         for record in DutyRecord.objects.filter(child=child):
             record.answers = anonymised_answers(record)
             record.save(update_fields=["answers"])
+        # A plan's versions stay (when it was changed, by whom, which duty it met); every answer
+        # and reason is free text about the child's life, and goes.
+        PlanVersion.objects.filter(plan__child=child).update(answers={}, reason="")
         Obligation.objects.filter(child=child).update(reason="")
         Allocation.objects.filter(child=child).update(reason="")
         # Which force the profile went to, when and by whom stays (it was disclosed); why (which

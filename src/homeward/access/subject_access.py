@@ -55,6 +55,7 @@ def export(child: Any) -> dict[str, Any]:
     from homeward.notes.models import Note
     from homeward.notifications.models import Message, about_child
     from homeward.obligations.models import Allocation, Obligation
+    from homeward.plans.models import Plan, PlanVersion
     from homeward.records.models import DutyRecord
 
     trail = [
@@ -79,6 +80,9 @@ def export(child: Any) -> dict[str, Any]:
         # The council's own record of each episode of care, imported for the 903 return.
         "council_episodes": _rows(CouncilEpisode.objects.filter(child=child)),
         "find_me_plan": _rows(FindMePlan.objects.filter(child=child)),
+        # Every version of every plan: what it said, who changed it, when and why.
+        "plans": _rows(Plan.objects.filter(child=child).order_by("kind")),
+        "plan_versions": _rows(PlanVersion.objects.filter(plan__child=child).order_by("plan_id", "number")),
         "risk_assessments": _rows(PlacementRiskAssessment.objects.filter(child=child)),
         "episodes": _rows(Episode.objects.filter(child=child)),
         # To which other police forces the child's profile was shared, by whom, when and why.

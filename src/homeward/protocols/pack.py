@@ -27,6 +27,7 @@ from pydantic import (
 from homeward.protocols.calendar import Span
 from homeward.protocols.vocabulary import (
     KINDS,
+    PLANS,
     RECIPIENTS,
     Category,
     Flag,
@@ -156,6 +157,8 @@ class Rule(_Part):
     note: StrictStr | None = None
     # The role the work falls to, where the protocol names one (else the kind decides).
     falls_to: StrictStr | None = None
+    # A plan_update duty: the plans (vocabulary.PLANS) a new version of which meets it.
+    plans: list[StrictStr] | None = None
 
     @property
     def dues(self) -> list[Due]:
@@ -448,6 +451,14 @@ def _check_rules(rules: list[Rule], scales: set[str]) -> list[str]:
                 problem("recipient", f"unknown recipient {rule.recipient!r}")
         elif rule.recipient is not None:
             problem("recipient", "only a notify rule has a recipient")
+        if rule.plans is not None:
+            if rule.kind != "plan_update":
+                problem("plans", "only a plan_update rule names the plans that meet it")
+            elif not rule.plans:
+                problem("plans", "name at least one plan, or leave plans out")
+            for plan in rule.plans:
+                if plan not in PLANS:
+                    problem("plans", f"unknown plan {plan!r} (one of {', '.join(PLANS)})")
 
         trigger = rule.when
         if trigger.event in ("still_missing", "every") and trigger.after is None:

@@ -42,6 +42,16 @@ KINDS: dict[str, str] = {
     "assessment": "consider an assessment (child and family, threshold, re-assessment)",
 }
 
+# The plans a ``plan_update`` duty can be met by (a rule's ``plans``): a new version of one of
+# them closes the duty. The Find Me plan (002 s.10), a safety plan (004 s.2.1), Essex's
+# Prevention Plan (004 s.7, Appendix 2) and the care plan's missing-from-care section (001 4.8, 6.5).
+PLANS: dict[str, str] = {
+    "find_me": "the Find Me plan and Philomena profile",
+    "safety": "the safety plan",
+    "prevention": "the missing prevention plan",
+    "care_plan_missing": "the care plan's missing-from-care section",
+}
+
 RECIPIENTS: dict[str, str] = {
     "police": "the police",
     "iro": "the Independent Reviewing Officer",

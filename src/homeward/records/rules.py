@@ -37,6 +37,11 @@ def clean(kind_name: str, answers: dict[str, Any]) -> dict[str, str]:
     kind = KINDS.get(kind_name)
     if kind is None:
         raise ValidationError({"kind": "Choose what kind of record this is."})
+    return clean_answers(kind, answers)
+
+
+def clean_answers(kind: Kind, answers: dict[str, Any]) -> dict[str, str]:
+    """``clean`` for a kind that is not a duty record's (a plan's questions: ``plans.kinds``)."""
     errors: dict[str, str] = {}
     cleaned: dict[str, str] = {}
     for f in asked(kind, answers):

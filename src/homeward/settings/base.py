@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "homeward.meetings",
     "homeward.notes",
     "homeward.records",
+    "homeward.plans",
     "homeward.access",
     "homeward.web",
     "homeward.notifications",

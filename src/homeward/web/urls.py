@@ -14,6 +14,7 @@ from homeward.web.views import (
     meetings,
     notes,
     obligations,
+    plans,
     profile,
     protocols,
     records,
@@ -46,6 +47,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("emergency-access/<int:pk>/review/", emergency.review, name="emergency_access_sign_off"),
     path("children/<int:pk>/placement/", children.placement_new, name="placement_new"),
     path("children/<int:pk>/find-me-plan/", children.find_me_plan, name="find_me_plan"),
+    path("children/<int:pk>/plans/<slug:kind>/", plans.plan, name="plan"),
+    path("children/<int:pk>/plans/<slug:kind>/update/", plans.plan_edit, name="plan_edit"),
+    path(
+        "children/<int:pk>/plans/<slug:kind>/versions/<int:number>/", plans.plan_version, name="plan_version"
+    ),
     path("children/<int:pk>/risk-assessment/", children.risk_assessment_new, name="risk_assessment_new"),
     path("children/<int:pk>/director-review/", children.director_review, name="director_review"),
     path("children/<int:pk>/report/", episodes.report, name="report_episode"),
@@ -72,6 +78,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("obligations/<int:pk>/close/", obligations.close, name="close_obligation"),
     path("obligations/<int:pk>/allocate/", obligations.allocate, name="allocate_obligation"),
     path("obligations/<int:pk>/why/", obligations.why, name="why_obligation"),
+    path("obligations/<int:pk>/plan/", plans.duty_plan, name="duty_plan"),
     path("allocation/", obligations.unallocated, name="unallocated_work"),
     path("episodes/<int:pk>/return-interview/", interviews.new, name="return_interview_new"),
     path("return-interviews/<int:pk>/", interviews.detail, name="return_interview"),

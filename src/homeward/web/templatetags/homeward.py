@@ -96,6 +96,9 @@ def get(mapping: dict[str, object], key: str) -> object:
 def outcome_url(obligation: Obligation) -> str:
     """Where "Record outcome" leads: a duty with a record of its own (a safe and well check, a
     senior notification ...) opens that record's form, offering the duty; any other, the close form."""
+    if obligation.kind == "plan_update":
+        # A new version of the plan its rule names meets it (web.views.plans.duty_plan).
+        return f"/obligations/{obligation.pk}/plan/"
     kind = for_duty(obligation.kind, obligation.recipient)
     if kind is not None and obligation.episode_id is not None:
         return f"/episodes/{obligation.episode_id}/records/{kind.name}/new/?duty={obligation.pk}"

@@ -21,7 +21,7 @@ from homeward.episodes.models import RiskLevel
 from homeward.queries import child as queries
 from homeward.queries import notes, profile, reporting
 from homeward.web import timeline
-from homeward.web.forms import now_local, with_version
+from homeward.web.forms import _style, now_local, with_version
 from homeward.web.forms.children import (
     ChildForm,
     FindMePlanForm,
@@ -29,6 +29,7 @@ from homeward.web.forms.children import (
     RestrictRecordForm,
     RiskAssessmentForm,
 )
+from homeward.web.forms.plans import chosen_duty, meets_field, reason_field
 from homeward.web.views.common import (
     StaleVersion,
     apply_errors,
@@ -40,6 +41,7 @@ from homeward.web.views.common import (
     recorded,
     section_refused,
 )
+from homeward.web.views.plans import plan_duties
 from homeward.web.views.returns import warn_about_returns
 
 # How many timeline entries the child's page shows before "Show all": the newest screenful. Years of
@@ -202,21 +204,33 @@ def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
     form = with_version(
         FindMePlanForm(request.POST or None, request.FILES or None, instance=plan), plan.version
     )
+    # Each save is a new version of the plan, with its reason, and may meet a plan_update duty.
+    user = me(request)
+    duties = plan_duties(user, child, "find_me")
+    form.fields["reason"] = reason_field(first=plan.version == 0)
+    if duties:
+        form.fields["meets"] = meets_field(duties)
+        asked_for = request.GET.get("duty", "")
+        if asked_for.isdigit() and int(asked_for) in {o.pk for o in duties}:
+            form.fields["meets"].initial = asked_for
+    _style(form)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             save_find_me_plan(
                 form.save(commit=False),
-                by=me(request),
+                by=user,
                 expected_version=form.cleaned_data["version"],
                 photo=form.cleaned_data.get("photo") or None,
+                reason=form.cleaned_data["reason"],
+                meets=chosen_duty(form, {o.pk: o for o in duties}),
             )
         except StaleVersion as stale:
             conflict = edit_conflict(form, stale, recorded(stale.current, form))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            messages.success(request, "The Find Me plan and profile have been saved.")
+            messages.success(request, "The Find Me plan and profile have been saved as a new version.")
             return redirect("child", pk=child.pk)
     review = profile.review(child, plan if plan.pk else None)
     period = (

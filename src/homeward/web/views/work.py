@@ -111,7 +111,8 @@ MEETS: dict[str, tuple[str, str, str]] = {
     "intervention_meeting": ("Record the meeting", "meeting_new", "case"),
     "review_meeting": ("Record the meeting", "meeting_new", "case"),
     "placement_risk_assessment": ("Record the risk assessment", "risk_assessment_new", "case"),
-    "plan_update": ("Update the Find Me plan", "find_me_plan", "case"),
+    # The plan its rule names (the pack's ``plans``), found when followed: duty_plan.
+    "plan_update": ("Update the plan", "duty_plan", "case"),
     "carer_update": ("Add a case note", "note_new", "note"),
     "risk_review": ("Add a case note", "note_new", "note"),
 }
@@ -138,6 +139,9 @@ def _meets(obligation: Obligation, usable: dict[str, set[int]]) -> tuple[str, st
     record = obligation.episode_id if on_episode else obligation.child_id
     if record is None:
         return None
+    if name == "duty_plan":
+        # Opened from the duty itself; who may use it is the child's (plans follow the case).
+        return (label, reverse(name, args=[obligation.pk])) if record in usable[form] else None
     # The interview's permission follows the child; the others the record the form opens.
     key = obligation.child_id if form == "interview" else record
     return (label, reverse(name, args=[record])) if key in usable[form] else None
