@@ -585,13 +585,14 @@ def _commission_of(obj: Any) -> Commission | None:
 
 @predicate
 def may_commission(user: User, obligation: Any) -> bool:
-    """Asks the host authority to hold a return home interview: whoever holds the child's case
-    and may close the interview duty (the duty stays theirs: the host's interview meets it)."""
+    """Asks the host authority to hold a return home interview: whoever of the responsible
+    authority may close the interview duty, holding the case or as its return interview team (the
+    duty stays theirs: the host's interview meets it)."""
     return (
         isinstance(obligation, Obligation)
         and obligation.kind == "return_interview"
         and not obligation.outcome
-        and bool(holds_case(user, obligation))
+        and bool(holds_case(user, obligation) or is_return_interviews(user, obligation))
         and closes_duty(user, obligation)
     )
 
