@@ -150,6 +150,10 @@ def ask_host(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"{episode.child.first_name} was not placed in another authority's area when this began."
         )
         return redirect(back)
+    asked = obligation.commissions.select_related("host_authority").first()
+    if asked is not None:
+        messages.info(request, f"{asked.host_authority} has already been asked to do this interview.")
+        return redirect(back)
     form = CommissionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
