@@ -10,6 +10,7 @@ s.12), and Herefordshire sees what Shropshire recorded. A third authority sees n
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,7 +18,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from homeward.access import retention
 from homeward.access.audit import REFUSED, VIEWED
+from homeward.access.subject_access import export_json
 from homeward.accounts.models import AuditEntry, Role, User
 from homeward.casework.commissions import commission_interview
 from homeward.casework.episodes import record_found, report_episode
@@ -272,3 +275,14 @@ def test_a_third_authority_gets_nothing_and_the_host_before_being_asked_cannot_r
         == 404
     )
     assert not ReturnInterview.objects.filter(episode=episode).exists()
+
+
+def test_the_request_to_the_host_is_in_subject_access_and_its_note_blanked_by_retention(
+    placed: Placed,
+) -> None:
+    episode = returned(placed)
+    commission_interview(interview_duty(episode), by=placed.coordinator, note="Call Oak House first")
+    exported = json.loads(export_json(placed.child))
+    assert [row["note"] for row in exported["host_interviews"]] == ["Call Oak House first"]
+    retention.anonymise(placed.child)
+    assert Commission.objects.get().note == ""
