@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from homeward.interviews.models import ReturnInterview
 from tests.browser.conftest import Steps, live_database, sign_in, sign_out
 from tests.web.test_host_interview import Placed, interview_duty, returned
-from tests.web.test_host_interview import placed as placed  # noqa: F401  (the fixture)
+from tests.web.test_host_interview import placed as placed  # the fixture, re-exported
 
 pytestmark = [pytest.mark.browser, live_database]
 
