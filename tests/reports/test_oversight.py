@@ -26,12 +26,14 @@ import pytest
 from django.utils import timezone
 
 from homeward.accounts.models import Role, User
+from homeward.casework.commissions import commission_interview
 from homeward.casework.interviews import record_return_interview
 from homeward.casework.meetings import record_meeting
 from homeward.children.models import Child, Establishment
 from homeward.episodes.models import Episode
 from homeward.interviews.models import Method, Response, ReturnInterview
 from homeward.meetings.models import Meeting, MeetingKind
+from homeward.obligations.models import Obligation
 from homeward.protocols.pack import PACKS_DIR
 from homeward.reports import oversight
 from homeward.reports.oversight import Count, Period, Scope
@@ -289,3 +291,39 @@ def test_each_child_missing_in_the_period_with_hours_and_interviews() -> None:
         (f"{june.cal.name} (C{june.cal.pk})", 1, 10.0, 10.0, 0),
     ]
     assert [r.child for r in june_report(identified=False).per_child] == ["Child 1", "Child 2", "Child 3"]
+
+
+def test_return_interviews_are_counted_for_children_placed_in_another_authoritys_area() -> None:
+    # The Children's Society found only 14 councils could report return interviews for children
+    # placed out of area (issue 18): Amy and Ben live at Oak House, in Shropshire's area.
+    june = build_june()
+    host = AuthorityFactory(name="Shropshire Council")
+    Establishment.objects.filter(pk=june.oak.pk).update(area=host)
+    out = june_report().interviews.out_of_area
+    assert out is not None
+    assert out.returns == 4  # E1, E2, E3 (Amy) and E4 (Ben); Cal lives at home
+    assert (out.offered, out.held, out.declined, out.not_offered, out.held_by_host) == (3, 2, 1, 1, 0)
+    # Herefordshire asks Shropshire to hold Ben's interview; Shropshire's worker holds it.
+    duty = Obligation.objects.get(episode=june.episodes["E4"], kind="return_interview")
+    commission = commission_interview(duty, by=june.manager, note="")
+    host_worker = UserFactory(organisation=host, role=Role.RETURN_INTERVIEW_WORKER)
+    found_at = june.episodes["E4"].found_at
+    assert found_at is not None
+    record_return_interview(
+        ReturnInterview(
+            episode=june.episodes["E4"],
+            commission=commission,
+            offered_at=found_at + timedelta(hours=2),
+            response=Response.ACCEPTED,
+            held_at=found_at + timedelta(hours=30),
+            held_by=host_worker,
+            held_where="Oak House",
+            method=Method.FACE_TO_FACE,
+        ),
+        by=host_worker,
+    )
+    i = june_report().interviews
+    assert i.out_of_area is not None
+    assert (i.out_of_area.held, i.out_of_area.held_by_host, i.out_of_area.not_offered) == (3, 1, 0)
+    assert (i.held, i.held_by_host) == (3, 1)  # and in the authority's own figures
+    assert i.out_of_area.held_in_time == 2  # E1 at 20 hours, E4 at 30; E2 at 100 hours is late

@@ -48,13 +48,14 @@ from PIL import Image
 from homeward.access.audit import REFUSED
 from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role, User
 from homeward.api.models import SCOPES, ApiToken
+from homeward.casework.commissions import allocate_commission, commission_interview
 from homeward.casework.episodes import record_found, report_episode
 from homeward.casework.find_me import save_find_me_plan
 from homeward.casework.placements import start_placement
 from homeward.casework.records import add_record
 from homeward.children.models import Child, EmergencyAccess, FindMePlan
 from homeward.episodes.models import Episode, Event, ProfileShare
-from homeward.interviews.models import ReturnInterview
+from homeward.interviews.models import Commission, ReturnInterview
 from homeward.meetings.models import (
     Action,
     Arrangement,
@@ -99,6 +100,7 @@ PEOPLE = [
     "other_duty_worker",  # the same team, told of it in an out-of-hours period now over
     "host_coordinator",  # coordinator of the authority the child is placed in
     "host_social_worker",  # a social worker there: no host relationship
+    "host_rhi",  # a return interview worker there, given the interview Herefordshire asked it to hold
     "other_coordinator",  # coordinator of an unrelated authority
     "analyst",
     "administrator",  # a Django superuser on the staff: still no relationship
@@ -160,14 +162,17 @@ LOCAL_CASE_STAFF = frozenset(
 # their start page, told why; access.relationships "sections"): no board or work list for an
 # analyst or administrator, no children's pages for the police, reports for the authority's staff.
 WORKERS = SIGNED_IN - {"analyst", "administrator"}
-CHILD_LISTERS = LOCAL_CASE_STAFF | {"iro", "other_iro", "rhi", "carer", "other_carer"}
-READERS = LOCAL_CASE_STAFF | {"iro", "other_iro", "rhi", "analyst"}
+CHILD_LISTERS = LOCAL_CASE_STAFF | {"iro", "other_iro", "rhi", "host_rhi", "carer", "other_carer"}
+READERS = LOCAL_CASE_STAFF | {"iro", "other_iro", "rhi", "host_rhi", "analyst"}
 # Who runs briefings: a local authority's coordinator and managers (any authority's, for its own),
 # and those who run this one (the child's authority's).
 BRIEFING_RUNNERS = frozenset(
     {"coordinator", "team_manager", "other_team_manager", "senior", "host_coordinator", "other_coordinator"}
 )
 RUNS_THIS_BRIEFING = frozenset({"coordinator", "team_manager", "other_team_manager", "senior"})
+# The host authority asked to hold the episode's return home interview (casework.commissions): its
+# coordinator (the host view already) and the return interview worker it was given to.
+HOST = frozenset({"host_coordinator", "host_rhi"})
 
 
 def photo() -> bytes:
@@ -192,6 +197,8 @@ class World:
     record: DutyRecord
     briefing: Briefing
     briefing_item: BriefingItem
+    commission: Commission
+    host_interview: ReturnInterview
 
 
 @dataclass(frozen=True)
@@ -319,7 +326,7 @@ ROUTES: dict[str, Route] = {
     ),
     "emergency_access_sign_off": Route(lambda w: {"pk": w.emergency.pk}, allowed=frozenset({"senior"})),
     # An episode.
-    "episode": Route(episode_pk, allowed=TOLD_TO_ACT, host=frozenset({"host_coordinator"})),
+    "episode": Route(episode_pk, allowed=TOLD_TO_ACT, host=HOST),
     "episode_answers": Route(episode_pk, allowed=CHANGE_EPISODE),
     # The questions after the report, a group a page: whoever may change the episode's details.
     "episode_questions": Route(lambda w: {**episode_pk(w), "slug": "risks"}, allowed=CHANGE_EPISODE),
@@ -355,6 +362,20 @@ ROUTES: dict[str, Route] = {
     # The queue of unallocated work: for whoever allocates (a coordinator, a team manager),
     # listing only what they allocate; everyone else is sent to where they start.
     "unallocated_work": Route(allowed=ALLOCATORS, away=SIGNED_IN - ALLOCATORS, shows=ALLOCATE),
+    # A return home interview asked of the host authority: asked by whoever of the responsible
+    # authority may close the interview duty (here already asked: back to the episode); the host's
+    # coordinator gives it to a worker; that worker (or the coordinator) records it. A third
+    # authority, the host's other staff and the responsible authority's other staff get 404.
+    "ask_host_interview": Route(
+        lambda w: {"pk": w.commission.obligation_id},
+        allowed=frozenset({"coordinator", "senior", "rhi"}),
+        ok=302,
+    ),
+    "allocate_host_interview": Route(
+        lambda w: {"pk": w.commission.pk}, allowed=frozenset({"host_coordinator"})
+    ),
+    # (Its interview is begun already here: to its change page. The interview itself: below.)
+    "host_interview_new": Route(lambda w: {"pk": w.commission.pk}, allowed=HOST, ok=302),
     # Return home interviews and meetings.
     "return_interview_new": Route(episode_pk, allowed=RECORD_INTERVIEW),
     "return_interview": Route(lambda w: {"pk": w.interview.pk}, allowed=INTERVIEWS),
@@ -589,6 +610,7 @@ def build_world() -> World:
     person("other_duty_worker", Role.SOCIAL_WORKER, team=duty_team)
     person("host_coordinator", Role.MISSING_COORDINATOR, host)
     person("host_social_worker", Role.SOCIAL_WORKER, host)
+    person("host_rhi", Role.RETURN_INTERVIEW_WORKER, host)
     person("other_coordinator", Role.MISSING_COORDINATOR, unrelated)
     person("analyst", Role.ANALYST)
     person("administrator", Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
@@ -712,6 +734,16 @@ def build_world() -> World:
         episode=Episode.objects.get(child=child, found_at__isnull=True),
         reason="missing",
     )
+    # Herefordshire asked Shropshire to hold the return home interview; Shropshire's coordinator
+    # gave it to its worker. And an interview Shropshire recorded on the other episode (its duty
+    # already met), which Herefordshire reads.
+    commission = commission_interview(
+        Obligation.objects.get(episode=episode, kind="return_interview"), by=people["coordinator"]
+    )
+    allocate_commission(commission, to=people["host_rhi"], by=people["host_coordinator"])
+    host_interview = ReturnInterview.objects.create(
+        episode=episode, offered_at=now - timedelta(hours=1), commission=commission
+    )
     return World(
         child,
         episode,
@@ -726,6 +758,8 @@ def build_world() -> World:
         record,
         briefing,
         briefing_item,
+        commission,
+        host_interview,
     )
 
 
@@ -822,6 +856,9 @@ WRITES = [
     "share_profile",
     "record_new",
     "allocate_obligation",
+    "ask_host_interview",
+    "allocate_host_interview",
+    "host_interview_new",
     "return_interview_new",
     "return_interview_edit",
     "return_interview_sign_off",
@@ -859,6 +896,7 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         DutyRecord.objects.filter(child=child).count(),
         Allocation.objects.filter(child=child).count(),
         ProfileShare.objects.filter(episode__child=child).count(),
+        list(Commission.objects.filter(episode__child=child).values_list("pk", "allocated_to")),
         EmergencyAccess.objects.filter(child=child).count(),
         list(EmergencyAccess.objects.filter(child=child).values_list("reviewed_at", flat=True)),
         list(FindMePlan.objects.filter(child=child).values_list("version", flat=True)),
@@ -955,3 +993,25 @@ def test_the_api_matrix(world: World, key: str, holder: str) -> None:
         assert response.status_code == 404, f"{holder} should not get {url}"
         assert response.json()["error"]["code"] == "not_found"
         assert AuditEntry.objects.filter(additional_data__outcome=REFUSED).count() == refused_before + 1
+
+
+# The interview the host authority recorded at the responsible authority's request: read by the
+# responsible authority's readers and by the host asked (its coordinator and the worker given it);
+# changed by those who may change an interview and by the host asked, until signed off. Nobody else.
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", PEOPLE)
+def test_the_interview_the_host_recorded_is_read_by_both_authorities_and_no_one_else(
+    world: World, who: str
+) -> None:
+    client = sign_in(Client(), world.people[who])
+    for url, allowed in (
+        (reverse("return_interview", kwargs={"pk": world.host_interview.pk}), INTERVIEWS | HOST),
+        (reverse("return_interview_edit", kwargs={"pk": world.host_interview.pk}), RECORD_INTERVIEW | HOST),
+    ):
+        refused_before = AuditEntry.objects.filter(additional_data__outcome=REFUSED).count()
+        response = client.get(url)
+        if who in allowed:
+            assert response.status_code == 200, f"{who} should get {url}"
+        else:
+            assert response.status_code == 404, f"{who} should not get {url}"
+            assert AuditEntry.objects.filter(additional_data__outcome=REFUSED).count() == refused_before + 1

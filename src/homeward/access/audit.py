@@ -118,7 +118,7 @@ def register() -> None:
         PlacementRiskAssessment,
     )
     from homeward.episodes.models import Episode, ProfileShare
-    from homeward.interviews.models import ReturnInterview
+    from homeward.interviews.models import Commission, ReturnInterview
     from homeward.meetings.models import (
         Action,
         Arrangement,
@@ -140,6 +140,7 @@ def register() -> None:
     auditlog.register(FindMePlan, exclude_fields=["updated_at", "version"])
     auditlog.register(PlacementRiskAssessment)
     auditlog.register(ReturnInterview, exclude_fields=["updated_at", "version"])
+    auditlog.register(Commission)
     auditlog.register(Meeting)
     auditlog.register(Action)
     auditlog.register(Arrangement)
@@ -201,7 +202,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         PlacementRiskAssessment,
     )
     from homeward.episodes.models import Episode, ProfileShare
-    from homeward.interviews.models import ReturnInterview
+    from homeward.interviews.models import Commission, ReturnInterview
     from homeward.meetings.models import Action, Arrangement, BriefingItem, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.obligations.models import Allocation
@@ -233,6 +234,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         | about(PlanVersion, PlanVersion.objects.filter(plan__child=child).values_list("pk", flat=True))
         | about(Allocation, Allocation.objects.filter(child=child).values_list("pk", flat=True))
         | about(ProfileShare, ProfileShare.objects.filter(episode__child=child).values_list("pk", flat=True))
+        | about(Commission, Commission.objects.filter(episode__child=child).values_list("pk", flat=True))
         | about(EmergencyAccess, EmergencyAccess.objects.filter(child=child).values_list("pk", flat=True))
         | about(
             PlacementRiskAssessment,

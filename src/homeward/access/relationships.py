@@ -22,6 +22,10 @@ The relationships (README "Who sees what"):
   profile with (002 s.10) sees that profile (and photograph), not the episode;
 - host area: the coordinator, MASH officers and senior managers of the authority
   a child was placed in sees that child's episodes there, in the host's view only;
+- commissioned host: the host authority asked to hold an episode's return home interview (its
+  coordinator, who gives it to a worker, and its return interview team) sees that episode in the
+  host's view, with the interview it was asked for; the worker given it (or the coordinator)
+  records it;
 - told to act: whoever a message asks to act on an obligation (the emergency duty
   team out of hours, a manager an overdue duty is escalated to) and the person it falls
   to may open what it is about while it is theirs: the obligation is open and, for the
@@ -54,7 +58,7 @@ from django.utils import timezone
 from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.children.models import Child, EmergencyAccess, Placement
 from homeward.episodes.models import Episode, ProfileShare
-from homeward.interviews.models import ReturnInterview
+from homeward.interviews.models import Commission, ReturnInterview
 from homeward.meetings.models import Action, Arrangement, Briefing, BriefingItem, Invitation, Meeting
 from homeward.notifications.models import Message
 from homeward.obligations.models import Obligation, ObligationQuerySet
@@ -296,6 +300,20 @@ def host_area(user: User | AnonymousUser | None) -> Q:
     )
 
 
+# Who of a host authority acts on a return home interview asked of it.
+COMMISSIONED_ROLES = (*HOST_ROLES, Role.RETURN_INTERVIEW_WORKER)
+
+
+def commissioned_host(user: User | AnonymousUser | None) -> Q:
+    """Episodes whose return home interview the responsible authority asked this person's
+    authority to hold (casework.commissions): the host's view only, like ``host_area``."""
+    who = person(user)
+    if who is None or who.role not in COMMISSIONED_ROLES or _authority(who) is None:
+        return NOTHING
+    asked = Commission.objects.filter(episode=OuterRef("pk"), host_authority_id=_authority(who))
+    return Q(Exists(asked), withdrawn_at__isnull=True)
+
+
 # --- predicates on one record ---------------------------------------------------------------
 
 
@@ -312,7 +330,7 @@ def child_of(obj: Any) -> Child | None:
         return obj
     if isinstance(obj, (Episode, Meeting, Obligation, Arrangement, DutyRecord)):
         return obj.child
-    if isinstance(obj, ReturnInterview):
+    if isinstance(obj, (ReturnInterview, Commission)):
         return obj.episode.child
     if isinstance(obj, Action):
         return obj.meeting.child
@@ -359,6 +377,7 @@ is_notified_force = on_episode(notified_force)
 is_told_to_act = on_episode(told_to_act)
 is_host_area = on_episode(host_area)
 is_shared_with_force = on_episode(shared_with_force)
+is_commissioned_host = on_episode(commissioned_host)
 
 
 CASE_ROLES = (Role.SOCIAL_WORKER, Role.TEAM_MANAGER, *AUTHORITY_WIDE_ROLES)
@@ -563,6 +582,58 @@ def manages_case(user: User, obj: Any) -> bool:
     return who.role in OVERSIGHT_ROLES and bool(is_whole_authority(user, obj))
 
 
+def _commission_of(obj: Any) -> Commission | None:
+    if isinstance(obj, Commission):
+        return obj
+    if isinstance(obj, ReturnInterview) and obj.commission_id is not None:
+        return obj.commission
+    return None
+
+
+@predicate
+def may_commission(user: User, obligation: Any) -> bool:
+    """Asks the host authority to hold a return home interview: whoever of the responsible
+    authority may close the interview duty, holding the case or as its return interview team (the
+    duty stays theirs: the host's interview meets it)."""
+    return (
+        isinstance(obligation, Obligation)
+        and obligation.kind == "return_interview"
+        and not obligation.outcome
+        and bool(holds_case(user, obligation) or is_return_interviews(user, obligation))
+        and closes_duty(user, obligation)
+    )
+
+
+@predicate
+def of_commissioned_host(user: User, obj: Any) -> bool:
+    """Of the host authority a commission (or the interview recorded for it) was asked of."""
+    who = person(user)
+    commission = _commission_of(obj)
+    return bool(
+        who is not None
+        and commission is not None
+        and who.role in COMMISSIONED_ROLES
+        and _authority(who) == commission.host_authority_id
+    )
+
+
+@predicate
+def allocates_for_host(user: User, obj: Any) -> bool:
+    """The host's coordinator gives the interview asked of it to one of its workers."""
+    who = person(user)
+    return bool(who and who.role == Role.MISSING_COORDINATOR) and bool(of_commissioned_host(user, obj))
+
+
+@predicate
+def holds_commission(user: User, obj: Any) -> bool:
+    """Records the commissioned interview: the worker it was given to, or the host's coordinator."""
+    who = person(user)
+    commission = _commission_of(obj)
+    if who is None or commission is None or not of_commissioned_host(user, obj):
+        return False
+    return who.role == Role.MISSING_COORDINATOR or commission.allocated_to_id == who.pk
+
+
 CONFIRMING_ROLES = (Role.MASH_OFFICER, Role.MISSING_COORDINATOR)
 
 # --- the daily missing briefing and weekly oversight with the police ---------------------------
@@ -718,7 +789,7 @@ PERMISSIONS = {
     "episodes.report_episode": (holds_case | is_placed_with_carer) & is_named_on_restricted_record,
     "episodes.view_episode": sees_child
     | ((is_notified_force | is_told_to_act) & is_named_on_restricted_record),
-    "episodes.view_episode_as_host": is_host_area & is_named_on_restricted_record,
+    "episodes.view_episode_as_host": (is_host_area | is_commissioned_host) & is_named_on_restricted_record,
     # The child's Philomena profile (Find Me plan and photograph) as the episode's page shows it:
     # whoever opens the episode, and a force the coordinator shared it with (002 s.10).
     "episodes.view_profile": sees_child
@@ -731,9 +802,19 @@ PERMISSIONS = {
     "episodes.confirm_police_report": confirms_police_reports
     & is_whole_authority
     & is_named_on_restricted_record,
-    "interviews.view_returninterview": (holds_case | is_reviewing_officer | is_return_interviews)
+    # The host authority reads the interview it recorded at the responsible authority's request.
+    "interviews.view_returninterview": (
+        holds_case | is_reviewing_officer | is_return_interviews | of_commissioned_host
+    )
     & is_named_on_restricted_record,
-    "interviews.change_returninterview": (holds_case | is_return_interviews) & is_named_on_restricted_record,
+    "interviews.change_returninterview": (holds_case | is_return_interviews | holds_commission)
+    & is_named_on_restricted_record,
+    # A return home interview asked of the host authority (casework.commissions).
+    "interviews.commission_interview": may_commission & is_named_on_restricted_record,
+    "interviews.view_commission": (holds_case | is_return_interviews | of_commissioned_host)
+    & is_named_on_restricted_record,
+    "interviews.allocate_commission": allocates_for_host & is_named_on_restricted_record,
+    "interviews.record_commissioned_interview": holds_commission & is_named_on_restricted_record,
     # 002 s.5: the person authorising the record signs it off: a manager of the child's case.
     "interviews.sign_off_returninterview": manages_case & is_named_on_restricted_record,
     "meetings.view_meeting": (holds_case | is_reviewing_officer | is_return_interviews)

@@ -132,7 +132,7 @@ def anonymise(child: Child) -> None:
     """Remove what identifies ``child`` from everything held on them (see the module docstring)."""
     from homeward.care.models import CouncilEpisode
     from homeward.episodes.models import Episode, Event, ProfileShare
-    from homeward.interviews.models import ReturnInterview
+    from homeward.interviews.models import Commission, ReturnInterview
     from homeward.meetings.models import Action, Arrangement, BriefingItem, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.notifications.models import Kind, Message, about_child
@@ -185,6 +185,8 @@ def anonymise(child: Child) -> None:
         PlanVersion.objects.filter(plan__child=child).update(answers={}, reason="")
         Obligation.objects.filter(child=child).update(reason="")
         Allocation.objects.filter(child=child).update(reason="")
+        # Which authority was asked to hold the interview, and when, stays; the note to it goes.
+        Commission.objects.filter(episode__child=child).update(note="")
         # Which force the profile went to, when and by whom stays (it was disclosed); why (which
         # may name places and people) goes.
         ProfileShare.objects.filter(episode__child=child).update(reason="")

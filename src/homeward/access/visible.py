@@ -79,6 +79,14 @@ def hosted_episodes(user: User | AnonymousUser) -> QuerySet[Episode]:
     return episodes.filter(rel.host_area(user), _unrestricted_episodes(user))
 
 
+def commissioned_episodes(user: User | AnonymousUser) -> QuerySet[Episode]:
+    """Episodes whose return home interview was asked of this person's authority: the host's view only."""
+    episodes = Episode.objects.select_related("child", "child__responsible_authority")
+    if rel.person(user) is None:
+        return episodes.none()
+    return episodes.filter(rel.commissioned_host(user), _unrestricted_episodes(user))
+
+
 # Duties met by holding a meeting (meetings.models.OBLIGATION_KIND): their rows offer "Arrange it".
 MEETING_DUTIES = ("strategy_meeting", "intervention_meeting", "review_meeting")
 

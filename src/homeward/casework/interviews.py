@@ -17,7 +17,7 @@ from homeward.accounts.models import User
 from homeward.casework import timeline, versions
 from homeward.casework.obligations import close_obligation
 from homeward.episodes.models import Episode, Event
-from homeward.interviews.models import ReturnInterview
+from homeward.interviews.models import Commission, ReturnInterview
 from homeward.interviews.rules import MANAGEMENT_ROLES, incomplete, may_sign_off, outcome_of, validate
 from homeward.obligations.models import Obligation
 
@@ -57,6 +57,8 @@ def record_return_interview(
                 {"offered_at": "This interview has been signed off: it is not changed after that."}
             )
         interview.version = saved.version + 1
+    if interview.commission_id is not None:
+        _check_commission(interview, episode)
     validate(interview, episode, timezone.now(), saved.agreed_by_id if saved is not None else None)
     if interview.pk is None:
         interview.recorded_by = by
@@ -83,6 +85,16 @@ def record_return_interview(
     except ValidationError as exc:
         raise _on_form_fields(exc, field) from None
     return interview
+
+
+def _check_commission(interview: ReturnInterview, episode: Episode) -> None:
+    """An interview asked of the host authority is that episode's, held by one of the host's people."""
+    commission = Commission.objects.select_related("host_authority").get(pk=interview.commission_id or 0)
+    if commission.episode_id != episode.pk:
+        raise ValidationError({"offered_at": "This request was for another episode."})
+    held_by = interview.held_by
+    if held_by is not None and held_by.organisation_id != commission.host_authority_id:
+        raise ValidationError({"held_by": f"Choose who held it at {commission.host_authority}."})
 
 
 def _on_form_fields(error: ValidationError, field: str) -> ValidationError:

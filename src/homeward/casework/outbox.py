@@ -27,6 +27,7 @@ from homeward.access.visible import visible_children, visible_episodes
 from homeward.accounts.models import OrganisationKind, Role, User
 from homeward.children.models import Child, EmergencyAccess
 from homeward.episodes.models import Category, Event, RiskLevel
+from homeward.interviews.models import Commission
 from homeward.meetings.models import Action, ActionState, Arrangement, Invitation
 from homeward.notifications import timing
 from homeward.notifications.models import Kind, Message, OutOfHours
@@ -755,3 +756,75 @@ def chase_actions(now: datetime) -> int:
             if manager is not None and manager.is_active and manager != action.assignee:
                 messages.append(_action_message(action, Kind.ACTION_ESCALATED, manager, visibility, now))
     return _queue(messages)
+
+
+def _commission_link(commission: Commission) -> str:
+    return f"{settings.HOMEWARD_BASE_URL}{reverse('episode', args=[commission.episode_id])}"
+
+
+def announce_commission(commission: Commission, now: datetime) -> int:
+    """The host authority is asked to hold a return home interview: its coordinators (who give it
+    to a worker) and its return interview team are told. The message carries no duty: the duty
+    stays the responsible authority's, so the host opens only its own view of the episode."""
+    episode = commission.episode
+    child = episode.child
+    obligation = commission.obligation
+    recipients = User.objects.filter(
+        Q(role=Role.MISSING_COORDINATOR) | Q(role=Role.RETURN_INTERVIEW_WORKER),
+        organisation_id=commission.host_authority_id,
+        is_active=True,
+    ).order_by("id")
+    asked_by = _name(commission.asked_by) if commission.asked_by else str(child.responsible_authority)
+    lines = [
+        f"{child.responsible_authority} asks {commission.host_authority} to hold the return home interview "
+        f"for episode {episode.reference}.",
+        who(child, False, opens=True),
+        f"Asked by: {asked_by}, {_when(commission.asked_at)}",
+        f"Due by: {_when(obligation.due_at)}" if obligation.due_at else "Due: now",
+        *([f"Note: {commission.note}"] if commission.note else []),
+        "",
+        f"Open the episode: {_commission_link(commission)}",
+    ]
+    return _queue(
+        [
+            _message(
+                person,
+                Kind.COMMISSIONED,
+                f"Return home interview asked of your authority - child {child.reference}",
+                "\n".join(lines),
+                _commission_link(commission),
+                now,
+            )
+            for person in recipients
+        ]
+    )
+
+
+def announce_commission_allocated(commission: Commission, now: datetime) -> int:
+    """The host worker given a commissioned interview is told (the host's own allocation)."""
+    worker = commission.allocated_to
+    if worker is None:
+        return 0
+    child = commission.episode.child
+    by = _name(commission.allocated_by) if commission.allocated_by else "Your coordinator"
+    due = commission.obligation.due_at
+    lines = [
+        f"{by} gave you the return home interview {child.responsible_authority} asked "
+        f"{commission.host_authority} to hold (episode {commission.episode.reference}).",
+        who(child, False, opens=True),
+        f"Due by: {_when(due)}" if due else "Due: now",
+        "",
+        f"Open the episode: {_commission_link(commission)}",
+    ]
+    return _queue(
+        [
+            _message(
+                worker,
+                Kind.ALLOCATED,
+                f"Allocated to you: return home interview - child {child.reference}",
+                "\n".join(lines),
+                _commission_link(commission),
+                now,
+            )
+        ]
+    )

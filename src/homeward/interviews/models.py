@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from homeward.accounts.models import Organisation
 from homeward.episodes.models import Episode
+from homeward.obligations.models import Obligation
 
 
 class Response(models.TextChoices):
@@ -29,6 +31,44 @@ class ExploitationIndicator(models.TextChoices):
     SEXUAL = "sexual", "Sexual activity or images"
     RADICALISATION = "radicalisation", "Radicalisation"
     TRAFFICKING = "trafficking", "Signs of trafficking or modern slavery"
+
+
+class Commission(models.Model):
+    """The responsible authority asks the host authority (where the child is placed) to hold the
+    return home interview (Wakefield s.5: "commissioned"; issue 16). The duty stays the
+    responsible authority's: the host's interview, recorded on the same episode, meets it."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="commissions")
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="commissions")
+    host_authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="commissions")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    asked_at = models.DateTimeField("When the host authority was asked")
+    note = models.TextField("Note for the host authority", blank=True)
+    # The host's own worker who holds it, named by the host's coordinator.
+    allocated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="Worker",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commissions_allocated",
+    )
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    allocated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-asked_at"]
+        constraints = [
+            # One request per duty: asking again would leave two authorities holding one interview.
+            models.UniqueConstraint(fields=["obligation"], name="one_commission_per_duty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Return home interview asked of {self.host_authority} for {self.episode}"
 
 
 class ReturnInterview(models.Model):
@@ -76,6 +116,11 @@ class ReturnInterview(models.Model):
     # authority's worker, commissioned (Wakefield s.5). Named here instead of ``held_by``.
     interviewer_name = models.CharField(
         "Interviewer, if not a Homeward user (name, organisation)", max_length=200, blank=True
+    )
+    # Held by the host authority at the responsible authority's request: the record names the host
+    # (through the commission) and its worker (``held_by``).
+    commission = models.ForeignKey(
+        Commission, null=True, blank=True, on_delete=models.PROTECT, related_name="interviews"
     )
     # 000 / 001 s.12.1: the child told they may speak to someone independent (an IRO, an
     # advocate) and whether they chose to; seen alone or with whom; their wishes (002 s.6:

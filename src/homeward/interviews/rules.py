@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from homeward.accounts.models import Role, User
-from homeward.children.models import Child
+from homeward.accounts.models import Organisation, OrganisationKind, Role, User
+from homeward.children.models import Child, Placement
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import CLOCK_TOLERANCE
-from homeward.interviews.models import Response, ReturnInterview
+from homeward.interviews.models import Commission, Response, ReturnInterview
 
 MANAGERS = (Role.TEAM_MANAGER, Role.SENIOR_MANAGER)
 
@@ -146,3 +146,36 @@ def incomplete(interview: ReturnInterview) -> dict[str, str]:
     if not interview.feedback.strip():
         missing["feedback"] = "Record the feedback given to the social worker and carers."
     return missing
+
+
+# --- a return home interview held by the host authority (issue 16; Wakefield s.5) -------------
+
+# Who of the host authority holds a commissioned interview: its return interview team.
+HOST_INTERVIEWERS = (Role.RETURN_INTERVIEW_WORKER,)
+
+
+def host_authority_of(episode: Episode) -> Organisation | None:
+    """The local authority the child was placed in when the episode began, if it is not the
+    responsible authority: the host (the same reading as access.relationships.host_area)."""
+    placement = (
+        Placement.objects.filter(child_id=episode.child_id, started_at__lte=episode.reported_at)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=episode.reported_at))
+        .select_related("establishment__area", "host_authority")
+        .order_by("-started_at")
+        .first()
+    )
+    if placement is None:
+        return None
+    area = placement.establishment.area or placement.host_authority
+    if area is None or area.kind != OrganisationKind.LOCAL_AUTHORITY:
+        return None
+    if area.pk == episode.child.responsible_authority_id:
+        return None
+    return area
+
+
+def host_interviewers(commission: Commission) -> QuerySet[User]:
+    """Whom the host's coordinator may give a commissioned interview to: the host's own team."""
+    return User.objects.filter(
+        is_active=True, role__in=HOST_INTERVIEWERS, organisation_id=commission.host_authority_id
+    ).order_by("last_name", "first_name")

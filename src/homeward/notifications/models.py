@@ -34,6 +34,7 @@ class Kind(models.TextChoices):
     ACTION = "action", "A meeting's action given to you"
     ACTION_OVERDUE = "action_overdue", "Your action is overdue"
     ACTION_ESCALATED = "action_escalated", "An action is overdue, escalated to the team manager"
+    COMMISSIONED = "commissioned", "A return home interview asked of your authority"
 
 
 # Messages about one obligation as it stands: not e-mailed once it has closed or gone.

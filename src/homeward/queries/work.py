@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from homeward.accounts.models import User
 from homeward.children.models import Child
+from homeward.episodes.models import Episode
+from homeward.interviews.models import Commission
 from homeward.obligations.models import Obligation
 from homeward.queries import duties
 
@@ -165,4 +167,23 @@ def per_person(rows: list[dict[str, Any]], now: datetime) -> list[PersonCount]:
     return sorted(
         (PersonCount(name, outstanding, overdue) for name, (outstanding, overdue) in counts.items()),
         key=lambda p: (-p.overdue, -p.outstanding, p.name),
+    )
+
+
+def asked_of_host(user: User, *, episodes: QuerySet[Episode]) -> list[Commission]:
+    """The return home interviews another authority asked this person's authority to hold, still
+    to record: the worker's own first, then the rest of the team's (unallocated ones included),
+    the soonest due first. ``episodes``: access.visible.commissioned_episodes."""
+    open_ones = (
+        Commission.objects.filter(
+            episode__in=episodes, host_authority_id=user.organisation_id, obligation__outcome=""
+        )
+        .exclude(interviews__held_at__isnull=False)
+        .select_related("episode__child__responsible_authority", "obligation", "allocated_to")
+        .distinct()
+    )
+    far = timezone.now() + timedelta(days=3650)
+    return sorted(
+        open_ones,
+        key=lambda c: (c.allocated_to_id != user.pk, c.obligation.due_at or far, c.pk),
     )

@@ -111,6 +111,9 @@ class Interviews:
     declined: int = 0
     not_offered: int = 0
     due_within: str = ""  # "72 hours", from the pack
+    held_by_host: int = 0  # held by the host authority, at the responsible authority's request
+    # The same counts for the children placed in another authority's area (None: not counted apart).
+    out_of_area: Interviews | None = None
 
 
 @dataclass(frozen=True)
@@ -288,6 +291,8 @@ def _interviews(returned: list[EpisodeFacts], packs: dict[int, Pack]) -> Intervi
         held = [i.held_at for i in episode.interviews if i.held_at is not None]
         if held:
             result.held += 1
+            if any(i.by_host for i in episode.interviews if i.held_at is not None):
+                result.held_by_host += 1
             deadline = interview_deadline(episode, packs.get(episode.child_pk))
             if result.held_in_time is not None and deadline is not None and min(held) <= deadline:
                 result.held_in_time += 1
@@ -475,6 +480,7 @@ def report(
             pack_by_child[child.pk] = pack_of(child)
     returned = [e for e in missing if period.holds(e.found_at)]
     result.interviews = _interviews(returned, pack_by_child)
+    result.interviews.out_of_area = _interviews([e for e in returned if e.out_of_area], pack_by_child)
 
     whose = children_in_scope(children, scope, kids)
     result.meetings = _meetings(whose, period, as_of)

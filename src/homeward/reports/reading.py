@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from django.db.models import QuerySet
 
+from homeward.accounts.models import OrganisationKind
 from homeward.children.models import Child, Placement
 from homeward.episodes.casefile import case_file, parse_ref
 from homeward.episodes.models import Episode, Event
@@ -32,6 +33,8 @@ class Interview:
     offered_at: datetime
     held_at: datetime | None
     refused: bool
+    # Held by the host authority at the responsible authority's request (casework.commissions).
+    by_host: bool = False
 
 
 @dataclass
@@ -60,6 +63,9 @@ class EpisodeFacts:
     associates: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     interviews: list[Interview] = field(default_factory=list)
+    # Placed in another local authority's area when it began (the Children's Society asked how
+    # many councils can count return interviews for children placed out of area).
+    out_of_area: bool = False
 
     @property
     def reference(self) -> str:
@@ -103,6 +109,18 @@ def _placed_at(placements: list[Placement], at: datetime) -> Placement | None:
     return None
 
 
+def _out_of_area(placement: Placement | None, child: Child) -> bool:
+    """Placed in another local authority's area (the host): the same reading as the host's view."""
+    if placement is None:
+        return False
+    area = placement.establishment.area or placement.host_authority
+    return (
+        area is not None
+        and area.kind == OrganisationKind.LOCAL_AUTHORITY
+        and area.pk != child.responsible_authority_id
+    )
+
+
 def read_episodes(children: QuerySet[Child], as_of: datetime) -> list[EpisodeFacts]:
     """Every episode of these children, oldest first, as the reports count them."""
     kids = list(children.select_related("responsible_authority").order_by("pk"))
@@ -111,7 +129,9 @@ def read_episodes(children: QuerySet[Child], as_of: datetime) -> list[EpisodeFac
     readings = missing_from(kids, as_of)
     placements: dict[int, list[Placement]] = defaultdict(list)
     for stay in (
-        Placement.objects.filter(child__in=kids).select_related("establishment").order_by("-started_at")
+        Placement.objects.filter(child__in=kids)
+        .select_related("establishment__area", "host_authority")
+        .order_by("-started_at")
     ):
         placements[stay.child_id].append(stay)
     interviews: dict[int, list[Interview]] = defaultdict(list)
@@ -121,6 +141,7 @@ def read_episodes(children: QuerySet[Child], as_of: datetime) -> list[EpisodeFac
                 offered_at=interview.offered_at,
                 held_at=interview.held_at if interview.response == Response.ACCEPTED else None,
                 refused=interview.response == Response.REFUSED,
+                by_host=interview.commission_id is not None,
             )
         )
     categories: dict[int, set[str]] = defaultdict(set)
@@ -158,6 +179,7 @@ def read_episodes(children: QuerySet[Child], as_of: datetime) -> list[EpisodeFac
                 associates=list(episode.associates),
                 places=list(episode.places),
                 interviews=interviews[episode.pk],
+                out_of_area=_out_of_area(placement, child),
             )
         )
     return facts

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from homeward.reports.cells import safe_cell
-from homeward.reports.oversight import Count, Oversight
+from homeward.reports.oversight import Count, Interviews, Oversight
 
 Cell = str | int | float | None
 
@@ -43,6 +43,25 @@ def counts(slug: str, caption: str, label: str, rows: Sequence[Count], measure: 
 
 def _hours(value: float | None) -> Cell:
     return round(value, 1) if value is not None else None
+
+
+def _out_of_area(i: Interviews, in_time: str) -> Table:
+    """The Children's Society's question: return interviews for children placed out of area."""
+    return Table(
+        "return-interviews-out-of-area",
+        "Return home interviews for children placed in another authority's area (episodes ended in the period)",
+        ("Measure", "Number"),
+        [
+            ("Returns from a missing episode", i.returns),
+            ("Interview offered", i.offered),
+            ("Interview held", i.held),
+            ("Held by the host authority", i.held_by_host),
+            (in_time, i.held_in_time),
+            ("Declined by the child", i.declined),
+            ("No interview offered", i.not_offered),
+        ],
+        (False, True),
+    )
 
 
 def oversight_tables(r: Oversight) -> list[Table]:
@@ -84,6 +103,7 @@ def oversight_tables(r: Oversight) -> list[Table]:
             ],
             (False, True),
         ),
+        *([_out_of_area(i.out_of_area, in_time)] if i.out_of_area is not None else []),
         Table(
             "meetings",
             "Strategy and intervention meetings due in the period",

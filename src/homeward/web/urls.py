@@ -82,6 +82,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("allocation/", obligations.unallocated, name="unallocated_work"),
     path("episodes/<int:pk>/return-interview/", interviews.new, name="return_interview_new"),
     path("return-interviews/<int:pk>/", interviews.detail, name="return_interview"),
+    # A return home interview asked of the host authority (the child is placed in its area).
+    path("obligations/<int:pk>/ask-host/", interviews.ask_host, name="ask_host_interview"),
+    path(
+        "host-interviews/<int:pk>/allocate/",
+        interviews.allocate_host_interview,
+        name="allocate_host_interview",
+    ),
+    path("host-interviews/<int:pk>/interview/", interviews.new_for_host, name="host_interview_new"),
     path("return-interviews/<int:pk>/edit/", interviews.edit, name="return_interview_edit"),
     path("return-interviews/<int:pk>/sign-off/", interviews.sign_off, name="return_interview_sign_off"),
     path("children/<int:pk>/meetings/new/", meetings.new, name="meeting_new"),

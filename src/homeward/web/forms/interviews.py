@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from homeward.accounts.models import User
 from homeward.episodes.models import Episode
-from homeward.interviews.models import ExploitationIndicator, Method, Response, ReturnInterview
-from homeward.interviews.rules import agreeing_managers, check_return_interview
+from homeward.interviews.models import Commission, ExploitationIndicator, Method, Response, ReturnInterview
+from homeward.interviews.rules import agreeing_managers, check_return_interview, host_interviewers
 from homeward.web.forms import DateTimeField, GovukForm, GovukModelForm
 
 # Long enough for any account a child gives; short enough that a paste of a whole
@@ -168,12 +168,17 @@ class ReturnInterviewForm(GovukModelForm):
             "Include these especially if the interview was by phone or refused.",
         }
 
-    def __init__(self, *args: Any, episode: Episode, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, episode: Episode, commission: Commission | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         child = episode.child
         organisations = Q(organisation=child.responsible_authority)
         placement = child.current_placement
-        if placement is not None and placement.host_authority_id is not None:
+        if commission is not None:
+            # Asked of the host authority: held by one of the host's own people.
+            organisations = Q(organisation_id=commission.host_authority_id)
+        elif placement is not None and placement.host_authority_id is not None:
             # An out-of-area child's interview may be held by the host authority (Wakefield s.5).
             organisations |= Q(organisation_id=placement.host_authority_id)
         # Whoever is already on the record stays a choice, so a correction is not blocked
@@ -229,3 +234,32 @@ class SignOffForm(GovukForm):
         super().__init__(*args, **kwargs)
         if not needs_oversight:
             del self.fields["oversight"]
+
+
+class CommissionForm(GovukForm):
+    note = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+        label="Note for the host authority (optional)",
+        help_text="What they need to know to see the child: who to contact, anything the child has asked for.",
+    )
+
+
+class AllocateCommissionForm(GovukForm):
+    allocated_to = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Give it to",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Give it to: choose the worker who will hold the interview.",
+            "invalid_choice": "Give it to: choose one of the workers listed.",
+        },
+    )
+
+    def __init__(self, *args: Any, commission: Commission, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["allocated_to"]
+        field.queryset = host_interviewers(commission)  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.get_full_name()  # type: ignore[attr-defined]

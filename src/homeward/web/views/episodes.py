@@ -32,6 +32,7 @@ from homeward.children.models import FindMePlan
 from homeward.episodes import questions
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import open_episode
+from homeward.interviews.rules import host_authority_of
 from homeward.obligations.evaluation import pack_of
 from homeward.queries import notes, records
 from homeward.queries.profile import profile_of
@@ -210,7 +211,20 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "closed": [o for o in obligations if o.outcome],
             "timeline": timeline.for_episode(episode, user),
             "private_kinds": timeline.Reader(user).private_kinds(episode),
-            "interviews": episode.return_interviews.select_related("held_by"),
+            "interviews": episode.return_interviews.select_related("held_by", "commission__host_authority"),
+            # Return home interviews asked of the host authority, and the duties that may be.
+            "commissions": episode.commissions.select_related(
+                "host_authority", "asked_by", "allocated_to", "obligation"
+            ).prefetch_related("interviews__held_by"),
+            "commissionable": [
+                o
+                for o in outstanding
+                if o.kind == "return_interview"
+                and not o.commissions.exists()
+                and user.has_perm("interviews.commission_interview", o)
+            ]
+            if host_authority_of(episode) is not None
+            else [],
             "meetings": episode.meetings.all(),
             "profile": child_profile,
             "profile_shares": episode.profile_shares.select_related("force", "shared_by"),
@@ -249,10 +263,26 @@ def host_view(request: HttpRequest, episode: Episode) -> HttpResponse:
         .order_by("-started_at")
         .first()
     )
+    # The interview the responsible authority asked this authority to hold, if any: the host's own
+    # work on the episode (access.relationships.commissioned_host), and nothing else of the record.
+    commissions = [
+        (commission, commission.interviews.select_related("held_by").first())
+        for commission in episode.commissions.filter(
+            host_authority_id=me(request).organisation_id
+        ).select_related("asked_by", "allocated_to", "obligation")
+    ]
+    for commission, _ in commissions:
+        record_view(request, commission, view="host")
     return render(
         request,
         "episodes/host.html",
-        {"episode": episode, "child": child, "placement": placement, "hours": episode.duration()},
+        {
+            "episode": episode,
+            "child": child,
+            "placement": placement,
+            "hours": episode.duration(),
+            "commissions": commissions,
+        },
     )
 
 

@@ -16,6 +16,7 @@ from homeward.access.visible import (
     arrangeable_ids,
     case_ids,
     closable_ids,
+    commissioned_episodes,
     hosted_episodes,
     interview_ids,
     note_ids,
@@ -186,6 +187,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "arrangeable": arrangeable_ids(user, rows),
             "meetings": meetings.meetings,
             "actions": meetings.actions,
+            # Interviews another authority asked this one to hold (the host's view only).
+            "asked_of_us": work.asked_of_host(user, episodes=commissioned_episodes(user)),
         },
     )
 
