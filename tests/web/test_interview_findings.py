@@ -1,0 +1,190 @@
+"""Return interview findings as intelligence (issue 18): what a return home interview found
+(places, people, why the child went, signs of exploitation) is offered on the Find Me plan for the
+social worker to confirm, item by item; only what they tick is written, into a new version of the
+plan naming the interview; a confirmed concern is a flag the pack reads (West Mercia 12.7)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from homeward.accounts.models import Role
+from homeward.casework.episodes import record_found, report_episode
+from homeward.casework.interviews import record_return_interview
+from homeward.children.models import Child, FindMePlan, Flag
+from homeward.episodes.models import Episode
+from homeward.interviews.findings import names_in
+from homeward.interviews.models import ConfirmedFinding, Response, ReturnInterview
+from homeward.obligations.models import Obligation
+from tests.conftest import Service
+from tests.factories import UserFactory, signed_in
+
+pytestmark = pytest.mark.django_db
+
+WHERE = "Hereford bus station\nThe flat above the chip shop, Widemarsh Street"
+WITH_WHOM = "Dean, about 25, drives a black Audi"
+
+
+def found_episode(child: Child, by: Any) -> Episode:
+    now = timezone.now().replace(microsecond=0)
+    episode = report_episode(
+        child,
+        category="missing",
+        reported_at=now - timedelta(hours=30),
+        last_seen_at=now - timedelta(hours=31),
+        police_informed=True,
+        by=by,
+    )
+    record_found(episode, at=now - timedelta(hours=26), by=by)
+    episode.refresh_from_db()
+    return episode
+
+
+def interview(episode: Episode, by: Any, **answers: Any) -> ReturnInterview:
+    now = timezone.now().replace(microsecond=0)
+    return record_return_interview(
+        ReturnInterview(
+            episode=episode,
+            offered_at=now - timedelta(hours=24),
+            response=Response.ACCEPTED,
+            held_at=now - timedelta(hours=20),
+            held_where="At school",
+            held_by=by,
+            method="face_to_face",
+            told_independent=True,
+            chose_independent=False,
+            seen_alone=True,
+            account_where=answers.pop("account_where", WHERE),
+            account_with_whom=answers.pop("account_with_whom", WITH_WHOM),
+            **answers,
+        ),
+        by=by,
+    )
+
+
+def plan_form(**changes: Any) -> dict[str, Any]:
+    return {"version": "0", "description": "Slim, long dark hair", "likely_places": "", **changes}
+
+
+@pytest.fixture
+def interviewed(service: Service) -> ReturnInterview:
+    return interview(found_episode(service.child, service.worker), service.worker)
+
+
+def test_an_interview_naming_a_place_and_a_person_is_offered_on_the_find_me_plan(
+    service: Service, interviewed: ReturnInterview
+) -> None:
+    page = signed_in(service.worker).get(f"/children/{service.child.pk}/find-me-plan/")
+    text = page.content.decode()
+    day = f"{timezone.localdate(interviewed.held_at):%-d %B %Y}"
+    assert page.status_code == 200
+    assert f"From the return interview on {day}: place: Hereford bus station" in text
+    assert f"From the return interview on {day}: person: Dean, about 25, drives a black Audi" in text
+    # Offered, never ticked for the worker.
+    assert "checked" not in page.context["form"]["from_interview"].as_widget()
+
+
+def test_confirming_a_place_writes_a_new_plan_version_naming_the_interview(
+    service: Service, interviewed: ReturnInterview
+) -> None:
+    client = signed_in(service.worker)
+    form = client.get(f"/children/{service.child.pk}/find-me-plan/").context["form"]
+    keys = {label.split(": ", 1)[1]: key for key, label in form.fields["from_interview"].choices}
+    page = client.post(
+        f"/children/{service.child.pk}/find-me-plan/",
+        plan_form(from_interview=[keys["place: Hereford bus station"]]),
+    )
+    assert page.status_code == 302
+    plan = FindMePlan.objects.get(child=service.child)
+    assert plan.likely_places == "Hereford bus station"
+    assert "Dean" not in plan.contacts  # left, not confirmed
+    confirmed = ConfirmedFinding.objects.get()
+    assert (confirmed.interview, confirmed.text, confirmed.written_to) == (
+        interviewed,
+        "Hereford bus station",
+        "likely_places",
+    )
+    assert confirmed.plan_version == plan.version == 1
+    assert confirmed.confirmed_by == service.worker
+    # Confirmed once: no longer offered; the finding left is still offered.
+    again = client.get(f"/children/{service.child.pk}/find-me-plan/").context["form"]
+    labels = [label for _, label in again.fields["from_interview"].choices]
+    assert not any("Hereford bus station" in label for label in labels)
+    assert any("Dean" in label for label in labels)
+
+
+def test_a_suggestion_not_confirmed_changes_nothing(service: Service, interviewed: ReturnInterview) -> None:
+    signed_in(service.worker).post(f"/children/{service.child.pk}/find-me-plan/", plan_form())
+    plan = FindMePlan.objects.get(child=service.child)
+    assert (plan.likely_places, plan.contacts) == ("", "")
+    assert not ConfirmedFinding.objects.exists()
+    service.child.refresh_from_db()
+    assert service.child.flags == []
+
+
+def test_a_finding_changed_since_the_page_was_read_is_refused_naming_the_field(
+    service: Service, interviewed: ReturnInterview
+) -> None:
+    page = signed_in(service.worker).post(
+        f"/children/{service.child.pk}/find-me-plan/", plan_form(from_interview=["999-place-0000"])
+    )
+    assert page.status_code == 400
+    assert "What the return interviews found: the interview has changed" in page.content.decode()
+    assert not FindMePlan.objects.exists()
+
+
+def test_a_confirmed_exploitation_concern_makes_the_west_mercia_return_interview_a_must(
+    service: Service,
+) -> None:
+    """West Mercia 12.7: a return interview must be held when the child is at risk of sexual
+    exploitation (among the listed concerns); on a first episode without one it is a consider."""
+    child = service.child
+    assert child.responsible_authority.protocol == "west-mercia"
+    episode = found_episode(child, service.worker)
+    duty = Obligation.objects.get(episode=episode, kind="return_interview")
+    assert duty.requirement == "consider"
+    interview(episode, service.worker, exploitation_indicators=["sexual"])
+    client = signed_in(service.worker)
+    form = client.get(f"/children/{child.pk}/find-me-plan/").context["form"]
+    concerns = dict((label.split(" (")[0], key) for key, label in form.fields["concerns"].choices)
+    cse = next(key for label, key in concerns.items() if Flag.CSE_RISK.label in label)
+    client.post(f"/children/{child.pk}/find-me-plan/", plan_form(concerns=[cse]))
+    child.refresh_from_db()
+    assert Flag.CSE_RISK in child.flags
+    duty.refresh_from_db()
+    assert duty.requirement == "must"
+
+
+def test_a_concern_suggested_but_not_confirmed_leaves_the_duty_a_consider(service: Service) -> None:
+    episode = found_episode(service.child, service.worker)
+    interview(episode, service.worker, exploitation_indicators=["sexual"])
+    signed_in(service.worker).post(f"/children/{service.child.pk}/find-me-plan/", plan_form())
+    service.child.refresh_from_db()
+    assert service.child.flags == []
+    assert Obligation.objects.get(episode=episode, kind="return_interview").requirement == "consider"
+
+
+def test_a_carer_keeps_the_plan_but_is_offered_no_interview_findings(
+    service: Service, interviewed: ReturnInterview
+) -> None:
+    """Only those who may read the interview see its findings as suggestions."""
+    from homeward.casework.placements import start_placement
+    from tests.factories import EstablishmentFactory
+
+    home = EstablishmentFactory()
+    start_placement(service.child, establishment=home, at=timezone.now() - timedelta(days=60), by=None)
+    carer = UserFactory(role=Role.CARER, establishment=home, organisation=home.provider)
+    page = signed_in(carer).get(f"/children/{service.child.pk}/find-me-plan/")
+    assert page.status_code == 200
+    assert "from_interview" not in page.context["form"].fields
+    assert "Hereford bus station" not in page.content.decode()
+
+
+def test_places_are_read_one_to_a_line_or_separated_by_semicolons() -> None:
+    assert names_in("- Hereford bus station; the park\n\n  the park  \n") == [
+        "Hereford bus station",
+        "the park",
+    ]
