@@ -188,3 +188,85 @@ def test_places_are_read_one_to_a_line_or_separated_by_semicolons() -> None:
         "Hereford bus station",
         "the park",
     ]
+
+
+def second_child(service: Service, first_name: str) -> Child:
+    from tests.factories import ChildFactory
+
+    return ChildFactory(
+        responsible_authority=service.team.organisation,
+        team=service.team,
+        allocated_worker=service.worker,
+        first_name=first_name,
+        last_name="Quennell-Ardmore",
+    )
+
+
+@pytest.fixture
+def three_children_name_the_bus_station(service: Service) -> list[Child]:
+    children = [service.child, second_child(service, "Tamsin"), second_child(service, "Ossian")]
+    places = ["Hereford bus station", "hereford  bus station.", "HEREFORD BUS STATION\nThe retail park"]
+    people = [WITH_WHOM, "", ""]
+    for child, where, who in zip(children, places, people, strict=True):
+        interview(
+            found_episode(child, service.worker), service.worker, account_where=where, account_with_whom=who
+        )
+    return children
+
+
+def test_the_report_counts_a_place_named_by_three_children_first(
+    service: Service, three_children_name_the_bus_station: list[Child]
+) -> None:
+    coordinator = UserFactory(role=Role.MISSING_COORDINATOR, organisation=service.team.organisation)
+    page = signed_in(coordinator).get("/reports/interview-names/")
+    assert page.status_code == 200
+    rows = page.context["table"].rows
+    assert rows[0][:4] == ("Hereford bus station", "Place", 3, 3)
+    assert "Tamsin Quennell-Ardmore" in rows[0][4]
+    assert ("The retail park", "Place", 1, 1) in [r[:4] for r in rows]
+
+
+def test_an_analyst_sees_the_counts_numbered_never_the_place_or_the_children(
+    service: Service, three_children_name_the_bus_station: list[Child]
+) -> None:
+    analyst = UserFactory(role=Role.ANALYST, organisation=service.team.organisation)
+    page = signed_in(analyst).get("/reports/interview-names/")
+    body = page.content.decode()
+    assert page.context["table"].rows[0] == ("Place 1", "Place", 3, 3)
+    assert "bus station" not in body.casefold()
+    assert "Quennell-Ardmore" not in body and "Dean" not in body
+
+
+def test_the_csv_is_safe_to_open_in_a_spreadsheet(service: Service) -> None:
+    interview(
+        found_episode(service.child, service.worker),
+        service.worker,
+        account_where='=HYPERLINK("http://example.org")',
+    )
+    coordinator = UserFactory(role=Role.MISSING_COORDINATOR, organisation=service.team.organisation)
+    download = signed_in(coordinator).get("/reports/interview-names/?download=csv&table=named")
+    assert download.status_code == 200
+    text = download.content.decode("utf-8-sig")
+    assert "\r\n=HYPERLINK" not in text and "'=HYPERLINK" in text
+
+
+def test_another_authoritys_coordinator_counts_none_of_these_interviews(
+    service: Service, three_children_name_the_bus_station: list[Child]
+) -> None:
+    from tests.factories import AuthorityFactory
+
+    elsewhere = AuthorityFactory(name="Powys County Council")
+    other = UserFactory(role=Role.MISSING_COORDINATOR, organisation=elsewhere)
+    page = signed_in(other).get("/reports/interview-names/")
+    assert page.status_code == 200
+    assert page.context["table"].rows == []
+    assert "bus station" not in page.content.decode().casefold()
+
+
+def test_the_police_are_sent_away_from_the_report(service: Service) -> None:
+    from homeward.accounts.models import Organisation, OrganisationKind
+
+    force = Organisation.objects.create(name="West Mercia Police", kind=OrganisationKind.POLICE_FORCE)
+    police = UserFactory(role=Role.POLICE_LIAISON, organisation=force)
+    page = signed_in(police).get("/reports/interview-names/")
+    assert page.status_code == 302
