@@ -270,3 +270,49 @@ def test_the_police_are_sent_away_from_the_report(service: Service) -> None:
     police = UserFactory(role=Role.POLICE_LIAISON, organisation=force)
     page = signed_in(police).get("/reports/interview-names/")
     assert page.status_code == 302
+
+
+def test_the_police_told_of_the_episode_see_places_people_and_signs_not_the_childs_account() -> None:
+    """Issue 18, "What the police see, and no more": an intelligence summary from the return
+    interview (places, people, exploitation indicators; not the child's whole account)."""
+    from homeward.access.audit import VIEWED
+    from homeward.accounts.models import AuditEntry
+    from tests.web.test_profile import Place
+
+    place = Place()
+    episode = place.report()
+    record_found(episode, at=timezone.now() - timedelta(minutes=30), by=place.worker)
+    episode.refresh_from_db()
+    now = timezone.now().replace(microsecond=0)
+    record_return_interview(
+        ReturnInterview(
+            episode=episode,
+            offered_at=now - timedelta(minutes=20),
+            response=Response.ACCEPTED,
+            held_at=now - timedelta(minutes=10),
+            held_by=place.worker,
+            held_where="At the home",
+            method="face_to_face",
+            told_independent=True,
+            chose_independent=False,
+            seen_alone=True,
+            account_where="Hereford bus station",
+            account_with_whom="Dean, about 25",
+            account_why="Wanted to see her mum; said the home is too strict",
+            exploitation_indicators=["gifts_money"],
+        ),
+        by=place.worker,
+    )
+    body = signed_in(place.police).get(f"/episodes/{episode.pk}/").content.decode()
+    assert "What the return interview found" in body
+    assert "Hereford bus station" in body and "Dean, about 25" in body
+    assert "Unexplained gifts, phone or money" in body
+    assert "too strict" not in body
+    [entry] = AuditEntry.objects.filter(
+        object_pk=str(episode.pk),
+        additional_data__outcome=VIEWED,
+        additional_data__view="interview_intelligence",
+    )
+    assert entry.additional_data["recipient_force"] == "West Mercia Police"
+    # Another force, not told: the episode is not there for it at all.
+    assert signed_in(place.other_police).get(f"/episodes/{episode.pk}/").status_code == 404
