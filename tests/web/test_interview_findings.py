@@ -316,3 +316,30 @@ def test_the_police_told_of_the_episode_see_places_people_and_signs_not_the_chil
     assert entry.additional_data["recipient_force"] == "West Mercia Police"
     # Another force, not told: the episode is not there for it at all.
     assert signed_in(place.other_police).get(f"/episodes/{episode.pk}/").status_code == 404
+
+
+def test_the_next_risk_assessment_is_offered_the_interview_and_keeps_only_what_was_ticked(
+    service: Service, interviewed: ReturnInterview
+) -> None:
+    from homeward.children.models import PlacementRiskAssessment
+
+    client = signed_in(service.worker)
+    url = f"/children/{service.child.pk}/risk-assessment/"
+    form = client.get(url).context["form"]
+    keys = {label.split(": ", 1)[1]: key for key, label in form.fields["from_interview"].choices}
+    assert "person: Dean, about 25, drives a black Audi" in keys
+    answers = {
+        "completed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "likelihood": "medium",
+        "risk_if_missing": "medium",
+        "cse_risk": "high",
+        "risk_to_others": "low",
+        "from_interview": [keys["person: Dean, about 25, drives a black Audi"]],
+    }
+    assert client.post(url, answers).status_code == 302
+    assessment = PlacementRiskAssessment.objects.get()
+    day = f"{timezone.localdate(interviewed.held_at):%-d %B %Y}"
+    assert assessment.associates == f"Dean, about 25, drives a black Audi (return interview, {day})"
+    assert assessment.potential_addresses == ""
+    # The next assessment after this one is offered only interviews held since.
+    assert "from_interview" not in client.get(url).context["form"].fields

@@ -18,14 +18,31 @@ from django.utils import timezone
 from homeward.accounts.models import User
 from homeward.casework.children import save_child
 from homeward.casework.find_me import save_find_me_plan
-from homeward.children.models import Child, FindMePlan
-from homeward.interviews.findings import Finding, FlagSuggestion
+from homeward.casework.placements import record_risk_assessment
+from homeward.children.models import Child, FindMePlan, PlacementRiskAssessment
+from homeward.interviews.findings import RISK_FIELD, Finding, FlagSuggestion
 from homeward.interviews.models import ConfirmedFinding
 
 
 def _with_line(text: str, line: str) -> str:
     text = (text or "").rstrip()
     return f"{text}\n{line}" if text else line
+
+
+@transaction.atomic
+def save_assessment_with_findings(
+    assessment: PlacementRiskAssessment, *, by: User | None, findings: Sequence[Finding] = ()
+) -> PlacementRiskAssessment:
+    """The risk assessment as the assessor wrote it, with the interview findings they ticked
+    added to the questions they answer, each naming the interview it came from."""
+    for finding in findings:
+        line = f"{finding.text} (return interview, {finding.held_on:%-d %B %Y})"
+        setattr(
+            assessment,
+            RISK_FIELD[finding.kind],
+            _with_line(getattr(assessment, RISK_FIELD[finding.kind]), line),
+        )
+    return record_risk_assessment(assessment, by=by)
 
 
 @transaction.atomic

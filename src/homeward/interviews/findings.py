@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 
@@ -31,6 +31,12 @@ PLAN_FIELD = {
     Kind.PLACE: "likely_places",
     Kind.PERSON: "contacts",
     Kind.WHY: "triggers",
+}
+# And in the West Mercia missing children risk assessment (001 Appendix A).
+RISK_FIELD = {
+    Kind.PLACE: "potential_addresses",
+    Kind.PERSON: "associates",
+    Kind.WHY: "vulnerabilities",
 }
 KIND_LABEL = {Kind.PLACE: "Place", Kind.PERSON: "Person", Kind.WHY: "Why they went"}
 
@@ -160,6 +166,17 @@ def plan_suggestions(interviews: Iterable[ReturnInterview], plan: FindMePlan | N
                 continue
             suggestions.append(finding)
     return suggestions
+
+
+def risk_suggestions(interviews: Iterable[ReturnInterview], since: datetime | None) -> list[Finding]:
+    """What the interviews held since the child's last risk assessment (``since``) found: the next
+    assessment is offered them, newest first."""
+    chosen = sorted(
+        (i for i in held(interviews) if since is None or (i.held_at is not None and i.held_at > since)),
+        key=lambda i: i.held_at or i.offered_at,
+        reverse=True,
+    )
+    return [finding for interview in chosen for finding in findings_of(interview)]
 
 
 def flag_suggestions(interviews: Iterable[ReturnInterview], child: Child) -> list[FlagSuggestion]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from homeward.accounts.models import User
-from homeward.children.models import Child, FindMePlan
+from homeward.children.models import Child, FindMePlan, PlacementRiskAssessment
 from homeward.episodes.models import Episode
 from homeward.interviews.findings import (
     Finding,
@@ -16,6 +16,7 @@ from homeward.interviews.findings import (
     held_on,
     names_in,
     plan_suggestions,
+    risk_suggestions,
 )
 from homeward.interviews.models import ReturnInterview
 
@@ -41,6 +42,14 @@ def for_plan(user: User, child: Child, plan: FindMePlan | None) -> Suggestions:
         return Suggestions()
     flags = flag_suggestions(interviews, child) if user.has_perm("children.change_child", child) else []
     return Suggestions(plan_suggestions(interviews, plan), flags)
+
+
+def for_risk_assessment(user: User, child: Child) -> list[Finding]:
+    interviews = readable_interviews(user, child)
+    if not interviews:
+        return []
+    last = PlacementRiskAssessment.objects.filter(child=child).order_by("-completed_at").first()
+    return risk_suggestions(interviews, last.completed_at if last else None)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from homeward.children.models import Child
 from homeward.interviews.findings import key_of, names_in
 from homeward.interviews.models import ReturnInterview
-from homeward.reports.tables import Table
+from homeward.reports.tables import Cell, Table
 
 
 @dataclass
@@ -55,7 +55,7 @@ def named(children: QuerySet[Child], *, identified: bool) -> list[Named]:
 
 def table(found: list[Named], *, identified: bool) -> Table:
     columns: tuple[str, ...] = ("Named", "Place or person", "Children who named it", "Interviews")
-    rows = [(n.name, n.kind, len(n.children), n.interviews) for n in found]
+    rows: list[tuple[Cell, ...]] = [(n.name, n.kind, len(n.children), n.interviews) for n in found]
     if identified:
         columns += ("Children",)
         rows = [
@@ -65,6 +65,6 @@ def table(found: list[Named], *, identified: bool) -> Table:
         "named",
         "Places and people named in return interviews",
         columns,
-        rows,  # type: ignore[arg-type]
+        rows,
         (False, False, True, True, False),
     )

@@ -320,6 +320,32 @@ class RiskAssessmentForm(GovukModelForm):
         model = PlacementRiskAssessment
         exclude = ["child", "placement", "completed_by"]
 
+    def __init__(self, *args: Any, findings: list[Finding] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What the return interviews since the last assessment found, none ticked (issue 18).
+        self.findings = {f.key: f for f in findings or []}
+        if self.findings:
+            self.fields = {
+                "from_interview": forms.MultipleChoiceField(
+                    choices=[(f.key, f.label) for f in self.findings.values()],
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                    label="What the return interviews since the last assessment found",
+                    help_text="Tick each one to add to this assessment (places to the addresses the child may "
+                    "head to, people to whom they may meet, reasons to vulnerability). Anything not ticked "
+                    "is left out.",
+                    error_messages={
+                        "invalid_choice": "What the return interviews found: the interview has changed since "
+                        "you opened this page. Open it again and choose again."
+                    },
+                ),
+                **self.fields,
+            }
+            _style(self)
+
+    def confirmed_findings(self) -> list[Finding]:
+        return [self.findings[k] for k in self.cleaned_data.get("from_interview") or [] if k in self.findings]
+
     def clean_completed_at(self) -> Any:
         value = self.cleaned_data["completed_at"]
         if value > timezone.now():

@@ -13,8 +13,8 @@ from homeward.access.audit import emergency_flag, record_view, trail_for_child
 from homeward.access.subject_access import export_json
 from homeward.access.visible import arrangeable_ids, closable_ids, visible_children
 from homeward.casework.children import save_child
-from homeward.casework.intelligence import save_plan_with_findings
-from homeward.casework.placements import record_director_review, record_risk_assessment, start_placement
+from homeward.casework.intelligence import save_assessment_with_findings, save_plan_with_findings
+from homeward.casework.placements import record_director_review, start_placement
 from homeward.casework.restrictions import restrict_record
 from homeward.children.models import FindMePlan
 from homeward.queries import child as queries
@@ -208,14 +208,18 @@ def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def risk_assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "children.change_child")
-    form = RiskAssessmentForm(request.POST or None, initial={"completed_at": now_local()})
+    form = RiskAssessmentForm(
+        request.POST or None,
+        initial={"completed_at": now_local()},
+        findings=intelligence.for_risk_assessment(me(request), child),
+    )
     if request.method == "POST" and form.is_valid():
         assessment = form.save(commit=False)
         assessment.child = child
         assessment.placement = child.current_placement
         assessment.completed_by = me(request)
         try:
-            record_risk_assessment(assessment, by=me(request))
+            save_assessment_with_findings(assessment, by=me(request), findings=form.confirmed_findings())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
