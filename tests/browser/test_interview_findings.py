@@ -64,6 +64,7 @@ def test_the_worker_confirms_a_place_from_the_interview_and_the_coordinator_sees
     steps("find-me-plan-with-interview-findings")
     page.set_viewport_size(PHONE)  # type: ignore[arg-type]
     steps("find-me-plan-with-interview-findings-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.set_viewport_size(LAPTOP)  # type: ignore[arg-type]
     found.get_by_label("place: Hereford bus station").check()
     page.get_by_role("button", name="Save").click()
@@ -78,3 +79,5 @@ def test_the_worker_confirms_a_place_from_the_interview_and_the_coordinator_sees
     steps("places-and-people-report")
     page.set_viewport_size(PHONE)  # type: ignore[arg-type]
     steps("places-and-people-report-phone")
+    # The table scrolls inside its own region; the page itself does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
