@@ -422,6 +422,9 @@ ROUTES: dict[str, Route] = {
     "oversight_report": Route(allowed=READERS, away=SIGNED_IN - READERS),
     "ssda903": Route(allowed=READERS - {"analyst"}, away=SIGNED_IN - READERS),
     "annex_a": Route(allowed=READERS, away=SIGNED_IN - READERS),
+    # Places and people named in return interviews: a report, so its readers; each counts only the
+    # interviews they may read (analysts: numbered), tested in test_interview_findings.
+    "interview_names": Route(allowed=READERS, away=SIGNED_IN - READERS),
     "ssd_missing": Route(allowed=READERS - {"analyst"}, away=SIGNED_IN - READERS),
     # What the 903 would reject: the coordinator's and senior managers' (of any authority, each
     # seeing their own children); the matrix child's record breaks no rule, so no name shows.

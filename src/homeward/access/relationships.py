@@ -794,6 +794,11 @@ PERMISSIONS = {
     # whoever opens the episode, and a force the coordinator shared it with (002 s.10).
     "episodes.view_profile": sees_child
     | ((is_notified_force | is_told_to_act | is_shared_with_force) & is_named_on_restricted_record),
+    # The police's intelligence summary of the episode's return interviews (issue 18): places,
+    # people and signs of exploitation, not the child's account; for the forces that see the
+    # profile (the interview's own readers read the whole interview instead).
+    "episodes.view_interview_intelligence": (is_notified_force | is_told_to_act | is_shared_with_force)
+    & is_named_on_restricted_record,
     "episodes.share_profile": is_coordinator & is_whole_authority & is_named_on_restricted_record,
     "episodes.change_episode": changes_episode,
     # A report made in error: withdrawn by whoever made it (while they still may change it) or a manager.

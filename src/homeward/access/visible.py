@@ -143,6 +143,16 @@ def interview_ids(user: User | AnonymousUser, children: Iterable[int]) -> set[in
     )
 
 
+def interview_children(user: User | AnonymousUser) -> QuerySet[Child]:
+    """The children whose return home interviews this person may read
+    (``interviews.view_returninterview``): the case holders, the reviewing officer and the
+    authority's return interview workers, a restricted record only for those named on it."""
+    if rel.person(user) is None:
+        return Child.objects.none()
+    relations = (*rel.CASE_RELATIONSHIPS, rel.reviewing_officer, rel.return_interviews)
+    return Child.objects.filter(rel.any_of(relations, user)).filter(rel.named_on_restricted_record(user))
+
+
 def note_ids(user: User | AnonymousUser, episodes: Iterable[int]) -> set[int]:
     """Which of these episodes this person may add a case note to (``notes.add_note``: who changes
     the episode, or the return interview workers), in one query."""

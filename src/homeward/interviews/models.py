@@ -165,3 +165,33 @@ class ReturnInterview(models.Model):
             for i in self.exploitation_indicators
             if i in ExploitationIndicator.values
         ]
+
+
+class ConfirmedFinding(models.Model):
+    """A finding of a return interview that a person confirmed into the child's record: a place,
+    person or reason written into the Find Me plan (``plan_version``: the version it made), or a
+    flag set on the child. The record names the interview as the source; a suggestion left
+    unconfirmed leaves no row and changes nothing."""
+
+    interview = models.ForeignKey(
+        ReturnInterview, on_delete=models.CASCADE, related_name="confirmed_findings"
+    )
+    key = models.CharField(max_length=80)
+    kind = models.CharField(max_length=20)
+    text = models.TextField()
+    # The Find Me plan's field it was written into, or "flags".
+    written_to = models.CharField(max_length=40)
+    plan_version = models.PositiveIntegerField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["confirmed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["interview", "key"], name="one_confirmation_per_finding"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text} (from {self.interview})"

@@ -113,6 +113,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reports/oversight/", reports.oversight, name="oversight_report"),
     path("reports/ssda903/", reports.ssda903_page, name="ssda903"),
     path("reports/annex-a/", reports.annex_a_page, name="annex_a"),
+    path("reports/interview-names/", reports.interview_names, name="interview_names"),
     path("reports/ssd-missing.csv", reports.ssd_missing_download, name="ssd_missing"),
     path("reports/data-quality/", returns.data_quality, name="data_quality"),
     path("reports/what-if/", reports.what_if, name="what_if"),

@@ -24,7 +24,8 @@ from homeward.children.models import (
     Plan,
     ReviewOutcome,
 )
-from homeward.web.forms import DateField, DateTimeField, GovukForm, GovukModelForm
+from homeward.interviews.findings import Finding, FlagSuggestion
+from homeward.web.forms import DateField, DateTimeField, GovukForm, GovukModelForm, _style
 
 NOT_A_PHOTO = "The photo must be a JPEG or PNG image (a .jpg, .jpeg or .png file)."
 
@@ -220,6 +221,60 @@ class FindMePlanForm(GovukModelForm):
             "triggers",
         ]
 
+    def __init__(
+        self,
+        *args: Any,
+        findings: list[Finding] | None = None,
+        flags: list[FlagSuggestion] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        # Suggestions from the return interviews, none ticked: nothing reaches the plan or the
+        # child's flags until the worker ticks it (issue 18; no pre-answered question).
+        self.findings = {f.key: f for f in findings or []}
+        self.flag_suggestions = {s.key: s for s in flags or []}
+        suggested: dict[str, forms.Field] = {}
+        if self.findings:
+            suggested["from_interview"] = forms.MultipleChoiceField(
+                choices=[(f.key, f.label) for f in self.findings.values()],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                label="What the return interviews found",
+                help_text="Tick each one to add to the plan (places to where the child is likely to go, people "
+                "to friends and significant others, reasons to triggers and patterns). Anything not ticked is "
+                "left out; you can add it later.",
+                error_messages={
+                    "invalid_choice": "What the return interviews found: the interview has changed since you "
+                    "opened this page. Open it again and choose again."
+                },
+            )
+        if self.flag_suggestions:
+            suggested["concerns"] = forms.MultipleChoiceField(
+                choices=[(s.key, s.label) for s in self.flag_suggestions.values()],
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                label="Concerns the return interviews suggest",
+                help_text="Tick a concern to add it to the child's record: the protocol then treats the child "
+                "as having it (for example, a return interview must then be held). Not ticked: nothing changes.",
+                error_messages={
+                    "invalid_choice": "Concerns the return interviews suggest: the interview has changed since "
+                    "you opened this page. Open it again and choose again."
+                },
+            )
+        if suggested:
+            self.fields = {**suggested, **self.fields}
+            _style(self)
+
+    def confirmed_findings(self) -> list[Finding]:
+        return [self.findings[k] for k in self.cleaned_data.get("from_interview") or [] if k in self.findings]
+
+    def confirmed_flags(self) -> list[FlagSuggestion]:
+        return [
+            self.flag_suggestions[k]
+            for k in self.cleaned_data.get("concerns") or []
+            if k in self.flag_suggestions
+        ]
+
     def clean_photo_taken_on(self) -> Any:
         value = self.cleaned_data.get("photo_taken_on")
         if value is not None and value > timezone.localdate():
@@ -264,6 +319,32 @@ class RiskAssessmentForm(GovukModelForm):
     class Meta:
         model = PlacementRiskAssessment
         exclude = ["child", "placement", "completed_by"]
+
+    def __init__(self, *args: Any, findings: list[Finding] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What the return interviews since the last assessment found, none ticked (issue 18).
+        self.findings = {f.key: f for f in findings or []}
+        if self.findings:
+            self.fields = {
+                "from_interview": forms.MultipleChoiceField(
+                    choices=[(f.key, f.label) for f in self.findings.values()],
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                    label="What the return interviews since the last assessment found",
+                    help_text="Tick each one to add to this assessment (places to the addresses the child may "
+                    "head to, people to whom they may meet, reasons to vulnerability). Anything not ticked "
+                    "is left out.",
+                    error_messages={
+                        "invalid_choice": "What the return interviews found: the interview has changed since "
+                        "you opened this page. Open it again and choose again."
+                    },
+                ),
+                **self.fields,
+            }
+            _style(self)
+
+    def confirmed_findings(self) -> list[Finding]:
+        return [self.findings[k] for k in self.cleaned_data.get("from_interview") or [] if k in self.findings]
 
     def clean_completed_at(self) -> Any:
         value = self.cleaned_data["completed_at"]

@@ -160,6 +160,11 @@ class ReturnInterviewForm(GovukModelForm):
         help_texts = {
             "interviewer_name": "An independent provider's or a host authority's worker commissioned to hold it "
             "(Wakefield s.5): their name and organisation, if they are not in the list above.",
+            # One to a line: each becomes a suggestion for the Find Me plan and the pattern reports.
+            "account_where": "One place to a line, as exactly as the child can say (a street, a park, a town). "
+            "Each is offered for the Find Me plan and counted in the places reports.",
+            "account_with_whom": "One person to a line, with what the child said of them (a name or nickname, "
+            "age, a car). Each is offered for the Find Me plan.",
             "seen_with": "If the child was not seen alone.",
             "wishes": "In the child's words: what they want to happen now (Wakefield s.6).",
             "feedback": "What was shared with the child's social worker and carers, and when.",

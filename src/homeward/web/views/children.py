@@ -13,13 +13,13 @@ from homeward.access.audit import emergency_flag, record_view, trail_for_child
 from homeward.access.subject_access import export_json
 from homeward.access.visible import arrangeable_ids, closable_ids, reportable_ids, visible_children
 from homeward.casework.children import save_child
-from homeward.casework.find_me import save_find_me_plan
-from homeward.casework.placements import record_director_review, record_risk_assessment, start_placement
+from homeward.casework.intelligence import save_assessment_with_findings, save_plan_with_findings
+from homeward.casework.placements import record_director_review, start_placement
 from homeward.casework.restrictions import restrict_record
 from homeward.children.models import FindMePlan
 from homeward.episodes.models import RiskLevel
 from homeward.queries import child as queries
-from homeward.queries import notes, profile, reporting
+from homeward.queries import intelligence, notes, profile, reporting
 from homeward.web import timeline
 from homeward.web.forms import _style, now_local, with_version
 from homeward.web.forms.children import (
@@ -200,9 +200,17 @@ def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         record_view(request, child, view="find_me_plan")
     plan = FindMePlan.objects.filter(child=child).first() or FindMePlan(child=child, version=0)
+    found = intelligence.for_plan(me(request), child, plan if plan.pk else None)
     # Version 0: there was no plan when the page was read (a plan written since is someone else's).
     form = with_version(
-        FindMePlanForm(request.POST or None, request.FILES or None, instance=plan), plan.version
+        FindMePlanForm(
+            request.POST or None,
+            request.FILES or None,
+            instance=plan,
+            findings=found.findings,
+            flags=found.flags,
+        ),
+        plan.version,
     )
     # Each save is a new version of the plan, with its reason, and may meet a plan_update duty.
     user = me(request)
@@ -217,9 +225,11 @@ def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            save_find_me_plan(
+            save_plan_with_findings(
                 form.save(commit=False),
                 by=user,
+                findings=form.confirmed_findings(),
+                flags=form.confirmed_flags(),
                 expected_version=form.cleaned_data["version"],
                 photo=form.cleaned_data.get("photo") or None,
                 reason=form.cleaned_data["reason"],
@@ -253,14 +263,18 @@ def find_me_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def risk_assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk, "children.change_child")
-    form = RiskAssessmentForm(request.POST or None, initial={"completed_at": now_local()})
+    form = RiskAssessmentForm(
+        request.POST or None,
+        initial={"completed_at": now_local()},
+        findings=intelligence.for_risk_assessment(me(request), child),
+    )
     if request.method == "POST" and form.is_valid():
         assessment = form.save(commit=False)
         assessment.child = child
         assessment.placement = child.current_placement
         assessment.completed_by = me(request)
         try:
-            record_risk_assessment(assessment, by=me(request))
+            save_assessment_with_findings(assessment, by=me(request), findings=form.confirmed_findings())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -35,6 +35,7 @@ from homeward.episodes.rules import open_episode
 from homeward.interviews.rules import host_authority_of
 from homeward.obligations.evaluation import pack_of
 from homeward.queries import notes, records
+from homeward.queries.intelligence import police_summary
 from homeward.queries.profile import profile_of
 from homeward.web import timeline
 from homeward.web.forms import now_local, with_version
@@ -187,6 +188,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     child_profile = profile_of(child) if user.has_perm("episodes.view_profile", episode) else None
     if child_profile is not None and child_profile.plan is not None:
         record_view(request, episode, view="profile", **recipient(user.organisation))
+    # What the return interview found, as the police are told it (places, people, signs of
+    # exploitation; never the child's account): a disclosure to the force, on the trail.
+    intelligence = (
+        police_summary(episode)
+        if user.has_perm("episodes.view_interview_intelligence", episode)
+        and not user.has_perm("interviews.view_returninterview", episode)
+        else []
+    )
+    if intelligence:
+        record_view(request, episode, view="interview_intelligence", **recipient(user.organisation))
     obligations = list(episode.obligations.select_related("assignee").order_by("opens_at"))
     outstanding = [o for o in obligations if not o.outcome and o.opens_at <= now]
     return render(
@@ -227,6 +238,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "meetings": episode.meetings.all(),
             "profile": child_profile,
+            "intelligence": intelligence,
             "profile_shares": episode.profile_shares.select_related("force", "shared_by"),
             # Meetings arranged and still to be held (or called off), for the meeting's readers.
             "arranged": episode.arrangements.filter(meeting__isnull=True, not_held_at__isnull=True),

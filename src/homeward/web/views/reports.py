@@ -17,8 +17,10 @@ from homeward.access.reports import (
     may_try_drafts,
     readership,
 )
+from homeward.access.visible import interview_children
 from homeward.children.models import Child
 from homeward.reports import annex_a, charts, pdf, ssd_missing, ssda903, tables
+from homeward.reports import interview_names as interview_names_report
 from homeward.reports.oversight import Count, report
 from homeward.reports.what_if import what_if as replay_draft
 from homeward.web.forms.reports import CensusForm, ReportForm, WhatIfForm, YearForm, initial
@@ -195,6 +197,30 @@ def annex_a_page(request: HttpRequest) -> HttpResponse:
             context.update(table=table, census=census, query=query.urlencode())
     status = 400 if bound and form.errors else 200
     return render(request, "reports/annex_a.html", context, status=status)
+
+
+@login_required
+def interview_names(request: HttpRequest) -> HttpResponse:
+    """Places and people named in return interviews, across the children the reader may count."""
+    user = me(request)
+    if not user.has_perm("reports.view_reports"):
+        return section_refused(request, REPORTS_REFUSED)
+    reader = readership(user)
+    # An identified reader sees the names only from interviews they may read; an analyst counts
+    # the authority's, numbered.
+    children = (
+        reader.children.filter(pk__in=interview_children(user)) if reader.identified else reader.children
+    )
+    found = interview_names_report.named(children, identified=reader.identified)
+    table = interview_names_report.table(found, identified=reader.identified)
+    response = table_download([table], "interview-names", request)
+    if response is not None:
+        return response
+    return render(
+        request,
+        "reports/interview_names.html",
+        {"table": table, "identified": reader.identified, "any": bool(found)},
+    )
 
 
 @login_required
