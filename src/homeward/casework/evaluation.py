@@ -23,7 +23,6 @@ from homeward.obligations.evaluation import assignee_for, compute, evaluation_un
 from homeward.obligations.models import Obligation, Outcome
 from homeward.protocols.engine import Obligation as Computed
 
-
 # The stored obligation's foreign keys among the fields ``store`` sets, with their id attributes.
 _RELATED = {"establishment": "establishment_id", "assignee": "assignee_id", "team": "team_id"}
 
@@ -123,9 +122,7 @@ def store(children: list[Child], computed: list[Computed]) -> None:
             f
             for f, v in values.items()
             if (
-                getattr(row, _RELATED[f]) != (v.pk if v is not None else None)
-                if f in _RELATED
-                else getattr(row, f) != v
+                getattr(row, _RELATED[f]) != getattr(v, "pk", None) if f in _RELATED else getattr(row, f) != v
             )
         ]
         if changed:

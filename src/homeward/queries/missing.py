@@ -207,6 +207,9 @@ def board(
     pending: dict[int, list[Obligation]] = defaultdict(list)
     for obligation in (
         Obligation.objects.filter(episode__in=[e.pk for e in episodes], outcome="")
+        # Not a repeating duty's future rows (a child missing a week has hundreds of two-hourly
+        # reviews scheduled): _next never shows them, and reading them was most of the board's time.
+        .filter(Q(opens_at__lte=now) | ~Q(kind__in=REPEATING))
         .select_related("assignee", "child", "child__responsible_authority", "episode")
         .order_by("due_at", "opens_at", "pk")
     ):

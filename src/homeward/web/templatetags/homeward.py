@@ -116,7 +116,9 @@ def _why_text(why: duties.Why) -> SafeString:
         else ""
     )
     note = format_html('<p class="govuk-body-s govuk-!-margin-bottom-1">{}</p>', why.note) if why.note else ""
-    return format_html('{}{}<p class="govuk-body-s govuk-!-margin-bottom-0">{}</p>\n', raised, note, why.cites)
+    return format_html(
+        '{}{}<p class="govuk-body-s govuk-!-margin-bottom-0">{}</p>\n', raised, note, why.cites
+    )
 
 
 @register.simple_tag
