@@ -58,6 +58,7 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
     page.get_by_role("link", name="Report missing, absent or away").click()
     page.get_by_label("Missing", exact=True).check()
     page.get_by_label("When were they last seen?").fill(local(now - timedelta(hours=30)))
+    page.get_by_label("When was this reported?").fill(local(now - timedelta(hours=29)))
     page.get_by_label("Not yet").check()
     page.get_by_label("Where were they last seen?").fill("Leaving The Willows by the back gate")
     step("report-form")

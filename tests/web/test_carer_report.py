@@ -131,8 +131,15 @@ def test_the_first_page_asks_only_what_the_police_and_the_protocol_need_at_once(
     asked = set(re.findall(r"<(?:input|textarea|select)[^>]*name=\"([a-z_]+)\"", form)) - {
         "csrfmiddlewaretoken"
     }
-    # A carer reports as it happens: when it was reported is now, not a question.
-    assert asked == {"category", "last_seen_at", "last_seen_where", "police_informed", "police_reference"}
+    # When it was reported is filled in with now; changed only for a report made earlier.
+    assert asked == {
+        "category",
+        "last_seen_at",
+        "last_seen_where",
+        "police_informed",
+        "police_reference",
+        "reported_at",
+    }
     assert 'href="tel:999"' in page and 'href="tel:101"' in page
 
 

@@ -150,8 +150,12 @@ class ReportEpisodeForm(GovukForm):
         help_text="An address or a place, as exactly as you can (e.g. 'Bus station, Hereford'). "
         "If you do not know, leave it empty.",
     )
+    # Filled in with now: changed only when recording a report made earlier (a call taken, then
+    # typed in); left empty, the report is made now. The six-hour rule counts from it.
     reported_at = DateTimeField(
-        label="When was this reported?", help_text="Now, unless you are recording a report made earlier."
+        label="When was this reported?",
+        required=False,
+        help_text="Now, unless you are recording a report made earlier.",
     )
     # No choice made until the person gives one: "Not yet" raises the duty to tell the police
     # (West Mercia 3.5.2, 6.16), and a pre-chosen "Yes" would hide it.
@@ -168,16 +172,11 @@ class ReportEpisodeForm(GovukForm):
         help_text="If the police have been told: the incident or log number they gave you.",
     )
 
-    def __init__(
-        self, *args: Any, pack: Pack | None = None, ask_reported_at: bool = True, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, pack: Pack | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         widget = self.fields["category"].widget
         assert isinstance(widget, hints.RadioSelect)
         widget.hints = category_hints(pack)
-        if not ask_reported_at:
-            # A carer reports as it happens: the report is made now, and one question fewer on a phone.
-            del self.fields["reported_at"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -16,7 +16,6 @@ from django.utils import timezone
 from homeward.access.audit import emergency_flag, recipient, record_view
 from homeward.access.reports import may_print_find_me_plan
 from homeward.access.visible import arrangeable_ids, closable_ids
-from homeward.accounts.models import Role
 from homeward.casework.episodes import (
     confirm_police_report,
     inform_police,
@@ -90,7 +89,6 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"reported_at": now_local()},
         pack=pack_of(child),
-        ask_reported_at=user.role != Role.CARER,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
