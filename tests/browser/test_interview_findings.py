@@ -4,6 +4,8 @@ reads the places report. Screenshotted at 1366 x 768 and 390 x 844, checked with
 
 from __future__ import annotations
 
+import re
+
 from datetime import timedelta
 
 import pytest
@@ -67,6 +69,10 @@ def test_the_worker_confirms_a_place_from_the_interview_and_the_coordinator_sees
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.set_viewport_size(LAPTOP)  # type: ignore[arg-type]
     found.get_by_label("place: Hereford bus station").check()
+    # Every save is a new version of the plan, and says why (issue 17's plans with versions).
+    page.get_by_label(re.compile("Why the plan is being written|Reason for the change")).fill(
+        "Places from the return home interview"
+    )
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The Find Me plan and profile have been saved.")).to_be_visible()
     assert FindMePlan.objects.get(child=child).likely_places == "Hereford bus station"

@@ -66,7 +66,13 @@ def interview(episode: Episode, by: Any, **answers: Any) -> ReturnInterview:
 
 
 def plan_form(**changes: Any) -> dict[str, Any]:
-    return {"version": "0", "description": "Slim, long dark hair", "likely_places": "", **changes}
+    return {
+        "version": "0",
+        "description": "Slim, long dark hair",
+        "likely_places": "",
+        "reason": "Return interview findings added",
+        **changes,
+    }
 
 
 @pytest.fixture
