@@ -42,12 +42,14 @@ def test_a_social_worker_reports_a_child_missing_and_sees_what_is_due(social_wor
             "last_seen_at": local(now - timedelta(hours=3)),
             "reported_at": local(now - timedelta(hours=1)),
             "police_informed": "false",
-            "wearing": "Black hoodie, grey joggers",
-            "push_factors": ["placement_unhappy"],
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     episode = Episode.objects.get(child=child)
+    # The per-episode questions follow the report, a group a page.
+    assert response["Location"] == f"/episodes/{episode.pk}/questions/where-they-may-be/"
+    client.post(response["Location"], {"wearing": "Black hoodie, grey joggers", "version": episode.version})
+    episode.refresh_from_db()
     assert episode.wearing == "Black hoodie, grey joggers"
     assert Event.objects.filter(episode=episode, type="reported").count() == 1
     police = Obligation.objects.get(episode=episode, kind="notify", recipient="police")

@@ -457,6 +457,10 @@ def test_people_and_places_are_limited_per_line_and_in_number(text: str, words: 
 def test_fifty_people_of_300_characters_each_are_accepted() -> None:
     worker, child = setup_worker()
     text = "\n".join(f"{i:02d}" + "x" * 298 for i in range(50))
-    response = signed_in(worker).post(f"/children/{child.pk}/report/", report_with(child, associates=text))
+    client = signed_in(worker)
+    report = client.post(f"/children/{child.pk}/report/", report_with(child))
+    episode = Episode.objects.get()
+    assert report["Location"] == f"/episodes/{episode.pk}/questions/where-they-may-be/"
+    response = client.post(report["Location"], {"associates": text, "version": episode.version})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert len(Episode.objects.get().associates) == 50

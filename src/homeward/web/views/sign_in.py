@@ -29,7 +29,8 @@ def _next(request: HttpRequest) -> str:
     # Signing in without asking for a page lands on "/" (LOGIN_REDIRECT_URL), which the second
     # step sees as asked for: that means "where I start", which for a carer is their children.
     if not wanted or not safe or wanted == reverse("home"):
-        return start_page(me(request))
+        # Signed out again (locked out by wrong codes): no one's start page, the default.
+        return start_page(me(request)) if request.user.is_authenticated else reverse("home")
     return wanted
 
 
