@@ -5,7 +5,6 @@ reads the places report. Screenshotted at 1366 x 768 and 390 x 844, checked with
 from __future__ import annotations
 
 import re
-
 from datetime import timedelta
 
 import pytest
