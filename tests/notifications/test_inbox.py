@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation
-from homeward.casework.episodes import inform_police, report_episode
+from homeward.casework.episodes import inform_police, report_episode, withdraw_report
 from homeward.notifications.models import Delivery, Kind, Message
 from homeward.obligations.models import Obligation
 from tests.conftest import Service
@@ -52,6 +52,30 @@ def test_the_inbox_lists_my_messages_and_the_navigation_counts_the_unread(servic
     assert police.episode is not None
     inform_police(police.episode, at=timezone.now(), by=service.worker)
     assert "Closed: done" in client.get("/inbox/").content.decode()
+
+
+def test_messages_about_duties_that_no_longer_apply_are_marked_read(service: Service) -> None:
+    # Issue 15: the inbox's unread count is of work still to do. A report made in error is
+    # withdrawn; the duties it raised are called off, and what the worker was told of them no
+    # longer waits for them, while the message itself stays, saying the work no longer applies.
+    report(service)
+    mine = Message.objects.filter(recipient=service.worker, obligation__isnull=False)
+    assert mine.filter(read_at__isnull=True).exists()
+    episode = Obligation.objects.get(rule="west-mercia/report-to-police").episode
+    assert episode is not None
+    withdraw_report(episode, reason="Reported on the wrong child's record", by=service.worker)
+    assert mine.exists()
+    assert not mine.filter(read_at__isnull=True).exists()
+    page = signed_in(service.worker).get("/inbox/").content.decode()
+    assert "Closed: no longer needed" in page
+
+
+def test_a_message_about_a_duty_done_stays_unread_until_read(service: Service) -> None:
+    report(service)
+    police = Obligation.objects.get(rule="west-mercia/report-to-police")
+    assert police.episode is not None
+    inform_police(police.episode, at=timezone.now(), by=service.worker)
+    assert Message.objects.filter(obligation=police, read_at__isnull=True).exists()
 
 
 def test_opening_a_message_shows_it_and_marking_it_read_clears_it_from_the_count(service: Service) -> None:

@@ -66,6 +66,6 @@ def test_the_episode_details_ask_about_previous_harm_crime_and_health(service: S
 def test_a_care_leaver_is_marked_on_the_child(service: Service) -> None:
     Child.objects.filter(pk=service.child.pk).update(care_leaver=True)
     page = signed_in(service.worker).get(f"/children/{service.child.pk}/").content.decode()
-    assert "care leaver" in page
+    assert "Care leaver</strong>" in page
     form = signed_in(service.worker).get(f"/children/{service.child.pk}/edit/").content.decode()
     assert "Care leaver (has left care)" in form

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from homeward.accounts.models import User
 from homeward.children.models import Child, Establishment
@@ -20,6 +21,7 @@ from homeward.episodes.casefile import parse_ref
 from homeward.episodes.models import Episode
 from homeward.obligations.assignment import falls_to
 from homeward.obligations.evaluation import assignee_for, compute, evaluation_unit, packs_by_version
+from homeward.notifications.models import Message
 from homeward.obligations.models import Obligation, Outcome
 from homeward.protocols.engine import Obligation as Computed
 
@@ -53,6 +55,7 @@ def store(children: list[Child], computed: list[Computed]) -> None:
     assignees: dict[tuple[int, str], tuple[User | None, bool]] = {}
     homes: dict[int, Establishment | None] = {}  # each home read once, not once per duty
     updated: list[Obligation] = []
+    called_off: list[int] = []
     updated_fields: set[str] = set()
     for item in computed:
         child_pk = parse_ref(item.child, "C")
@@ -141,13 +144,25 @@ def store(children: list[Child], computed: list[Computed]) -> None:
         # duties; those that had opened are cancelled, not deleted, so the history stays (who
         # was asked what, and that it was called off). Those not yet open never were duties.
         theirs = stale.filter(episode_id=episode_pk)
+        called_off += theirs.filter(outcome="", opens_at__lte=at).values_list("pk", flat=True)
         theirs.filter(outcome="", opens_at__lte=at).update(
             outcome=Outcome.CANCELLED, closed_at=at, reason=f"Report withdrawn: {reason}"
         )
         stale = stale.exclude(Q(episode_id=episode_pk) & (~Q(outcome="") | Q(opens_at__lte=at)))
-    stale.delete()
+    gone = list(stale.values_list("pk", flat=True))
+    if gone or called_off:
+        no_longer_applies([*gone, *called_off])
+    Obligation.objects.filter(pk__in=gone).delete()
     # A child missing for weeks under a two-hourly review duty has hundreds of rows.
     Obligation.objects.bulk_create(new, batch_size=500)
+
+
+def no_longer_applies(duties: list[int]) -> None:
+    """Mark read the unread messages about these duties, called off or gone: the inbox says "No
+    longer applies" beside them, and its unread count is of work someone still has to do."""
+    Message.objects.filter(read_at__isnull=True).filter(
+        Q(obligation_id__in=duties) | Q(allocation__obligation_id__in=duties)
+    ).update(read_at=timezone.now())
 
 
 def reevaluate(children: Iterable[Child], now: datetime) -> list[Child]:
