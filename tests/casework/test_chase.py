@@ -101,7 +101,7 @@ def test_the_coordinator_and_a_senior_manager_may_chase_too(service: Service) ->
 def test_chasing_again_within_the_hour_is_refused_and_sends_nothing_more(service: Service) -> None:
     duty = overdue_duty(service)
     chase(duty, by=service.manager)
-    with pytest.raises(ValidationError, match="chased this at .* You can chase again from"):
+    with pytest.raises(ValidationError, match=r"chased this at .* You can chase again from"):
         chase(duty, by=service.service_manager)
     assert len(chased_messages()) == 1
     # After the hour, it may be chased again.

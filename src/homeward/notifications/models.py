@@ -103,7 +103,9 @@ class Message(models.Model):
         Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
     # A manager chased the person a duty falls to (obligations.Chase): one message per chase.
-    chase = models.ForeignKey(Chase, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages")
+    chase = models.ForeignKey(
+        Chase, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
     subject = models.CharField(max_length=300)
     body = models.TextField()
     link = models.CharField(max_length=500)
