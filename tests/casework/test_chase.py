@@ -174,6 +174,8 @@ def test_the_chase_button_on_my_work_chases_and_the_row_says_who_chased(service:
     assert [m.recipient for m in chased_messages()] == [service.worker]
     page = client.get("/my-work/").content.decode()
     assert f"Chased by {service.manager.get_full_name()} at" in page
+    # Chased within the hour: no button offered that would be refused.
+    assert f'action="/obligations/{duty.pk}/chase/"' not in page
     # Again at once: refused with a message that says why, and nothing more is sent.
     response = client.post(f"/obligations/{duty.pk}/chase/", {"next": "/my-work/"}, follow=True)
     assert "You can chase again from" in response.content.decode()

@@ -26,6 +26,7 @@ from homeward.access.visible import (
     visible_episodes,
 )
 from homeward.accounts.models import Role, User
+from homeward.casework.chase import CHASE_AGAIN_AFTER
 from homeward.obligations.models import Obligation
 from homeward.queries import chases, missing, work
 from homeward.queries import meetings as meeting_queries
@@ -169,10 +170,13 @@ def _oversight(user: User, rows: list[Obligation]) -> dict[str, Any]:
     allocating = (
         set(allocating_children(user).filter(pk__in=unheld).values_list("pk", flat=True)) if unheld else set()
     )
+    chased = chases.latest(rows)
+    # Chased within the hour: the row says so, and offers no button the write path would refuse.
+    recent = {pk for pk, c in chased.items() if c.at > timezone.now() - CHASE_AGAIN_AFTER}
     return {
-        "chasable": chasable_ids(user, rows),
+        "chasable": chasable_ids(user, rows) - recent,
         "allocatable": {o.pk for o in rows if o.assignee_id is None and o.child_id in allocating},
-        "chased": chases.latest(rows),
+        "chased": chased,
     }
 
 
