@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.utils import timezone
 
+from homeward.access import retention
 from homeward.access.audit import trail_for_child
 from homeward.accounts.models import AuditEntry, Role
 from homeward.casework.chase import CHASE_AGAIN_AFTER, chase
@@ -214,3 +215,14 @@ def test_a_next_address_elsewhere_is_not_followed(service: Service) -> None:
     )
     assert response.status_code == 302
     assert response["Location"] == f"/episodes/{duty.episode_id}/"
+
+
+def test_when_the_record_is_anonymised_the_chasers_note_goes_and_who_chased_when_stays(
+    service: Service,
+) -> None:
+    duty = overdue_duty(service)
+    done = chase(duty, by=service.manager, note="Her aunt in Leominster may know.")
+    retention.anonymise(service.child)
+    done.refresh_from_db()
+    assert done.note == ""
+    assert (done.by, done.to) == (service.manager, service.worker)
