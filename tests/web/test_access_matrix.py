@@ -67,7 +67,7 @@ from homeward.meetings.models import (
 )
 from homeward.notes.models import Note
 from homeward.notifications.models import Kind, Message
-from homeward.obligations.models import Allocation, Obligation, ProtocolAdoption
+from homeward.obligations.models import Allocation, Chase, Obligation, ProtocolAdoption
 from homeward.plans.models import PlanVersion
 from homeward.records.models import DutyRecord
 from tests.factories import (
@@ -122,6 +122,8 @@ ALLOCATORS = frozenset(
     {"coordinator", "team_manager", "other_team_manager", "host_coordinator", "other_coordinator"}
 )
 AUDIT = frozenset({"coordinator", "senior", "team_manager"})
+# Who chases the person a duty falls to: those who oversee the work (access.relationships.chasable).
+CHASE = frozenset({"coordinator", "senior", "team_manager"})
 # The world's obligation is the social worker's (tell the IRO): closed by the social workers who
 # hold the case, the team's manager, a senior manager and the coordinator (access.relationships).
 # And the duty worker told of it out of hours, while that is theirs to act on (acting_on).
@@ -356,6 +358,8 @@ ROUTES: dict[str, Route] = {
     # (A kind recorded only against its duty, the IRO's review: test_the_iro_review_form below.)
     "record": Route(lambda w: {"pk": w.record.pk}, allowed=TOLD_TO_ACT),
     "allocate_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=ALLOCATE),
+    # Chasing the person the world's duty falls to (the allocated social worker).
+    "chase_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=CHASE),
     # Why a duty is due: whoever may open its episode (the host authority's restricted view of
     # the episode does not reach its duties).
     "why_obligation": Route(lambda w: {"pk": w.obligation.pk}, allowed=TOLD_TO_ACT),
@@ -859,6 +863,7 @@ WRITES = [
     "share_profile",
     "record_new",
     "allocate_obligation",
+    "chase_obligation",
     "ask_host_interview",
     "allocate_host_interview",
     "host_interview_new",
@@ -898,6 +903,8 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         Note.objects.filter(child=child).count(),
         DutyRecord.objects.filter(child=child).count(),
         Allocation.objects.filter(child=child).count(),
+        Chase.objects.filter(child=child).count(),
+        Message.objects.filter(kind=Kind.CHASED).count(),
         ProfileShare.objects.filter(episode__child=child).count(),
         list(Commission.objects.filter(episode__child=child).values_list("pk", "allocated_to")),
         EmergencyAccess.objects.filter(child=child).count(),

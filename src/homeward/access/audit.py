@@ -129,7 +129,7 @@ def register() -> None:
         Meeting,
     )
     from homeward.notes.models import Note
-    from homeward.obligations.models import Allocation, ProtocolAdoption
+    from homeward.obligations.models import Allocation, Chase, ProtocolAdoption
     from homeward.plans.models import Plan, PlanVersion
     from homeward.records.models import DutyRecord
 
@@ -151,6 +151,8 @@ def register() -> None:
     auditlog.register(CouncilEpisode)
     auditlog.register(Note)
     auditlog.register(Allocation)
+    # Who chased whom about a duty, when, with what note.
+    auditlog.register(Chase)
     # Which protocol version an authority works to from when, by whom and why.
     auditlog.register(ProtocolAdoption)
     auditlog.register(ProfileShare)
@@ -205,7 +207,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     from homeward.interviews.models import Commission, ReturnInterview
     from homeward.meetings.models import Action, Arrangement, BriefingItem, Invitation, Meeting
     from homeward.notes.models import Note
-    from homeward.obligations.models import Allocation
+    from homeward.obligations.models import Allocation, Chase
     from homeward.plans.models import Plan, PlanVersion
     from homeward.records.models import DutyRecord
 
@@ -233,6 +235,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         | about(Plan, Plan.objects.filter(child=child).values_list("pk", flat=True))
         | about(PlanVersion, PlanVersion.objects.filter(plan__child=child).values_list("pk", flat=True))
         | about(Allocation, Allocation.objects.filter(child=child).values_list("pk", flat=True))
+        | about(Chase, Chase.objects.filter(child=child).values_list("pk", flat=True))
         | about(ProfileShare, ProfileShare.objects.filter(episode__child=child).values_list("pk", flat=True))
         | about(Commission, Commission.objects.filter(episode__child=child).values_list("pk", flat=True))
         | about(EmergencyAccess, EmergencyAccess.objects.filter(child=child).values_list("pk", flat=True))

@@ -733,6 +733,35 @@ def confirms_police_reports(user: User) -> bool:
     return bool(who and who.role in CONFIRMING_ROLES)
 
 
+def chasable(user: User | AnonymousUser | None) -> Q:
+    """The open duties this person may chase, as a filter over obligations: those who oversee the
+    work and allocate it (``allocates_work``: the coordinator across the authority, a team manager
+    their teams' children) and a senior manager across the authority; a team manager also the
+    duties of a team they manage (the duty's own team); never on a record restricted from them.
+    Whether a duty is in a state to chase (open, falling to someone else) is the write layer's
+    refusal to give (``casework.chase``), so a duty closed meanwhile says so rather than 404."""
+    who = person(user)
+    if who is None:
+        return NOTHING
+    if who.role == Role.SENIOR_MANAGER:
+        over = Exists(Child.objects.filter(whole_authority(who), pk=OuterRef("child_id")))
+    elif who.role in (Role.MISSING_COORDINATOR, Role.TEAM_MANAGER):
+        over = Exists(Child.objects.filter(allocates_work(who), pk=OuterRef("child_id")))
+    else:
+        return NOTHING
+    own_team = Q(team__manager=who) if who.role == Role.TEAM_MANAGER else NOTHING
+    named = Child.sealed_to.through.objects.filter(child_id=OuterRef("child_id"), user_id=who.pk)
+    return (Q(over) | own_team) & (Q(child__sealed=False) | Q(Exists(named)))
+
+
+def chases_duty(user: User, obligation: Any) -> bool:
+    """The person may chase this duty: the one filter (``chasable``) that lists' buttons use too."""
+    who = person(user)
+    if who is None or not isinstance(obligation, Obligation):
+        return False
+    return _holds(Obligation, obligation.pk, chasable(who))
+
+
 def closes_duty(user: User, obligation: Any) -> bool:
     """The person may close this duty: the one filter (``closable``) that lists' links use too."""
     who = person(user)
@@ -854,6 +883,8 @@ PERMISSIONS = {
     "records.add_dutyrecord": (changes_episode | is_return_interviews) & is_named_on_restricted_record,
     # Allocating a child's duty (on the child or the obligation) to a named person.
     "obligations.allocate_obligation": is_allocating & is_named_on_restricted_record,
+    # Chasing the person an open duty falls to: those who oversee that work (chasable).
+    "obligations.chase_obligation": chases_duty,
 }
 
 for name, predicate in PERMISSIONS.items():

@@ -136,7 +136,7 @@ def anonymise(child: Child) -> None:
     from homeward.meetings.models import Action, Arrangement, BriefingItem, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.notifications.models import Kind, Message, about_child
-    from homeward.obligations.models import Allocation, Obligation
+    from homeward.obligations.models import Allocation, Chase, Obligation
     from homeward.plans.models import PlanVersion
     from homeward.records.models import DutyRecord
 
@@ -185,6 +185,8 @@ def anonymise(child: Child) -> None:
         PlanVersion.objects.filter(plan__child=child).update(answers={}, reason="")
         Obligation.objects.filter(child=child).update(reason="")
         Allocation.objects.filter(child=child).update(reason="")
+        # Who chased whom and when stays; the chaser's note is free text about the work, and goes.
+        Chase.objects.filter(child=child).update(note="")
         # Which authority was asked to hold the interview, and when, stays; the note to it goes.
         Commission.objects.filter(episode__child=child).update(note="")
         # Which force the profile went to, when and by whom stays (it was disclosed); why (which

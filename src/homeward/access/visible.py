@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from homeward.access import relationships as rel
 from homeward.accounts.models import User
@@ -109,6 +110,26 @@ def closable_ids(user: User | AnonymousUser, obligations: Iterable[Obligation]) 
     if not pks:
         return set()
     return set(Obligation.objects.filter(rel.closable(user), pk__in=pks).values_list("pk", flat=True))
+
+
+def chasable_ids(user: User | AnonymousUser, obligations: Iterable[Obligation]) -> set[int]:
+    """Which of these obligations this person may chase (``relationships.chasable``), in one query:
+    a worklist offers "Chase" only on those open now and falling to someone else (one falling to
+    nobody offers "Allocate" instead)."""
+    who = rel.person(user)
+    now = timezone.now()
+    pks = [
+        o.pk
+        for o in obligations
+        if not o.outcome
+        and o.assignee_id is not None
+        and o.opens_at <= now
+        and who
+        and o.assignee_id != who.pk
+    ]
+    if not pks:
+        return set()
+    return set(Obligation.objects.filter(rel.chasable(user), pk__in=pks).values_list("pk", flat=True))
 
 
 def case_ids(user: User | AnonymousUser, children: Iterable[int]) -> set[int]:

@@ -32,7 +32,7 @@ from homeward.meetings.models import Action, ActionState, Arrangement, Invitatio
 from homeward.notifications import timing
 from homeward.notifications.models import Kind, Message, OutOfHours
 from homeward.obligations.evaluation import pack_of, packs_by_version
-from homeward.obligations.models import Allocation, Obligation, ObligationQuerySet
+from homeward.obligations.models import Allocation, Chase, Obligation, ObligationQuerySet
 from homeward.protocols.pack import Pack
 
 
@@ -160,6 +160,7 @@ def _message(
     event: Event | None = None,
     invitation: Invitation | None = None,
     action: Action | None = None,
+    chase: Chase | None = None,
 ) -> Message:
     domain = settings.HOMEWARD_EMAIL_DOMAIN
     return Message(
@@ -171,6 +172,7 @@ def _message(
         event=event,
         invitation=invitation,
         action=action,
+        chase=chase,
         subject=subject[:300],
         body=body,
         link=link,
@@ -336,6 +338,42 @@ def announce_allocation(allocation: Allocation, now: datetime) -> int:
             )
         )
     return _queue(messages)
+
+
+def _late(due_at: datetime, now: datetime) -> str:
+    """How long past its due time, in days and hours or hours and minutes: '2d 4h', '3h 20m'."""
+    minutes = int((now - due_at).total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    return f"{days}d {rest // 60}h" if days else f"{rest // 60}h {rest % 60}m"
+
+
+def announce_chase(chase: Chase, now: datetime) -> int:
+    """A manager chased the person a duty falls to: that person is told who chased, when, and why."""
+    obligation = chase.obligation
+    assert obligation is not None
+    child = obligation.child
+    due = ""
+    if obligation.due_at:
+        due = f", due by {_when(obligation.due_at)}"
+        if obligation.due_at < now:
+            due += f" (overdue by {_late(obligation.due_at, now)})"
+    by = _name(chase.by) if chase.by else "Someone"
+    link = record_url(obligation)
+    lines = [
+        f"{by} chased this at {_when(chase.at)}: it is yours to do and still open.",
+        *([f"Their note: {chase.note}"] if chase.note else []),
+        "",
+        f"Required ({obligation.requirement}): {obligation.title}",
+        who(child, Visibility().knows(chase.to, child.pk), opens_record(obligation, chase.to)),
+        f"Due by: {_when(obligation.due_at)}"
+        if obligation.due_at
+        else "Due: now (the protocol sets no later time)",
+        f"Protocol: {obligation.cites}",
+        "",
+        f"Open the record: {link}",
+    ]
+    subject = f"Chased: {obligation.title} - child {child.reference}{due}"
+    return _queue([_message(chase.to, Kind.CHASED, subject, "\n".join(lines), link, now, chase=chase)])
 
 
 # What happened, in a subject's words, for the events the child's people are told of.

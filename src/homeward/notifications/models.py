@@ -17,7 +17,7 @@ from homeward.accounts.models import Organisation, Team
 from homeward.children.models import Child
 from homeward.episodes.models import Event
 from homeward.meetings.models import Action, Invitation
-from homeward.obligations.models import Allocation, Obligation
+from homeward.obligations.models import Allocation, Chase, Obligation
 
 
 class Kind(models.TextChoices):
@@ -35,6 +35,7 @@ class Kind(models.TextChoices):
     ACTION_OVERDUE = "action_overdue", "Your action is overdue"
     ACTION_ESCALATED = "action_escalated", "An action is overdue, escalated to the team manager"
     COMMISSIONED = "commissioned", "A return home interview asked of your authority"
+    CHASED = "chased", "Chased by a manager"
 
 
 # Messages about one obligation as it stands: not e-mailed once it has closed or gone.
@@ -101,6 +102,10 @@ class Message(models.Model):
     action = models.ForeignKey(
         Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
+    # A manager chased the person a duty falls to (obligations.Chase): one message per chase.
+    chase = models.ForeignKey(
+        Chase, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
     subject = models.CharField(max_length=300)
     body = models.TextField()
     link = models.CharField(max_length=500)
@@ -155,6 +160,11 @@ class Message(models.Model):
                 condition=models.Q(action__isnull=False),
                 name="message_once_per_action",
             ),
+            models.UniqueConstraint(
+                fields=["chase", "recipient", "kind"],
+                condition=models.Q(chase__isnull=False),
+                name="message_once_per_chase",
+            ),
         ]
         indexes = [
             models.Index(
@@ -178,4 +188,5 @@ def about_child(child: Child) -> models.Q:
         | models.Q(event__child=child)
         | models.Q(invitation__arrangement__child=child)
         | models.Q(action__meeting__child=child)
+        | models.Q(chase__child=child)
     )

@@ -174,6 +174,31 @@ class Allocation(models.Model):
         return f"{self.title}: allocated to {self.to.get_full_name() or self.to.username}"
 
 
+class Chase(models.Model):
+    """A manager's reminder to the person an open duty falls to: who chased, whom, when, and why.
+
+    The person is told through the outbox (``casework.outbox.announce_chase``). Kept when
+    re-evaluation replaces the obligation row, like an allocation, and audited.
+    """
+
+    obligation = models.ForeignKey(
+        Obligation, null=True, blank=True, on_delete=models.SET_NULL, related_name="chases"
+    )
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="chases")
+    episode = models.ForeignKey(Episode, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=300)
+    to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title}: chased"
+
+
 class ProtocolAdoption(models.Model):
     """An authority works to this pack, at this version, from this instant (REPLAY.md, "Protocol
     versions and explanations"). Its first adoption is its ``Organisation.protocol`` (from the

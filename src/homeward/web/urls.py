@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, path
 from homeward.web.forms import SignInForm
 from homeward.web.views import (
     briefings,
+    chase,
     children,
     emergency,
     episodes,
@@ -78,6 +79,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("obligations/<int:pk>/close/", obligations.close, name="close_obligation"),
     path("obligations/<int:pk>/allocate/", obligations.allocate, name="allocate_obligation"),
     path("obligations/<int:pk>/why/", obligations.why, name="why_obligation"),
+    path("obligations/<int:pk>/chase/", chase.chase, name="chase_obligation"),
     path("obligations/<int:pk>/plan/", plans.duty_plan, name="duty_plan"),
     path("allocation/", obligations.unallocated, name="unallocated_work"),
     path("episodes/<int:pk>/return-interview/", interviews.new, name="return_interview_new"),

@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from homeward.access.relationships import partner_work
 from homeward.access.visible import (
+    allocating_children,
     arrangeable_ids,
     case_ids,
+    chasable_ids,
     closable_ids,
     commissioned_episodes,
     hosted_episodes,
@@ -24,9 +26,10 @@ from homeward.access.visible import (
     visible_episodes,
 )
 from homeward.accounts.models import Role, User
+from homeward.casework.chase import CHASE_AGAIN_AFTER
 from homeward.obligations.models import Obligation
+from homeward.queries import chases, missing, work
 from homeward.queries import meetings as meeting_queries
-from homeward.queries import missing, work
 from homeward.web.views.common import login_required, me, section_refused, start_page
 
 # How often the open board asks for its rows again (board.mjs), in seconds.
@@ -160,6 +163,23 @@ def _worklist(user: User, rows: list[dict[str, Any]], now: datetime) -> list[dic
     ]
 
 
+def _oversight(user: User, rows: list[Obligation]) -> dict[str, Any]:
+    """What a worklist offers those who oversee the work: "Chase" on a duty falling to someone
+    else, "Allocate" on one falling to nobody, and who last chased each."""
+    unheld = [o.child_id for o in rows if o.assignee_id is None and not o.outcome]
+    allocating = (
+        set(allocating_children(user).filter(pk__in=unheld).values_list("pk", flat=True)) if unheld else set()
+    )
+    chased = chases.latest(rows)
+    # Chased within the hour: the row says so, and offers no button the write path would refuse.
+    recent = {pk for pk, c in chased.items() if c.at > timezone.now() - CHASE_AGAIN_AFTER}
+    return {
+        "chasable": chasable_ids(user, rows) - recent,
+        "allocatable": {o.pk for o in rows if o.assignee_id is None and o.child_id in allocating},
+        "chased": chased,
+    }
+
+
 @login_required
 def my_work(request: HttpRequest) -> HttpResponse:
     """My work as a worklist: overdue, due today, due this week, later; and the team's."""
@@ -185,6 +205,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "now": now,
             "closable": closable_ids(user, rows),
             "arrangeable": arrangeable_ids(user, rows),
+            **_oversight(user, rows),
             "meetings": meetings.meetings,
             "actions": meetings.actions,
             # Interviews another authority asked this one to hold (the host's view only).
@@ -214,5 +235,6 @@ def overdue(request: HttpRequest) -> HttpResponse:
             "total": late.total,
             "closable": closable_ids(user, rows),
             "arrangeable": arrangeable_ids(user, rows),
+            **_oversight(user, rows),
         },
     )
