@@ -73,7 +73,7 @@ def test_the_worker_confirms_a_place_from_the_interview_and_the_coordinator_sees
         "Places from the return home interview"
     )
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("The Find Me plan and profile have been saved.")).to_be_visible()
+    expect(page.get_by_text("The Find Me plan and profile have been saved as a new version.")).to_be_visible()
     assert FindMePlan.objects.get(child=child).likely_places == "Hereford bus station"
     sign_out(page)
 
