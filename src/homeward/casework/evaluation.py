@@ -19,9 +19,9 @@ from homeward.accounts.models import User
 from homeward.children.models import Child, Establishment
 from homeward.episodes.casefile import parse_ref
 from homeward.episodes.models import Episode
+from homeward.notifications.models import Message
 from homeward.obligations.assignment import falls_to
 from homeward.obligations.evaluation import assignee_for, compute, evaluation_unit, packs_by_version
-from homeward.notifications.models import Message
 from homeward.obligations.models import Obligation, Outcome
 from homeward.protocols.engine import Obligation as Computed
 
