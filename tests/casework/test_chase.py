@@ -21,7 +21,7 @@ from homeward.casework.chase import CHASE_AGAIN_AFTER, chase
 from homeward.casework.episodes import report_episode
 from homeward.casework.obligations import close_obligation
 from homeward.notifications import delivery
-from homeward.notifications.models import Kind, Message
+from homeward.notifications.models import Delivery, Kind, Message
 from homeward.obligations.models import Chase, Obligation
 from tests.conftest import Service, person
 from tests.factories import TeamFactory, signed_in
@@ -89,6 +89,18 @@ def test_the_chase_is_e_mailed_to_the_worker_through_a_real_mail_server(service:
     [email] = [e for e in server.received if str(e["Message-ID"]) == message.message_id]
     assert email["To"] == service.worker.email
     assert subject(email).startswith(f"Chased: {duty.title} - child {service.child.reference}")
+
+
+def test_a_chase_whose_duty_was_done_before_the_e_mail_went_is_not_e_mailed(service: Service) -> None:
+    duty = overdue_duty(service)
+    chase(duty, by=service.manager)
+    close_obligation(duty, outcome="done", at=timezone.now(), by=service.worker)
+    [message] = chased_messages()
+    with MailServer() as server, smtp_to(server.port):
+        delivery.deliver(timezone.now())
+    assert [e for e in server.received if str(e["Message-ID"]) == message.message_id] == []
+    message.refresh_from_db()
+    assert message.delivery == Delivery.NOT_SENT
 
 
 def test_the_coordinator_and_a_senior_manager_may_chase_too(service: Service) -> None:

@@ -46,7 +46,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from homeward.notifications import timing
-from homeward.notifications.models import ABOUT_OBLIGATION, CHASING_ACTION, Delivery, Message
+from homeward.notifications.models import ABOUT_OBLIGATION, CHASING_ACTION, Delivery, Kind, Message
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def claim(now: datetime, claimant: str, batch: int, lease: timedelta) -> list[Me
         )
     return list(
         Message.objects.filter(claimed_by=claimant, delivery=Delivery.SENDING)
-        .select_related("recipient", "obligation", "action")
+        .select_related("recipient", "obligation", "action", "chase__obligation")
         .order_by("next_attempt_at", "id")
     )
 
@@ -139,6 +139,13 @@ def _why_not(message: Message) -> str | None:
             return "the obligation no longer applies"
         if message.obligation.outcome:
             return f"the obligation was closed ({message.obligation.get_outcome_display().lower()}) first"
+    if message.kind == Kind.CHASED:
+        # A chase is about its duty: one closed (or gone) before the e-mail went needs no chasing.
+        duty = message.chase.obligation if message.chase is not None else None
+        if duty is None:
+            return "the obligation no longer applies"
+        if duty.outcome:
+            return f"the obligation was closed ({duty.get_outcome_display().lower()}) first"
     if message.kind in CHASING_ACTION and (message.action is None or message.action.state != "open"):
         return "the action was closed first"
     return None
