@@ -15,6 +15,7 @@ from homeward.casework.episodes import report_episode
 from homeward.episodes.models import Episode
 from tests.browser.cast import Cast, cast
 from tests.browser.conftest import Steps, live_database, sign_in
+from tests.browser.dates import clear_date
 from tests.factories import PASSWORD, current_code, totp_device
 
 pytestmark = [pytest.mark.browser, live_database]
@@ -128,7 +129,7 @@ def test_each_problem_in_the_error_summary_takes_you_to_its_field(page: Page, st
     episode = reported(people)
     sign_in(page, people.carer)
     page.goto(f"/episodes/{episode.pk}/police/")
-    page.get_by_label("When the police were told").fill("")
+    clear_date(page, "When the police were told")
     page.get_by_role("button", name="Save").click()
 
     expect(page).to_have_title("Error: Police informed – Homeward")
