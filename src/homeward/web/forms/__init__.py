@@ -80,6 +80,9 @@ class _PartsInput(forms.MultiWidget):
             if part in ("day", "month", "year"):
                 sub_attrs.setdefault("autocomplete", "off")
             sub["part"], sub["part_label"] = part, PART_LABELS[part]
+        subwidgets = context["widget"]["subwidgets"]
+        # The time is a row of its own, so on a phone the five boxes wrap as date, then time.
+        context["widget"]["rows"] = [subwidgets[: len(DATE_PARTS)], subwidgets[len(DATE_PARTS) :]]
         context["widget"]["hint"] = self.hint
         context["widget"]["shortcuts"] = self.shortcuts
         return context
