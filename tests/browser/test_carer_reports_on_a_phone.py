@@ -19,6 +19,7 @@ from homeward.episodes import questions
 from homeward.episodes.models import Episode
 from tests.browser.cast import cast, local
 from tests.browser.conftest import AXE, Steps, live_database, sign_in
+from tests.browser.dates import fill_datetime
 
 pytestmark = [pytest.mark.browser, live_database]
 
@@ -82,7 +83,7 @@ def test_a_carer_reports_a_child_missing_in_three_pages_and_answers_the_rest_lat
     expect(page.get_by_text("West Mercia Joint Protocol v8.1, s.3.6.1")).to_be_visible()
     expect(page.get_by_role("radio", checked=True)).to_have_count(0)
     page.get_by_label("Missing", exact=True).check()
-    page.get_by_label("When were they last seen?").fill(local(now - timedelta(minutes=40)))
+    fill_datetime(page, "When were they last seen?", local(now - timedelta(minutes=40)))
     page.get_by_label("Where were they last seen?").fill("Leaving The Willows by the back gate")
     page.get_by_label("Not yet").check()
     # Told "not yet", she is shown whom to call.

@@ -15,6 +15,7 @@ from homeward.accounts.models import Role
 from homeward.casework.episodes import record_found, report_episode
 from tests.browser.cast import cast, local
 from tests.browser.conftest import Steps, live_database, sign_in, sign_out
+from tests.browser.dates import fill_datetime
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, live_database]
@@ -54,7 +55,7 @@ def test_a_note_then_the_coordinator_allocates_the_return_interview(page: Page, 
     page.goto(f"/episodes/{episode.pk}/")
     page.get_by_role("link", name="Add a case note").click()
     page.get_by_label("Contact with the child").check()
-    page.get_by_label("When it happened").fill(local(now - timedelta(hours=2)))
+    fill_datetime(page, "When it happened", local(now - timedelta(hours=2)))
     page.get_by_label("What was done or learnt").fill(
         "Maya says she stayed with an older friend in Leominster."
     )

@@ -19,6 +19,7 @@ from homeward.meetings.models import Action, Arrangement, Meeting
 from homeward.obligations.models import Obligation
 from tests.browser.cast import local
 from tests.browser.conftest import Steps, live_database, sign_in, sign_out
+from tests.browser.dates import fill_date, fill_datetime
 from tests.browser.test_casework_journey import both_sizes
 from tests.factories import AuthorityFactory, ChildFactory, TeamFactory, UserFactory
 
@@ -85,7 +86,7 @@ def test_a_strategy_meeting_arranged_from_its_duty_held_and_its_action_in_my_wor
     page.locator(f"a[href*='/meetings/arrange/?obligation={duty.pk}']").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Arrange a strategy meeting or discussion")
     both_sizes(page, steps, "arrange")
-    page.get_by_label("When will it be held?").fill(local(now + timedelta(hours=2)))
+    fill_datetime(page, "When will it be held?", local(now + timedelta(hours=2)))
     page.get_by_label("Where").fill("Room 4, County Hall")
     page.get_by_label("Outside contacts").fill("Early Help Manager, Wakefield Early Help")
     page.get_by_role("button", name="Arrange the meeting and tell the people invited").click()
@@ -114,7 +115,7 @@ def test_a_strategy_meeting_arranged_from_its_duty_held_and_its_action_in_my_wor
     page.get_by_label("What was decided").fill("Police to visit the known address tonight.")
     page.get_by_label("What is to be done").first.fill("Share the Find Me plan with the CVE Team")
     page.get_by_label("A person in Homeward to do it").first.select_option(str(fiona.pk))
-    page.get_by_label("By when").first.fill((timezone.localdate() + timedelta(days=2)).isoformat())
+    fill_date(page, "By when", timezone.localdate() + timedelta(days=2))
     both_sizes(page, steps, "hold")
     page.get_by_role("button", name="Save meeting").click()
     expect(page.get_by_text("has been recorded")).to_be_visible()

@@ -18,6 +18,7 @@ from homeward.episodes.models import Episode
 from homeward.obligations.models import Obligation
 from tests.browser.cast import Cast, cast, local
 from tests.browser.conftest import Steps, live_database, sign_in, sign_out
+from tests.browser.dates import fill_datetime
 
 pytestmark = [pytest.mark.browser, live_database]
 
@@ -57,8 +58,8 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
     step("child-before")
     page.get_by_role("link", name="Report missing, absent or away").click()
     page.get_by_label("Missing", exact=True).check()
-    page.get_by_label("When were they last seen?").fill(local(now - timedelta(hours=30)))
-    page.get_by_label("When was this reported?").fill(local(now - timedelta(hours=29)))
+    fill_datetime(page, "When were they last seen?", local(now - timedelta(hours=30)))
+    fill_datetime(page, "When was this reported?", local(now - timedelta(hours=29)))
     page.get_by_label("Not yet").check()
     page.get_by_label("Where were they last seen?").fill("Leaving The Willows by the back gate")
     step("report-form")
@@ -75,7 +76,7 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
 
     # She calls 101 and records it: now the force covering the home can see the episode.
     page.get_by_role("link", name="Police informed").click()
-    page.get_by_label("When the police were told").fill(local(now - timedelta(hours=28)))
+    fill_datetime(page, "When the police were told", local(now - timedelta(hours=28)))
     page.get_by_label("Police reference").fill("WMP-26-000123")
     step("police-informed-form")
     page.get_by_role("button", name="Save").click()
@@ -91,7 +92,7 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
     board_row.get_by_role("link", name=name).click()
     page.get_by_role("link", name="Risk grading").click()
     page.get_by_label("High", exact=True).check()
-    page.get_by_label("Graded at").fill(local(now - timedelta(hours=27)))
+    fill_datetime(page, "Graded at", local(now - timedelta(hours=27)))
     page.get_by_label("Rationale").fill("Risk of sexual exploitation; out of character; no money.")
     step("risk-grading-form")
     page.get_by_role("button", name="Save").click()
@@ -113,7 +114,7 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
     sign_in(page, people.carer)
     row(page, name).get_by_role("link", name=re.compile(r"^Missing since")).click()
     page.get_by_role("link", name="Record as found").click()
-    page.get_by_label("When was the child found or did they return?").fill(local(now - timedelta(hours=5)))
+    fill_datetime(page, "When was the child found or did they return?", local(now - timedelta(hours=5)))
     page.get_by_label("Where were they found?").fill("A friend's flat in Hereford")
     page.get_by_label("Found by or returned by").fill("West Mercia Police")
     page.get_by_role("group", name="Was the child harmed while missing?").get_by_label("No").check()
@@ -139,9 +140,9 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
     step("interviewer-work")
     mine.get_by_role("link", name=episode.reference).click()
     page.get_by_role("link", name="Return home interview").click()
-    page.get_by_label("When was the interview offered?").fill(local(now - timedelta(hours=4)))
+    fill_datetime(page, "When was the interview offered?", local(now - timedelta(hours=4)))
     page.get_by_label("Accepted", exact=True).check()
-    page.get_by_label("When was it held?").fill(local(now - timedelta(hours=2)))
+    fill_datetime(page, "When was it held?", local(now - timedelta(hours=2)))
     page.get_by_label("Who held it?").select_option(label="Fiona Bell (Return interview worker)")
     page.get_by_label("Where it was held").fill("At school")
     page.get_by_label("Face to face").check()

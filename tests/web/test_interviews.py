@@ -137,7 +137,9 @@ def test_the_form_offers_the_interview_now_and_the_episode_links_to_the_record(
     client = signed_in(worker)
     form = client.get(f"/episodes/{returned.pk}/return-interview/")
     assert form.status_code == 200
-    assert timezone.localtime().strftime("%Y-%m-%dT%H:") in form.content.decode()
+    shown = timezone.localtime()
+    assert f'name="offered_at_year" value="{shown.year}"' in form.content.decode()
+    assert f'name="offered_at_hour" value="{shown:%H}"' in form.content.decode()
     client.post(f"/episodes/{returned.pk}/return-interview/", held(worker, now))
     interview = ReturnInterview.objects.get(episode=returned)
     assert f"/return-interviews/{interview.pk}/" in client.get(f"/episodes/{returned.pk}/").content.decode()

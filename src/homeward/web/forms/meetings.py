@@ -155,7 +155,7 @@ class ArrangeForm(GovukForm):
         max_value=4,
         help_text="For an intervention meeting: the level of concern, 1 to 4.",
     )
-    starts_at = DateTimeField(label="When will it be held?")
+    starts_at = DateTimeField(label="When will it be held?", shortcuts=False)
     place = forms.CharField(label="Where", required=False, max_length=300)
     call_details = forms.CharField(
         label="Call details",
