@@ -134,6 +134,8 @@ def test_the_carers_profile_reaches_the_force_told_at_once_and_another_force_onl
     # The photograph has loaded: a broken image has no natural width.
     assert photo.evaluate("img => img.complete && img.naturalWidth") == 60
     both_sizes(page, steps, "police-see-the-profile-and-photograph")
+    # No template comment printed on the page (a two-line {# #} once was, under the timeline).
+    assert "{#" not in page.content()
     # Only the force told is offered the coordinator's share link; the officer is not.
     expect(page.get_by_role("link", name="Share the profile with another police force")).to_have_count(0)
     sign_out(page)
