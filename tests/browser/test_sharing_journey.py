@@ -134,6 +134,10 @@ def test_the_carers_profile_reaches_the_force_told_at_once_and_another_force_onl
     # The photograph has loaded: a broken image has no natural width.
     assert photo.evaluate("img => img.complete && img.naturalWidth") == 60
     both_sizes(page, steps, "police-see-the-profile-and-photograph")
+    # What the police know of where she may be is not "Not recorded" while the profile lists places.
+    expect(
+        page.get_by_text("Not recorded for this episode. From the profile: Hereford bus station")
+    ).to_be_visible()
     # No template comment printed on the page (a two-line {# #} once was, under the timeline).
     assert "{#" not in page.content()
     # Only the force told is offered the coordinator's share link; the officer is not.
