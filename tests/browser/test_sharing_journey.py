@@ -1,0 +1,205 @@
+"""The Philomena profile across forces, in Chromium (issue 18's first "Done when"): the carer keeps
+Part 1 current on the Find Me plan, with a photograph; the child is reported missing; the force
+that must be told (the one covering the home's area, children/police.py force_for) sees the
+profile and photograph on the episode page at once, and its own system gets them through the
+partner API; another force's token gets 404 until the coordinator shares the profile with it
+(002 s.10); every disclosure is on the audit trail naming the force it went to. Screenshotted at
+1366 x 768 and 390 x 844, checked with axe."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from homeward.access.audit import REFUSED, VIEWED
+from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind
+from homeward.api.models import SCOPES, ApiToken
+from homeward.children.models import FindMePlan
+from homeward.episodes.models import Episode, ProfileShare
+from tests.browser.cast import cast, local
+from tests.browser.conftest import Steps, live_database, sign_in, sign_out
+
+pytestmark = [pytest.mark.browser, live_database]
+
+PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1366, "height": 768}
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return Path(settings.MEDIA_ROOT)
+
+
+def photograph(folder: Path) -> Path:
+    path = folder / "maya.png"
+    out = BytesIO()
+    Image.new("RGB", (60, 80), (120, 80, 40)).save(out, format="PNG")
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def both_sizes(page: Page, steps: Steps, title: str) -> None:
+    page.set_viewport_size(LAPTOP)  # type: ignore[arg-type]
+    steps(title)
+    page.set_viewport_size(PHONE)  # type: ignore[arg-type]
+    steps(f"{title}-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(LAPTOP)  # type: ignore[arg-type]
+
+
+def api_profile(page: Page, episode: Episode, token: str) -> Any:
+    return page.request.get(
+        f"/api/v1/episodes/{episode.pk}/profile/", headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+def disclosures(episode: Episode, view: str) -> list[AuditEntry]:
+    return list(
+        AuditEntry.objects.filter(
+            object_pk=str(episode.pk), additional_data__outcome=VIEWED, additional_data__view=view
+        ).order_by("pk")
+    )
+
+
+def test_the_carers_profile_reaches_the_force_told_at_once_and_another_force_only_once_shared(
+    page: Page, steps: Steps, tmp_path: Path
+) -> None:
+    people = cast()
+    child, now = people.child, people.now
+    name = f"{child.first_name} {child.last_name}"
+    force = Organisation.objects.get(name="West Mercia Police")
+    other_force = Organisation.objects.create(name="Dyfed-Powys Police", kind=OrganisationKind.POLICE_FORCE)
+    _, force_token = ApiToken.issue(force, "Niche RMS", list(SCOPES))
+    _, other_token = ApiToken.issue(other_force, "Dyfed-Powys RMS", list(SCOPES))
+
+    # Part 1: the carer at the home keeps the profile current.
+    page.set_viewport_size(LAPTOP)  # type: ignore[arg-type]
+    sign_in(page, people.carer)
+    page.goto(f"/children/{child.pk}/find-me-plan/")
+    page.get_by_label("Physical description").fill("Slim, 5ft 2, long dark hair, scar above left eye")
+    page.get_by_label("New photograph").set_input_files(photograph(tmp_path))
+    page.get_by_label("Date the photograph was taken").fill(
+        (timezone.localdate() - timedelta(days=3)).isoformat()
+    )
+    page.get_by_label("Consent to use the photograph to find the child").select_option(
+        label="Given by the local authority (care order)"
+    )
+    page.get_by_label("Where the child is likely to go").fill("Hereford bus station; the retail park")
+    page.get_by_label("Medical needs and medication").fill("Asthma: carries an inhaler")
+    page.get_by_label(re.compile(r"^How the child travels")).fill("Takes the 476 bus to Leominster")
+    page.get_by_label(re.compile("Why the plan is being written|Reason for the change")).fill(
+        "Reviewed with her carers after the placement planning meeting"
+    )
+    both_sizes(page, steps, "carer-keeps-the-profile")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The Find Me plan and profile have been saved")).to_be_visible()
+    plan = FindMePlan.objects.get(child=child)
+    assert plan.likely_places.startswith("Hereford bus station") and plan.updated_by == people.carer
+    child.refresh_from_db()
+    assert child.photo
+
+    # Part 2: she does not come back; the carer reports her missing, naming where last seen.
+    page.goto(f"/children/{child.pk}/")
+    page.get_by_role("link", name="Report missing, absent or away").click()
+    page.get_by_label("Missing", exact=True).check()
+    page.get_by_label("When were they last seen?").fill(local(now - timedelta(hours=2)))
+    page.get_by_label("When was this reported?").fill(local(now - timedelta(hours=1)))
+    page.get_by_label("Yes", exact=True).check()
+    page.get_by_label("Where were they last seen?").fill("Leaving The Willows by the back gate")
+    page.get_by_role("button", name="Report").click()
+    expect(page.get_by_text(f"{name} has been reported missing")).to_be_visible()
+    episode = Episode.objects.get(child=child)
+    # The force told is the one covering the home's area (here the authority's own force).
+    assert episode.police_force == force
+    assert episode.last_seen_where == "Leaving The Willows by the back gate"
+    sign_out(page)
+
+    # The liaison officer of that force sees the profile and photograph on the episode at once.
+    sign_in(page, people.police)
+    page.goto(f"/episodes/{episode.pk}/")
+    expect(page.get_by_role("heading", name="Profile and photograph")).to_be_visible()
+    expect(page.get_by_text("Takes the 476 bus to Leominster")).to_be_visible()
+    expect(page.get_by_text("Asthma: carries an inhaler")).to_be_visible()
+    photo = page.locator(f'img[src="/episodes/{episode.pk}/profile/photo/"]')
+    expect(photo).to_be_visible()
+    # The photograph has loaded: a broken image has no natural width.
+    assert photo.evaluate("img => img.complete && img.naturalWidth") == 60
+    both_sizes(page, steps, "police-see-the-profile-and-photograph")
+    # What the police know of where she may be is not "Not recorded" while the profile lists places.
+    expect(
+        page.get_by_text("Not recorded for this episode. From the profile: Hereford bus station")
+    ).to_be_visible()
+    # No template comment printed on the page (a two-line {# #} once was, under the timeline).
+    assert "{#" not in page.content()
+    # Only the force told is offered the coordinator's share link; the officer is not.
+    expect(page.get_by_role("link", name="Share the profile with another police force")).to_have_count(0)
+    sign_out(page)
+    for view in ("profile", "profile_photo"):
+        [entry] = disclosures(episode, view)
+        assert entry.actor == people.police
+        assert entry.additional_data["recipient_force"] == "West Mercia Police"
+
+    # The force's own system gets the profile and photograph through the partner API.
+    response = api_profile(page, episode, force_token)
+    assert response.status == 200, response.text()
+    body = response.json()
+    assert "Asthma: carries an inhaler" in response.text()
+    assert "photo" in str(body)
+    # Another force's system is told nothing: not even that the episode exists.
+    refused_before = AuditEntry.objects.filter(additional_data__outcome=REFUSED).count()
+    assert api_profile(page, episode, other_token).status == 404
+    assert AuditEntry.objects.filter(additional_data__outcome=REFUSED).count() == refused_before + 1
+
+    # She was seen boarding a train to Aberystwyth: the coordinator shares the profile with Dyfed-Powys.
+    sign_in(page, people.coordinator)
+    page.goto(f"/episodes/{episode.pk}/")
+    page.get_by_role("link", name="Share the profile with another police force").click()
+    page.get_by_label("Police force to share the profile with").select_option(label="Dyfed-Powys Police")
+    both_sizes(page, steps, "coordinator-shares-the-profile")
+    page.get_by_role("button", name=re.compile("Share")).click()
+    # Without a reason nothing is shared, and the field is named.
+    expect(page.get_by_text("Say why this force needs the profile.").first).to_be_visible()
+    assert not ProfileShare.objects.exists()
+    page.get_by_label("Why this force needs the profile").fill("Seen boarding a train to Aberystwyth")
+    page.get_by_role("button", name=re.compile("Share")).click()
+    expect(page.get_by_text(re.compile("Also shared with: Dyfed-Powys Police"))).to_be_visible()
+    both_sizes(page, steps, "episode-after-sharing")
+    share = ProfileShare.objects.get()
+    assert (share.force, share.shared_by) == (other_force, people.coordinator)
+    sign_out(page)
+
+    # Now the other force's system gets it too, and that read names Dyfed-Powys as the recipient.
+    response = api_profile(page, episode, other_token)
+    assert response.status == 200, response.text()
+    assert "Asthma: carries an inhaler" in response.text()
+
+    # Every disclosure is on the trail, naming the force it went to: the officer's page, her
+    # force's system, then the other force's system once shared. The coordinator reading her own
+    # authority's record is audited too, but is no disclosure to a force.
+    reads = disclosures(episode, "profile")
+    to_forces = [
+        (entry.actor, entry.additional_data["recipient_force"], entry.additional_data["recipient_force_id"])
+        for entry in reads
+        if "recipient_force" in entry.additional_data
+    ]
+    assert [(who, force_name) for who, force_name, _ in to_forces] == [
+        (people.police, "West Mercia Police"),
+        (ApiToken.objects.get(organisation=force).account, "West Mercia Police"),
+        (ApiToken.objects.get(organisation=other_force).account, "Dyfed-Powys Police"),
+    ]
+    assert [force_id for _, _, force_id in to_forces] == [force.pk, force.pk, other_force.pk]
+    assert {entry.actor for entry in reads if "recipient_force" not in entry.additional_data} == {
+        people.coordinator
+    }
+    assert AuditEntry.objects.filter(
+        object_pk=str(share.pk), content_type__model="profileshare", action=AuditEntry.Action.CREATE
+    ).exists()
