@@ -26,6 +26,7 @@ from homeward.children.models import FindMePlan
 from homeward.episodes.models import Episode, ProfileShare
 from tests.browser.cast import cast, local
 from tests.browser.conftest import Steps, live_database, sign_in, sign_out
+from tests.browser.dates import fill_date, fill_datetime
 
 pytestmark = [pytest.mark.browser, live_database]
 
@@ -87,9 +88,7 @@ def test_the_carers_profile_reaches_the_force_told_at_once_and_another_force_onl
     page.goto(f"/children/{child.pk}/find-me-plan/")
     page.get_by_label("Physical description").fill("Slim, 5ft 2, long dark hair, scar above left eye")
     page.get_by_label("New photograph").set_input_files(photograph(tmp_path))
-    page.get_by_label("Date the photograph was taken").fill(
-        (timezone.localdate() - timedelta(days=3)).isoformat()
-    )
+    fill_date(page, "Date the photograph was taken", timezone.localdate() - timedelta(days=3))
     page.get_by_label("Consent to use the photograph to find the child").select_option(
         label="Given by the local authority (care order)"
     )
@@ -111,8 +110,8 @@ def test_the_carers_profile_reaches_the_force_told_at_once_and_another_force_onl
     page.goto(f"/children/{child.pk}/")
     page.get_by_role("link", name="Report missing, absent or away").click()
     page.get_by_label("Missing", exact=True).check()
-    page.get_by_label("When were they last seen?").fill(local(now - timedelta(hours=2)))
-    page.get_by_label("When was this reported?").fill(local(now - timedelta(hours=1)))
+    fill_datetime(page, "When were they last seen?", local(now - timedelta(hours=2)))
+    fill_datetime(page, "When was this reported?", local(now - timedelta(hours=1)))
     page.get_by_label("Yes", exact=True).check()
     page.get_by_label("Where were they last seen?").fill("Leaving The Willows by the back gate")
     page.get_by_role("button", name="Report").click()
