@@ -15,8 +15,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from homeward.casework.evaluation import reevaluate
-
 
 def setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings.base")
@@ -116,6 +114,8 @@ def verify(since: int, acknowledged: list[int]) -> dict[str, Any]:
     from django.db import transaction
     from django.utils import timezone
 
+    # Here, not at the top of the module: it imports models, which only load after setup().
+    from homeward.casework.evaluation import reevaluate
     from homeward.episodes.models import Episode, Event
     from homeward.obligations.models import Obligation
 
