@@ -21,7 +21,7 @@ from homeward.accounts.models import AuditEntry, AuditTrailIsPermanent, Role
 from homeward.casework.episodes import record_found, report_episode
 from homeward.children.models import Child, FindMePlan
 from homeward.episodes.models import Episode, Event
-from homeward.interviews.models import ReturnInterview
+from homeward.interviews.models import ConfirmedFinding, ReturnInterview
 from homeward.meetings.models import Meeting
 from homeward.notifications.models import Kind, Message
 from homeward.obligations.models import Obligation
@@ -84,8 +84,17 @@ def a_full_record(born: date = date(2011, 4, 2), episode_at: datetime | None = N
             created_at=when,
             next_attempt_at=when,
         )
-    ReturnInterview.objects.create(
+    interview = ReturnInterview.objects.create(
         episode=episode, offered_at=at + timedelta(hours=21), account_why="Went to see Tyler"
+    )
+    ConfirmedFinding.objects.create(
+        interview=interview,
+        key="place-tylers-flat",
+        kind="place",
+        text="Tyler's flat, Bath Street",
+        written_to="likely_places",
+        plan_version=1,
+        confirmed_at=at + timedelta(days=1),
     )
     Meeting.objects.create(
         child=child,
@@ -111,6 +120,7 @@ def test_the_subject_access_export_holds_everything_on_the_child() -> None:
     assert document["episodes"][0]["wearing"] == "Pink Nike hoodie"
     assert {e["type"] for e in document["timeline"]} >= {"reported", "found"}
     assert document["return_interviews"][0]["account_why"] == "Went to see Tyler"
+    assert document["interview_findings_confirmed"][0]["text"] == "Tyler's flat, Bath Street"
     assert document["meetings"][0]["attendees"] == "DS Malik"
     assert document["obligations"], "what the protocol asked is held too"
     assert document["episodes"][0]["associates"] == ["Tyler, 19"]
@@ -207,6 +217,9 @@ def test_anonymising_removes_what_identifies_the_child_and_keeps_what_counts(
     bodies = " ".join(Message.objects.values_list("body", flat=True))
     assert "Kayleigh" not in bodies and "Sam Other" in bodies
     assert ReturnInterview.objects.get(episode=episode).account_why == ""
+    assert list(ConfirmedFinding.objects.values_list("kind", "written_to", "text")) == [
+        ("place", "likely_places", "")
+    ]
     assert Meeting.objects.get(child=child).attendees == ""
     # The protocol facts stay, so the record still counts and still replays.
     assert list(Event.objects.filter(child=child).values_list("type", "at", "data")) == events_before

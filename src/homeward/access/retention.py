@@ -132,7 +132,7 @@ def anonymise(child: Child) -> None:
     """Remove what identifies ``child`` from everything held on them (see the module docstring)."""
     from homeward.care.models import CouncilEpisode
     from homeward.episodes.models import Episode, Event, ProfileShare
-    from homeward.interviews.models import Commission, ReturnInterview
+    from homeward.interviews.models import Commission, ConfirmedFinding, ReturnInterview
     from homeward.meetings.models import Action, Arrangement, BriefingItem, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.notifications.models import Kind, Message, about_child
@@ -167,6 +167,9 @@ def anonymise(child: Child) -> None:
         Episode.objects.filter(child=child).update(associates=[], places=[])
         Event.objects.filter(child=child).update(details={})
         _blank(ReturnInterview.objects.filter(episode__child=child), INTERVIEW_TEXT)
+        # A confirmed finding keeps what kind it was and where it went; its words (a place, a
+        # person) go with the interview's.
+        ConfirmedFinding.objects.filter(interview__episode__child=child).update(text="")
         _blank(Meeting.objects.filter(child=child), MEETING_TEXT)
         Action.objects.filter(meeting__child=child).update(description="", owner="", closing_note="")
         BriefingItem.objects.filter(child=child).update(agreed_by="")

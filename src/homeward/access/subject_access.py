@@ -50,7 +50,7 @@ def export(child: Any) -> dict[str, Any]:
         PlacementRiskAssessment,
     )
     from homeward.episodes.models import Episode, Event, ProfileShare
-    from homeward.interviews.models import Commission, ReturnInterview
+    from homeward.interviews.models import Commission, ConfirmedFinding, ReturnInterview
     from homeward.meetings.models import Action, Arrangement, BriefingItem, Invitation, Meeting
     from homeward.notes.models import Note
     from homeward.notifications.models import Message, about_child
@@ -93,6 +93,10 @@ def export(child: Any) -> dict[str, Any]:
         "obligations": _rows(Obligation.objects.filter(child=child)),
         "allocations": _rows(Allocation.objects.filter(child=child).order_by("at", "id")),
         "return_interviews": _rows(ReturnInterview.objects.filter(episode__child=child)),
+        # What a person confirmed from an interview into the Find Me plan or the child's flags.
+        "interview_findings_confirmed": _rows(
+            ConfirmedFinding.objects.filter(interview__episode__child=child)
+        ),
         # Return home interviews asked of the host authority (casework.commissions).
         "host_interviews": _rows(Commission.objects.filter(episode__child=child)),
         "meetings": _rows(Meeting.objects.filter(child=child)),
