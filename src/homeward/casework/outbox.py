@@ -33,6 +33,7 @@ from homeward.notifications import timing
 from homeward.notifications.models import Kind, Message, OutOfHours
 from homeward.obligations.evaluation import pack_of, packs_by_version
 from homeward.obligations.models import Allocation, Chase, Obligation, ObligationQuerySet
+from homeward.obligations.spans import span
 from homeward.protocols.pack import Pack
 
 
@@ -341,10 +342,8 @@ def announce_allocation(allocation: Allocation, now: datetime) -> int:
 
 
 def _late(due_at: datetime, now: datetime) -> str:
-    """How long past its due time, in days and hours or hours and minutes: '2d 4h', '3h 20m'."""
-    minutes = int((now - due_at).total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    return f"{days}d {rest // 60}h" if days else f"{rest // 60}h {rest % 60}m"
+    """How long past its due time, as the worklists say it ('2d 4h', '3h 20m')."""
+    return span(int((now - due_at).total_seconds() // 60))
 
 
 def announce_chase(chase: Chase, now: datetime) -> int:

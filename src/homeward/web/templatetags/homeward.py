@@ -9,6 +9,7 @@ from django.utils.safestring import SafeString
 
 from homeward.accounts.models import Role
 from homeward.obligations.models import Obligation
+from homeward.obligations.spans import span
 from homeward.queries import duties
 from homeward.records.kinds import for_duty
 
@@ -54,9 +55,8 @@ def role_label(role: str) -> str:
 
 @register.filter
 def hours(value: float) -> str:
-    total = int(value)
-    days, rest = divmod(total, 24)
-    return f"{days}d {rest}h" if days else f"{rest}h {int((value - total) * 60)}m"
+    whole = int(value)
+    return span(whole * 60 + int((value - whole) * 60))
 
 
 @register.filter
