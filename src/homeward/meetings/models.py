@@ -287,3 +287,134 @@ class BriefingItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} at {self.briefing}"
+
+
+# --- panels about places and people: MACE, pre-MACE and organisational reviews -----------------
+
+
+class PanelKind(models.TextChoices):
+    # Greenwich (000) MACE; Essex (004) s.7 MACE and pre-MACE.
+    MACE = "mace", "MACE panel"
+    PRE_MACE = "pre_mace", "Pre-MACE panel"
+    # West Mercia (001) s.14.24-14.26: a meeting about a home with many episodes (WM11).
+    ORGANISATIONAL_REVIEW = "organisational_review", "Organisational review of a home"
+
+
+class Panel(models.Model):
+    """A panel held by an authority about several children, the places they go and the adults
+    linked to them, and what was agreed to disrupt. Each child on it shows only to someone who
+    may see that child (``access.visible.panel_children``), never by virtue of the panel alone."""
+
+    authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="panels")
+    kind = models.CharField(max_length=30, choices=PanelKind.choices)
+    held_at = models.DateTimeField("When it was held")
+    chair = models.CharField("Who chaired it", max_length=200)
+    attendees = models.TextField("Who attended (name, role, agency)")
+    discussed = models.TextField("What was discussed")
+    disruption = models.TextField("What was agreed to disrupt", blank=True)
+    # Organisational reviews (001 s.14.24-14.26): what the review found, and any report to Ofsted.
+    findings = models.TextField("What the review found", blank=True)
+    reported_to_ofsted_on = models.DateField("When it was reported to Ofsted", null=True, blank=True)
+    ofsted_reference = models.CharField("Ofsted reference", max_length=100, blank=True)
+    # The duty it meets (WM11: an organisational review of a home), if one asked for it.
+    obligation = models.ForeignKey(
+        Obligation, null=True, blank=True, on_delete=models.SET_NULL, related_name="panels"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.held_at:%d %b %Y}"
+
+
+class PanelAttendee(models.Model):
+    """Someone in Homeward at the panel (named outside attendees are in ``Panel.attendees``)."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="people")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panels_attended"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "person"], name="panel_attendee_once_per_person")
+        ]
+
+
+class PanelChild(models.Model):
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="children")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="panel_items")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["panel", "child"], name="panel_child_once")]
+
+    def __str__(self) -> str:
+        return f"{self.child} at {self.panel}"
+
+
+class PlaceKind(models.TextChoices):
+    HOME = "home", "A children's home or placement"
+    ADDRESS = "address", "An address"
+    HOTSPOT = "hotspot", "A hotspot (park, shop, station, area)"
+
+
+class PanelPlace(models.Model):
+    """A place the panel discussed: a home from Homeward's establishments, or a free address or
+    hotspot."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="places")
+    kind = models.CharField(max_length=10, choices=PlaceKind.choices)
+    establishment = models.ForeignKey(
+        "children.Establishment", null=True, blank=True, on_delete=models.PROTECT, related_name="panel_places"
+    )
+    description = models.CharField("Address or description", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.establishment) if self.establishment_id else self.description
+
+
+class PanelAdult(models.Model):
+    """An adult linked to the children discussed."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="adults")
+    name = models.CharField(max_length=200)
+    description = models.TextField("Description", blank=True)
+    link = models.TextField("How they are linked to the children")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PanelAction(models.Model):
+    """An action agreed at the panel: the same shape as a meeting's ``Action``."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField("Action")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="panel_actions"
+    )
+    owner = models.CharField("Who will do it", max_length=200, blank=True)
+    due_on = models.DateField("By when", null=True, blank=True)
+    state = models.CharField(max_length=10, choices=ActionState.choices, default=ActionState.OPEN)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def overdue(self, today: object) -> bool:
+        return self.state == ActionState.OPEN and self.due_on is not None and self.due_on < today  # type: ignore[operator]
