@@ -127,6 +127,12 @@ def register() -> None:
         BriefingItem,
         Invitation,
         Meeting,
+        Panel,
+        PanelAction,
+        PanelAdult,
+        PanelAttendee,
+        PanelChild,
+        PanelPlace,
     )
     from homeward.notes.models import Note
     from homeward.obligations.models import Allocation, Chase, ProtocolAdoption
@@ -148,6 +154,12 @@ def register() -> None:
     auditlog.register(Briefing)
     auditlog.register(BriefingAttendee)
     auditlog.register(BriefingItem)
+    auditlog.register(Panel)
+    auditlog.register(PanelAttendee)
+    auditlog.register(PanelChild)
+    auditlog.register(PanelPlace)
+    auditlog.register(PanelAdult)
+    auditlog.register(PanelAction)
     auditlog.register(CouncilEpisode)
     auditlog.register(Note)
     auditlog.register(Allocation)

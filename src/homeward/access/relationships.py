@@ -59,7 +59,7 @@ from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.children.models import Child, EmergencyAccess, Placement
 from homeward.episodes.models import Episode, ProfileShare
 from homeward.interviews.models import Commission, ReturnInterview
-from homeward.meetings.models import Action, Arrangement, Briefing, BriefingItem, Invitation, Meeting
+from homeward.meetings.models import Action, Arrangement, Briefing, BriefingItem, Invitation, Meeting, Panel
 from homeward.notifications.models import Message
 from homeward.obligations.models import Obligation, ObligationQuerySet
 from homeward.records.models import DutyRecord
@@ -685,6 +685,31 @@ def sees_briefings(user: User) -> bool:
     return bool(who and (runs_briefings(who) or who.briefings_attended.exists()))
 
 
+# Panels about places and people (MACE, pre-MACE, organisational reviews; 000, 004 s.7, 001
+# s.14.24-14.26). The coordinator and the authority's managers record and read them: the panel
+# names adults and places across many children, so it is not open to the whole authority. A
+# social worker reads a panel that discussed a child allocated to them (the plan to disrupt is
+# part of their work). Carers and the police are not readers by role: a police officer or anyone
+# else recorded as at the panel may read it. Each child on it shows only to someone who may see
+# that child (``access.visible.panel_children``).
+PANEL_ROLES = (Role.MISSING_COORDINATOR, Role.TEAM_MANAGER, Role.SENIOR_MANAGER)
+
+
+@predicate
+def runs_panels(user: User) -> bool:
+    who = person(user)
+    return bool(who and who.role in PANEL_ROLES and _authority(who) is not None)
+
+
+@predicate
+def reads_panel(user: User, obj: Any) -> bool:
+    """The panel is among those this person may open (``access.visible.visible_panels``)."""
+    from homeward.access.visible import visible_panels
+
+    who = person(user)
+    return bool(who and isinstance(obj, Panel) and visible_panels(who).filter(pk=obj.pk).exists())
+
+
 @predicate
 def is_coordinator(user: User) -> bool:
     who = person(user)
@@ -868,6 +893,9 @@ PERMISSIONS = {
     "meetings.change_briefing": runs_this_briefing,
     # What was agreed for one child at it: whoever runs the briefing and holds that child's case.
     "meetings.change_briefingitem": runs_items_briefing & holds_case,
+    # Panels about places and people (see PANEL_ROLES).
+    "meetings.add_panel": runs_panels,
+    "meetings.view_panel": reads_panel,
     "obligations.close_obligation": closes_duty,
     # Why a duty is due: whoever may see what it is about (its episode, or for a child's own duty
     # the child), by the same relationships as those pages.

@@ -69,6 +69,7 @@ INTERVIEW_TEXT = [
     "strategy_oversight",
 ]
 MEETING_TEXT = ["chair", "attendees", "apologies", "summary", "decisions", "family_told"]
+PANEL_TEXT = ["chair", "attendees", "discussed", "disruption", "findings", "ofsted_reference"]
 ARRANGEMENT_TEXT = ["place", "call_details", "chair", "not_held_reason"]
 ASSESSMENT_TEXT = [
     "gp",
@@ -133,7 +134,17 @@ def anonymise(child: Child) -> None:
     from homeward.care.models import CouncilEpisode
     from homeward.episodes.models import Episode, Event, ProfileShare
     from homeward.interviews.models import Commission, ConfirmedFinding, ReturnInterview
-    from homeward.meetings.models import Action, Arrangement, BriefingItem, Invitation, Meeting
+    from homeward.meetings.models import (
+        Action,
+        Arrangement,
+        BriefingItem,
+        Invitation,
+        Meeting,
+        Panel,
+        PanelAction,
+        PanelAdult,
+        PanelPlace,
+    )
     from homeward.notes.models import Note
     from homeward.notifications.models import Kind, Message, about_child
     from homeward.obligations.models import Allocation, Chase, Obligation
@@ -173,6 +184,15 @@ def anonymise(child: Child) -> None:
         _blank(Meeting.objects.filter(child=child), MEETING_TEXT)
         Action.objects.filter(meeting__child=child).update(description="", owner="", closing_note="")
         BriefingItem.objects.filter(child=child).update(agreed_by="")
+        # A panel about this child alone loses its words (its kind, date and authority stay); a
+        # panel about other children too keeps them, as it is their record as well.
+        alone = Panel.objects.filter(children__child=child).exclude(
+            children__child__in=Child.objects.exclude(pk=child.pk)
+        )
+        _blank(alone, PANEL_TEXT)
+        PanelAdult.objects.filter(panel__in=alone).update(name="", description="", link="")
+        PanelPlace.objects.filter(panel__in=alone, establishment__isnull=True).update(description="")
+        PanelAction.objects.filter(panel__in=alone).update(description="", owner="")
         _blank(Arrangement.objects.filter(child=child), ARRANGEMENT_TEXT)
         # Outside contacts are named only here; people in Homeward keep their link (who was invited).
         Invitation.objects.filter(arrangement__child=child, person__isnull=True).update(name="", role="")

@@ -51,7 +51,18 @@ def export(child: Any) -> dict[str, Any]:
     )
     from homeward.episodes.models import Episode, Event, ProfileShare
     from homeward.interviews.models import Commission, ConfirmedFinding, ReturnInterview
-    from homeward.meetings.models import Action, Arrangement, BriefingItem, Invitation, Meeting
+    from homeward.meetings.models import (
+        Action,
+        Arrangement,
+        BriefingItem,
+        Invitation,
+        Meeting,
+        Panel,
+        PanelAction,
+        PanelAdult,
+        PanelChild,
+        PanelPlace,
+    )
     from homeward.notes.models import Note
     from homeward.notifications.models import Message, about_child
     from homeward.obligations.models import Allocation, Obligation
@@ -104,6 +115,13 @@ def export(child: Any) -> dict[str, Any]:
         # Each daily briefing or police oversight meeting that discussed the child (what was agreed
         # is in "meetings"), and who agreed it.
         "briefings": _rows(BriefingItem.objects.filter(child=child)),
+        # MACE, pre-MACE panels and organisational reviews that discussed the child: the panel,
+        # its places, linked adults and actions.
+        "panels_discussed_at": _rows(PanelChild.objects.filter(child=child)),
+        "panels": _rows(Panel.objects.filter(children__child=child)),
+        "panel_places": _rows(PanelPlace.objects.filter(panel__children__child=child)),
+        "panel_adults": _rows(PanelAdult.objects.filter(panel__children__child=child)),
+        "panel_actions": _rows(PanelAction.objects.filter(panel__children__child=child)),
         # Meetings arranged (held or not, with any decision not to hold one) and whom they invited.
         "meetings_arranged": _rows(Arrangement.objects.filter(child=child)),
         "meeting_invitations": _rows(Invitation.objects.filter(arrangement__child=child)),

@@ -18,7 +18,7 @@ from homeward.access import relationships as rel
 from homeward.accounts.models import User
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
-from homeward.meetings.models import Briefing, BriefingItem
+from homeward.meetings.models import Briefing, BriefingItem, Panel, PanelChild
 from homeward.obligations.models import Obligation
 
 
@@ -213,3 +213,30 @@ def briefing_items(user: User | AnonymousUser, briefing: Briefing) -> QuerySet[B
     return briefing.items.filter(mine).select_related(
         "child", "episode", "meeting", "child__allocated_worker", "child__team"
     )
+
+
+def visible_panels(user: User | AnonymousUser) -> QuerySet[Panel]:
+    """The panels this person may open (``relationships.PANEL_ROLES``): their authority's, if they
+    are its coordinator or a manager; any they were recorded as at; and, for a social worker, a
+    panel that discussed a child allocated to them."""
+    who = rel.person(user)
+    if who is None:
+        return Panel.objects.none()
+    at = Q(people__person=who)
+    authority = rel.authority_of(who)
+    if who.role in rel.PANEL_ROLES and authority is not None:
+        at |= Q(authority_id=authority)
+    if who.role == rel.Role.SOCIAL_WORKER:
+        at |= Q(children__child__allocated_worker=who)
+    return Panel.objects.filter(pk__in=Panel.objects.filter(at).values("pk"))
+
+
+def panel_children(user: User | AnonymousUser, panel: Panel) -> QuerySet[PanelChild]:
+    """The children on a panel this person may see; the others are counted, never named."""
+    return panel.children.filter(child__in=visible_children(user).values("pk")).select_related("child")
+
+
+def panels_about(user: User | AnonymousUser, child: Child) -> QuerySet[Panel]:
+    """The panels that discussed ``child`` that this person may open (for the child's page,
+    shown only to someone who may see the child)."""
+    return visible_panels(user).filter(children__child=child)

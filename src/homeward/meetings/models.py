@@ -404,7 +404,11 @@ class PanelAction(models.Model):
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField("Action")
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="panel_actions"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="panel_actions",
     )
     owner = models.CharField("Who will do it", max_length=200, blank=True)
     due_on = models.DateField("By when", null=True, blank=True)
