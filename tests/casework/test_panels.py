@@ -41,7 +41,9 @@ def _mace(authority: Organisation, children: list, by) -> Panel:  # type: ignore
     )
 
 
-def test_a_mace_panel_with_two_children_a_place_and_an_adult_shows_each_child_only_to_who_may_see_them() -> None:
+def test_a_mace_panel_with_two_children_a_place_and_an_adult_shows_each_child_only_to_who_may_see_them() -> (
+    None
+):
     authority = AuthorityFactory()
     coordinator = UserFactory(organisation=authority, role=Role.MISSING_COORDINATOR)
     worker = UserFactory(organisation=authority, role=Role.SOCIAL_WORKER)
@@ -81,7 +83,9 @@ def test_carers_police_and_another_authority_do_not_read_a_panel() -> None:
 def test_a_panel_with_a_missing_field_says_which_and_saves_nothing() -> None:
     authority = AuthorityFactory()
     child = ChildFactory(responsible_authority=authority)
-    panel = Panel(authority=authority, kind=PanelKind.MACE, held_at=HELD, chair="", attendees="x", discussed="y")
+    panel = Panel(
+        authority=authority, kind=PanelKind.MACE, held_at=HELD, chair="", attendees="x", discussed="y"
+    )
     with pytest.raises(ValidationError) as error:
         record_panel(panel, children=[child], adults=[Adult(name="Adult A", link="")], by=None)
     assert set(error.value.message_dict) == {"chair", "adults"}

@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from homeward.access.audit import emergency_flag, record_view, trail_for_child
 from homeward.access.subject_access import export_json
-from homeward.access.visible import arrangeable_ids, closable_ids, reportable_ids, visible_children
+from homeward.access.visible import (
+    arrangeable_ids,
+    closable_ids,
+    panels_about,
+    reportable_ids,
+    visible_children,
+)
 from homeward.casework.children import save_child
 from homeward.casework.intelligence import save_assessment_with_findings, save_plan_with_findings
 from homeward.casework.placements import record_director_review, start_placement
@@ -116,6 +122,9 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "closed_folded": not show_all and len(record["closed"]) > CLOSED_SHOWN,
             "query": query,
             "notes": list(notes.for_child(child, query)[:100]) if query else [],
+            # MACE, pre-MACE and organisational reviews that discussed the child, to a reader of
+            # panels (access.visible.visible_panels); nobody else sees the section.
+            "panels": list(panels_about(me(request), child)),
         },
     )
 
