@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -18,7 +18,7 @@ from tests.factories import AuthorityFactory, ChildFactory, EstablishmentFactory
 
 pytestmark = pytest.mark.django_db
 
-HELD = datetime(2026, 11, 3, 10, 0, tzinfo=timezone.utc)
+HELD = datetime(2026, 11, 3, 10, 0, tzinfo=UTC)
 
 
 def _mace(authority: Organisation, children: list, by) -> Panel:  # type: ignore[no-untyped-def]

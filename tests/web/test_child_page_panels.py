@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -25,7 +25,7 @@ def test_each_childs_page_shows_the_mace_panel_to_panel_readers_and_to_nobody_el
     panel = Panel(
         authority=authority,
         kind=PanelKind.MACE,
-        held_at=datetime(2026, 11, 3, 10, 0, tzinfo=timezone.utc),
+        held_at=datetime(2026, 11, 3, 10, 0, tzinfo=UTC),
         chair="Jo Smith, Head of Service",
         attendees="Police, Health",
         discussed="Both children seen at the flat",

@@ -222,13 +222,7 @@ def visible_panels(user: User | AnonymousUser) -> QuerySet[Panel]:
     who = rel.person(user)
     if who is None:
         return Panel.objects.none()
-    at = Q(people__person=who)
-    authority = rel.authority_of(who)
-    if who.role in rel.PANEL_ROLES and authority is not None:
-        at |= Q(authority_id=authority)
-    if who.role == rel.Role.SOCIAL_WORKER:
-        at |= Q(children__child__allocated_worker=who)
-    return Panel.objects.filter(pk__in=Panel.objects.filter(at).values("pk"))
+    return Panel.objects.filter(pk__in=Panel.objects.filter(rel.panels_read_by(who)).values("pk"))
 
 
 def panel_children(user: User | AnonymousUser, panel: Panel) -> QuerySet[PanelChild]:
