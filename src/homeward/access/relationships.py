@@ -43,7 +43,9 @@ de-identified aggregates, administrators manage accounts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -317,10 +319,39 @@ def commissioned_host(user: User | AnonymousUser | None) -> Q:
 # --- predicates on one record ---------------------------------------------------------------
 
 
-def _holds(model: type[models.Model], pk: Any, relation: Q) -> bool:
+# A page that only reads asks the same question of the same record many times while it renders
+# (the child's page asked seventeen, one query each). Nothing it does can change the answer, so a
+# request that only reads remembers them; a request that writes never does, and nothing is
+# remembered from one request to the next.
+_remembered: ContextVar[dict[tuple[Any, ...], bool] | None] = ContextVar(
+    "homeward_access_remembered", default=None
+)
+
+
+@contextmanager
+def remembering_answers() -> Iterator[None]:
+    """Within the block, the same relationship asked of the same record is queried once."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def _holds(model: type[models.Model], pk: Any, relation: Q, asked: tuple[Any, ...] = ()) -> bool:
+    """Whether ``relation`` holds for one record. ``asked`` names the question (the relationship
+    and the person) so a read-only request can remember it: a relation is not a key itself, as
+    its subqueries compare by identity."""
     if pk is None or relation == NOTHING:
         return False
-    return model._default_manager.filter(relation, pk=pk).exists()
+    remembered = _remembered.get() if asked else None
+    key = (model, pk, *asked)
+    if remembered is not None and key in remembered:
+        return remembered[key]
+    answer = model._default_manager.filter(relation, pk=pk).exists()
+    if remembered is not None:
+        remembered[key] = answer
+    return answer
 
 
 def child_of(obj: Any) -> Child | None:
@@ -346,7 +377,8 @@ def on_child(relation: Any) -> Any:
 
     def check(user: User, obj: Any) -> bool:
         child = child_of(obj)
-        return child is not None and _holds(Child, child.pk, relation(user))
+        asked = (relation.__name__, getattr(user, "pk", None))
+        return child is not None and _holds(Child, child.pk, relation(user), asked)
 
     check.__name__ = relation.__name__
     return predicate(check, name=f"is_{relation.__name__}")
@@ -355,7 +387,8 @@ def on_child(relation: Any) -> Any:
 def on_episode(relation: Any) -> Any:
     def check(user: User, obj: Any) -> bool:
         episode = obj if isinstance(obj, Episode) else getattr(obj, "episode", None)
-        return isinstance(episode, Episode) and _holds(Episode, episode.pk, relation(user))
+        asked = (relation.__name__, getattr(user, "pk", None))
+        return isinstance(episode, Episode) and _holds(Episode, episode.pk, relation(user), asked)
 
     check.__name__ = relation.__name__
     return predicate(check, name=f"is_{relation.__name__}")

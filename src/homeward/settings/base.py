@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # After sign-in: a page that only reads asks each access question of the database once.
+    "homeward.web.security.RememberAnswersWhileReadingMiddleware",
     "homeward.accounts.two_factor.RequireSecondFactorMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
     # Who is acting, so nobody changes their own role or organisation (accounts.own_account).

@@ -1,4 +1,5 @@
-"""Security headers Django and django-csp do not set themselves."""
+"""Security headers Django and django-csp do not set themselves, and the request-wide middleware
+the access checks rely on."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+
+from homeward.access.relationships import remembering_answers
 
 # What the pages take. Function views run their body for any method, so a TRACE or OPTIONS
 # rendered the page and wrote a "viewed" row to the audit trail (and PUT or DELETE did the same).
@@ -43,3 +46,17 @@ class SecurityHeadersMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response["Cache-Control"] = "no-store"
         return response
+
+
+class RememberAnswersWhileReadingMiddleware:
+    """A GET or HEAD writes nothing a relationship depends on, so the same question of the same
+    record is asked of the database once while the page renders (access.relationships)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with remembering_answers():
+            return self.get_response(request)
