@@ -258,3 +258,28 @@ def test_subject_access_lists_the_notice_and_anonymising_the_last_child_named_re
     notice.refresh_from_db()
     assert not notice.children.exists()
     assert notice.adult_name == "" and notice.statement == "" and notice.adult_date_of_birth is None
+
+
+def test_the_linked_people_mark_an_adult_under_a_live_notice_for_those_who_know_who_it_is() -> None:
+    """Dean Smith links two children's episodes; a notice served on him for Amy is in force: the
+    linked people mark him (an analyst's numbered rows say nothing of it)."""
+    from tests.reports.test_oversight import build_june, june_report
+
+    june = build_june()
+    lead = UserFactory(role=Role.MISSING_COORDINATOR, organisation=june.amy.responsible_authority)
+    now = timezone.now()
+    record_notice(
+        kind="harbouring",
+        children=[june.amy],
+        adult={"adult_name": "Dean Smith"},
+        statement_by="Jo Price, Team Manager",
+        statement="No contact with Amy.",
+        served_by_name="PC 1234 Ellis",
+        served_by_force=force(),
+        served_at=now - timedelta(days=1),
+        expires_on=(now + timedelta(days=30)).date(),
+        by=lead,
+    )
+    names = [link.name for link in june_report().links]
+    assert names == ["Dean Smith (warning notice in force)", "14 Bath Street, Hereford"]
+    assert [link.name for link in june_report(identified=False).links] == ["Person 1", "Place 1"]
