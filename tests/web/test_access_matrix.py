@@ -440,6 +440,13 @@ ROUTES: dict[str, Route] = {
     "warning_notice_new": Route(allowed=COORDINATORS, denied=302),
     "warning_notice": Route(notice_pk, allowed=frozenset({"coordinator", "police"})),
     "warning_notice_withdraw": Route(notice_pk, allowed=frozenset({"coordinator"})),
+    # Correcting what was agreed for a child at a briefing: whoever may record it; the world's
+    # item has nothing recorded yet, so they are sent back to the briefing, told so.
+    "briefing_item_correct": Route(
+        lambda w: {"pk": w.briefing_item.pk},
+        allowed=frozenset({"coordinator", "team_manager", "senior"}),
+        ok=302,
+    ),
     # Reports: the authority's staff, counting only whom their relationships allow (analysts: their
     # authority, de-identified); the 903 return is row-level, so not for analysts (404).
     "reports": Route(allowed=READERS, away=SIGNED_IN - READERS),
@@ -914,6 +921,7 @@ WRITES = [
     "briefing_finish",
     "briefing_item",
     "warning_notice_withdraw",
+    "briefing_item_correct",
 ]
 
 

@@ -109,6 +109,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("briefings/<int:pk>/attendance/", briefings.attendance, name="briefing_attendance"),
     path("briefings/<int:pk>/finish/", briefings.finish, name="briefing_finish"),
     path("briefings/items/<int:pk>/", briefings.item, name="briefing_item"),
+    path("briefings/items/<int:pk>/correct/", briefings.correct_item, name="briefing_item_correct"),
     # Harbouring and Child Abduction Warning Notices (West Mercia 001 s.13.4-13.7, 14.21-14.23).
     path("warning-notices/", warning_notices.index, name="warning_notices"),
     path("warning-notices/new/", warning_notices.new, name="warning_notice_new"),
