@@ -1,4 +1,4 @@
-"""The Southend, Essex & Thurrock pack, rule by rule (CATALOGUE.md, ES1-ES12).
+"""The Southend, Essex & Thurrock pack, rule by rule (CATALOGUE.md, ES1-ES12; ES13 the prevention plan review).
 
 Each test tells a small timeline and checks the obligation the catalogue asks
 for, and where the rule must not fire. Times are UTC unless they carry an offset.
@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from homeward.protocols.engine import Obligation
+from homeward.protocols.pack import load_pack
 from tests.protocols.timelines import (
     child,
+    completed,
     director_reviewed,
     found,
     obligations,
@@ -868,3 +870,41 @@ def test_essex_director_review_after_the_report_does_not_undo_the_notification()
     expect_one(
         result, kind="notify", recipient="senior_manager", requirement="must", opens_at="2026-04-20 22:00"
     )
+
+
+# -- ES13: the Missing Prevention Plan reviewed after the Missing Chat (s.2.8.3, 2.1, App 2) --
+
+
+def test_essex_social_worker_reviews_prevention_plan_taking_into_account_the_missing_chat() -> None:
+    """ES13 (2.8.3): the Social Worker identifies any additional assessed needs arising from the
+    child running away, taking into account the record and action plan from the Missing Chat;
+    the plan against running away is the safety plan (2.1) on the Essex Missing Child Prevention
+    Plan (Appendix 2)."""
+    events = [
+        *spell("2026-04-20 22:00", "2026-04-21 07:30"),
+        completed("2026-04-22 15:00", "return_interview", outcome="done"),
+    ]
+    result = obligations(PACK, [child(**IN_CARE, open_to_services=True)], events, as_of="2026-04-23 09:00")
+    expect_one(result, kind="return_interview", status="done")
+    expect_one(
+        result,
+        kind="plan_update",
+        requirement="must",
+        opens_at="2026-04-22 15:00",
+        due_at="2026-04-23 15:00",
+        status="open",
+    )
+    assert load_pack(PACK).rule("essex/review-prevention-plan-after-missing-chat").plans == [
+        "prevention",
+        "safety",
+    ]
+
+
+def test_essex_no_prevention_plan_review_when_the_missing_chat_is_declined() -> None:
+    """ES13: no Missing Chat record, nothing to take into account."""
+    events = [
+        *spell("2026-04-20 22:00", "2026-04-21 07:30"),
+        completed("2026-04-22 15:00", "return_interview", outcome="declined", reason="Child said no"),
+    ]
+    result = obligations(PACK, [child(**IN_CARE, open_to_services=True)], events, as_of="2026-04-23 09:00")
+    expect_none(result, kind="plan_update")

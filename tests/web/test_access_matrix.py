@@ -53,7 +53,8 @@ from homeward.casework.episodes import record_found, report_episode
 from homeward.casework.find_me import save_find_me_plan
 from homeward.casework.placements import start_placement
 from homeward.casework.records import add_record
-from homeward.children.models import Child, EmergencyAccess, FindMePlan
+from homeward.casework.warning_notices import record_notice
+from homeward.children.models import Child, EmergencyAccess, FindMePlan, WarningNotice
 from homeward.episodes.models import Episode, Event, ProfileShare
 from homeward.interviews.models import Commission, ReturnInterview
 from homeward.meetings.models import (
@@ -201,6 +202,8 @@ class World:
     briefing_item: BriefingItem
     commission: Commission
     host_interview: ReturnInterview
+    # A Child Abduction Warning Notice naming the child, served by West Mercia (001 s.14.22).
+    notice: WarningNotice | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,16 @@ class Route:
     stores: frozenset[str] | None = None
     # Holders who may see the record but not make this change: 403, and an audit row.
     forbidden: frozenset[str] = frozenset()
+
+
+# Warning notices: every authority's coordinator records its own; the force that served one reads it.
+COORDINATORS = frozenset({"coordinator", "host_coordinator", "other_coordinator"})
+NOTICE_LISTERS = COORDINATORS | {"police"}
+
+
+def notice_pk(w: World) -> dict[str, Any]:
+    assert w.notice is not None
+    return {"pk": w.notice.pk}
 
 
 def child_pk(w: World) -> dict[str, Any]:
@@ -419,6 +432,20 @@ ROUTES: dict[str, Route] = {
     "briefing_finish": Route(lambda w: {"pk": w.briefing.pk}, allowed=RUNS_THIS_BRIEFING),
     "briefing_item": Route(
         lambda w: {"pk": w.briefing_item.pk}, allowed=frozenset({"coordinator", "team_manager", "senior"})
+    ),
+    # Warning notices (001 s.14.21-14.22; access.relationships.records_warning_notices): recorded
+    # by a coordinator (any authority's, for its own children), read by the child's authority's
+    # coordinator and the force that served it; another authority and another force get the 404.
+    "warning_notices": Route(allowed=NOTICE_LISTERS, away=SIGNED_IN - NOTICE_LISTERS),
+    "warning_notice_new": Route(allowed=COORDINATORS, denied=302),
+    "warning_notice": Route(notice_pk, allowed=frozenset({"coordinator", "police"})),
+    "warning_notice_withdraw": Route(notice_pk, allowed=frozenset({"coordinator"})),
+    # Correcting what was agreed for a child at a briefing: whoever may record it; the world's
+    # item has nothing recorded yet, so they are sent back to the briefing, told so.
+    "briefing_item_correct": Route(
+        lambda w: {"pk": w.briefing_item.pk},
+        allowed=frozenset({"coordinator", "team_manager", "senior"}),
+        ok=302,
     ),
     # Reports: the authority's staff, counting only whom their relationships allow (analysts: their
     # authority, de-identified); the 903 return is row-level, so not for analysts (404).
@@ -751,6 +778,18 @@ def build_world() -> World:
     host_interview = ReturnInterview.objects.create(
         episode=episode, offered_at=now - timedelta(hours=1), commission=commission
     )
+    notice = record_notice(
+        kind="child_abduction",
+        children=[child],
+        adult={"adult_name": "Dean Matrix", "adult_age": 34},
+        statement_by="Team manager, Herefordshire",
+        statement="Dean Matrix is to have no contact with Matrixa Testchild.",
+        served_by_name="PC Matrix",
+        served_by_force=force,
+        served_at=now - timedelta(days=2),
+        expires_on=(now + timedelta(days=180)).date(),
+        by=people["coordinator"],
+    )
     return World(
         child,
         episode,
@@ -767,6 +806,7 @@ def build_world() -> World:
         briefing_item,
         commission,
         host_interview,
+        notice,
     )
 
 
@@ -880,6 +920,8 @@ WRITES = [
     "briefing_attendance",
     "briefing_finish",
     "briefing_item",
+    "warning_notice_withdraw",
+    "briefing_item_correct",
 ]
 
 
@@ -912,6 +954,7 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         list(FindMePlan.objects.filter(child=child).values_list("version", flat=True)),
         PlanVersion.objects.filter(plan__child=child).count(),
         ProtocolAdoption.objects.filter(authority=child.responsible_authority).count(),
+        list(WarningNotice.objects.filter(children=child).values_list("withdrawn_at", flat=True)),
     )
 
 

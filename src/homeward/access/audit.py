@@ -116,6 +116,7 @@ def register() -> None:
         FindMePlan,
         Placement,
         PlacementRiskAssessment,
+        WarningNotice,
     )
     from homeward.episodes.models import Episode, ProfileShare
     from homeward.interviews.models import Commission, ReturnInterview
@@ -170,6 +171,8 @@ def register() -> None:
     auditlog.register(ProfileShare)
     auditlog.register(EmergencyAccess)
     auditlog.register(DutyRecord)
+    # Warning notices (001 s.14.22): who recorded, changed or withdrew one, and the children named.
+    auditlog.register(WarningNotice, m2m_fields={"children"})
     auditlog.register(Plan, exclude_fields=["version"])
     auditlog.register(PlanVersion)
 
@@ -214,6 +217,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         FindMePlan,
         Placement,
         PlacementRiskAssessment,
+        WarningNotice,
     )
     from homeward.episodes.models import Episode, ProfileShare
     from homeward.interviews.models import Commission, ReturnInterview
@@ -251,6 +255,7 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
         | about(ProfileShare, ProfileShare.objects.filter(episode__child=child).values_list("pk", flat=True))
         | about(Commission, Commission.objects.filter(episode__child=child).values_list("pk", flat=True))
         | about(EmergencyAccess, EmergencyAccess.objects.filter(child=child).values_list("pk", flat=True))
+        | about(WarningNotice, WarningNotice.objects.filter(children=child).values_list("pk", flat=True))
         | about(
             PlacementRiskAssessment,
             PlacementRiskAssessment.objects.filter(child=child).values_list("pk", flat=True),

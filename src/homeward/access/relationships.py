@@ -58,7 +58,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from homeward.accounts.models import Organisation, OrganisationKind, Role, User
-from homeward.children.models import Child, EmergencyAccess, Placement
+from homeward.children.models import Child, EmergencyAccess, Placement, WarningNotice
 from homeward.episodes.models import Episode, ProfileShare
 from homeward.interviews.models import Commission, ReturnInterview
 from homeward.meetings.models import Action, Arrangement, Briefing, BriefingItem, Invitation, Meeting, Panel
@@ -840,6 +840,68 @@ def closes_duty(user: User, obligation: Any) -> bool:
     return _holds(Obligation, obligation.pk, closable(who))
 
 
+# Harbouring and Child Abduction Warning Notices (West Mercia 001 s.13.4-13.7, 14.21-14.23).
+# 14.21-14.22 make them the work of two parties: Children's Services (the local authority manager's
+# witness statement) and the police (who show it to the adult and serve the notice). So a notice
+# is recorded and withdrawn by the Missing Children Coordinator of the authority whose children
+# it names, and read by that coordinator and by the police liaison officers of the force that
+# served it (they act on a breach: arrest under s.2 Child Abduction Act 1984). Another authority
+# or another force has no part in it and gets the 404. Carers are not a party in the seed and
+# are not shown the notice (the adult's identity and the statement are police and council
+# material); the people who work the child's case see the section on the child's page.
+
+
+@predicate
+def records_warning_notices(user: User) -> bool:
+    who = person(user)
+    return bool(who and who.role == Role.MISSING_COORDINATOR and _authority(who) is not None)
+
+
+@predicate
+def coordinates_notice(user: User, obj: Any) -> bool:
+    who = person(user)
+    return bool(
+        who
+        and isinstance(obj, WarningNotice)
+        and who.role == Role.MISSING_COORDINATOR
+        and _authority(who) is not None
+        and obj.authority_id == _authority(who)
+    )
+
+
+@predicate
+def served_notice(user: User, obj: Any) -> bool:
+    who = person(user)
+    org = who.organisation if who else None
+    return bool(
+        who
+        and isinstance(obj, WarningNotice)
+        and who.role == Role.POLICE_LIAISON
+        and org is not None
+        and org.kind == OrganisationKind.POLICE_FORCE
+        and obj.served_by_force_id == org.pk
+    )
+
+
+def warning_notices_of(user: User | AnonymousUser | None) -> Q:
+    """The notices a person may read, as a filter over WarningNotice (as the predicates above)."""
+    who = person(user)
+    if who is None:
+        return NOTHING
+    if who.role == Role.MISSING_COORDINATOR and _authority(who) is not None:
+        return Q(authority_id=_authority(who))
+    org = who.organisation
+    if who.role == Role.POLICE_LIAISON and org is not None and org.kind == OrganisationKind.POLICE_FORCE:
+        return Q(served_by_force_id=org.pk)
+    return NOTHING
+
+
+@predicate
+def not_a_carer(user: User) -> bool:
+    who = person(user)
+    return bool(who and who.role != Role.CARER)
+
+
 sees_child = (
     is_allocated_worker
     | is_team_caseload
@@ -958,6 +1020,12 @@ PERMISSIONS = {
     "obligations.allocate_obligation": is_allocating & is_named_on_restricted_record,
     # Chasing the person an open duty falls to: those who oversee that work (chasable).
     "obligations.chase_obligation": chases_duty,
+    # Warning notices (see records_warning_notices above for who and why).
+    "children.add_warningnotice": records_warning_notices,
+    "children.view_warningnotice": coordinates_notice | served_notice,
+    "children.change_warningnotice": coordinates_notice,
+    # The "Warning notices" section of a child's page: whoever may open the page, but a carer.
+    "children.view_warning_notices_of_child": sees_child & not_a_carer,
 }
 
 for name, predicate in PERMISSIONS.items():

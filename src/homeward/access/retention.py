@@ -27,7 +27,13 @@ from django.utils import timezone
 
 from homeward.access import audit
 from homeward.children.files import delete_on_commit
-from homeward.children.models import Child, EmergencyAccess, FindMePlan, PlacementRiskAssessment
+from homeward.children.models import (
+    Child,
+    EmergencyAccess,
+    FindMePlan,
+    PlacementRiskAssessment,
+    WarningNotice,
+)
 
 ANONYMISED = "Anonymised"
 MESSAGE_REMOVED = "The text of this message was removed when the child's record was anonymised."
@@ -70,6 +76,15 @@ INTERVIEW_TEXT = [
 ]
 MEETING_TEXT = ["chair", "attendees", "apologies", "summary", "decisions", "family_told"]
 PANEL_TEXT = ["chair", "attendees", "discussed", "disruption", "findings", "ofsted_reference"]
+WARNING_NOTICE_TEXT = [
+    "adult_name",
+    "adult_description",
+    "adult_address",
+    "statement_by",
+    "statement",
+    "served_by_name",
+    "withdrawal_reason",
+]
 ARRANGEMENT_TEXT = ["place", "call_details", "chair", "not_held_reason"]
 ASSESSMENT_TEXT = [
     "gp",
@@ -217,6 +232,13 @@ def anonymise(child: Child) -> None:
         ProfileShare.objects.filter(episode__child=child).update(reason="")
         # Who opened the record in an emergency and when stays; the reasons and notes go.
         EmergencyAccess.objects.filter(child=child).update(reason="", review_note="")
+        # A warning notice (001 s.14.22) stops naming the child; one that names no other child
+        # keeps its kind and dates (it was served) and loses the adult, the statement and why.
+        for notice in WarningNotice.objects.filter(children=child):
+            notice.children.remove(child)
+            if not notice.children.exists():
+                _blank(WarningNotice.objects.filter(pk=notice.pk), WARNING_NOTICE_TEXT)
+                WarningNotice.objects.filter(pk=notice.pk).update(adult_date_of_birth=None, adult_age=None)
         # Messages told people about the work by name where they knew the child.
         Message.objects.filter(about_child(child)).update(body=MESSAGE_REMOVED)
         for digest in Message.objects.filter(kind=Kind.DIGEST, body__contains=named):

@@ -48,6 +48,7 @@ def export(child: Any) -> dict[str, Any]:
         FindMePlan,
         Placement,
         PlacementRiskAssessment,
+        WarningNotice,
     )
     from homeward.episodes.models import Episode, Event, ProfileShare
     from homeward.interviews.models import Commission, ConfirmedFinding, ReturnInterview
@@ -100,6 +101,15 @@ def export(child: Any) -> dict[str, Any]:
         "profile_shares": _rows(ProfileShare.objects.filter(episode__child=child)),
         # Who opened the record in an emergency, why, and the privacy lead's review of it.
         "emergency_access": _rows(EmergencyAccess.objects.filter(child=child).order_by("opened_at", "id")),
+        # Harbouring and Child Abduction Warning Notices naming the child (001 s.14.22): the adult,
+        # the witness statement, who served it and when; the other children named by reference.
+        "warning_notices": [
+            {
+                **_rows(WarningNotice.objects.filter(pk=notice.pk))[0],
+                "children_named": [c.reference for c in notice.children.order_by("pk")],
+            }
+            for notice in WarningNotice.objects.filter(children=child).order_by("served_at", "id")
+        ],
         "timeline": _rows(Event.objects.filter(child=child)),
         "obligations": _rows(Obligation.objects.filter(child=child)),
         "allocations": _rows(Allocation.objects.filter(child=child).order_by("at", "id")),

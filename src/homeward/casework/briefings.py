@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from auditlog.context import set_actor
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -238,6 +239,40 @@ def record_item(
     item.meeting = meeting
     item.agreed_by = agreed_by.strip()[:300]
     item.save(update_fields=["meeting", "agreed_by"])
+    return item
+
+
+@transaction.atomic
+def correct_item(item: BriefingItem, *, agreed: str, agreed_by: str, by: User) -> BriefingItem:
+    """Correct the wording of what was agreed for a child, or who agreed it, once recorded.
+
+    The previous wording stays on the audit trail (the meeting's and the item's change rows,
+    with who corrected it and when), and the briefing shows "corrected by ... at ..." from them
+    (``queries.briefings``). The actions agreed are tracked work of their own and are not
+    changed here."""
+    item = BriefingItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    meeting = item.meeting
+    errors: dict[str, str] = {}
+    if meeting is None:
+        errors["decisions"] = "Nothing is recorded for this child yet: record what was agreed first."
+    elif not agreed.strip():
+        errors["decisions"] = "Record what was agreed for this child."
+    if not agreed_by.strip():
+        errors["agreed_by"] = "Record who agreed it."
+    if errors:
+        raise ValidationError(errors)
+    assert meeting is not None
+    agreed, agreed_by = agreed.strip(), agreed_by.strip()[:300]
+    if agreed == meeting.decisions and agreed_by == item.agreed_by:
+        raise ValidationError({"decisions": "Nothing was changed: correct the wording, or go back."})
+    # The corrector is the trail's actor whoever calls (a page, a test, a command).
+    with set_actor(by):
+        if agreed != meeting.decisions:
+            meeting.decisions = agreed
+            meeting.save(update_fields=["decisions"])
+        if agreed_by != item.agreed_by:
+            item.agreed_by = agreed_by
+            item.save(update_fields=["agreed_by"])
     return item
 
 

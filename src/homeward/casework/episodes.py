@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from homeward.access import partners
 from homeward.accounts.models import Organisation, User
-from homeward.casework import timeline, versions
+from homeward.casework import timeline, versions, warning_notices
 from homeward.casework.obligations import close_obligation
 from homeward.children.models import Child
 from homeward.children.police import force_for
@@ -104,6 +104,8 @@ def report_episode(
         field="reported_at",
     )
     timeline.finish(child, news=reported)
+    # 001 s.14.22: an associate under a warning notice for any of the authority's children.
+    warning_notices.flag_episode(episode)
     return episode
 
 
@@ -241,6 +243,8 @@ def update_answers(
     _, episode = timeline.lock_episode(episode)
     versions.check(episode, expected_version)
     timeline.bump(episode, **answers)
+    if "associates" in answers:
+        warning_notices.flag_episode(episode)
     return episode
 
 

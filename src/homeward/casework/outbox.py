@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from homeward.access.visible import visible_children, visible_episodes
 from homeward.accounts.models import OrganisationKind, Role, User
-from homeward.children.models import Child, EmergencyAccess
-from homeward.episodes.models import Category, Event, RiskLevel
+from homeward.children.models import Child, EmergencyAccess, WarningNotice
+from homeward.children.notices import Match
+from homeward.episodes.models import Category, Episode, Event, RiskLevel
 from homeward.interviews.models import Commission
 from homeward.meetings.models import Action, ActionState, Arrangement, Invitation
 from homeward.notifications import timing
@@ -162,6 +163,7 @@ def _message(
     invitation: Invitation | None = None,
     action: Action | None = None,
     chase: Chase | None = None,
+    warning_notice: WarningNotice | None = None,
 ) -> Message:
     domain = settings.HOMEWARD_EMAIL_DOMAIN
     return Message(
@@ -174,6 +176,7 @@ def _message(
         invitation=invitation,
         action=action,
         chase=chase,
+        warning_notice=warning_notice,
         subject=subject[:300],
         body=body,
         link=link,
@@ -865,3 +868,51 @@ def announce_commission_allocated(commission: Commission, now: datetime) -> int:
             )
         ]
     )
+
+
+# --- warning notices (001 s.14.21-14.22) -----------------------------------------------------
+
+
+def announce_warning_notice_matches(episode: Episode, found: Iterable[Match], now: datetime) -> int:
+    """An episode names as an associate an adult served a warning notice for a child of the same
+    authority: the authority's coordinators are told (once per notice and episode), so the police
+    who served it can act on a breach (arrest under s.2 Child Abduction Act 1984, 001 s.14.22)."""
+    report = Event.objects.filter(episode=episode, type="reported").order_by("pk").first()
+    if report is None:
+        return 0
+    child = episode.child
+    coordinators = User.objects.filter(
+        role=Role.MISSING_COORDINATOR, organisation_id=child.responsible_authority_id, is_active=True
+    )
+    visibility = Visibility()
+    link = record_url_of(child.pk, episode.pk)
+    messages = []
+    for match in found:
+        notice = match.notice
+        notice_link = f"{settings.HOMEWARD_BASE_URL}{reverse('warning_notice', args=[notice.pk])}"
+        for coordinator in coordinators:
+            lines = [
+                f'Episode {episode.reference} names as an associate "{match.named_as}": the adult '
+                f"served a {notice.get_kind_display()} ({notice.reference}).",
+                who(child, visibility.knows(coordinator, child.pk)),
+                f"Served by {notice.served_by_name}, {notice.served_by_force}, at {_when(notice.served_at)}; "
+                f"in force until {notice.expires_on:%d %b %Y}.",
+                "Tell the police who served it: contact with a named child is a breach "
+                "(West Mercia 001 s.14.22).",
+                "",
+                f"The episode: {link}",
+                f"The notice: {notice_link}",
+            ]
+            messages.append(
+                _message(
+                    coordinator,
+                    Kind.WARNING_NOTICE,
+                    f"Warning notice: an adult under notice named on episode {episode.reference}",
+                    "\n".join(lines),
+                    link,
+                    now,
+                    event=report,
+                    warning_notice=notice,
+                )
+            )
+    return _queue(messages)

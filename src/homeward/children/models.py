@@ -309,3 +309,66 @@ class EmergencyAccess(models.Model):
 
     def __str__(self) -> str:
         return f"Emergency access to {self.child} by {self.user} at {self.opened_at:%d %b %Y %H:%M}"
+
+
+class WarningNoticeKind(models.TextChoices):
+    # 001 s.13.4, 14.22: the notice West Mercia Police serve on a harbourer, breach of which is
+    # dealt with by arrest under s.2 Child Abduction Act 1984 (a child under 16). The law keeps a
+    # second notice for a child in care aged 16 or 17 (s.49 Children Act 1989), which the seed's
+    # "warning harbouring notice" also covers.
+    CHILD_ABDUCTION = "child_abduction", "Child Abduction Warning Notice (child under 16)"
+    HARBOURING = "harbouring", "Harbouring warning notice (child in care aged 16 or 17)"
+
+
+class WarningNotice(models.Model):
+    """A warning notice served on an adult harbouring a child (West Mercia 001 s.13.4-13.7,
+    14.21-14.23): the local authority manager's witness statement prohibiting the adult any
+    contact with the named children, served on the adult by the police.
+
+    Written only through ``homeward.casework.warning_notices``."""
+
+    # The authority whose children are named (all the named children are its own).
+    authority = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="warning_notices")
+    kind = models.CharField("Kind of notice", max_length=20, choices=WarningNoticeKind.choices)
+    children = models.ManyToManyField(Child, related_name="warning_notices", verbose_name="Children named")
+    adult_name = models.CharField("Adult's full name", max_length=200)
+    adult_date_of_birth = models.DateField("Adult's date of birth", null=True, blank=True)
+    adult_age = models.PositiveSmallIntegerField("Adult's approximate age", null=True, blank=True)
+    adult_description = models.TextField("Description of the adult", blank=True)
+    adult_address = models.TextField("Adult's address", blank=True)
+    # 14.22: the formal witness statement made by the local authority manager.
+    statement_by = models.CharField("Witness statement made by", max_length=200)
+    statement = models.TextField("Witness statement")
+    served_by_name = models.CharField("Officer who served the notice", max_length=200)
+    served_by_force = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="warning_notices_served"
+    )
+    served_at = models.DateTimeField("Served")
+    expires_on = models.DateField("Notice expires")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawal_reason = models.TextField("Why the notice is withdrawn", blank=True)
+
+    class Meta:
+        ordering = ["-served_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.get_kind_display()}"
+
+    @property
+    def reference(self) -> str:
+        return f"W{self.pk}"
+
+    def live_on(self, day: date) -> bool:
+        """In force: served, not withdrawn, not yet expired (it runs to the end of its expiry day)."""
+        from django.utils import timezone
+
+        return (
+            self.withdrawn_at is None and timezone.localdate(self.served_at) <= day and day <= self.expires_on
+        )

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from homeward.accounts.models import Organisation, Team
-from homeward.children.models import Child
+from homeward.children.models import Child, WarningNotice
 from homeward.episodes.models import Event
 from homeward.meetings.models import Action, Invitation
 from homeward.obligations.models import Allocation, Chase, Obligation
@@ -36,6 +36,7 @@ class Kind(models.TextChoices):
     ACTION_ESCALATED = "action_escalated", "An action is overdue, escalated to the team manager"
     COMMISSIONED = "commissioned", "A return home interview asked of your authority"
     CHASED = "chased", "Chased by a manager"
+    WARNING_NOTICE = "warning_notice", "An adult under a warning notice named on an episode"
 
 
 # Messages about one obligation as it stands: not e-mailed once it has closed or gone.
@@ -106,6 +107,11 @@ class Message(models.Model):
     chase = models.ForeignKey(
         Chase, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
+    # A warning notice's adult named as an associate on another episode (001 s.14.21-14.22): the
+    # episode's report is ``event``; one message per notice, episode and coordinator.
+    warning_notice = models.ForeignKey(
+        WarningNotice, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
     subject = models.CharField(max_length=300)
     body = models.TextField()
     link = models.CharField(max_length=500)
@@ -147,8 +153,13 @@ class Message(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["event", "recipient", "kind"],
-                condition=models.Q(event__isnull=False),
+                condition=models.Q(event__isnull=False, warning_notice__isnull=True),
                 name="message_once_per_event",
+            ),
+            models.UniqueConstraint(
+                fields=["warning_notice", "event", "recipient"],
+                condition=models.Q(warning_notice__isnull=False),
+                name="message_once_per_warning_notice_episode",
             ),
             models.UniqueConstraint(
                 fields=["invitation", "recipient", "kind"],

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 
-from homeward.accounts.models import Organisation, Role, User
-from homeward.meetings.models import Action, ActionState, Briefing, BriefingItem
+from homeward.accounts.models import AuditEntry, Organisation, Role, User
+from homeward.meetings.models import Action, ActionState, Briefing, BriefingItem, Meeting
 
 
 def people_to_invite(authority: Organisation) -> QuerySet[User]:
@@ -41,6 +42,40 @@ class Item:
     carried: list[Action] = field(default_factory=list)
     # Agreed at this briefing.
     actions: list[Action] = field(default_factory=list)
+    # The last correction of what was agreed (casework.briefings.correct_item): who, when.
+    corrected_by: str = ""
+    corrected_at: datetime | None = None
+
+
+def corrections(rows: list[BriefingItem]) -> dict[int, tuple[str, datetime]]:
+    """For each item whose record was corrected: who last corrected it and when, read from the
+    audit trail's change rows (the previous wording is there too)."""
+    meeting_items = {str(r.meeting_id): r.pk for r in rows if r.meeting_id is not None}
+    item_pks = {str(r.pk): r.pk for r in rows if r.meeting_id is not None}
+    if not item_pks:
+        return {}
+    entries = (
+        AuditEntry.objects.filter(
+            Q(content_type=ContentType.objects.get_for_model(Meeting), object_pk__in=list(meeting_items))
+            | Q(content_type=ContentType.objects.get_for_model(BriefingItem), object_pk__in=list(item_pks)),
+            action=AuditEntry.Action.UPDATE,
+        )
+        .select_related("actor", "content_type")
+        .order_by("timestamp", "pk")
+    )
+    found: dict[int, tuple[str, datetime]] = {}
+    for entry in entries:
+        # A correction changes wording that was there: recording it first (from nothing) is not one.
+        changed = {k for k, v in (entry.changes_dict or {}).items() if str(v[0]) not in ("", "None")}
+        if entry.content_type.model == "meeting" and "decisions" in changed:
+            pk = meeting_items[entry.object_pk]
+        elif entry.content_type.model == "briefingitem" and "agreed_by" in changed:
+            pk = item_pks[entry.object_pk]
+        else:
+            continue
+        who = (entry.actor.get_full_name() or entry.actor.username) if entry.actor else "the system"
+        found[pk] = (who, entry.timestamp)
+    return found
 
 
 def items(briefing: Briefing, shown: QuerySet[BriefingItem]) -> list[Item]:
@@ -67,11 +102,14 @@ def items(briefing: Briefing, shown: QuerySet[BriefingItem]) -> list[Item]:
     meetings = [row.meeting_id for row in rows if row.meeting_id is not None]
     for action in Action.objects.filter(meeting_id__in=meetings).select_related("assignee", "meeting"):
         agreed.setdefault(action.meeting_id, []).append(action)
+    corrected = corrections(rows)
     return [
         Item(
             item=row,
             carried=carried.get(row.child_id, []),
             actions=agreed.get(row.meeting_id, []) if row.meeting_id else [],
+            corrected_by=corrected[row.pk][0] if row.pk in corrected else "",
+            corrected_at=corrected[row.pk][1] if row.pk in corrected else None,
         )
         for row in rows
     ]

@@ -34,11 +34,13 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 
 from homeward.children.models import Child
+from homeward.children.notices import name_in, name_key
 from homeward.episodes.models import PullFactor, PushFactor
 from homeward.obligations.evaluation import pack_of
 from homeward.obligations.models import Obligation, Outcome
 from homeward.protocols.calendar import Span, from_local, local
 from homeward.protocols.pack import Pack
+from homeward.queries import warning_notices
 from homeward.reports.reading import EpisodeFacts, read_episodes
 
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -366,8 +368,15 @@ def _key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _links(episodes: list[EpisodeFacts], identified: bool) -> list[Link]:
-    """People and places named in the episodes of more than one child."""
+# How the linked people mark an adult under a warning notice in force (001 s.14.22).
+UNDER_NOTICE = " (warning notice in force)"
+
+
+def _links(
+    episodes: list[EpisodeFacts], identified: bool, notice_keys: frozenset[str] = frozenset()
+) -> list[Link]:
+    """People and places named in the episodes of more than one child; for an identified reader,
+    a person who is the adult of a live warning notice is marked (``notice_keys``)."""
     found: dict[tuple[str, str], dict[str, object]] = {}
     for episode in episodes:
         for kind, names in (("Person", episode.associates), ("Place", episode.places)):
@@ -387,10 +396,13 @@ def _links(episodes: list[EpisodeFacts], identified: bool) -> list[Link]:
         assert isinstance(children, set)
         if len(children) < 2:
             continue
+        name = str(entry["name"])
+        if identified and kind == "Person" and name_key(name_in(name)) in notice_keys:
+            name += UNDER_NOTICE
         links.append(
             Link(
                 kind=kind,
-                name=str(entry["name"]),
+                name=name,
                 children=len(children),
                 episodes=int(str(entry["episodes"])),
                 child_references=tuple(f"C{pk}" for pk in sorted(children)) if identified else (),
@@ -510,6 +522,10 @@ def report(
         text = " ".join(episode.found_where.split()) or "Not recorded"
         found_counts[where.setdefault(_key(text), text)] += 1
     result.found_where = _ranked(found_counts)
-    result.links = _links(begun, identified)
+    authorities = list(children.order_by().values_list("responsible_authority_id", flat=True).distinct())
+    notice_keys = (
+        frozenset(warning_notices.live_adult_keys(authorities, as_of)) if identified else frozenset()
+    )
+    result.links = _links(begun, identified, notice_keys)
     result.per_child = _per_child(begun, as_of, identified)
     return result

@@ -23,6 +23,7 @@ from homeward.web.views import (
     returns,
     search,
     sign_in,
+    warning_notices,
     work,
 )
 
@@ -108,6 +109,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("briefings/<int:pk>/attendance/", briefings.attendance, name="briefing_attendance"),
     path("briefings/<int:pk>/finish/", briefings.finish, name="briefing_finish"),
     path("briefings/items/<int:pk>/", briefings.item, name="briefing_item"),
+    path("briefings/items/<int:pk>/correct/", briefings.correct_item, name="briefing_item_correct"),
+    # Harbouring and Child Abduction Warning Notices (West Mercia 001 s.13.4-13.7, 14.21-14.23).
+    path("warning-notices/", warning_notices.index, name="warning_notices"),
+    path("warning-notices/new/", warning_notices.new, name="warning_notice_new"),
+    path("warning-notices/<int:pk>/", warning_notices.detail, name="warning_notice"),
+    path("warning-notices/<int:pk>/withdraw/", warning_notices.withdraw, name="warning_notice_withdraw"),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:pk>/", inbox.message, name="message"),
     path("inbox/read/", inbox.mark_all_read, name="inbox_read"),

@@ -19,6 +19,7 @@ from homeward.casework.briefings import (
     record_item,
     start_briefing,
 )
+from homeward.casework.briefings import correct_item as correct
 from homeward.casework.meetings import Invitee
 from homeward.meetings.models import Action, Briefing, BriefingAttendance, BriefingItem, MeetingKind
 from homeward.queries import briefings as queries
@@ -233,6 +234,47 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             "submit": "Save what was agreed",
         },
         status=400 if errors else 200,
+    )
+
+
+@login_required
+def correct_item(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct what was agreed for one child, or who agreed it: whoever may record it (the
+    briefing's coordinator or manager holding the child's case), the old wording kept on the trail."""
+    found = permitted(
+        request,
+        BriefingItem.objects.select_related("briefing", "child", "meeting"),
+        pk,
+        "meetings.change_briefingitem",
+    )
+    back = f"/briefings/{found.briefing_id}/#child-{found.child_id}"
+    if found.meeting is None:
+        messages.error(request, "Nothing is recorded for this child yet: record what was agreed first.")
+        return redirect(back)
+    initial = {"decisions": found.meeting.decisions, "agreed_by": found.agreed_by}
+    form = ItemForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            correct(
+                found,
+                agreed=form.cleaned_data["decisions"],
+                agreed_by=form.cleaned_data["agreed_by"],
+                by=me(request),
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"What was agreed for {found.child.name} has been corrected.")
+            return redirect(back)
+    return form_page(
+        request,
+        form,
+        f"Correct what was agreed for {found.child.name}",
+        caption=str(found.briefing),
+        intro="The wording recorded now is kept on the child's audit trail, with who corrected it and when. "
+        "The actions agreed are changed on each action's own page.",
+        back=back,
+        submit="Save the correction",
     )
 
 

@@ -25,7 +25,7 @@ from homeward.casework.restrictions import restrict_record
 from homeward.children.models import FindMePlan
 from homeward.episodes.models import RiskLevel
 from homeward.queries import child as queries
-from homeward.queries import intelligence, notes, profile, reporting
+from homeward.queries import intelligence, notes, profile, reporting, warning_notices
 from homeward.web import timeline
 from homeward.web.forms import _style, now_local, with_version
 from homeward.web.forms.children import (
@@ -100,6 +100,22 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         fold_at=TIMELINE_SHOWN,
     )
     episodes = list(record["episodes"])
+    user = me(request)
+    # 001 s.14.22: the notices naming the child, for whoever may see the child but a carer.
+    sees_notices = user.has_perm("children.view_warning_notices_of_child", child)
+    today = timezone.localdate()
+    notice_rows = (
+        [
+            {
+                "notice": n,
+                "live": n.live_on(today),
+                "opens": user.has_perm("children.view_warningnotice", n),
+            }
+            for n in warning_notices.of_child(child)
+        ]
+        if sees_notices
+        else []
+    )
     due = sorted(record["outstanding"], key=lambda o: (o.due_at is None, o.due_at or o.opens_at))
     return render(
         request,
@@ -125,6 +141,9 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # MACE, pre-MACE and organisational reviews that discussed the child, to a reader of
             # panels (access.visible.visible_panels); nobody else sees the section.
             "panels": list(panels_about(me(request), child)),
+            "sees_notices": sees_notices,
+            "warning_notices": notice_rows,
+            "can_add_notice": sees_notices and user.has_perm("children.add_warningnotice"),
         },
     )
 

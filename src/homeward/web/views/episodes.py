@@ -33,7 +33,7 @@ from homeward.episodes.models import Episode
 from homeward.episodes.rules import open_episode
 from homeward.interviews.rules import host_authority_of
 from homeward.obligations.evaluation import pack_of
-from homeward.queries import notes, records
+from homeward.queries import notes, records, warning_notices
 from homeward.queries.intelligence import police_summary
 from homeward.queries.profile import profile_of
 from homeward.web import timeline
@@ -203,6 +203,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "episodes/detail.html",
         {
             "episode": episode,
+            # 001 s.14.22: an associate who is an adult under a live warning notice.
+            "notice_matches": warning_notices.on_episode(episode, user, now),
             "child": child,
             # Whoever opens the episode without the child's page (the police told of it, the duty
             # team told to act on it) gets what they need of the child to act: who, where, whom to call.
