@@ -250,7 +250,7 @@ def correct_item(item: BriefingItem, *, agreed: str, agreed_by: str, by: User) -
     with who corrected it and when), and the briefing shows "corrected by ... at ..." from them
     (``queries.briefings``). The actions agreed are tracked work of their own and are not
     changed here."""
-    item = BriefingItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    item = BriefingItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
     meeting = item.meeting
     errors: dict[str, str] = {}
     if meeting is None:
