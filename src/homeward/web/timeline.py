@@ -6,9 +6,10 @@ Each entry is shown only to a reader who may open its own page (``Reader``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from django.db.models import Model
 
@@ -22,6 +23,8 @@ from homeward.meetings.models import OBLIGATION_KIND, Meeting
 from homeward.notes.models import Note
 from homeward.queries.duties import kind_label
 from homeward.records.models import DutyRecord
+
+R = TypeVar("R", Note, DutyRecord)
 
 # The kinds a reader may filter a timeline by, in the order the filter offers them.
 KINDS: dict[str, str] = {
@@ -62,13 +65,29 @@ class Entry:
 
 
 def _kind_of(event: Event) -> str:
-    if event.type == "risk_graded":
+    return _kind_of_type(event.type)
+
+
+def _kind_of_type(type_: str) -> str:
+    if type_ == "risk_graded":
         return "risk"
-    if event.type == "completed":
+    if type_ == "completed":
         return "duty"
-    if event.type in ("placement_started", "director_reviewed"):
+    if type_ in ("placement_started", "director_reviewed"):
         return "placement"
     return "episode"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An entry known by its time and kind, its words found only if it is shown: a child's page
+    counts and sorts years of history but describes a screenful (issue 20)."""
+
+    at: datetime
+    kind: str
+    # An event's id (described in one query with the others shown), or a ready entry's maker.
+    event: int | None = None
+    make: Callable[[], Entry] | None = field(default=None, compare=False)
 
 
 def _short(text: str, length: int = FINDING_LENGTH) -> str:
@@ -206,91 +225,164 @@ class Reader:
 MEETING_KINDS = frozenset(OBLIGATION_KIND.values())
 
 
-def _entries(
-    events: list[Event],
+def _pending(
+    events: list[tuple[int, datetime, str, int | None]],
+    withdrawn: Iterable[Episode],
     interviews: Iterable[ReturnInterview],
     meetings: Iterable[Meeting],
     notes: Iterable[Note],
     reader: Reader,
     records: Iterable[DutyRecord] = (),
-) -> list[Entry]:
-    entries: list[Entry] = []
-    # Every home named on the timeline in one query, however many placements the child has had.
-    homes = Establishment.objects.in_bulk(
-        [e.data.get("establishment") for e in events if e.type == "placement_started"]
-    )
-    reader.opens_episodes(e.episode_id for e in events if e.episode_id is not None)
-    for event in events:
-        if event.episode_id is not None and not reader.opens_episode(event.episode_id):
+) -> list[Pending]:
+    """Every entry ``reader`` may open, newest first, described later (``_described``).
+
+    ``events`` are (id, at, type, episode id), newest first: no event is read whole here.
+    """
+    pending: list[Pending] = []
+    reader.opens_episodes(episode for _, _, _, episode in events if episode is not None)
+    for pk, at, type_, episode_id in events:
+        if episode_id is not None and not reader.opens_episode(episode_id):
             continue
-        title, detail = describe(event, homes)
-        if not reader.sees_record_of(event):
-            detail = ""
-        by = str(event.recorded_by.get_full_name()) if event.recorded_by else ""
-        link = f"/episodes/{event.episode_id}/" if event.episode_id else None
-        level = str(event.data.get("level", "")) if event.type == "risk_graded" else ""
-        entries.append(Entry(event.at, title, detail, by, link, _kind_of(event), level))
+        pending.append(Pending(at, _kind_of_type(type_), event=pk))
     # A withdrawal is not an engine event (REPLAY.md has none): it is on the episode itself.
-    withdrawn = {e.episode_id: e.episode for e in events if e.episode is not None and e.episode.withdrawn_at}
-    for episode in withdrawn.values():
+    for episode in withdrawn:
         if reader.opens_episode(episode.pk) and episode.withdrawn_at is not None:
-            who = episode.withdrawn_by.get_full_name() if episode.withdrawn_by else ""
-            entries.append(
-                Entry(
-                    episode.withdrawn_at,
-                    f"{episode.reference}: Report withdrawn",
-                    episode.withdrawal_reason,
-                    who,
-                    f"/episodes/{episode.pk}/",
-                    "episode",
-                )
-            )
+            pending.append(Pending(episode.withdrawn_at, "episode", make=_withdrawal(episode)))
     for interview in interviews:
         if not reader.may("interviews.view_returninterview", interview):
             continue
         if interview.held_at:
-            who = interview.held_by.get_full_name() if interview.held_by else ""
-            entries.append(
-                Entry(
-                    interview.held_at,
-                    f"{interview.episode.reference}: Return home interview held",
-                    interview.get_method_display(),
-                    who,
-                    f"/return-interviews/{interview.pk}/",
-                    "interview",
-                    findings=findings(interview),
-                )
-            )
-        offered_by = interview.offered_by.get_full_name() if interview.offered_by else ""
-        entries.append(
-            Entry(
-                interview.offered_at,
-                f"{interview.episode.reference}: Return home interview offered",
-                interview.get_response_display(),
-                offered_by,
-                f"/return-interviews/{interview.pk}/",
-                "interview",
-            )
-        )
+            pending.append(Pending(interview.held_at, "interview", make=_interview_held(interview)))
+        pending.append(Pending(interview.offered_at, "interview", make=_interview_offered(interview)))
     for meeting in meetings:
-        if not reader.may("meetings.view_meeting", meeting):
-            continue
-        entries.append(
-            Entry(
-                meeting.held_at,
-                meeting.get_kind_display(),
-                meeting.decisions[:200],
-                meeting.chair,
-                f"/meetings/{meeting.pk}/",
-                "meeting",
-            )
-        )
+        if reader.may("meetings.view_meeting", meeting):
+            pending.append(Pending(meeting.held_at, "meeting", make=_meeting(meeting)))
     # A case note opens on its episode's page, behind the episode's access.
-    entries.extend(note_entry(note) for note in notes if reader.opens_episode(note.episode_id))
+    pending.extend(
+        Pending(note.happened_at, "note", make=_maker(note_entry, note))
+        for note in notes
+        if reader.opens_episode(note.episode_id)
+    )
     # So does a duty record (a safe and well check, a return plan ...): its own page, the same access.
-    entries.extend(record_entry(record) for record in records if reader.opens_episode(record.episode_id))
-    entries.sort(key=lambda e: e.at, reverse=True)
+    pending.extend(
+        Pending(record.happened_at, "record", make=_maker(record_entry, record))
+        for record in records
+        if reader.opens_episode(record.episode_id)
+    )
+    pending.sort(key=lambda p: p.at, reverse=True)
+    return pending
+
+
+def _maker(build: Callable[[R], Entry], record: R) -> Callable[[], Entry]:
+    return lambda: build(record)
+
+
+def _withdrawal(episode: Episode) -> Callable[[], Entry]:
+    def make() -> Entry:
+        who = episode.withdrawn_by.get_full_name() if episode.withdrawn_by else ""
+        return Entry(
+            episode.withdrawn_at or episode.reported_at,
+            f"{episode.reference}: Report withdrawn",
+            episode.withdrawal_reason,
+            who,
+            f"/episodes/{episode.pk}/",
+            "episode",
+        )
+
+    return make
+
+
+def _interview_held(interview: ReturnInterview) -> Callable[[], Entry]:
+    def make() -> Entry:
+        who = interview.held_by.get_full_name() if interview.held_by else ""
+        return Entry(
+            interview.held_at or interview.offered_at,
+            f"{interview.episode.reference}: Return home interview held",
+            interview.get_method_display(),
+            who,
+            f"/return-interviews/{interview.pk}/",
+            "interview",
+            findings=findings(interview),
+        )
+
+    return make
+
+
+def _interview_offered(interview: ReturnInterview) -> Callable[[], Entry]:
+    def make() -> Entry:
+        offered_by = interview.offered_by.get_full_name() if interview.offered_by else ""
+        return Entry(
+            interview.offered_at,
+            f"{interview.episode.reference}: Return home interview offered",
+            interview.get_response_display(),
+            offered_by,
+            f"/return-interviews/{interview.pk}/",
+            "interview",
+        )
+
+    return make
+
+
+def _meeting(meeting: Meeting) -> Callable[[], Entry]:
+    def make() -> Entry:
+        return Entry(
+            meeting.held_at,
+            meeting.get_kind_display(),
+            meeting.decisions[:200],
+            meeting.chair,
+            f"/meetings/{meeting.pk}/",
+            "meeting",
+        )
+
+    return make
+
+
+def _event_entry(event: Event, homes: dict[int, Establishment], reader: Reader) -> Entry:
+    title, detail = describe(event, homes)
+    if not reader.sees_record_of(event):
+        detail = ""
+    by = str(event.recorded_by.get_full_name()) if event.recorded_by else ""
+    link = f"/episodes/{event.episode_id}/" if event.episode_id else None
+    level = str(event.data.get("level", "")) if event.type == "risk_graded" else ""
+    return Entry(event.at, title, detail, by, link, _kind_of(event), level)
+
+
+def _described(pending: list[Pending], reader: Reader) -> list[Entry]:
+    """The entries of ``pending``, in its order: the events among them read in one query."""
+    events = Event.objects.select_related("episode__child", "recorded_by").in_bulk(
+        [p.event for p in pending if p.event is not None]
+    )
+    # Every home named in one query, however many placements are shown.
+    homes = Establishment.objects.in_bulk(
+        [e.data.get("establishment") for e in events.values() if e.type == "placement_started"]
+    )
+    entries = []
+    for p in pending:
+        if p.event is not None:
+            entries.append(_event_entry(events[p.event], homes, reader))
+        elif p.make is not None:
+            entries.append(p.make())
     return entries
+
+
+def _pending_for_child(child: Child, reader: Reader) -> list[Pending]:
+    rows = child.events.order_by("-at", "-id").values_list(
+        "id", "at", "type", "episode_id", "episode__withdrawn_at"
+    )
+    events = [(pk, at, type_, episode) for pk, at, type_, episode, _ in rows]
+    # Withdrawn reports are rare: read whole only when the timeline has one.
+    withdrawn = (
+        child.episodes.filter(withdrawn_at__isnull=False).select_related("withdrawn_by")
+        if any(row[4] is not None for row in rows)
+        else []
+    )
+    interviews = ReturnInterview.objects.filter(episode__child=child).select_related(
+        "held_by", "offered_by", "episode", "episode__child"
+    )
+    meetings = Meeting.objects.filter(child=child).select_related("child")
+    notes = child.notes.select_related("episode", "recorded_by")
+    records = child.duty_records.select_related("episode", "recorded_by", "meets")
+    return _pending(events, withdrawn, interviews, meetings, notes, reader, records)
 
 
 def note_entry(note: Note) -> Entry:
@@ -324,34 +416,23 @@ def record_entry(record: DutyRecord) -> Entry:
 def for_child(child: Child, user: User, reader: Reader | None = None) -> list[Entry]:
     """The child's whole timeline, as far as ``user`` may open each entry (``reader``: one the page
     asks again, so each permission is asked once per page)."""
-    events = list(
-        child.events.select_related("episode__child", "episode__withdrawn_by", "recorded_by").order_by(
-            "-at", "-id"
-        )
-    )
-    interviews = ReturnInterview.objects.filter(episode__child=child).select_related(
-        "held_by", "offered_by", "episode", "episode__child"
-    )
-    meetings = Meeting.objects.filter(child=child).select_related("child")
-    notes = child.notes.select_related("episode", "recorded_by")
-    records = child.duty_records.select_related("episode", "recorded_by", "meets")
-    return _entries(events, interviews, meetings, notes, reader or Reader(user), records)
+    reader = reader or Reader(user)
+    return _described(_pending_for_child(child, reader), reader)
 
 
 def for_episode(episode: Episode, user: User) -> list[Entry]:
     """One episode's timeline: its events, interviews, meetings and case notes, checked the same way."""
-    events = list(
-        episode.events.select_related("episode__child", "episode__withdrawn_by", "recorded_by").order_by(
-            "-at", "-id"
-        )
-    )
+    reader = Reader(user)
+    events = list(episode.events.order_by("-at", "-id").values_list("id", "at", "type", "episode_id"))
+    withdrawn = [episode] if episode.withdrawn_at else []
     interviews = episode.return_interviews.select_related(
         "held_by", "offered_by", "episode", "episode__child"
     )
     meetings = episode.meetings.select_related("child")
     notes = episode.notes.select_related("episode", "recorded_by")
     records = episode.duty_records.select_related("episode", "recorded_by", "meets")
-    return _entries(events, interviews, meetings, notes, Reader(user), records)
+    pending = _pending(events, withdrawn, interviews, meetings, notes, reader, records)
+    return _described(pending, reader)
 
 
 @dataclass(frozen=True)
@@ -371,14 +452,18 @@ class Page:
         return [(kind, label, self.counts[kind]) for kind, label in KINDS.items() if self.counts.get(kind)]
 
 
-def page(entries: list[Entry], *, kind: str = "", show_all: bool = False, fold_at: int) -> Page:
-    """Filter ``entries`` (newest first) to ``kind`` and fold all but the newest ``fold_at``: a child
-    with years of history renders a screenful, not every entry (issue 20)."""
+def page(child: Child, reader: Reader, *, kind: str = "", show_all: bool = False, fold_at: int) -> Page:
+    """The child's timeline filtered to ``kind``, all but the newest ``fold_at`` folded: a child with
+    years of history is counted and sorted whole but described a screenful at a time (issue 20)."""
+    pending = _pending_for_child(child, reader)
     counts: dict[str, int] = {}
-    for entry in entries:
+    for entry in pending:
         counts[entry.kind] = counts.get(entry.kind, 0) + 1
     kind = kind if kind in KINDS else ""
-    chosen = [e for e in entries if e.kind == kind] if kind else entries
+    chosen = [p for p in pending if p.kind == kind] if kind else pending
     folded = not show_all and len(chosen) > fold_at
-    latest_risk = next((e for e in entries if e.kind == "risk"), None)
-    return Page(chosen[:fold_at] if folded else chosen, kind, len(chosen), folded, counts, latest_risk)
+    shown = chosen[:fold_at] if folded else chosen
+    risk = next((p for p in pending if p.kind == "risk"), None)
+    described = _described([*shown, *([risk] if risk is not None else [])], reader)
+    latest_risk = described.pop() if risk is not None else None
+    return Page(described, kind, len(chosen), folded, counts, latest_risk)

@@ -94,7 +94,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     show_all = request.GET.get("all") == "1"
     reader = timeline.Reader(me(request))
     history = timeline.page(
-        timeline.for_child(child, me(request), reader),
+        child,
+        reader,
         kind=request.GET.get("kind", ""),
         show_all=show_all,
         fold_at=TIMELINE_SHOWN,
