@@ -433,6 +433,65 @@ def evaluate(
     return [_finish(d, as_of, explain) for d in drafts]
 
 
+def _reads_establishment(condition: Condition | None) -> bool:
+    if condition is None:
+        return False
+    if condition.count is not None and condition.count.of == "establishment":
+        return True
+    return any(_reads_establishment(inner) for inner in condition.any_of or [])
+
+
+def counts_establishments(pack: Pack) -> bool:
+    """Whether any condition of the pack counts an establishment's episodes (West Mercia)."""
+    return _reads_establishment(pack.definitions.absent_is_missing_if) or any(
+        _reads_establishment(rule.conditions)
+        or _reads_establishment(rule.must_if)
+        or any(_reads_establishment(due.when) for due in rule.dues)
+        for rule in pack.rules
+    )
+
+
+def affected_by(
+    protocol: Pack | Sequence[Adoption], timeline: Timeline, as_of: datetime, episode: str
+) -> frozenset[str]:
+    """The children whose obligations a report, reclassification or return of ``episode`` can change.
+
+    Read from the record after the change. The episode's own child, and where the pack counts
+    episodes per establishment (West Mercia), every child with a missing episode at a home the
+    child has lived in since the episode was reported, which became missing no earlier than
+    that: only those counts can hold the episode (a window holds the episodes before its own),
+    whatever the episode was before the change (it became missing no earlier than its report,
+    at a home the child lived in then or later). A change to a placement, or a report
+    withdrawn, reaches further: the write path evaluates the whole unit for those.
+    """
+    as_of = to_utc(as_of)
+    reached: set[str] = set()
+    for adoption in _history(protocol):
+        world = World(adoption.pack, timeline, as_of)
+        changed = world.episodes.get(episode)
+        if changed is None:
+            continue
+        reached.add(changed.child)
+        if not counts_establishments(world.pack):
+            continue
+        since = min([changed.reported_at, *(at for at, _, _ in changed.changes)])
+        placed = world.child_at(changed.child, since).placement
+        # An episode at no home is counted with no other (World._peers).
+        homes = {placed.establishment} if placed is not None else set()
+        homes |= {
+            started.establishment for at, started, _ in world.placements.get(changed.child, []) if at > since
+        }
+        for other in world.episodes.values():
+            if (
+                other.child not in reached
+                and other.missing_from is not None
+                and other.missing_from >= since
+                and world.establishment_of(other) in homes - {None}
+            ):
+                reached.add(other.child)
+    return frozenset(reached)
+
+
 def _history(protocol: Pack | Sequence[Adoption]) -> list[Adoption]:
     if isinstance(protocol, Pack):
         return [Adoption(protocol)]
