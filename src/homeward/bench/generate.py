@@ -47,11 +47,10 @@ from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
 from homeward.obligations.assignment import falls_to
-from homeward.obligations.evaluation import counts_establishments
 from homeward.obligations.models import Obligation
 from homeward.protocols.calendar import iso
 from homeward.protocols.engine import Obligation as Computed
-from homeward.protocols.engine import evaluate
+from homeward.protocols.engine import counts_establishments, evaluate
 from homeward.protocols.pack import Pack, load_pack
 from homeward.protocols.timeline import parse_case
 
