@@ -158,7 +158,7 @@ def _precedes(at: datetime, index: int | None, t: datetime, t_index: int | None)
     return index < t_index
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     rule: Rule
     world: World  # of the adoption that raised it: its pack and version
@@ -409,24 +409,28 @@ def evaluate(
     # version was in force when they happened.
     worlds = [World(a.pack, timeline, as_of) for a in adoptions]
     drafts: list[_Draft] = []
+    keep = drafts.append
     for n, world in enumerate(worlds):
         since, ends = adoptions[n].since, adoptions[n + 1].since if n + 1 < len(adoptions) else None
+        always = since is None and ends is None  # the only adoption: in force throughout
         for order, rule in enumerate(world.pack.rules):
             if rule.when.event == "completed":
                 continue  # raised as completions are applied, in _close
             for occasion in _occasions(world, rule, until, wanted):
                 # Raised by the adoption in force at the instant of its occasion.
-                if occasion.at <= until and _in_force(occasion.at, since, ends):
-                    drafts.extend(
-                        d for d in _drafts(world, rule, order, occasion, until) if d.opens_at <= until
-                    )
+                at = occasion.at
+                if at <= until and (always or _in_force(at, since, ends)):
+                    for draft in _drafts(world, rule, order, occasion, until):
+                        if draft.opens_at <= until:
+                            keep(draft)
     _close(worlds, adoptions, drafts, until, wanted)
+    position = {id(world): n for n, world in enumerate(worlds)}
     drafts.sort(
         key=lambda d: (
             d.opens_at,
             d.child,
             d.episode.order if d.episode else -1,
-            worlds.index(d.world),
+            position[id(d.world)],
             d.order,
         )
     )
@@ -601,18 +605,28 @@ def _close(
 
 
 def _earliest_open(drafts: list[_Draft], event: Completed, index: int) -> _Draft | None:
-    """Of the child's drafts of the completion's kind, the one it meets."""
-    candidates = [
-        d
-        for d in drafts
-        if (event.episode is None or (d.episode is not None and d.episode.id == event.episode))
-        and (event.recipient is None or d.rule.recipient == event.recipient)
-        and d.open_at(event.at, index)
-    ]
-    if not candidates:
-        return None
-    # Of several opened at once, a "must" is met before a "consider".
-    return min(candidates, key=lambda d: (d.opens_at, d.requirement != "must", d.order))
+    """Of the child's drafts of the completion's kind, the one it meets.
+
+    Of several opened at once, a "must" is met before a "consider"; of those, the first
+    raised (the first of the minimal ones, as ``min`` gives). One pass, the cheap tests first:
+    a child with years of episodes has hundreds of drafts of a kind.
+    """
+    best: _Draft | None = None
+    best_key: tuple[datetime, bool, int] | None = None
+    episode, recipient, at = event.episode, event.recipient, event.at
+    for d in drafts:
+        if d.closed_at is not None:
+            continue
+        if episode is not None and (d.episode is None or d.episode.id != episode):
+            continue
+        if recipient is not None and d.rule.recipient != recipient:
+            continue
+        if not d.open_at(at, index):
+            continue
+        key = (d.opens_at, d.requirement != "must", d.order)
+        if best_key is None or key < best_key:
+            best, best_key = d, key
+    return best
 
 
 _OBLIGATION_DEFAULTS = _defaults(Obligation)

@@ -173,7 +173,10 @@ class World:
 
     def _apply(self, entry: Entry) -> None:
         event = entry.event
-        if isinstance(event, Reported):
+        # The commonest first: most of a long record is work recorded as completed.
+        if isinstance(event, Completed):
+            self.closing.append(entry)
+        elif isinstance(event, Reported):
             self.episodes[event.episode] = Episode(
                 id=event.episode,
                 child=event.child,
@@ -189,8 +192,6 @@ class World:
             self.episodes[event.episode].gradings.append((event.at, event.level, entry.index))
         elif isinstance(event, PoliceInformed):
             self.episodes[event.episode].police.append((event.at, entry.index))
-            self.closing.append(entry)
-        elif isinstance(event, Completed):
             self.closing.append(entry)
         elif isinstance(event, Found):
             self.episodes[event.episode].found = event
