@@ -23,6 +23,7 @@ from homeward.notifications.models import Message
 from homeward.obligations.assignment import falls_to
 from homeward.obligations.evaluation import (
     assignee_for,
+    because_as_stored,
     compute_change,
     evaluation_unit,
     packs_by_version,
@@ -104,9 +105,7 @@ def store(children: list[Child], computed: list[Computed]) -> None:
             "team": child.team,
             "protocol": item.protocol,
             "version": item.version,
-            # Named by instant, type and episode: a position in the unit's file moves whenever
-            # another child's event is recorded, and no reader uses it.
-            "because": [{k: v for k, v in ref.items() if k != "index"} for ref in item.because],
+            "because": because_as_stored(item),
             "why": item.why,
             "due_because": item.due_because,
             "closes_when": item.closes_when,

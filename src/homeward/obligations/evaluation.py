@@ -169,6 +169,15 @@ def compute_change(
     return reached, _evaluate(unit, now, history, timeline, None if reached is unit else reached)
 
 
+def because_as_stored(item: Computed) -> list[dict[str, Any]]:
+    """The events that raised an obligation, as its row keeps them: by instant, type and episode.
+
+    Not by position in the unit's case file: another child's new event moves that, and no
+    reader uses it (``queries.why``, the partner API).
+    """
+    return [{k: v for k, v in ref.items() if k != "index"} for ref in item.because]
+
+
 def assignee(child: Child, role: str) -> User | None:
     return assignee_for(child, role)[0]
 
