@@ -47,11 +47,11 @@ from homeward.episodes.models import Episode, Event
 from homeward.interviews.models import ReturnInterview
 from homeward.meetings.models import Meeting
 from homeward.obligations.assignment import falls_to
-from homeward.obligations.evaluation import counts_establishments
+from homeward.obligations.evaluation import because_as_stored
 from homeward.obligations.models import Obligation
 from homeward.protocols.calendar import iso
 from homeward.protocols.engine import Obligation as Computed
-from homeward.protocols.engine import evaluate
+from homeward.protocols.engine import counts_establishments, evaluate
 from homeward.protocols.pack import Pack, load_pack
 from homeward.protocols.timeline import parse_case
 
@@ -888,7 +888,7 @@ class Generator:
                 "team_id": child["team_id"],
                 "protocol": item.protocol,
                 "version": item.version,
-                "because": list(item.because),
+                "because": because_as_stored(item),
                 "why": item.why,
                 "due_because": item.due_because,
                 "closes_when": item.closes_when,

@@ -142,7 +142,7 @@ def inform_police(episode: Episode, *, at: datetime, by: User | None, reference:
         police_reference=reference or episode.police_reference,
         police_force=episode.police_force or force_for(child),
     )
-    timeline.finish(child)
+    timeline.finish(child, recorded=event)
     return event
 
 
@@ -227,7 +227,7 @@ def record_media_interest(episode: Episode, *, at: datetime, by: User | None, no
     child, episode = timeline.lock_episode(episode)
     event = timeline.append(child, "media_interest", at, by=by, episode=episode, details={"note": note})
     timeline.bump(episode)
-    timeline.finish(child)
+    timeline.finish(child, recorded=event)
     return event
 
 

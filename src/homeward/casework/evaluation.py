@@ -18,10 +18,16 @@ from django.utils import timezone
 from homeward.accounts.models import User
 from homeward.children.models import Child, Establishment
 from homeward.episodes.casefile import parse_ref
-from homeward.episodes.models import Episode
+from homeward.episodes.models import Episode, Event
 from homeward.notifications.models import Message
 from homeward.obligations.assignment import falls_to
-from homeward.obligations.evaluation import assignee_for, compute, evaluation_unit, packs_by_version
+from homeward.obligations.evaluation import (
+    assignee_for,
+    because_as_stored,
+    compute_change,
+    evaluation_unit,
+    packs_by_version,
+)
 from homeward.obligations.models import Obligation, Outcome
 from homeward.protocols.engine import Obligation as Computed
 
@@ -99,7 +105,7 @@ def store(children: list[Child], computed: list[Computed]) -> None:
             "team": child.team,
             "protocol": item.protocol,
             "version": item.version,
-            "because": list(item.because),
+            "because": because_as_stored(item),
             "why": item.why,
             "due_because": item.due_because,
             "closes_when": item.closes_when,
@@ -165,10 +171,12 @@ def no_longer_applies(duties: list[int]) -> None:
     ).update(read_at=timezone.now())
 
 
-def reevaluate(children: Iterable[Child], now: datetime) -> list[Child]:
+def reevaluate(children: Iterable[Child], now: datetime, *, change: Event | None = None) -> list[Child]:
     """Recompute and store the obligations of these children (and their evaluation units).
 
-    Returns every child whose obligations were stored, units included.
+    ``change``: the event this write recorded on a child's timeline; then only the children of
+    its unit that the event can affect are stored (``obligations.evaluation.compute_change``).
+    Returns every child whose obligations were stored.
     """
     assert transaction.get_connection().in_atomic_block, "re-evaluate inside the write transaction"
     done: set[int] = set()
@@ -177,7 +185,8 @@ def reevaluate(children: Iterable[Child], now: datetime) -> list[Child]:
         if child.pk in done:
             continue
         unit = evaluation_unit(child)
-        store(unit, compute(unit, now))
-        done.update(c.pk for c in unit)
-        evaluated.extend(unit)
+        reached, computed = compute_change(unit, child, now, change)
+        store(reached, computed)
+        done.update(c.pk for c in reached)
+        evaluated.extend(reached)
     return evaluated

@@ -95,5 +95,5 @@ def close_obligation(
             # duty now says (done, or not done and why: 001 s.8.7), not "not yet".
             answer = {"safe_and_well_done": outcome == "done", "safe_and_well_reason": reason.strip()}
         timeline.bump(episode, **answer)
-    timeline.finish(child)
+    timeline.finish(child, recorded=event)
     return event

@@ -83,12 +83,17 @@ def append(
     return event
 
 
-def finish(child: Child, *, news: Event | None = None) -> None:
+def finish(child: Child, *, news: Event | None = None, recorded: Event | None = None) -> None:
+    """After a write to the child's timeline: re-evaluate, and tell whom it concerns.
+
+    ``recorded`` (or ``news``): the one event the write recorded; what it cannot affect is not
+    re-evaluated (the rest of the child's evaluation unit). Without one, the whole unit is.
+    """
     Child.objects.filter(pk=child.pk).update(version=child.version + 1)
     child.version += 1
     now = timezone.now()
     # Whoever a newly open obligation falls to is told in the same transaction.
-    outbox.announce_for(reevaluate([child], now), now)
+    outbox.announce_for(reevaluate([child], now, change=recorded or news), now)
     if news is not None:
         # And the child's own people, whether or not a duty falls to them (002 s.3, 004 App 4).
         outbox.tell_childs_people(news, now)

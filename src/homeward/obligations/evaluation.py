@@ -15,13 +15,14 @@ from django.conf import settings
 from homeward.accounts.models import Organisation, Role, User
 from homeward.children.models import Child
 from homeward.children.police import force_for
-from homeward.episodes.casefile import case_file
+from homeward.episodes.casefile import case_file, child_ref, episode_ref
+from homeward.episodes.models import Event
 from homeward.obligations.models import ProtocolAdoption
 from homeward.protocols.calendar import iso
-from homeward.protocols.engine import Adoption, evaluate
+from homeward.protocols.engine import Adoption, affected_by, counts_establishments, evaluate
 from homeward.protocols.engine import Obligation as Computed
 from homeward.protocols.pack import Pack, load_pack, validate_pack
-from homeward.protocols.timeline import read_trusted
+from homeward.protocols.timeline import Timeline, read_trusted
 
 
 @lru_cache(maxsize=32)
@@ -71,12 +72,6 @@ def history_ref(authority: Organisation | None) -> str | list[dict[str, Any]]:
     ]
 
 
-def counts_establishments(pack: Pack) -> bool:
-    return any(
-        r.conditions and r.conditions.count and r.conditions.count.of == "establishment" for r in pack.rules
-    )
-
-
 def evaluation_unit(child: Child) -> list[Child]:
     """The children whose obligations are evaluated together with this child's.
 
@@ -108,17 +103,79 @@ def evaluation_unit(child: Child) -> list[Child]:
     return sorted([child, *others], key=lambda c: c.pk)
 
 
-def compute(children: list[Child], now: datetime, history: list[Adoption] | None = None) -> list[Computed]:
-    """What the authority's adoption history (or ``history``: a what-if) raises for these children."""
+def compute(
+    children: list[Child],
+    now: datetime,
+    history: list[Adoption] | None = None,
+    only: list[Child] | None = None,
+) -> list[Computed]:
+    """What the authority's adoption history (or ``history``: a what-if) raises for these children.
+
+    ``only``: the obligations of those children of the unit alone (the others read for counts).
+    """
     history = history_of(children[0].responsible_authority) if history is None else history
+    return _evaluate(children, now, history, _timeline(children, now), only)
+
+
+def _timeline(children: list[Child], now: datetime) -> Timeline:
     # The stored record is valid (casework.timeline checked each event with parse_case before
     # saving it): read, not validated again on every change.
-    timeline = read_trusted(case_file(children, protocol_of(children[0]), now))
+    return read_trusted(case_file(children, protocol_of(children[0]), now))
+
+
+def _evaluate(
+    children: list[Child],
+    now: datetime,
+    history: list[Adoption],
+    timeline: Timeline,
+    only: list[Child] | None,
+) -> list[Computed]:
     until = now + timedelta(days=settings.HOMEWARD_SCHEDULE_DAYS)
     # Each obligation raised by the adoption in force at its occasion; with the explanation
     # (REPLAY.md, --explain), stored with each row, so the "Why is this due?" page shows the
     # words the system gave under the version that raised it.
-    return evaluate(history, timeline, now, until=until, explain=True)
+    wanted = None if only is None else [child_ref(c.pk) for c in only]
+    return evaluate(history, timeline, now, until=until, explain=True, only=wanted)
+
+
+# Recorded on a child's timeline, these raise and close that child's own work: no other child's
+# count holds them.
+OWN_WORK_EVENTS = frozenset({"completed", "risk_graded", "media_interest"})
+# These shape an episode (whether it is missing, and from when: police_informed may be what
+# makes an absence missing), which a home's count may hold.
+EPISODE_EVENTS_COUNTED = frozenset({"reported", "reclassified", "found", "police_informed"})
+
+
+def compute_change(
+    unit: list[Child], child: Child, now: datetime, change: Event | None
+) -> tuple[list[Child], list[Computed]]:
+    """The children of ``unit`` whose obligations ``change`` can change, and their obligations.
+
+    ``change``: the event just recorded on ``child``'s timeline (None: anything may have
+    changed, the whole unit). Another child's obligations read this child's record only through
+    a home's count of missing episodes (West Mercia): work recorded (a completion, a grading)
+    reaches no one else; a report, return or reclassification reaches the children missing from
+    the child's homes after it (``engine.affected_by``); anything else, the whole unit.
+    """
+    history = history_of(child.responsible_authority)
+    timeline = _timeline(unit, now)
+    reached = unit
+    if change is not None and len(unit) > 1 and change.child_id == child.pk:
+        if change.type in OWN_WORK_EVENTS:
+            reached = [child]
+        elif change.type in EPISODE_EVENTS_COUNTED and change.episode_id is not None:
+            ids = affected_by(history, timeline, now, episode_ref(change.episode_id))
+            reached = [c for c in unit if child_ref(c.pk) in ids]
+    return reached, _evaluate(unit, now, history, timeline, None if reached is unit else reached)
+
+
+def because_as_stored(item: Computed) -> list[dict[str, Any]]:
+    """The events that raised an obligation, as its row keeps them: by instant, type and episode.
+
+    Not by position in the unit's case file: another child's new event moves that, and no
+    reader uses it (``queries.why``, the partner API).
+    """
+    return [{k: v for k, v in ref.items() if k != "index"} for ref in item.because]
 
 
 def assignee(child: Child, role: str) -> User | None:

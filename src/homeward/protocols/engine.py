@@ -10,7 +10,7 @@ obligation is raised by the version in force at its occasion (REPLAY.md,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import MISSING, dataclass, fields, replace
 from datetime import datetime
 from typing import Any, TypeVar
@@ -158,7 +158,7 @@ def _precedes(at: datetime, index: int | None, t: datetime, t_index: int | None)
     return index < t_index
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     rule: Rule
     world: World  # of the adoption that raised it: its pack and version
@@ -209,9 +209,12 @@ def _nth(period: Span, n: int, since: datetime) -> datetime:
     return shift(period.unit, period.amount * n, since)
 
 
-def _occasions(world: World, rule: Rule, until: datetime) -> list[Occasion]:
+def _occasions(
+    world: World, rule: Rule, until: datetime, only: frozenset[str] | None = None
+) -> list[Occasion]:
     """The instants at which the rule's trigger fires: worked out once per trigger and world
-    (six of West Mercia's rules fire when an episode becomes missing)."""
+    (six of West Mercia's rules fire when an episode becomes missing); with ``only``, of those
+    children alone."""
     t = rule.when
     key = (
         t.event,
@@ -220,16 +223,21 @@ def _occasions(world: World, rule: Rule, until: datetime) -> list[Occasion]:
         None if t.levels is None else tuple(t.levels),
         t.at,
         until,
+        only,
     )
     found = world.occasions.get(key)
     if found is None:
-        found = world.occasions[key] = list(_fired(world, t, until))
+        found = world.occasions[key] = list(_fired(world, t, until, only))
     return found
 
 
-def _fired(world: World, trigger: Trigger, until: datetime) -> Iterable[Occasion]:
+def _fired(
+    world: World, trigger: Trigger, until: datetime, only: frozenset[str] | None = None
+) -> Iterable[Occasion]:
     for episode in world.episodes.values():
         child = episode.child
+        if only is not None and child not in only:
+            continue
         if trigger.event == "reported":
             if trigger.categories is None or episode.report.category in trigger.categories:
                 yield Occasion(episode.reported_at, child, episode, index=episode.report_index)
@@ -273,6 +281,8 @@ def _fired(world: World, trigger: Trigger, until: datetime) -> Iterable[Occasion
                 n += 1
     if trigger.event == "placement_started":
         for child_id, starts in world.placements.items():
+            if only is not None and child_id not in only:
+                continue
             for at, started, index in starts:
                 yield Occasion(at, child_id, emergency=started.emergency, index=index)
 
@@ -376,14 +386,22 @@ def evaluate(
     as_of: datetime,
     until: datetime | None = None,
     explain: bool = False,
+    only: Collection[str] | None = None,
 ) -> list[Obligation]:
     """Every obligation the pack (or history of adoptions) raises from the record known at ``as_of``.
 
     Only obligations opening at or before ``until`` (default ``as_of``) are
     returned; a later ``until`` shows what will open if nothing else happens,
     with status ``scheduled``. ``explain`` adds why each is due, in words.
+
+    ``only`` (children's ids): the obligations of these children alone, in the same order and
+    the very ones a full evaluation gives them. A child's obligations read the other children
+    only through counts (an establishment's episodes), and those are still read from the
+    whole timeline; no occasion of another child is worked out (the write path: one child's
+    change, in an evaluation unit of many).
     """
     as_of = to_utc(as_of)
+    wanted = None if only is None else frozenset(only)
     until = as_of if until is None else max(to_utc(until), as_of)
     adoptions = _history(protocol)
     # Each version reads the timeline through its own definitions (the six-hour
@@ -391,28 +409,91 @@ def evaluate(
     # version was in force when they happened.
     worlds = [World(a.pack, timeline, as_of) for a in adoptions]
     drafts: list[_Draft] = []
+    keep = drafts.append
     for n, world in enumerate(worlds):
         since, ends = adoptions[n].since, adoptions[n + 1].since if n + 1 < len(adoptions) else None
+        always = since is None and ends is None  # the only adoption: in force throughout
         for order, rule in enumerate(world.pack.rules):
             if rule.when.event == "completed":
                 continue  # raised as completions are applied, in _close
-            for occasion in _occasions(world, rule, until):
+            for occasion in _occasions(world, rule, until, wanted):
                 # Raised by the adoption in force at the instant of its occasion.
-                if occasion.at <= until and _in_force(occasion.at, since, ends):
-                    drafts.extend(
-                        d for d in _drafts(world, rule, order, occasion, until) if d.opens_at <= until
-                    )
-    _close(worlds, adoptions, drafts, until)
+                at = occasion.at
+                if at <= until and (always or _in_force(at, since, ends)):
+                    for draft in _drafts(world, rule, order, occasion, until):
+                        if draft.opens_at <= until:
+                            keep(draft)
+    _close(worlds, adoptions, drafts, until, wanted)
+    position = {id(world): n for n, world in enumerate(worlds)}
     drafts.sort(
         key=lambda d: (
             d.opens_at,
             d.child,
             d.episode.order if d.episode else -1,
-            worlds.index(d.world),
+            position[id(d.world)],
             d.order,
         )
     )
     return [_finish(d, as_of, explain) for d in drafts]
+
+
+def _reads_establishment(condition: Condition | None) -> bool:
+    if condition is None:
+        return False
+    if condition.count is not None and condition.count.of == "establishment":
+        return True
+    return any(_reads_establishment(inner) for inner in condition.any_of or [])
+
+
+def counts_establishments(pack: Pack) -> bool:
+    """Whether any condition of the pack counts an establishment's episodes (West Mercia)."""
+    return _reads_establishment(pack.definitions.absent_is_missing_if) or any(
+        _reads_establishment(rule.conditions)
+        or _reads_establishment(rule.must_if)
+        or any(_reads_establishment(due.when) for due in rule.dues)
+        for rule in pack.rules
+    )
+
+
+def affected_by(
+    protocol: Pack | Sequence[Adoption], timeline: Timeline, as_of: datetime, episode: str
+) -> frozenset[str]:
+    """The children whose obligations a report, reclassification or return of ``episode`` can change.
+
+    Read from the record after the change. The episode's own child, and where the pack counts
+    episodes per establishment (West Mercia), every child with a missing episode at a home the
+    child has lived in since the episode was reported, which became missing no earlier than
+    that: only those counts can hold the episode (a window holds the episodes before its own),
+    whatever the episode was before the change (it became missing no earlier than its report,
+    at a home the child lived in then or later). A change to a placement, or a report
+    withdrawn, reaches further: the write path evaluates the whole unit for those.
+    """
+    as_of = to_utc(as_of)
+    reached: set[str] = set()
+    for adoption in _history(protocol):
+        world = World(adoption.pack, timeline, as_of)
+        changed = world.episodes.get(episode)
+        if changed is None:
+            continue
+        reached.add(changed.child)
+        if not counts_establishments(world.pack):
+            continue
+        since = min([changed.reported_at, *(at for at, _, _ in changed.changes)])
+        placed = world.child_at(changed.child, since).placement
+        # An episode at no home is counted with no other (World._peers).
+        homes = {placed.establishment} if placed is not None else set()
+        homes |= {
+            started.establishment for at, started, _ in world.placements.get(changed.child, []) if at > since
+        }
+        for other in world.episodes.values():
+            if (
+                other.child not in reached
+                and other.missing_from is not None
+                and other.missing_from >= since
+                and world.establishment_of(other) in homes - {None}
+            ):
+                reached.add(other.child)
+    return frozenset(reached)
 
 
 def _history(protocol: Pack | Sequence[Adoption]) -> list[Adoption]:
@@ -465,53 +546,87 @@ class _Open:
             self._index(draft)
 
 
-def _close(worlds: list[World], adoptions: list[Adoption], drafts: list[_Draft], until: datetime) -> None:
+def _completion_rules(pack: Pack) -> dict[str | None, list[tuple[int, Rule]]]:
+    """The rules a completion raises, by the kind of work completed, with their order in the pack."""
+    found = _COMPLETIONS.get(id(pack))
+    if found is None or found[0] is not pack:
+        by_kind: dict[str | None, list[tuple[int, Rule]]] = {}
+        for order, rule in enumerate(pack.rules):
+            if rule.when.event == "completed":
+                by_kind.setdefault(rule.when.kind, []).append((order, rule))
+        found = _COMPLETIONS[id(pack)] = (pack, by_kind)
+    return found[1]
+
+
+# Keyed by id(); the pack is kept beside its index so that the id is never reused.
+_COMPLETIONS: dict[int, tuple[Pack, dict[str | None, list[tuple[int, Rule]]]]] = {}
+
+
+def _close(
+    worlds: list[World],
+    adoptions: list[Adoption],
+    drafts: list[_Draft],
+    until: datetime,
+    only: frozenset[str] | None = None,
+) -> None:
     """Apply what closes obligations, in the order it happened, whichever version raised them."""
     index = _Open(drafts)
-    # The rules a completion raises, of each version.
-    completions = {
-        id(world): [
-            (order, rule) for order, rule in enumerate(world.pack.rules) if rule.when.event == "completed"
-        ]
-        for world in worlds
-    }
+    completions = {id(world): _completion_rules(world.pack) for world in worlds}
+    single = worlds[0] if len(worlds) == 1 else None
+    police, by_kind = index.police, index.by_kind
     for entry in worlds[0].closing:
         event = entry.event
         if isinstance(event, PoliceInformed):
-            for draft in index.police.get(event.episode, ()):
+            for draft in police.get(event.episode, ()):
                 if draft.open_at(event.at, entry.index):
                     draft.closed_at, draft.outcome = event.at, "done"
         elif isinstance(event, Completed):
+            if only is not None and event.child not in only:
+                continue  # it meets and raises only that child's obligations
             # Only what is open when this completion is applied: an obligation raised
             # by an event listed after it at the same instant is not (REPLAY.md).
-            matched = _earliest_open(index.by_kind.get((event.kind, event.child), []), event, entry.index)
+            mine = by_kind.get((event.kind, event.child))
+            matched = _earliest_open(mine, event, entry.index) if mine else None
             if matched is not None:
                 matched.closed_at, matched.outcome, matched.reason = event.at, event.outcome, event.reason
             # What the completion raises comes from the version in force when it happened.
-            world = _adoption_at(worlds, adoptions, event.at)
+            world = single or _adoption_at(worlds, adoptions, event.at)
+            raised = completions[id(world)].get(event.kind)
+            if not raised:
+                continue
             episode_id = event.episode or (matched.episode.id if matched and matched.episode else None)
             episode = world.episodes.get(episode_id) if episode_id else None
-            for order, rule in completions[id(world)]:
+            for order, rule in raised:
                 trigger = rule.when
-                if trigger.kind != event.kind or (trigger.outcome and trigger.outcome != event.outcome):
+                if trigger.outcome and trigger.outcome != event.outcome:
                     continue
                 occasion = Occasion(event.at, event.child, episode, index=entry.index)
                 index.extend(d for d in _drafts(world, rule, order, occasion, until) if d.opens_at <= until)
 
 
 def _earliest_open(drafts: list[_Draft], event: Completed, index: int) -> _Draft | None:
-    """Of the child's drafts of the completion's kind, the one it meets."""
-    candidates = [
-        d
-        for d in drafts
-        if (event.episode is None or (d.episode is not None and d.episode.id == event.episode))
-        and (event.recipient is None or d.rule.recipient == event.recipient)
-        and d.open_at(event.at, index)
-    ]
-    if not candidates:
-        return None
-    # Of several opened at once, a "must" is met before a "consider".
-    return min(candidates, key=lambda d: (d.opens_at, d.requirement != "must", d.order))
+    """Of the child's drafts of the completion's kind, the one it meets.
+
+    Of several opened at once, a "must" is met before a "consider"; of those, the first
+    raised (the first of the minimal ones, as ``min`` gives). One pass, the cheap tests first:
+    a child with years of episodes has hundreds of drafts of a kind.
+    """
+    best: _Draft | None = None
+    best_key: tuple[datetime, bool, int] | None = None
+    episode, recipient, at = event.episode, event.recipient, event.at
+    for d in drafts:
+        if d.closed_at is not None:
+            continue
+        if episode is not None and (d.episode is None or d.episode.id != episode):
+            continue
+        if recipient is not None and d.rule.recipient != recipient:
+            continue
+        if not d.open_at(at, index):
+            continue
+        key = (d.opens_at, d.requirement != "must", d.order)
+        if best_key is None or key < best_key:
+            best, best_key = d, key
+    return best
 
 
 _OBLIGATION_DEFAULTS = _defaults(Obligation)

@@ -234,6 +234,13 @@ class Entry:
         return self.event.at
 
 
+def _entry(index: int, event: Event) -> Entry:
+    """``Entry(index, event)`` without a frozen dataclass's per-field ``__init__`` (one per event)."""
+    entry = object.__new__(Entry)
+    object.__setattr__(entry, "__dict__", {"index": index, "event": event})
+    return entry
+
+
 @dataclass(frozen=True)
 class Timeline:
     children: dict[str, Child]
@@ -242,7 +249,10 @@ class Timeline:
     as_of: datetime | None = None
 
     def until(self, as_of: datetime) -> tuple[Entry, ...]:
-        return tuple(e for e in self.entries if e.at <= as_of)
+        entries = self.entries
+        if not entries or entries[-1].event.at <= as_of:
+            return entries  # in instant order: the last known, all are (the write path's as_of)
+        return tuple(e for e in entries if e.at <= as_of)
 
 
 _FRIENDLY = {
@@ -329,7 +339,7 @@ def parse_case(data: Any) -> Timeline:
     order = sorted(range(len(events)), key=lambda i: (events[i].at, i))
     return Timeline(
         children=children,
-        entries=tuple(Entry(i, events[i]) for i in order),
+        entries=tuple(_entry(i, events[i]) for i in order),
         protocol=tuple(header.protocol) if isinstance(header.protocol, list) else header.protocol,
         as_of=header.as_of,
     )
@@ -415,9 +425,11 @@ def _check_references(children: dict[str, Child], events: list[Event]) -> list[s
 
 
 def _trusted_instant(value: Any) -> datetime | None:
-    if value is None or isinstance(value, datetime):
-        return value.astimezone(UTC) if value is not None else None
-    return datetime.fromisoformat(value).astimezone(UTC)
+    if value is None:
+        return None
+    instant = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    # What this application writes is already in UTC: converted only when it is not.
+    return instant if instant.tzinfo is UTC else instant.astimezone(UTC)
 
 
 def _trusted_date(value: Any) -> date | None:
@@ -425,8 +437,16 @@ def _trusted_date(value: Any) -> date | None:
 
 
 _INSTANTS = ("at", "last_seen", "notified_at")
-_DEFAULTS: dict[type[BaseModel], dict[str, Any]] = {}
-_LIST_DEFAULTS: dict[type[BaseModel], tuple[str, ...]] = {}
+# How ``_construct`` builds each model: its defaults, the defaults that are lists (each
+# instance gets its own), and which fields it reads from text.
+_PLANS: dict[
+    tuple[type[BaseModel], tuple[str, ...]], tuple[dict[str, Any], tuple[str, ...], tuple[str, ...]]
+] = {}
+# pydantic keeps these in slots: set through the slots' own descriptors (a frozen model's
+# ``__setattr__`` refuses them, and ``object.__setattr__`` looks each one up by name).
+_SET_FIELDS = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_SET_EXTRA = BaseModel.__dict__["__pydantic_extra__"].__set__
+_SET_PRIVATE = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def _construct(model: type[_M], values: dict[str, Any], convert: dict[str, Any] | None = None) -> _M:
@@ -436,28 +456,62 @@ def _construct(model: type[_M], values: dict[str, Any], convert: dict[str, Any] 
     instance pydantic would build (``__dict__`` of every field, defaults filled in, the
     fields given as set), which compares equal to the validated one.
     """
-    defaults = _DEFAULTS.get(model)
-    if defaults is None:
-        defaults = _DEFAULTS[model] = {
+    names = tuple(convert) if convert else ()
+    plan = _PLANS.get((model, names))
+    if plan is None:
+        defaults = {
             name: info.get_default(call_default_factory=True)
             for name, info in model.model_fields.items()
             if not info.is_required()
         }
-        _LIST_DEFAULTS[model] = tuple(n for n, v in defaults.items() if isinstance(v, list))
+        lists = tuple(n for n, v in defaults.items() if isinstance(v, list))
+        plan = _PLANS[(model, names)] = (defaults, lists, tuple(n for n in names if n in model.model_fields))
+    defaults, lists, converted = plan
     instance = model.__new__(model)
     fields = {**defaults, **values}
-    for name in _LIST_DEFAULTS[model]:
+    for name in lists:
         if name not in values:
             fields[name] = []  # a default list of its own, as validation gives
     if convert:
-        for name, read in convert.items():
+        for name in converted:
             if name in values:
-                fields[name] = read(values[name])
+                fields[name] = convert[name](values[name])
     object.__setattr__(instance, "__dict__", fields)
-    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
-    object.__setattr__(instance, "__pydantic_extra__", None)
-    object.__setattr__(instance, "__pydantic_private__", None)
+    _SET_FIELDS(instance, set(values))
+    _SET_EXTRA(instance, None)
+    _SET_PRIVATE(instance, None)
     return instance
+
+
+_EVENT_PLANS: dict[str, tuple[type[_Event], dict[str, Any], tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _trusted_event(raw: dict[str, Any]) -> Event:
+    """``_construct`` for one event of a stored record, its plan worked out once per type."""
+    plan = _EVENT_PLANS.get(raw["type"])
+    if plan is None:
+        model = EVENT_TYPES[raw["type"]]
+        _construct(model, {"type": raw["type"]})  # fills in the model's defaults
+        defaults, lists, _ = _PLANS[(model, ())]
+        instants = tuple(n for n in _INSTANTS if n in model.model_fields and n != "at")
+        plan = _EVENT_PLANS[raw["type"]] = (model, defaults, lists, instants)
+    model, defaults, lists, instants = plan
+    event = model.__new__(model)
+    fields = {**defaults, **raw}
+    for name in lists:
+        if name not in raw:
+            fields[name] = []
+    at = raw["at"]
+    at = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+    fields["at"] = at if at.tzinfo is UTC else at.astimezone(UTC)
+    for name in instants:
+        if name in raw:
+            fields[name] = _trusted_instant(raw[name])
+    object.__setattr__(event, "__dict__", fields)
+    _SET_FIELDS(event, set(raw))
+    _SET_EXTRA(event, None)
+    _SET_PRIVATE(event, None)
+    return event  # type: ignore[return-value]
 
 
 _DATES = ("date_of_birth", "uasc_arrival", "last_director_review")
@@ -480,18 +534,14 @@ def read_trusted(data: dict[str, Any]) -> Timeline:
             values = {**raw, "placement": _construct(Placement, raw["placement"])}
         child = _construct(Child, values, dates)
         children[child.id] = child
-    instants = dict.fromkeys(_INSTANTS, _trusted_instant)
-    events: list[Event] = [
-        _construct(EVENT_TYPES[raw["type"]], raw, instants)  # type: ignore[misc]
-        for raw in data["events"]
-    ]
+    events: list[Event] = [_trusted_event(raw) for raw in data["events"]]
     order = sorted(range(len(events)), key=lambda i: (events[i].at, i))
     protocol = data.get("protocol")
     if isinstance(protocol, list):
         protocol = tuple(AdoptionRef.model_validate(ref) for ref in protocol)
     return Timeline(
         children=children,
-        entries=tuple(Entry(i, events[i]) for i in order),
+        entries=tuple(_entry(i, events[i]) for i in order),
         protocol=protocol,
         as_of=_trusted_instant(data.get("as_of")),
     )

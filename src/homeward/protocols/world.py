@@ -173,7 +173,10 @@ class World:
 
     def _apply(self, entry: Entry) -> None:
         event = entry.event
-        if isinstance(event, Reported):
+        # The commonest first: most of a long record is work recorded as completed.
+        if isinstance(event, Completed):
+            self.closing.append(entry)
+        elif isinstance(event, Reported):
             self.episodes[event.episode] = Episode(
                 id=event.episode,
                 child=event.child,
@@ -189,8 +192,6 @@ class World:
             self.episodes[event.episode].gradings.append((event.at, event.level, entry.index))
         elif isinstance(event, PoliceInformed):
             self.episodes[event.episode].police.append((event.at, entry.index))
-            self.closing.append(entry)
-        elif isinstance(event, Completed):
             self.closing.append(entry)
         elif isinstance(event, Found):
             self.episodes[event.episode].found = event
@@ -378,10 +379,10 @@ class World:
                 return False
         return True
 
-    def _uasc_within(self, facts: ChildFacts, span: Span, occasion: Occasion) -> bool:
-        if facts.uasc_arrival is None:
+    def _uasc_within(self, arrival: date | None, span: Span, occasion: Occasion) -> bool:
+        if arrival is None:
             return False
-        arrived = local_midnight(facts.uasc_arrival)
+        arrived = local_midnight(arrival)
         ref = occasion.episode.start if occasion.episode else occasion.at
         return arrived <= ref <= span.after(arrived)
 
@@ -428,22 +429,24 @@ def _facts(world: World, occasion: Occasion) -> ChildFacts:
 
 def _compile(c: Condition) -> tuple[Check, ...]:
     """The checks a condition asks for, in the order World.holds always read them."""
+    # The child's own details (looked after, plans, flags, arrival) are the same at every
+    # instant: read from the record itself, not from the facts worked out per instant.
     checks: list[Check] = []
     if c.looked_after is not None:
         looked_after = c.looked_after
-        checks.append(lambda w, o: _facts(w, o).looked_after == looked_after)
+        checks.append(lambda w, o: w.children[o.child].looked_after == looked_after)
     if c.allocated is not None:
         allocated = c.allocated
-        checks.append(lambda w, o: _facts(w, o).allocated == allocated)
+        checks.append(lambda w, o: w.children[o.child].allocated == allocated)
     if c.open_to_services is not None:
         open_to_services = c.open_to_services
-        checks.append(lambda w, o: _facts(w, o).open_to_services == open_to_services)
+        checks.append(lambda w, o: w.children[o.child].is_open_to_services == open_to_services)
     if c.plans_any is not None:
         plans = frozenset(c.plans_any)
-        checks.append(lambda w, o: bool(plans & set(_facts(w, o).plans)))
+        checks.append(lambda w, o: not plans.isdisjoint(w.children[o.child].plans))
     if c.flags_any is not None:
         flags = frozenset(c.flags_any)
-        checks.append(lambda w, o: bool(flags & set(_facts(w, o).flags)))
+        checks.append(lambda w, o: not flags.isdisjoint(w.children[o.child].flags))
     if c.out_of_area is not None:
 
         def out_of_area(w: World, o: Occasion, want: bool = c.out_of_area) -> bool:
@@ -459,7 +462,7 @@ def _compile(c: Condition) -> tuple[Check, ...]:
         checks.append(lambda w, o: bool(o.harmed) == harmed)
     if c.uasc_arrived_within is not None:
         span = c.uasc_arrived_within
-        checks.append(lambda w, o: w._uasc_within(_facts(w, o), span, o))
+        checks.append(lambda w, o: w._uasc_within(w.children[o.child].uasc_arrival, span, o))
     if c.director_review_older_than is not None:
         older = c.director_review_older_than
 
