@@ -85,6 +85,11 @@ def test_a_carer_reports_a_child_missing_in_three_pages_and_answers_the_rest_lat
     page.get_by_label("Missing", exact=True).check()
     fill_datetime(page, "When were they last seen?", local(now - timedelta(minutes=40)))
     page.get_by_label("Where were they last seen?").fill("Leaving The Willows by the back gate")
+    # One question, the home's force offered first, nothing chosen for her (001 s.5-6).
+    forces = page.get_by_role("group", name="Which police force area was the child last seen in?")
+    expect(forces.get_by_role("radio").first).to_have_accessible_name("West Mercia Police")
+    expect(forces.get_by_role("radio").last).to_have_accessible_name("Don't know")
+    forces.get_by_label("West Mercia Police").check()
     page.get_by_label("Not yet").check()
     # Told "not yet", she is shown whom to call.
     expect(page.get_by_role("link", name="101")).to_be_visible()
@@ -98,6 +103,7 @@ def test_a_carer_reports_a_child_missing_in_three_pages_and_answers_the_rest_lat
     episode = Episode.objects.get(child=child)
     assert (episode.category, episode.police_informed) == ("missing", False)
     assert episode.last_seen_where == "Leaving The Willows by the back gate"
+    assert episode.last_seen_force is not None and episode.last_seen_force.name == "West Mercia Police"
     fits(page)
     steps("saved")
 

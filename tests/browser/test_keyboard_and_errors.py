@@ -104,7 +104,11 @@ def test_a_carer_signs_in_and_reports_a_child_missing_by_keyboard_alone(page: Pa
         expect(box).to_have_value(value)
     tab_to(page, "id_last_seen_where")
     page.keyboard.type("Walking towards the bus station")
-    # Nothing is chosen yet; the arrow key moves the choice within the group.
+    # Nothing is chosen yet; the arrow key moves the choice within the group. The force area:
+    # "Don't know", the group's last choice, which the coordinator is asked to confirm.
+    tab_to(page, "id_last_seen_force_0")
+    page.keyboard.press("ArrowUp")
+    expect(page.get_by_label("Don't know")).to_be_checked()
     tab_to(page, "id_police_informed_0")
     page.keyboard.press("ArrowDown")
     expect(page.get_by_label("Not yet")).to_be_checked()
@@ -116,6 +120,7 @@ def test_a_carer_signs_in_and_reports_a_child_missing_by_keyboard_alone(page: Pa
     steps("reported")
     episode = Episode.objects.get(child=child)
     assert (episode.category, episode.police_informed) == ("missing", False)
+    assert episode.last_seen_force_not_known
     assert episode.start == last_seen
     assert episode.last_seen_where == "Walking towards the bus station"
 

@@ -1,10 +1,11 @@
 """The Philomena profile across forces, in Chromium (issue 18's first "Done when"): the carer keeps
 Part 1 current on the Find Me plan, with a photograph; the child is reported missing; the force
-that must be told (the one covering the home's area, children/police.py force_for) sees the
+that must be told (the one where the child was last seen, 001 s.5-6) sees the
 profile and photograph on the episode page at once, and its own system gets them through the
 partner API; another force's token gets 404 until the coordinator shares the profile with it
 (002 s.10); every disclosure is on the audit trail naming the force it went to. Screenshotted at
-1366 x 768 and 390 x 844, checked with axe."""
+1366 x 768 and 390 x 844, checked with axe. A child last seen in another force's area: that
+force's liaison officer is told and sees the profile; the home's force gets 404."""
 
 from __future__ import annotations
 
@@ -20,13 +21,15 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from homeward.access.audit import REFUSED, VIEWED
-from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind
+from homeward.accounts.models import AuditEntry, Organisation, OrganisationKind, Role
 from homeward.api.models import SCOPES, ApiToken
+from homeward.casework.find_me import save_find_me_plan
 from homeward.children.models import FindMePlan
 from homeward.episodes.models import Episode, ProfileShare
 from tests.browser.cast import cast, local
 from tests.browser.conftest import Steps, live_database, sign_in, sign_out
 from tests.browser.dates import fill_date, fill_datetime
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, live_database]
 
@@ -114,11 +117,12 @@ def test_the_carers_profile_reaches_the_force_told_at_once_and_another_force_onl
     fill_datetime(page, "When was this reported?", local(now - timedelta(hours=1)))
     page.get_by_label("Yes", exact=True).check()
     page.get_by_label("Where were they last seen?").fill("Leaving The Willows by the back gate")
+    page.get_by_label("West Mercia Police").check()
     page.get_by_role("button", name="Report").click()
     expect(page.get_by_text(f"{name} has been reported missing")).to_be_visible()
     episode = Episode.objects.get(child=child)
-    # The force told is the one covering the home's area (here the authority's own force).
-    assert episode.police_force == force
+    # The force told is the one where she was last seen (here the home's, the authority's own).
+    assert episode.police_force == force == episode.last_seen_force
     assert episode.last_seen_where == "Leaving The Willows by the back gate"
     sign_out(page)
 
@@ -202,3 +206,73 @@ def test_the_carers_profile_reaches_the_force_told_at_once_and_another_force_onl
     assert AuditEntry.objects.filter(
         object_pk=str(share.pk), content_type__model="profileshare", action=AuditEntry.Action.CREATE
     ).exists()
+
+
+def test_a_child_last_seen_in_another_force_area_is_told_to_that_force_and_not_the_homes(
+    page: Page, steps: Steps, tmp_path: Path
+) -> None:
+    people = cast()
+    child, now = people.child, people.now
+    name = f"{child.first_name} {child.last_name}"
+    home_force = Organisation.objects.get(name="West Mercia Police")
+    seen_force = Organisation.objects.create(name="Dyfed-Powys Police", kind=OrganisationKind.POLICE_FORCE)
+    _, home_token = ApiToken.issue(home_force, "Niche RMS", list(SCOPES))
+    _, seen_token = ApiToken.issue(seen_force, "Dyfed-Powys RMS", list(SCOPES))
+    seen_officer = UserFactory(
+        username="rhys",
+        first_name="Rhys",
+        last_name="Morgan",
+        role=Role.POLICE_LIAISON,
+        organisation=seen_force,
+    )
+    save_find_me_plan(
+        FindMePlan(child=child, description="Slim, long dark hair", medical_needs="Asthma: an inhaler"),
+        by=None,
+    )
+
+    # On a visit to Aberystwyth she slips away: the carer reports her, last seen in Dyfed-Powys.
+    page.set_viewport_size(LAPTOP)  # type: ignore[arg-type]
+    sign_in(page, people.carer)
+    page.goto(f"/children/{child.pk}/report/")
+    page.get_by_label("Missing", exact=True).check()
+    fill_datetime(page, "When were they last seen?", local(now - timedelta(hours=1)))
+    page.get_by_label("Where were they last seen?").fill("Aberystwyth railway station")
+    forces = page.get_by_role("group", name="Which police force area was the child last seen in?")
+    # The home's force is offered first, but nothing is chosen for her.
+    expect(forces.get_by_role("radio").first).to_have_accessible_name("West Mercia Police")
+    expect(forces.get_by_role("radio", checked=True)).to_have_count(0)
+    forces.get_by_label("Dyfed-Powys Police").check()
+    page.get_by_label("Yes", exact=True).check()
+    page.get_by_label("Police reference").fill("DP-26-0411")
+    both_sizes(page, steps, "report-last-seen-in-another-force-area")
+    page.get_by_role("button", name="Report").click()
+    expect(page.get_by_text(f"{name} has been reported missing")).to_be_visible()
+    episode = Episode.objects.get(child=child)
+    assert episode.police_force == seen_force == episode.last_seen_force
+    sign_out(page)
+
+    # Dyfed-Powys's liaison officer sees the profile on the episode page at once.
+    sign_in(page, seen_officer)
+    page.goto(f"/episodes/{episode.pk}/")
+    expect(page.get_by_role("heading", name="Profile and photograph")).to_be_visible()
+    expect(page.get_by_text("Asthma: an inhaler")).to_be_visible()
+    expect(page.get_by_test_id("last-seen-force")).to_contain_text("Dyfed-Powys Police")
+    both_sizes(page, steps, "last-seen-force-sees-the-profile")
+    sign_out(page)
+    [entry] = disclosures(episode, "profile")
+    assert entry.actor == seen_officer and entry.additional_data["recipient_force"] == "Dyfed-Powys Police"
+
+    # The home's force was not told: its officer and its system get 404, and the attempt is traced.
+    sign_in(page, people.police)
+    refused_before = AuditEntry.objects.filter(additional_data__outcome=REFUSED).count()
+    response = page.goto(f"/episodes/{episode.pk}/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_text("Asthma: an inhaler")).to_have_count(0)
+    steps("home-force-gets-404")
+    assert AuditEntry.objects.filter(additional_data__outcome=REFUSED).count() == refused_before + 1
+    page.goto("/")
+    sign_out(page)
+    assert api_profile(page, episode, home_token).status == 404
+    response = api_profile(page, episode, seen_token)
+    assert response.status == 200, response.text()
+    assert "Asthma: an inhaler" in response.text()

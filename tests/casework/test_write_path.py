@@ -134,6 +134,7 @@ def test_a_report_in_the_future_is_refused(worker) -> None:  # type: ignore[no-u
             "last_seen_at": local(later - timedelta(hours=1)),
             "reported_at": local(later),
             "police_informed": "true",
+            "last_seen_force": "not_known",
         },
     )
     assert response.status_code == 400

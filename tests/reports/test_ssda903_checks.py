@@ -235,6 +235,7 @@ def test_reporting_an_overlapping_episode_warns_naming_rule_574_and_still_saves(
             "last_seen_at": local("2025-07-11 20:00"),
             "reported_at": local("2025-07-11 20:30"),
             "police_informed": "true",
+            "last_seen_force": "not_known",
         },
         follow=True,
     )
@@ -253,6 +254,7 @@ def test_reporting_an_overlapping_episode_warns_naming_rule_574_and_still_saves(
             "last_seen_at": local("2025-09-01 16:00"),
             "reported_at": local("2025-09-01 16:30"),
             "police_informed": "false",
+            "last_seen_force": "not_known",
         },
         follow=True,
     )

@@ -365,6 +365,9 @@ ROUTES: dict[str, Route] = {
     "episode_profile": Route(episode_pk, allowed=TOLD_TO_ACT),
     "episode_photo": Route(episode_pk, allowed=TOLD_TO_ACT),
     "share_profile": Route(episode_pk, allowed=frozenset({"coordinator"})),
+    # Where the child was last seen (a report's "Don't know" confirmed, or a sighting in another
+    # force's area, which shares the profile): the coordinator, as for sharing; no force, no carer.
+    "last_seen_force": Route(episode_pk, allowed=frozenset({"coordinator"})),
     # Duty records: made by whoever works on the episode (as case notes), or whoever may close
     # the duty a record meets; read by whoever opens the episode.
     "record_new": Route(lambda w: {"pk": w.episode.pk, "kind": "return_plan"}, allowed=ADD_NOTE),
@@ -901,6 +904,7 @@ WRITES = [
     "close_obligation",
     "note_new",
     "share_profile",
+    "last_seen_force",
     "record_new",
     "allocate_obligation",
     "chase_obligation",
@@ -1068,3 +1072,91 @@ def test_the_interview_the_host_recorded_is_read_by_both_authorities_and_no_one_
         else:
             assert response.status_code == 404, f"{who} should not get {url}"
             assert AuditEntry.objects.filter(additional_data__outcome=REFUSED).count() == refused_before + 1
+
+
+# A child placed out of area, last seen in another force's area (001 s.5-6): the force told is
+# that force, not the force of the home. Near misses: the home's force, another authority's
+# coordinator and its token, and the same episode once the child's record is restricted.
+@pytest.mark.django_db
+def test_the_force_where_the_child_was_last_seen_is_told_and_no_other(settings: Any, tmp_path: Any) -> None:
+    from homeward.casework.restrictions import restrict_record
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    home_force = Organisation.objects.create(name="Home Area Police", kind=OrganisationKind.POLICE_FORCE)
+    seen_force = Organisation.objects.create(name="Last Seen Area Police", kind=OrganisationKind.POLICE_FORCE)
+    third_force = Organisation.objects.create(name="Third Area Police", kind=OrganisationKind.POLICE_FORCE)
+    authority = AuthorityFactory(name="Placing Council", police_force=home_force)
+    unrelated = AuthorityFactory(name="Unrelated Council", police_force=seen_force)
+    child = ChildFactory(responsible_authority=authority)
+    child.photo.save("seen.png", ContentFile(photo()), save=True)
+    start_placement(
+        child,
+        establishment=EstablishmentFactory(area=authority),
+        at=timezone.now() - timedelta(days=3),
+        by=None,
+    )
+    save_find_me_plan(FindMePlan(child=child, description="Tall, red coat"), by=None)
+    episode = report_episode(
+        child,
+        category="missing",
+        reported_at=timezone.now() - timedelta(minutes=10),
+        last_seen_at=None,
+        police_informed=True,
+        by=None,
+        last_seen_force=seen_force,
+    )
+    people = {
+        "seen_police": UserFactory(role=Role.POLICE_LIAISON, organisation=seen_force),
+        "home_police": UserFactory(role=Role.POLICE_LIAISON, organisation=home_force),
+        "third_police": UserFactory(role=Role.POLICE_LIAISON, organisation=third_force),
+        "coordinator": UserFactory(role=Role.MISSING_COORDINATOR, organisation=authority),
+        "other_coordinator": UserFactory(role=Role.MISSING_COORDINATOR, organisation=unrelated),
+    }
+    tokens = {
+        "seen_force": ApiToken.issue(seen_force, "Dyfed-Powys RMS", list(SCOPES))[1],
+        "home_force": ApiToken.issue(home_force, "Niche RMS", list(SCOPES))[1],
+        "third_force": ApiToken.issue(third_force, "Gwent RMS", list(SCOPES))[1],
+        "other_authority": ApiToken.issue(unrelated, "Powys Liquidlogic", list(SCOPES))[1],
+    }
+    pages = {
+        "episode": {"seen_police", "coordinator"},
+        "episode_profile": {"seen_police", "coordinator"},
+        "episode_photo": {"seen_police", "coordinator"},
+        "last_seen_force": {"coordinator"},
+    }
+    apis = {"api:episode-detail": {"seen_force"}, "api:episode-profile": {"seen_force"}}
+
+    def check(restricted: bool) -> None:
+        for name, allowed in pages.items():
+            url = reverse(name, kwargs={"pk": episode.pk})
+            for who, user in people.items():
+                refused_before = AuditEntry.objects.filter(additional_data__outcome=REFUSED).count()
+                status = sign_in(Client(), user).get(url).status_code
+                if who in allowed and not restricted:
+                    assert status == 200, f"{who} should get {url}"
+                else:
+                    assert status == 404, f"{who} should not get {url}"
+                    assert (
+                        AuditEntry.objects.filter(additional_data__outcome=REFUSED).count()
+                        == refused_before + 1
+                    )
+        for name, holders in apis.items():
+            url = reverse(name, kwargs={"pk": episode.pk})
+            for holder, token in tokens.items():
+                status = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {token}").status_code
+                expected = 200 if holder in holders and not restricted else 404
+                assert status == expected, f"{holder} on {url}"
+
+    check(restricted=False)
+    # Every disclosure to the force told is on the trail with it as the recipient.
+    recipients = {
+        (entry.additional_data or {}).get("recipient_force")
+        for entry in AuditEntry.objects.filter(object_pk=str(episode.pk))
+        if "recipient_force" in (entry.additional_data or {})
+    }
+    assert recipients == {"Last Seen Area Police"}
+    restrict_record(child, sealed=True, named=[people["coordinator"]], by=people["coordinator"])
+    # Restricted: no force and no token (the coordinator named on it aside, not checked again).
+    people.pop("coordinator")
+    check(restricted=True)

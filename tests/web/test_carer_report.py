@@ -55,6 +55,7 @@ def first_page(**extra: str) -> dict[str, str]:
         "last_seen_at": local(now - timedelta(minutes=40)),
         "last_seen_where": "Bus station, Hereford",
         "police_informed": "false",
+        "last_seen_force": "not_known",
         **extra,
     }
 
@@ -136,6 +137,7 @@ def test_the_first_page_asks_only_what_the_police_and_the_protocol_need_at_once(
         "category",
         "last_seen_at",
         "last_seen_where",
+        "last_seen_force",
         "police_informed",
         "police_reference",
         "reported_at",

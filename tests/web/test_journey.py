@@ -42,6 +42,7 @@ def test_a_social_worker_reports_a_child_missing_and_sees_what_is_due(social_wor
             "last_seen_at": local(now - timedelta(hours=3)),
             "reported_at": local(now - timedelta(hours=1)),
             "police_informed": "false",
+            "last_seen_force": "not_known",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -123,6 +123,7 @@ def test_a_report_with_an_impossible_time_records_no_episode() -> None:
             "reported_at": "31/02/2026 25:00",
             "last_seen_at": "soon",
             "police_informed": "maybe",
+            "last_seen_force": "not_known",
         },
     )
     assert response.status_code == 400
@@ -223,6 +224,7 @@ def test_html_and_script_typed_into_free_text_come_back_as_text() -> None:
             "reported_at": timezone.localtime(now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
             "last_seen_at": timezone.localtime(now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
             "police_informed": "true",
+            "last_seen_force": "not_known",
             "wearing": SCRIPT,
             "last_seen_where": SCRIPT,
         },
@@ -324,7 +326,13 @@ def test_a_report_in_year_1_or_9999_is_refused_naming_the_field(when: str) -> No
     worker, child = setup_worker()
     response = signed_in(worker).post(
         f"/children/{child.pk}/report/",
-        {"category": "missing", "reported_at": when, "last_seen_at": when, "police_informed": "false"},
+        {
+            "category": "missing",
+            "reported_at": when,
+            "last_seen_at": when,
+            "police_informed": "false",
+            "last_seen_force": "not_known",
+        },
     )
     assert response.status_code == 400
     page = response.content.decode()
@@ -349,6 +357,7 @@ def test_a_time_the_clocks_skipped_or_repeated_is_refused_naming_the_field(when:
             "reported_at": when,
             "last_seen_at": "2025-03-29T20:00",
             "police_informed": "false",
+            "last_seen_force": "not_known",
         },
     )
     assert response.status_code == 400
@@ -410,6 +419,7 @@ def report_with(child: Child, **answers: str) -> dict[str, str]:
         "reported_at": timezone.localtime(now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
         "last_seen_at": timezone.localtime(now - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
         "police_informed": "false",
+        "last_seen_force": "not_known",
         **answers,
     }
 

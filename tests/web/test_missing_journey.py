@@ -61,6 +61,7 @@ def test_from_reported_missing_to_return_interview_held() -> None:
             "last_seen_at": local(now - timedelta(hours=30)),
             "reported_at": local(now - timedelta(hours=29)),
             "police_informed": "false",
+            "last_seen_force": "not_known",
             "last_seen_where": "Leaving The Willows by the back gate",
             "wearing": "Black puffer jacket",
         },

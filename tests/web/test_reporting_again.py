@@ -46,6 +46,7 @@ def test_a_report_sent_after_someone_else_reported_the_child_is_refused_on_the_p
             "last_seen_at": local(2),
             "reported_at": local(1),
             "police_informed": "false",
+            "last_seen_force": "not_known",
         },
     )
     assert response.status_code == 400

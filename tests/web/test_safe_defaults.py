@@ -85,6 +85,7 @@ def test_not_yet_raises_the_duty_to_tell_the_police(home: tuple[User, Child]) ->
             "last_seen_at": local(now - timedelta(hours=2)),
             "reported_at": local(now - timedelta(minutes=5)),
             "police_informed": "false",
+            "last_seen_force": "not_known",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

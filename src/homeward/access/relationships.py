@@ -961,6 +961,9 @@ PERMISSIONS = {
     "episodes.view_interview_intelligence": (is_notified_force | is_told_to_act | is_shared_with_force)
     & is_named_on_restricted_record,
     "episodes.share_profile": is_coordinator & is_whole_authority & is_named_on_restricted_record,
+    # The last-seen force after a report's "Don't know", or a new sighting in another force's
+    # area (which shares the profile with that force): the coordinator, as for sharing.
+    "episodes.confirm_last_seen_force": is_coordinator & is_whole_authority & is_named_on_restricted_record,
     "episodes.change_episode": changes_episode,
     # A report made in error: withdrawn by whoever made it (while they still may change it) or a manager.
     "episodes.withdraw_episode": ((reported_it & changes_episode) | manages_case)

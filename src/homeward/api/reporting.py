@@ -12,7 +12,7 @@ from homeward.access import partners
 from homeward.accounts.models import Organisation, OrganisationKind, User
 from homeward.api.errors import Conflict, from_django
 from homeward.api.models import Replay
-from homeward.api.serializers import ANSWERS, EpisodeSerializer
+from homeward.api.serializers import ANSWERS, NOT_KNOWN, EpisodeSerializer
 from homeward.casework.episodes import AlreadyOpen, report_by_force, report_episode
 from homeward.children.models import Child
 from homeward.episodes.models import Episode
@@ -34,6 +34,8 @@ def report_as(organisation: Organisation, account: User, child: Child, data: dic
     report of a child it was not told of waits for the MASH: ``casework.episodes.report_by_force``)."""
     police = organisation.kind == OrganisationKind.POLICE_FORCE
     answers = {name: data[name] for name in ANSWERS}
+    given = data.get("last_seen_force", NOT_KNOWN)
+    last_seen_force = given if isinstance(given, Organisation) else None
     try:
         with set_actor(account):
             if police:
@@ -46,6 +48,7 @@ def report_as(organisation: Organisation, account: User, child: Child, data: dic
                     police_reference=data["police_reference"] or data["reference"][:60],
                     answers=answers,
                     by=account,
+                    last_seen_force=last_seen_force,
                 )
             return report_episode(
                 child,
@@ -56,6 +59,8 @@ def report_as(organisation: Organisation, account: User, child: Child, data: dic
                 police_reference=data["police_reference"],
                 answers=answers,
                 by=account,
+                last_seen_force=last_seen_force,
+                last_seen_force_not_known=last_seen_force is None,
             )
     except AlreadyOpen as exc:
         raise already_open(organisation, exc) from None

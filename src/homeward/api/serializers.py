@@ -14,6 +14,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from homeward.accounts.models import Organisation, OrganisationKind
 from homeward.episodes.models import (
     LINK_MAX_LENGTH,
     LINKS_MAX,
@@ -33,6 +34,8 @@ from homeward.records.kinds import TEXT_LIMIT as RECORD_TEXT_LIMIT
 from homeward.records.models import DutyRecord
 
 CLOCK_TOLERANCE = timedelta(minutes=2)
+# The last-seen force's "Don't know" (ReportSerializer.last_seen_force).
+NOT_KNOWN = "not_known"
 
 
 class MomentField(serializers.DateTimeField):
@@ -155,6 +158,31 @@ class ReportSerializer(EpisodeAnswersSerializer):
     police_reference = text(
         60, help_text="The police reference, if known (a police force's own reference by default)"
     )
+
+    # 001 s.5-6: the force told is the force where the child was last seen. Left out (or
+    # "not_known"), Homeward tells the force of the child's home and asks the coordinator to
+    # confirm it: never taken as the home's force without asking. From a police force, left out,
+    # it is that force (the force reporting is the force told).
+    last_seen_force = serializers.CharField(
+        required=False,
+        max_length=200,
+        help_text="The police force area the child was last seen in: the force's Homeward id or its "
+        f"name, or '{NOT_KNOWN}'. Left out: not known, and the coordinator is asked to confirm it.",
+    )
+
+    def validate_last_seen_force(self, value: str) -> Organisation | str:
+        text = value.strip()
+        if text.lower() == NOT_KNOWN:
+            return NOT_KNOWN
+        forces = Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE)
+        force = (
+            forces.filter(pk=int(text)).first() if text.isdigit() and len(text) < 12 else None
+        ) or forces.filter(name__iexact=text).first()
+        if force is None:
+            raise serializers.ValidationError(
+                f"No police force '{text[:100]}': give a force's Homeward id or name, or '{NOT_KNOWN}'."
+            )
+        return force
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)

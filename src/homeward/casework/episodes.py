@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from homeward.access import partners
-from homeward.accounts.models import Organisation, User
+from homeward.accounts.models import Organisation, OrganisationKind, User
 from homeward.casework import timeline, versions, warning_notices
 from homeward.casework.obligations import close_obligation
 from homeward.children.models import Child
@@ -44,6 +44,15 @@ def _check_links(answers: dict[str, Any]) -> None:
                 raise ValidationError({name: problem})
 
 
+def _check_last_seen_force(force: Organisation | None, not_known: bool) -> None:
+    if force is not None and force.kind != OrganisationKind.POLICE_FORCE:
+        raise ValidationError({"last_seen_force": f"{force} is not a police force."})
+    if force is not None and not_known:
+        raise ValidationError(
+            {"last_seen_force": "Choose the police force area the child was last seen in, or 'Don't know'."}
+        )
+
+
 @transaction.atomic
 def report_episode(
     child: Child,
@@ -55,8 +64,16 @@ def report_episode(
     by: User | None,
     police_reference: str = "",
     answers: dict[str, Any] | None = None,
+    last_seen_force: Organisation | None = None,
+    last_seen_force_not_known: bool = False,
+    told_force: Organisation | None = None,
 ) -> Episode:
-    """A new episode becomes known: the West Mercia per-episode questions and its category."""
+    """A new episode becomes known: the West Mercia per-episode questions and its category.
+
+    The force told is the force where the child was last seen (001 s.5-6), or ``told_force`` (a
+    force reporting through its own system); "don't know" (``last_seen_force_not_known``) tells
+    the force of the home or placement and asks the coordinator to confirm it (My work). A caller
+    that does not ask (neither given) tells the home's force, as before the question was asked."""
     child = timeline.lock_child(child)
     # One open episode per child: checked under the child's lock, so two reports sent at once
     # cannot both pass (the second sees the first's episode once the first commits).
@@ -69,6 +86,7 @@ def report_episode(
     if last_seen_at is not None and last_seen_at > reported_at:
         raise ValidationError({"last_seen_at": "The child must have been last seen before the report."})
     _check_links(answers or {})
+    _check_last_seen_force(last_seen_force, last_seen_force_not_known)
     # Name the field that was given: the API's last_seen_at is optional.
     if last_seen_at is not None:
         timeline.not_before_birth(child, "last_seen_at", last_seen_at)
@@ -86,7 +104,9 @@ def report_episode(
         category=category,
         police_informed=police_informed,
         police_reference=police_reference,
-        police_force=force_for(child) if police_informed else None,
+        police_force=(told_force or last_seen_force or force_for(child)) if police_informed else None,
+        last_seen_force=last_seen_force,
+        last_seen_force_not_known=last_seen_force_not_known,
         **(answers or {}),
     )
     reported = timeline.append(
@@ -140,7 +160,7 @@ def inform_police(episode: Episode, *, at: datetime, by: User | None, reference:
         episode,
         police_informed=True,
         police_reference=reference or episode.police_reference,
-        police_force=episode.police_force or force_for(child),
+        police_force=episode.force_to_tell(),
     )
     timeline.finish(child, recorded=event)
     return event
@@ -259,6 +279,7 @@ def report_by_force(
     by: User | None,
     police_reference: str = "",
     answers: dict[str, Any] | None = None,
+    last_seen_force: Organisation | None = None,
 ) -> Episode:
     """A police force's own report (its system, through the partner API): informed by definition.
 
@@ -278,6 +299,10 @@ def report_by_force(
         police_reference=police_reference,
         answers=answers,
         by=by,
+        # The force reporting is the force told; the child was last seen in its area unless it
+        # says otherwise.
+        last_seen_force=last_seen_force or force,
+        told_force=force,
     )
     if not known:
         # Part of the report itself, not a change after it: the episode stays at version 1.

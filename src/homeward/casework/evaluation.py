@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from homeward.accounts.models import User
+from homeward.accounts.models import Role, User
 from homeward.children.models import Child, Establishment
 from homeward.episodes.casefile import parse_ref
 from homeward.episodes.models import Episode, Event
@@ -50,6 +50,14 @@ def _allocations(rows: Iterable[Obligation]) -> tuple[dict[tuple[object, ...], O
     return latest, people
 
 
+def _police_forces(children: list[Child]) -> dict[int, int]:
+    """Each episode's force to tell, by id, where it is the episode's own (told, or last seen)."""
+    rows = Episode.objects.filter(child__in=children).values_list(
+        "pk", "police_force_id", "last_seen_force_id"
+    )
+    return {pk: told or seen for pk, told, seen in rows if told or seen}
+
+
 def store(children: list[Child], computed: list[Computed]) -> None:
     by_pk = {c.pk: c for c in children}
     # Each row's rule from the pack and version that raised it (the authority's adoptions).
@@ -58,7 +66,8 @@ def store(children: list[Child], computed: list[Computed]) -> None:
     allocations, allocated_people = _allocations(existing.values())
     keep: set[int] = set()
     new: list[Obligation] = []
-    assignees: dict[tuple[int, str], tuple[User | None, bool]] = {}
+    assignees: dict[tuple[int, str, int | None], tuple[User | None, bool]] = {}
+    police_forces: dict[int, int] | None = None
     homes: dict[int, Establishment | None] = {}  # each home read once, not once per duty
     updated: list[Obligation] = []
     called_off: list[int] = []
@@ -71,9 +80,19 @@ def store(children: list[Child], computed: list[Computed]) -> None:
         key = (item.rule, child_pk, episode_pk, item.recipient or "", item.level, item.opens_at)
         rule = packs[(item.protocol, item.version)].rule(item.rule)
         role = falls_to(item.kind, item.recipient, rule.falls_to)
-        if (child_pk, role) not in assignees:
-            assignees[(child_pk, role)] = assignee_for(child, role)
-        computed_assignee, by_default = assignees[(child_pk, role)]
+        # The police's duties fall to the force of their episode (told, or where last seen).
+        police_episode = episode_pk if role == Role.POLICE_LIAISON else None
+        if (child_pk, role, police_episode) not in assignees:
+            if police_episode is not None and police_forces is None:
+                police_forces = _police_forces(children)
+            assignees[(child_pk, role, police_episode)] = assignee_for(
+                child,
+                role,
+                police_force_id=police_forces.get(police_episode)
+                if police_forces and police_episode
+                else None,
+            )
+        computed_assignee, by_default = assignees[(child_pk, role, police_episode)]
         row = existing.get(key)
         # An explicit allocation wins over the computed assignee: the row's own, or for a new
         # row (the next repeat of a duty) the duty's latest; not once that person has left.

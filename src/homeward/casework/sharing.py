@@ -49,3 +49,37 @@ def share_profile(
         episode=current, force=force, reason=reason, shared_at=now, shared_by=by
     )
     return share
+
+
+@transaction.atomic
+def confirm_last_seen_force(
+    episode: Episode, *, force: Organisation, reason: str, by: User | None, at: datetime | None = None
+) -> ProfileShare | None:
+    """The coordinator confirms the police force area the child was last seen in: the answer to a
+    report's "Don't know", or a new sighting in another force's area.
+
+    A force other than the one told gets the profile as a share (``share_profile``, so recorded
+    and audited with why: ``reason`` is then required); the force told, or (the police not told
+    yet) the force to be told, needs none. Returns the share made, if one was."""
+    now = at or timezone.now()
+    child, current = timeline.lock_episode(episode)
+    if force.kind != OrganisationKind.POLICE_FORCE:
+        raise ValidationError({"force": f"{force} is not a police force."})
+    told = current.police_force if current.police_informed else None
+    made = None
+    if (
+        told is not None
+        and told.pk != force.pk
+        and not ProfileShare.objects.filter(episode=current, force=force).exists()
+    ):
+        made = share_profile(current, force=force, reason=reason, by=by, at=now)
+    timeline.bump(
+        current,
+        last_seen_force=force,
+        last_seen_force_not_known=False,
+        last_seen_force_confirmed_at=now,
+        last_seen_force_confirmed_by=by,
+    )
+    # The police's duties fall to the force to be told (Episode.force_to_tell): stored again.
+    timeline.finish(child)
+    return made

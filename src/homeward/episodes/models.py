@@ -13,7 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from homeward.accounts.models import Organisation
 from homeward.children.models import Child
+from homeward.children.police import force_for
 
 
 class Category(models.TextChoices):
@@ -96,9 +98,29 @@ class Episode(models.Model):
     risk_level = models.CharField(max_length=20, choices=RiskLevel.choices, blank=True)
     police_informed = models.BooleanField(default=False)
     police_reference = models.CharField(max_length=60, blank=True)
-    # The force that was told (the force covering where the child lives); its liaison officers see it.
+    # The force that was told: the force where the child was last seen (001 s.5-6), which for a
+    # child placed out of area may not be the force of the home (``force_to_tell``); its liaison
+    # officers see the episode and the profile.
     police_force = models.ForeignKey(
         "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # "Which police force area was the child last seen in?", asked on the report. "Don't know" is
+    # an answer of its own (``last_seen_force_not_known``), never read as the home's force: the
+    # coordinator is asked to confirm it (My work; ``casework.sighting``). Both empty: an episode
+    # reported before the question was asked, or by a caller that does not ask it.
+    last_seen_force = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Police force area where last seen",
+        limit_choices_to={"kind": "police_force"},
+    )
+    last_seen_force_not_known = models.BooleanField("Last-seen force not known", default=False)
+    last_seen_force_confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_seen_force_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     found_at = models.DateTimeField(null=True, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
@@ -198,6 +220,15 @@ class Episode(models.Model):
         """Hours from the start to being found, or to now while still open."""
         end = self.found_at or now or timezone.now()
         return (end - self.start).total_seconds() / 3600
+
+    def force_to_tell(self) -> Organisation | None:
+        """The force the police duty falls to: the one told, else the one where the child was last
+        seen, else (not known, or never asked) the force of the child's home or placement."""
+        if self.police_force_id is not None:
+            return self.police_force
+        if self.last_seen_force_id is not None:
+            return self.last_seen_force
+        return force_for(self.child)
 
     def push_labels(self) -> list[str]:
         return [PushFactor(f).label for f in self.push_factors if f in PushFactor.values]

@@ -55,8 +55,8 @@ def candidates(obligation: Obligation) -> QuerySet[User]:
 
     The responsible authority's people of that role (a return interview to its return interview
     workers, 002 s.6); for a carer's duty, the carers of the home the child is placed in now;
-    for the police's, the liaison officers of the force told of the episode (or that covers the
-    child's home).
+    for the police's, the liaison officers of the force told of the episode (or where the child
+    was last seen, or that covers the child's home).
     """
     people = User.objects.filter(role=obligation.falls_to, is_active=True).order_by("last_name", "first_name")
     child = obligation.child
@@ -65,6 +65,6 @@ def candidates(obligation: Obligation) -> QuerySet[User]:
         return people.filter(establishment=placement.establishment) if placement else people.none()
     if obligation.falls_to == Role.POLICE_LIAISON:
         episode = obligation.episode
-        force = (episode.police_force if episode is not None else None) or force_for(child)
+        force = episode.force_to_tell() if episode is not None else force_for(child)
         return people.filter(organisation=force) if force is not None else people.none()
     return people.filter(organisation=child.responsible_authority)

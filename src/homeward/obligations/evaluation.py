@@ -182,7 +182,7 @@ def assignee(child: Child, role: str) -> User | None:
     return assignee_for(child, role)[0]
 
 
-def assignee_for(child: Child, role: str) -> tuple[User | None, bool]:
+def assignee_for(child: Child, role: str, *, police_force_id: int | None = None) -> tuple[User | None, bool]:
     """Who a duty of ``role`` falls to for this child, and whether only by default.
 
     The child's record names the social worker, the team's manager, the IRO and (by the home
@@ -205,8 +205,11 @@ def assignee_for(child: Child, role: str) -> tuple[User | None, bool]:
         return None, False
     people = User.objects.filter(role=role, is_active=True).order_by("id")
     if role == Role.POLICE_LIAISON:
-        # The force Homeward tells about this child, not the first force on file: whoever a duty
-        # falls to may open its episode (access.relationships.told_to_act).
+        # The force Homeward tells of the episode (``police_force_id``: where the child was last
+        # seen, Episode.force_to_tell), else the force covering the child's home; not the first
+        # force on file: whoever a duty falls to may open its episode (relationships.told_to_act).
+        if police_force_id is not None:
+            return people.filter(organisation_id=police_force_id).first(), True
         force = force_for(child)
         return (people.filter(organisation=force).first() if force is not None else None), True
     return people.filter(organisation=child.responsible_authority).first(), True

@@ -257,6 +257,16 @@ def police_reports_to_confirm(episodes: QuerySet[Episode]) -> list[Episode]:
     )
 
 
+def last_seen_force_to_confirm(episodes: QuerySet[Episode]) -> list[Episode]:
+    """Reports that said the police force area the child was last seen in was not known, for the
+    coordinator to confirm (001 s.5-6), among the episodes the reader may see: oldest first."""
+    return list(
+        episodes.filter(last_seen_force_not_known=True, withdrawn_at__isnull=True)
+        .select_related("child", "police_force")
+        .order_by("reported_at", "pk")
+    )
+
+
 def children_still_missing() -> list[Child]:
     """Every child with an episode still open (the notify worker extends their schedules daily)."""
     return list(

@@ -75,6 +75,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("episodes/<int:pk>/profile/", profile.profile_sheet, name="episode_profile"),
     path("episodes/<int:pk>/profile/photo/", files.episode_photo, name="episode_photo"),
     path("episodes/<int:pk>/profile/share/", profile.share, name="share_profile"),
+    path("episodes/<int:pk>/last-seen-force/", profile.last_seen_force, name="last_seen_force"),
     path("episodes/<int:pk>/records/<slug:kind>/new/", records.new, name="record_new"),
     path("records/<int:pk>/", records.detail, name="record"),
     path("obligations/<int:pk>/close/", obligations.close, name="close_obligation"),

@@ -313,6 +313,41 @@ class ShareProfileForm(GovukForm):
         field.queryset = forces
 
 
+class LastSeenForceForm(GovukForm):
+    """The coordinator confirms where the child was last seen, or records a new sighting."""
+
+    force = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Which police force area was the child last seen in?",
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Which police force area was the child last seen in: choose a force.",
+            "invalid_choice": "Which police force area was the child last seen in: choose one of the "
+            "forces listed.",
+        },
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        required=False,
+        label="Where and when the child was seen",
+        help_text="Needed for a force other than the one told: it is shared the profile, and this "
+        "says why (002 s.10).",
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, first: Organisation | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        forces = list(Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).order_by("name"))
+        if first is not None:
+            forces.sort(key=lambda f: f.pk != first.pk)
+        field = self.fields["force"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Organisation.objects.filter(pk__in=[f.pk for f in forces])
+        # The force told (or to be told) first, then the others by name.
+        field.choices = [(f.pk, f.name) for f in forces]
+
+
 class RiskAssessmentForm(GovukModelForm):
     completed_at = DateTimeField(label="Date completed")
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from homeward.accounts.models import Organisation, OrganisationKind
 from homeward.episodes import questions
 from homeward.episodes.models import (
     LINK_MAX_LENGTH,
@@ -130,6 +131,7 @@ def category_hints(pack: Pack | None) -> dict[str, str]:
 
 
 POLICE_TOLD = [("true", "Yes"), ("false", "Not yet")]
+NOT_KNOWN = "not_known"
 
 
 class ReportEpisodeForm(GovukForm):
@@ -149,6 +151,20 @@ class ReportEpisodeForm(GovukForm):
         required=False,
         help_text="An address or a place, as exactly as you can (e.g. 'Bus station, Hereford'). "
         "If you do not know, leave it empty.",
+    )
+    # 001 s.5-6: the force told is the force where the child was last seen, which for a child
+    # placed out of area may not be the force of the home. No choice is made for the person: the
+    # home's force comes first, and "Don't know" is an answer the coordinator follows up.
+    last_seen_force = forms.ChoiceField(
+        label="Which police force area was the child last seen in?",
+        choices=[],
+        widget=hints.RadioSelect(hints={}),
+        error_messages={
+            "required": "Which police force area was the child last seen in: choose a force, or "
+            "'Don't know'.",
+            "invalid_choice": "Which police force area was the child last seen in: choose one of the "
+            "forces listed, or 'Don't know'.",
+        },
     )
     # Filled in with now: changed only when recording a report made earlier (a call taken, then
     # typed in); left empty, the report is made now. The six-hour rule counts from it.
@@ -172,17 +188,42 @@ class ReportEpisodeForm(GovukForm):
         help_text="If the police have been told: the incident or log number they gave you.",
     )
 
-    def __init__(self, *args: Any, pack: Pack | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, pack: Pack | None = None, home_force: Organisation | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         widget = self.fields["category"].widget
         assert isinstance(widget, hints.RadioSelect)
         widget.hints = category_hints(pack)
+        self.forces = {
+            str(f.pk): f
+            for f in Organisation.objects.filter(kind=OrganisationKind.POLICE_FORCE).order_by("name")
+        }
+        first = [str(home_force.pk)] if home_force is not None and str(home_force.pk) in self.forces else []
+        rest = [pk for pk in self.forces if pk not in first]
+        field = self.fields["last_seen_force"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(pk, self.forces[pk].name) for pk in first + rest] + [(NOT_KNOWN, "Don't know")]
+        force_widget = field.widget
+        assert isinstance(force_widget, hints.RadioSelect)
+        force_widget.hints = {
+            NOT_KNOWN: "The coordinator will be asked to confirm the force. Until then Homeward tells "
+            + (f"{home_force}, the force for where the child lives." if home_force else "the home's force.")
+        }
+        if first:
+            force_widget.hints[first[0]] = "The force for where the child lives."
+
+    def clean_last_seen_force(self) -> Organisation | None:
+        value = self.cleaned_data.get("last_seen_force")
+        return self.forces.get(value) if value and value != NOT_KNOWN else None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         seen, reported = data.get("last_seen_at"), data.get("reported_at")
         if seen and reported and seen > reported:
             self.add_error("last_seen_at", "When were they last seen: it must be before the report.")
+        # Chosen "Don't know" (a force left unanswered is an error above, never "not known").
+        data["last_seen_force_not_known"] = "last_seen_force" in data and data["last_seen_force"] is None
         if data.get("police_informed") is False:
             # A reference belongs to "Yes": typed, then "Not yet" chosen, it is not kept (the police
             # have not been told, so it cannot be theirs).

@@ -28,6 +28,7 @@ from homeward.casework.episodes import (
 from homeward.casework.episodes import reclassify as reclassify_episode
 from homeward.casework.risk import grade_risk
 from homeward.children.models import FindMePlan
+from homeward.children.police import force_for
 from homeward.episodes import questions
 from homeward.episodes.models import Episode
 from homeward.episodes.rules import open_episode
@@ -89,6 +90,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"reported_at": now_local()},
         pack=pack_of(child),
+        home_force=force_for(child),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -102,6 +104,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 police_reference=data["police_reference"],
                 answers={name: data[name] for name in questions.FIRST_PAGE},
                 by=user,
+                last_seen_force=data["last_seen_force"],
+                last_seen_force_not_known=data["last_seen_force_not_known"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -170,7 +174,13 @@ def questions_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    episode = Episode.objects.select_related("child", "child__responsible_authority").filter(pk=pk).first()
+    episode = (
+        Episode.objects.select_related(
+            "child", "child__responsible_authority", "police_force", "last_seen_force"
+        )
+        .filter(pk=pk)
+        .first()
+    )
     user = me(request)
     if episode is not None and not user.has_perm("episodes.view_episode", episode):
         if user.has_perm("episodes.view_episode_as_host", episode):

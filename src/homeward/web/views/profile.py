@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from homeward.access.audit import recipient, record_view
-from homeward.casework.sharing import share_profile
+from homeward.casework.sharing import confirm_last_seen_force, share_profile
 from homeward.episodes.models import ProfileShare
 from homeward.queries.profile import profile_of
-from homeward.web.forms.children import ShareProfileForm
+from homeward.web.forms.children import LastSeenForceForm, ShareProfileForm
 from homeward.web.views.common import apply_errors, episode_for, form_page, login_required, me
 
 
@@ -75,4 +75,52 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
             if shared
             else ""
         ),
+    )
+
+
+@login_required
+def last_seen_force(request: HttpRequest, pk: int) -> HttpResponse:
+    """The coordinator confirms the force area the child was last seen in (a report's "Don't
+    know"), or records a new sighting in another force's area, which shares the profile with it."""
+    episode = episode_for(request, pk, "episodes.confirm_last_seen_force")
+    told = episode.force_to_tell()
+    form = LastSeenForceForm(
+        request.POST or None, first=told, initial={"force": episode.last_seen_force_id or None}
+    )
+    if request.method == "POST" and form.is_valid():
+        force = form.cleaned_data["force"]
+        try:
+            made = confirm_last_seen_force(
+                episode, force=force, reason=form.cleaned_data["reason"], by=me(request)
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"The child was last seen in {force}'s area: the profile is shared with {made.force}."
+                if made is not None
+                else f"The child was last seen in {force}'s area.",
+            )
+            return redirect("episode", pk=episode.pk)
+    if episode.last_seen_force_not_known:
+        intro = (
+            "The report said the police force area the child was last seen in was not known. "
+            f"Homeward told {told or 'no force yet'}. Confirm the force, or choose the force where the "
+            "child was seen: that force is shared the profile."
+        )
+    else:
+        intro = (
+            f"Last seen in: {episode.last_seen_force or 'not recorded'}. Told: {told or 'no force yet'}. "
+            "If the child has been seen in another force's area, choose that force and say where and "
+            "when: it is shared the profile (002 s.10)."
+        )
+    return form_page(
+        request,
+        form,
+        "Where the child was last seen",
+        caption=str(episode),
+        back=f"/episodes/{pk}/",
+        submit="Save",
+        intro=intro,
     )

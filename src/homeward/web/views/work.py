@@ -210,8 +210,20 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "actions": meetings.actions,
             # Interviews another authority asked this one to hold (the host's view only).
             "asked_of_us": work.asked_of_host(user, episodes=commissioned_episodes(user)),
+            "force_to_confirm": _force_to_confirm(user),
         },
     )
+
+
+def _force_to_confirm(user: User) -> list[Any]:
+    """The coordinator's reports whose last-seen police force area was "Don't know"."""
+    if user.role != Role.MISSING_COORDINATOR:
+        return []
+    return [
+        episode
+        for episode in missing.last_seen_force_to_confirm(visible_episodes(user))
+        if user.has_perm("episodes.confirm_last_seen_force", episode)
+    ]
 
 
 @login_required

@@ -55,6 +55,7 @@ from homeward.children.models import (
     Plan,
     Rating,
 )
+from homeward.children.police import force_for
 from homeward.episodes.models import Category, Episode, PullFactor, PushFactor, RiskLevel
 from homeward.interviews.models import Method, Response, ReturnInterview
 from homeward.meetings.models import Action, Meeting, MeetingKind
@@ -645,6 +646,8 @@ class Builder:
             police_reference=self.reference(reported) if told else "",
             by=reporter,
             answers=self.answers(child, profile),
+            # The demo's children are placed in the one force's area, and last seen there.
+            last_seen_force=force_for(child),
         )
         self.episodes += 1
         missing_since: datetime | None = reported if category == Category.MISSING else None
