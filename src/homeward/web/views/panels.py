@@ -101,8 +101,13 @@ def new(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid()
     held_at = form.cleaned_data.get("held_at") if form.is_bound else None
     homes = queries.homes(authority)
+    # The home of the duty is offered only on the empty form: a posted row equal to an initial
+    # one would count as unchanged and be dropped.
     places = PlaceFormSet(
-        request.POST or None, prefix="places", initial=places_initial, form_kwargs={"homes": homes}
+        request.POST or None,
+        prefix="places",
+        initial=None if request.method == "POST" else places_initial,
+        form_kwargs={"homes": homes},
     )
     adults = AdultFormSet(request.POST or None, prefix="adults")
     actions = PanelActionFormSet(
