@@ -156,7 +156,8 @@ def new(request: HttpRequest) -> HttpResponse:
             done = (
                 " It meets the duty to review the home, which is now closed." if panel.obligation_id else ""
             )
-            messages.success(request, f"The {panel.get_kind_display().lower()} has been recorded.{done}")
+            # The kind as written: "MACE" is not to be lower-cased.
+            messages.success(request, f"{panel.get_kind_display()} recorded.{done}")
             return redirect("panel", pk=panel.pk)
     errors: list[dict[str, str]] = []
     if form.is_bound:
