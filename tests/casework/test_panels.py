@@ -129,3 +129,86 @@ def test_panels_are_in_subject_access_and_their_words_go_when_the_only_child_is_
     shared.refresh_from_db()
     assert alone.discussed == "" and alone.adults.get().name == ""
     assert shared.discussed == "Two children seen at the same flat"
+
+
+def test_a_panels_action_is_closed_once_and_dropping_one_needs_a_reason() -> None:
+    from homeward.casework.panels import close_panel_action
+    from homeward.meetings.models import ActionState
+
+    authority = AuthorityFactory()
+    coordinator = UserFactory(organisation=authority, role=Role.MISSING_COORDINATOR)
+    panel = _mace(authority, [ChildFactory(responsible_authority=authority)], coordinator)
+    action = panel.actions.get()
+    with pytest.raises(ValidationError) as error:
+        close_panel_action(action, state=ActionState.DROPPED, note=" ", by=coordinator)
+    assert set(error.value.message_dict) == {"closing_note"}
+    close_panel_action(action, state=ActionState.DONE, note="Patrolled", by=coordinator)
+    action.refresh_from_db()
+    assert (action.state, action.closing_note, action.closed_by) == (
+        ActionState.DONE,
+        "Patrolled",
+        coordinator,
+    )
+    with pytest.raises(ValidationError) as error:
+        close_panel_action(action, state=ActionState.DONE, note="", by=coordinator)
+    assert "already closed" in error.value.message_dict["state"][0]
+
+
+def test_an_overdue_panel_action_is_chased_once_then_escalated_to_the_owners_team_manager() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from homeward.casework import outbox
+    from homeward.notifications.models import Kind, Message
+    from tests.factories import TeamFactory
+
+    authority = AuthorityFactory()
+    team = TeamFactory(organisation=authority)
+    manager = UserFactory(organisation=authority, role=Role.TEAM_MANAGER, team=team)
+    team.manager = manager
+    team.save()
+    owner = UserFactory(organisation=authority, role=Role.SOCIAL_WORKER, team=team)
+    child = ChildFactory(responsible_authority=authority)
+    now = timezone.now()
+    panel = Panel(
+        authority=authority,
+        kind=PanelKind.PRE_MACE,
+        held_at=now - timedelta(days=20),
+        chair="Chair",
+        attendees="Police",
+        discussed="Seen at the park",
+    )
+    action = PanelAction(
+        description="Visit the park", assignee=owner, due_on=(now - timedelta(days=1)).date()
+    )
+    record_panel(panel, children=[child], actions=[action], by=None)
+    assert Message.objects.filter(panel_action=action, kind=Kind.ACTION, recipient=owner).exists()
+    outbox.chase_panel_actions(now)
+    outbox.chase_panel_actions(now)
+    assert Message.objects.filter(panel_action=action, kind=Kind.ACTION_OVERDUE, recipient=owner).count() == 1
+    # Long past its date: the owner's team manager is told too, once.
+    outbox.chase_panel_actions(now + timedelta(days=10))
+    outbox.chase_panel_actions(now + timedelta(days=11))
+    assert (
+        Message.objects.filter(panel_action=action, kind=Kind.ACTION_ESCALATED, recipient=manager).count()
+        == 1
+    )
+    # A closed action is not chased.
+    later = PanelAction(description="Another", assignee=owner, due_on=(now - timedelta(days=1)).date())
+    record_panel(
+        Panel(
+            authority=authority,
+            kind=PanelKind.MACE,
+            held_at=now - timedelta(days=5),
+            chair="C",
+            attendees="A",
+            discussed="D",
+        ),
+        children=[child],
+        actions=[later],
+        by=None,
+    )
+    PanelAction.objects.filter(pk=later.pk).update(state="done")
+    outbox.chase_panel_actions(now)
+    assert not Message.objects.filter(panel_action=later, kind=Kind.ACTION_OVERDUE).exists()

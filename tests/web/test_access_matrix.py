@@ -51,6 +51,7 @@ from homeward.api.models import SCOPES, ApiToken
 from homeward.casework.commissions import allocate_commission, commission_interview
 from homeward.casework.episodes import record_found, report_episode
 from homeward.casework.find_me import save_find_me_plan
+from homeward.casework.panels import Adult, Place, record_panel
 from homeward.casework.placements import start_placement
 from homeward.casework.records import add_record
 from homeward.casework.warning_notices import record_notice
@@ -65,6 +66,10 @@ from homeward.meetings.models import (
     BriefingItem,
     Invitation,
     Meeting,
+    Panel,
+    PanelAction,
+    PanelKind,
+    PlaceKind,
 )
 from homeward.notes.models import Note
 from homeward.notifications.models import Kind, Message
@@ -204,6 +209,10 @@ class World:
     host_interview: ReturnInterview
     # A Child Abduction Warning Notice naming the child, served by West Mercia (001 s.14.22).
     notice: WarningNotice | None = None
+    # A MACE panel about the child and a restricted second child (allocated to team_sw), with a
+    # place, an adult and an action given to the return interview worker.
+    panel: Panel | None = None
+    panel_action: PanelAction | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +242,30 @@ class Route:
 # Warning notices: every authority's coordinator records its own; the force that served one reads it.
 COORDINATORS = frozenset({"coordinator", "host_coordinator", "other_coordinator"})
 NOTICE_LISTERS = COORDINATORS | {"police"}
+
+
+# Panels (access.relationships.PANEL_ROLES): any local authority's coordinator and managers run
+# their own (the list and the form); the world's panel is read by Herefordshire's, by the social
+# worker of either child on it (allocated_sw has only the one child, team_sw the restricted
+# second), and by nobody else: not the police, another authority's coordinator, the MASH.
+PANEL_RUNNERS = frozenset(
+    {"coordinator", "team_manager", "other_team_manager", "senior", "host_coordinator", "other_coordinator"}
+)
+PANEL_READERS = frozenset(
+    {"coordinator", "team_manager", "other_team_manager", "senior", "allocated_sw", "team_sw"}
+)
+# Who is shown the restricted second child by name: those named on that child's record.
+SEES_SECOND_CHILD = frozenset({"coordinator", "team_sw"})
+
+
+def panel_pk(w: World) -> dict[str, Any]:
+    assert w.panel is not None
+    return {"pk": w.panel.pk}
+
+
+def panel_action_pk(w: World) -> dict[str, Any]:
+    assert w.panel_action is not None
+    return {"pk": w.panel_action.pk}
 
 
 def notice_pk(w: World) -> dict[str, Any]:
@@ -443,6 +476,18 @@ ROUTES: dict[str, Route] = {
     "warning_notice_new": Route(allowed=COORDINATORS, denied=302),
     "warning_notice": Route(notice_pk, allowed=frozenset({"coordinator", "police"})),
     "warning_notice_withdraw": Route(notice_pk, allowed=frozenset({"coordinator"})),
+    "panels": Route(
+        allowed=PANEL_RUNNERS | {"allocated_sw", "team_sw"}, away=SIGNED_IN - PANEL_RUNNERS - PANEL_READERS
+    ),
+    "panel_new": Route(allowed=PANEL_RUNNERS, denied=302),
+    # The panel: the child by name to its readers who may see them (not the other team's manager).
+    "panel": Route(panel_pk, allowed=PANEL_READERS, shows=PANEL_READERS - {"other_team_manager"}),
+    # A panel's action: the person it was given to (the return interview worker, who does not read
+    # the panel), and Herefordshire's coordinator and managers.
+    "panel_action": Route(
+        panel_action_pk,
+        allowed=frozenset({"coordinator", "team_manager", "other_team_manager", "senior", "rhi"}),
+    ),
     # Correcting what was agreed for a child at a briefing: whoever may record it; the world's
     # item has nothing recorded yet, so they are sent back to the briefing, told so.
     "briefing_item_correct": Route(
@@ -793,6 +838,38 @@ def build_world() -> World:
         expires_on=(now + timedelta(days=180)).date(),
         by=people["coordinator"],
     )
+    # A MACE panel (Essex 004 s.7) about the child and a restricted second child of team_sw's.
+    second = ChildFactory(
+        responsible_authority=authority,
+        team=team,
+        allocated_worker=people["team_sw"],
+        first_name="Secunda",
+        last_name="Restrictedchild",
+        sealed=True,
+    )
+    second.sealed_to.set([people["team_sw"], people["coordinator"]])
+    panel = record_panel(
+        Panel(
+            authority=authority,
+            kind=PanelKind.MACE,
+            held_at=now - timedelta(days=3),
+            chair="Head of Service",
+            attendees="Police, Health",
+            discussed="Both children seen at the flat",
+            disruption="Patrols of the bus station",
+        ),
+        children=[child, second],
+        places=[Place(PlaceKind.HOTSPOT, description="Bus station")],
+        adults=[Adult(name="Adult Matrix", link="Gives both lifts")],
+        actions=[
+            PanelAction(
+                description="Speak to the children about the lifts",
+                assignee=people["rhi"],
+                due_on=(now + timedelta(days=7)).date(),
+            )
+        ],
+        by=people["coordinator"],
+    )
     return World(
         child,
         episode,
@@ -810,6 +887,8 @@ def build_world() -> World:
         commission,
         host_interview,
         notice,
+        panel,
+        panel.actions.get(),
     )
 
 
@@ -926,6 +1005,7 @@ WRITES = [
     "briefing_item",
     "warning_notice_withdraw",
     "briefing_item_correct",
+    "panel_action",
 ]
 
 
@@ -959,6 +1039,8 @@ def fingerprint(world: World) -> tuple[Any, ...]:
         PlanVersion.objects.filter(plan__child=child).count(),
         ProtocolAdoption.objects.filter(authority=child.responsible_authority).count(),
         list(WarningNotice.objects.filter(children=child).values_list("withdrawn_at", flat=True)),
+        Panel.objects.count(),
+        list(PanelAction.objects.values_list("state", flat=True)),
     )
 
 
@@ -1160,3 +1242,24 @@ def test_the_force_where_the_child_was_last_seen_is_told_and_no_other(settings: 
     # Restricted: no force and no token (the coordinator named on it aside, not checked again).
     people.pop("coordinator")
     check(restricted=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", sorted(PANEL_READERS))
+def test_the_panel_names_the_restricted_second_child_only_to_those_named_on_that_record(
+    world: World, who: str
+) -> None:
+    body = sign_in(Client(), world.people[who]).get(reverse("panel", kwargs=panel_pk(world))).content.decode()
+    assert ("Restrictedchild" in body) == (who in SEES_SECOND_CHILD), who
+    if who not in SEES_SECOND_CHILD:
+        assert "whose record you cannot see" in body
+        # The notes may name the other child: withheld from a reader who may not see them all.
+        assert "Both children seen at the flat" not in body and "Gives both lifts" not in body
+    assert "Patrols of the bus station" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", sorted(VIEW_CHILD))
+def test_the_childs_page_shows_the_panel_only_to_its_readers(world: World, who: str) -> None:
+    body = sign_in(Client(), world.people[who]).get(reverse("child", kwargs=child_pk(world))).content.decode()
+    assert (reverse("panel", kwargs=panel_pk(world)) in body) == (who in PANEL_READERS), who

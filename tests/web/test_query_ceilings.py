@@ -23,8 +23,9 @@ __all__ = ["authority"]  # the fixture, shared with test_query_counts
 
 # Measured on main (SQLite, the test settings); see tools/bench/PAGES.md. The child's page was 56
 # before a read-only request remembered its access answers; warning notices added one, and the
-# timeline one more (it reads its events' kinds, then only the shown events whole).
-CEILINGS = {"board": 14, "my_work": 24, "child": 42}
+# timeline one more (it reads its events' kinds, then only the shown events whole). My work's
+# panel actions (issue 17) are one query more, however many there are.
+CEILINGS = {"board": 14, "my_work": 25, "child": 42}
 
 
 def busy_authority(people: dict[str, User]) -> dict[str, str]:

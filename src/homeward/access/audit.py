@@ -221,7 +221,19 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
     )
     from homeward.episodes.models import Episode, ProfileShare
     from homeward.interviews.models import Commission, ReturnInterview
-    from homeward.meetings.models import Action, Arrangement, BriefingItem, Invitation, Meeting
+    from homeward.meetings.models import (
+        Action,
+        Arrangement,
+        BriefingItem,
+        Invitation,
+        Meeting,
+        Panel,
+        PanelAction,
+        PanelAdult,
+        PanelAttendee,
+        PanelChild,
+        PanelPlace,
+    )
     from homeward.notes.models import Note
     from homeward.obligations.models import Allocation, Chase
     from homeward.plans.models import Plan, PlanVersion
@@ -233,6 +245,9 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
 
     episodes = list(Episode.objects.filter(child=child).values_list("pk", flat=True))
     meetings = list(Meeting.objects.filter(child=child).values_list("pk", flat=True))
+    # The panels that discussed the child, with what was recorded at them (the places, adults,
+    # people and actions belong to the panel, so they are the child's record too).
+    panels = list(Panel.objects.filter(children__child=child).values_list("pk", flat=True))
     where = (
         about(Child, [child.pk])
         | about(Episode, episodes)
@@ -261,6 +276,12 @@ def trail_for_child(child: Any) -> QuerySet[AuditEntry]:
             PlacementRiskAssessment.objects.filter(child=child).values_list("pk", flat=True),
         )
         | about(CouncilEpisode, CouncilEpisode.objects.filter(child=child).values_list("pk", flat=True))
+        | about(Panel, panels)
+        | about(PanelChild, PanelChild.objects.filter(panel_id__in=panels).values_list("pk", flat=True))
+        | about(PanelPlace, PanelPlace.objects.filter(panel_id__in=panels).values_list("pk", flat=True))
+        | about(PanelAdult, PanelAdult.objects.filter(panel_id__in=panels).values_list("pk", flat=True))
+        | about(PanelAttendee, PanelAttendee.objects.filter(panel_id__in=panels).values_list("pk", flat=True))
+        | about(PanelAction, PanelAction.objects.filter(panel_id__in=panels).values_list("pk", flat=True))
     )
     trail: QuerySet[AuditEntry] = AuditEntry.objects.filter(where)
     return trail.select_related("actor", "content_type").order_by("-timestamp", "-pk")

@@ -61,7 +61,16 @@ from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.children.models import Child, EmergencyAccess, Placement, WarningNotice
 from homeward.episodes.models import Episode, ProfileShare
 from homeward.interviews.models import Commission, ReturnInterview
-from homeward.meetings.models import Action, Arrangement, Briefing, BriefingItem, Invitation, Meeting, Panel
+from homeward.meetings.models import (
+    Action,
+    Arrangement,
+    Briefing,
+    BriefingItem,
+    Invitation,
+    Meeting,
+    Panel,
+    PanelAction,
+)
 from homeward.notifications.models import Message
 from homeward.obligations.models import Obligation, ObligationQuerySet
 from homeward.records.models import DutyRecord
@@ -756,6 +765,18 @@ def reads_panel(user: User, obj: Any) -> bool:
 
 
 @predicate
+def changes_panel_action(user: User, obj: Any) -> bool:
+    """A panel's action: the person it was given to, and the coordinator or a manager of the
+    panel's authority (who runs its panels)."""
+    who = person(user)
+    if not who or not isinstance(obj, PanelAction):
+        return False
+    if obj.assignee_id == who.pk:
+        return True
+    return who.role in PANEL_ROLES and _authority(who) == obj.panel.authority_id
+
+
+@predicate
 def is_coordinator(user: User) -> bool:
     who = person(user)
     return bool(who and who.role == Role.MISSING_COORDINATOR)
@@ -1006,6 +1027,7 @@ PERMISSIONS = {
     # Panels about places and people (see PANEL_ROLES).
     "meetings.add_panel": runs_panels,
     "meetings.view_panel": reads_panel,
+    "meetings.change_panelaction": changes_panel_action,
     "obligations.close_obligation": closes_duty,
     # Why a duty is due: whoever may see what it is about (its episode, or for a child's own duty
     # the child), by the same relationships as those pages.

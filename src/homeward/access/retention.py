@@ -207,7 +207,7 @@ def anonymise(child: Child) -> None:
         _blank(alone, PANEL_TEXT)
         PanelAdult.objects.filter(panel__in=alone).update(name="", description="", link="")
         PanelPlace.objects.filter(panel__in=alone, establishment__isnull=True).update(description="")
-        PanelAction.objects.filter(panel__in=alone).update(description="", owner="")
+        PanelAction.objects.filter(panel__in=alone).update(description="", owner="", closing_note="")
         _blank(Arrangement.objects.filter(child=child), ARRANGEMENT_TEXT)
         # Outside contacts are named only here; people in Homeward keep their link (who was invited).
         Invitation.objects.filter(arrangement__child=child, person__isnull=True).update(name="", role="")

@@ -103,6 +103,21 @@ def arrangeable_ids(user: User | AnonymousUser, obligations: Iterable[Obligation
     )
 
 
+def reviewable_ids(user: User | AnonymousUser, obligations: Iterable[Obligation]) -> set[int]:
+    """Which of these duties ask for an organisational review of a home (WM11) this person may
+    record (``meetings.add_panel``, for a child of their own authority), in one query."""
+    who = rel.person(user)
+    authority = rel.authority_of(who) if who is not None else None
+    pks = [o.pk for o in obligations if not o.outcome and o.kind == "organisational_review"]
+    if not pks or who is None or authority is None or not who.has_perm("meetings.add_panel"):
+        return set()
+    return set(
+        Obligation.objects.filter(
+            pk__in=pks, child__responsible_authority_id=authority, establishment__isnull=False
+        ).values_list("pk", flat=True)
+    )
+
+
 def closable_ids(user: User | AnonymousUser, obligations: Iterable[Obligation]) -> set[int]:
     """Which of these obligations this person may close (``relationships.closable``), in one query:
     a page offers "Record outcome" only on those, however many rows it lists."""

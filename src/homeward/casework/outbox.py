@@ -29,10 +29,10 @@ from homeward.children.models import Child, EmergencyAccess, WarningNotice
 from homeward.children.notices import Match
 from homeward.episodes.models import Category, Episode, Event, RiskLevel
 from homeward.interviews.models import Commission
-from homeward.meetings.models import Action, ActionState, Arrangement, Invitation
+from homeward.meetings.models import Action, ActionState, Arrangement, Invitation, PanelAction
 from homeward.notifications import timing
 from homeward.notifications.models import Kind, Message, OutOfHours
-from homeward.obligations.evaluation import pack_of, packs_by_version
+from homeward.obligations.evaluation import authority_pack, pack_of, packs_by_version
 from homeward.obligations.models import Allocation, Chase, Obligation, ObligationQuerySet
 from homeward.obligations.spans import span
 from homeward.protocols.pack import Pack
@@ -162,6 +162,7 @@ def _message(
     event: Event | None = None,
     invitation: Invitation | None = None,
     action: Action | None = None,
+    panel_action: PanelAction | None = None,
     chase: Chase | None = None,
     warning_notice: WarningNotice | None = None,
 ) -> Message:
@@ -175,6 +176,7 @@ def _message(
         event=event,
         invitation=invitation,
         action=action,
+        panel_action=panel_action,
         chase=chase,
         warning_notice=warning_notice,
         subject=subject[:300],
@@ -639,7 +641,7 @@ def refresh(now: datetime) -> dict[str, int]:
         "announced": announce_opened(now),
         "escalated": escalate(now),
         "digests": send_digests(now),
-        "actions_chased": chase_actions(now),
+        "actions_chased": chase_actions(now) + chase_panel_actions(now),
     }
 
 
@@ -769,7 +771,12 @@ def tell_action_owners(actions: Iterable[Action], now: datetime) -> int:
 def _action_due_at(action: Action) -> datetime:
     """An action is due by the end of its day (Europe/London)."""
     assert action.due_on is not None
-    return timezone.make_aware(datetime.combine(action.due_on + timedelta(days=1), time(0, 0)))
+    return _day_end(action.due_on)
+
+
+def _day_end(day: date | None) -> datetime:
+    assert day is not None
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time(0, 0)))
 
 
 def chase_actions(now: datetime) -> int:
@@ -795,6 +802,86 @@ def chase_actions(now: datetime) -> int:
             manager = team.manager if team is not None else None
             if manager is not None and manager.is_active and manager != action.assignee:
                 messages.append(_action_message(action, Kind.ACTION_ESCALATED, manager, visibility, now))
+    return _queue(messages)
+
+
+# --- panels' actions (MACE, pre-MACE, organisational reviews) --------------------------------
+
+
+def panel_action_url(action: PanelAction) -> str:
+    return f"{settings.HOMEWARD_BASE_URL}{reverse('panel_action', args=[action.pk])}"
+
+
+def _panel_action_message(action: PanelAction, kind: str, recipient: User, now: datetime) -> Message:
+    # A panel is about several children: the message names none of them (the recipient may not
+    # see them all), only the panel and the action.
+    panel = action.panel
+    due = f"by {action.due_on:%a %d %b %Y}" if action.due_on else "with no date set"
+    opening = {
+        Kind.ACTION: "A panel gave you this action.",
+        Kind.ACTION_OVERDUE: "Your action from a panel is past its date and still open.",
+        Kind.ACTION_ESCALATED: "An action from a panel is past its date and still open; it falls to your team.",
+    }[Kind(kind)]
+    lines = [
+        opening,
+        "",
+        f"Action: {action.description}",
+        f"Due: {due}",
+        f"From: {panel.get_kind_display()} on {_when(panel.held_at)}",
+    ]
+    if action.assignee is not None and action.assignee != recipient:
+        lines.append(f"Falls to: {action.who}")
+    link = panel_action_url(action)
+    lines += ["", f"Open the action: {link}"]
+    subject = {
+        Kind.ACTION: "Action for you",
+        Kind.ACTION_OVERDUE: "Overdue action",
+        Kind.ACTION_ESCALATED: "Overdue action in your team",
+    }[Kind(kind)]
+    return _message(
+        recipient,
+        kind,
+        f"{subject} - {panel.get_kind_display()} of {panel.held_at:%d %b %Y}, {due}",
+        "\n".join(lines),
+        link,
+        now,
+        panel_action=action,
+    )
+
+
+def tell_panel_action_owners(actions: Iterable[PanelAction], now: datetime) -> int:
+    return _queue(
+        [
+            _panel_action_message(action, Kind.ACTION, action.assignee, now)
+            for action in actions
+            if action.assignee is not None and action.assignee.is_active
+        ]
+    )
+
+
+def chase_panel_actions(now: datetime) -> int:
+    """Open panel actions past their date: the owner is chased, then (after the authority's
+    pack's escalation to the team manager) the owner's team manager is told, as for a meeting's."""
+    today = timezone.localtime(now).date()
+    late = (
+        PanelAction.objects.filter(state=ActionState.OPEN, assignee__isnull=False, due_on__lt=today)
+        .exclude(Exists(Message.objects.filter(panel_action=OuterRef("pk"), kind=Kind.ACTION_ESCALATED)))
+        .select_related("panel__authority", "assignee__team__manager")
+    )
+    candidates = list(late)
+    taken = set(Message.objects.filter(panel_action__in=candidates).values_list("panel_action_id", "kind"))
+    messages: list[Message] = []
+    for action in candidates:
+        assert action.assignee is not None
+        if (action.pk, Kind.ACTION_OVERDUE) not in taken and action.assignee.is_active:
+            messages.append(_panel_action_message(action, Kind.ACTION_OVERDUE, action.assignee, now))
+        escalation = authority_pack(action.panel.authority).escalation
+        step = timing.escalation_step(_day_end(action.due_on), escalation, now)
+        if step >= timing.TEAM_MANAGER and (action.pk, Kind.ACTION_ESCALATED) not in taken:
+            team = action.assignee.team
+            manager = team.manager if team is not None else None
+            if manager is not None and manager.is_active and manager != action.assignee:
+                messages.append(_panel_action_message(action, Kind.ACTION_ESCALATED, manager, now))
     return _queue(messages)
 
 

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from homeward.accounts.models import User
+from homeward.casework import outbox
+from homeward.casework.obligations import close_obligation
 from homeward.children.models import Child, Establishment
 from homeward.meetings.models import (
+    ActionState,
     Panel,
     PanelAction,
     PanelAdult,
@@ -23,6 +28,10 @@ from homeward.meetings.models import (
     PanelPlace,
     PlaceKind,
 )
+from homeward.obligations.models import Obligation
+
+# The duty an organisational review of a home meets (West Mercia WM11, 001 s.14.24).
+REVIEW_DUTY = "organisational_review"
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,28 @@ def _validate(panel: Panel, children: list[Child], places: list[Place], adults: 
         raise ValidationError(errors)
 
 
+def review_duty(
+    authority_id: int, homes: Iterable[Establishment], at: datetime, *, asked: Obligation | None = None
+) -> Obligation | None:
+    """The open organisational review duty (WM11) of one of these homes that a review held at
+    ``at`` meets: the one it was recorded from (``asked``) while that is still open, else the
+    earliest. Only a duty on a child of the panel's own authority: the review is that authority's
+    Children Services' (001 s.14.24), and another authority's duty is theirs to close."""
+    home_pks = [h.pk for h in homes]
+    duties = Obligation.objects.filter(
+        kind=REVIEW_DUTY,
+        outcome="",
+        opens_at__lte=at,
+        establishment_id__in=home_pks,
+        child__responsible_authority_id=authority_id,
+    )
+    if asked is not None:
+        chosen = duties.filter(pk=asked.pk).first()
+        if chosen is not None:
+            return chosen
+    return duties.order_by("opens_at", "-requirement", "pk").first()
+
+
 @transaction.atomic
 def record_panel(
     panel: Panel,
@@ -85,14 +116,25 @@ def record_panel(
     people: Iterable[User] = (),
     actions: Iterable[PanelAction] = (),
     by: User | None,
+    obligation: Obligation | None = None,
 ) -> Panel:
-    """Save a new panel with everything discussed at it; nothing is saved if any part is wrong."""
+    """Save a new panel with everything discussed at it; nothing is saved if any part is wrong.
+
+    An organisational review of a home with an open WM11 duty meets it (``review_duty``; the
+    duty it was recorded from, ``obligation``, first): the panel is linked to the duty and the
+    duty closes as done when the review was held, as a meeting closes the duty that asked for it.
+    Each action's owner in Homeward is told (outbox)."""
     children = list(dict.fromkeys(children))
     places, adults, actions = list(places), list(adults), list(actions)
     _validate(panel, children, places, adults)
     for action in actions:
         if not action.description.strip() or not (action.assignee_id or action.owner.strip()):
             raise ValidationError({"actions": "Enter each action and who will do it."})
+    duty = None
+    if panel.kind == PanelKind.ORGANISATIONAL_REVIEW:
+        homes = [p.establishment for p in places if p.kind == PlaceKind.HOME and p.establishment]
+        duty = review_duty(panel.authority_id, homes, panel.held_at, asked=obligation)
+    panel.obligation = duty
     panel.recorded_by = by
     panel.save()
     # One by one (a handful): each is on the audit trail, which bulk writes bypass.
@@ -114,4 +156,30 @@ def record_panel(
     for action in actions:
         action.panel = panel
         action.save()
+    if duty is not None:
+        try:
+            close_obligation(
+                duty, outcome="done", at=panel.held_at, by=by, note=f"{panel.get_kind_display()} {panel.pk}"
+            )
+        except ValidationError as exc:
+            raise ValidationError({"held_at": exc.messages}) from None
+    outbox.tell_panel_action_owners([a for a in actions if a.assignee_id is not None], timezone.now())
     return panel
+
+
+@transaction.atomic
+def close_panel_action(action: PanelAction, *, state: str, note: str, by: User | None) -> PanelAction:
+    """Mark a panel's action done or no longer needed (its chasing stops)."""
+    action = PanelAction.objects.select_for_update().get(pk=action.pk)
+    if action.state != ActionState.OPEN:
+        raise ValidationError({"state": "This action is already closed."})
+    if state not in (ActionState.DONE, ActionState.DROPPED):
+        raise ValidationError({"state": "Choose whether it was done or is no longer needed."})
+    if state == ActionState.DROPPED and not note.strip():
+        raise ValidationError({"closing_note": "Say why the action is no longer needed."})
+    action.state = state
+    action.closing_note = note.strip()
+    action.closed_at = timezone.now()
+    action.closed_by = by
+    action.save(update_fields=["state", "closing_note", "closed_at", "closed_by"])
+    return action

@@ -413,12 +413,30 @@ class PanelAction(models.Model):
     owner = models.CharField("Who will do it", max_length=200, blank=True)
     due_on = models.DateField("By when", null=True, blank=True)
     state = models.CharField(max_length=10, choices=ActionState.choices, default=ActionState.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closing_note = models.TextField("What was done", blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(
+                fields=["assignee", "due_on"],
+                name="panel_action_open_mine",
+                condition=models.Q(state="open"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def who(self) -> str:
+        if self.assignee is not None:
+            return self.assignee.get_full_name() or self.assignee.username
+        return self.owner
 
     def overdue(self, today: object) -> bool:
         return self.state == ActionState.OPEN and self.due_on is not None and self.due_on < today  # type: ignore[operator]

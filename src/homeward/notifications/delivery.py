@@ -106,7 +106,7 @@ def claim(now: datetime, claimant: str, batch: int, lease: timedelta) -> list[Me
         )
     return list(
         Message.objects.filter(claimed_by=claimant, delivery=Delivery.SENDING)
-        .select_related("recipient", "obligation", "action", "chase__obligation")
+        .select_related("recipient", "obligation", "action", "panel_action", "chase__obligation")
         .order_by("next_attempt_at", "id")
     )
 
@@ -146,8 +146,11 @@ def _why_not(message: Message) -> str | None:
             return "the obligation no longer applies"
         if duty.outcome:
             return f"the obligation was closed ({duty.get_outcome_display().lower()}) first"
-    if message.kind in CHASING_ACTION and (message.action is None or message.action.state != "open"):
-        return "the action was closed first"
+    if message.kind in CHASING_ACTION:
+        # A meeting's action or a panel's: either closed before the e-mail went needs no chasing.
+        chased = message.action or message.panel_action
+        if chased is None or chased.state != "open":
+            return "the action was closed first"
     return None
 
 

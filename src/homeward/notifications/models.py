@@ -16,7 +16,7 @@ from django.db import models
 from homeward.accounts.models import Organisation, Team
 from homeward.children.models import Child, WarningNotice
 from homeward.episodes.models import Event
-from homeward.meetings.models import Action, Invitation
+from homeward.meetings.models import Action, Invitation, PanelAction
 from homeward.obligations.models import Allocation, Chase, Obligation
 
 
@@ -103,6 +103,11 @@ class Message(models.Model):
     action = models.ForeignKey(
         Action, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
     )
+    # A panel's action (MACE, pre-MACE, organisational review): told, chased and escalated as a
+    # meeting's action is, with the same kinds.
+    panel_action = models.ForeignKey(
+        PanelAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
     # A manager chased the person a duty falls to (obligations.Chase): one message per chase.
     chase = models.ForeignKey(
         Chase, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
@@ -170,6 +175,11 @@ class Message(models.Model):
                 fields=["action", "recipient", "kind"],
                 condition=models.Q(action__isnull=False),
                 name="message_once_per_action",
+            ),
+            models.UniqueConstraint(
+                fields=["panel_action", "recipient", "kind"],
+                condition=models.Q(panel_action__isnull=False),
+                name="message_once_per_panel_action",
             ),
             models.UniqueConstraint(
                 fields=["chase", "recipient", "kind"],

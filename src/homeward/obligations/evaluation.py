@@ -38,6 +38,11 @@ def pack_of(child: Child) -> Pack:
     return _pack(protocol_of(child))
 
 
+def authority_pack(authority: Organisation) -> Pack:
+    """The pack an authority works to, for a record about several of its children (a panel)."""
+    return _pack(authority.protocol or settings.HOMEWARD_PROTOCOL)
+
+
 @lru_cache(maxsize=64)
 def adopted_pack(text: str) -> Pack:
     """A pack as an adoption recorded it (``ProtocolAdoption.text``)."""

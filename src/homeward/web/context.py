@@ -16,6 +16,8 @@ SECTIONS: list[tuple[str, str, str | None]] = [
     # Those who allocate work to named people (a coordinator, a team manager).
     ("Unallocated work", "/allocation/", "obligations.view_unallocated"),
     ("Inbox", "/inbox/", None),
+    # The coordinator and managers who run MACE panels and organisational reviews.
+    ("Panels", "/panels/", "meetings.add_panel"),
     ("Reports", "/reports/", "reports.view_reports"),
     # The privacy lead's review of emergency access (a permission given to named staff).
     ("Emergency access", "/emergency-access/", "children.review_emergency_access"),

@@ -15,6 +15,7 @@ from homeward.web.views import (
     meetings,
     notes,
     obligations,
+    panels,
     plans,
     profile,
     protocols,
@@ -112,6 +113,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("briefings/items/<int:pk>/", briefings.item, name="briefing_item"),
     path("briefings/items/<int:pk>/correct/", briefings.correct_item, name="briefing_item_correct"),
     # Harbouring and Child Abduction Warning Notices (West Mercia 001 s.13.4-13.7, 14.21-14.23).
+    # MACE, pre-MACE panels and organisational reviews of a home (000; 004 s.7; 001 s.14.24-14.26).
+    path("panels/", panels.index, name="panels"),
+    path("panels/new/", panels.new, name="panel_new"),
+    path("panels/<int:pk>/", panels.detail, name="panel"),
+    path("panels/actions/<int:pk>/", panels.action, name="panel_action"),
     path("warning-notices/", warning_notices.index, name="warning_notices"),
     path("warning-notices/new/", warning_notices.new, name="warning_notice_new"),
     path("warning-notices/<int:pk>/", warning_notices.detail, name="warning_notice"),

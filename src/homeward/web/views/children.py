@@ -16,6 +16,7 @@ from homeward.access.visible import (
     closable_ids,
     panels_about,
     reportable_ids,
+    reviewable_ids,
     visible_children,
 )
 from homeward.casework.children import save_child
@@ -125,6 +126,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **record,
             "closable": closable_ids(me(request), record["outstanding"]),
             "arrangeable": arrangeable_ids(me(request), record["outstanding"]),
+            "reviewable": reviewable_ids(me(request), record["outstanding"]),
             "now": now,
             "age": child.age_on(timezone.localdate()),
             "due_now": due[:DUTIES_SHOWN],

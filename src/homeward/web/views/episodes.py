@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from homeward.access.audit import emergency_flag, recipient, record_view
 from homeward.access.reports import may_print_find_me_plan
-from homeward.access.visible import arrangeable_ids, closable_ids
+from homeward.access.visible import arrangeable_ids, closable_ids, reviewable_ids
 from homeward.casework.episodes import (
     confirm_police_report,
     inform_police,
@@ -227,6 +227,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outstanding": outstanding,
             "closable": closable_ids(user, outstanding),
             "arrangeable": arrangeable_ids(user, outstanding),
+            "reviewable": reviewable_ids(user, outstanding),
             "safe_and_well_open": any(o.kind == "safe_and_well_check" for o in outstanding),
             "scheduled": [o for o in obligations if not o.outcome and o.opens_at > now][:8],
             "closed": [o for o in obligations if o.outcome],

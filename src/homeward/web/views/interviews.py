@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from homeward.access.audit import record_view
-from homeward.access.visible import arrangeable_ids, closable_ids
+from homeward.access.visible import arrangeable_ids, closable_ids, reviewable_ids
 from homeward.casework.commissions import allocate_commission, commission_interview
 from homeward.casework.interviews import record_return_interview, strategy_unresolved
 from homeward.casework.interviews import sign_off as sign_off_interview
@@ -249,6 +249,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "obligations": obligations,
             "closable": closable_ids(me(request), obligations),
             "arrangeable": arrangeable_ids(me(request), obligations),
+            "reviewable": reviewable_ids(me(request), obligations),
         },
     )
 

@@ -22,6 +22,7 @@ from homeward.access.visible import (
     hosted_episodes,
     interview_ids,
     note_ids,
+    reviewable_ids,
     visible_children,
     visible_episodes,
 )
@@ -30,6 +31,7 @@ from homeward.casework.chase import CHASE_AGAIN_AFTER
 from homeward.obligations.models import Obligation
 from homeward.queries import chases, missing, work
 from homeward.queries import meetings as meeting_queries
+from homeward.queries import panels as panel_queries
 from homeward.web.views.common import login_required, me, section_refused, start_page
 
 # How often the open board asks for its rows again (board.mjs), in seconds.
@@ -205,9 +207,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
             "now": now,
             "closable": closable_ids(user, rows),
             "arrangeable": arrangeable_ids(user, rows),
+            "reviewable": reviewable_ids(user, rows),
             **_oversight(user, rows),
             "meetings": meetings.meetings,
             "actions": meetings.actions,
+            "panel_actions": panel_queries.my_panel_actions(user, timezone.localdate()),
             # Interviews another authority asked this one to hold (the host's view only).
             "asked_of_us": work.asked_of_host(user, episodes=commissioned_episodes(user)),
             "force_to_confirm": _force_to_confirm(user),
@@ -247,6 +251,7 @@ def overdue(request: HttpRequest) -> HttpResponse:
             "total": late.total,
             "closable": closable_ids(user, rows),
             "arrangeable": arrangeable_ids(user, rows),
+            "reviewable": reviewable_ids(user, rows),
             **_oversight(user, rows),
         },
     )
