@@ -24,7 +24,7 @@ def test_the_team_manager_chases_the_worker_from_the_duty_page(service: Service)
     assert 'data-testid="chase"' in html
     assert f"Chase {service.worker.get_full_name()}</button>" in html
     assert f'action="/obligations/{duty.pk}/chase/"' in html
-    assert f"Falls to</dt><dd class=\"govuk-summary-list__value\">{service.worker.get_full_name()}" in html
+    assert f'Falls to</dt><dd class="govuk-summary-list__value">{service.worker.get_full_name()}' in html
 
     response = client.post(f"/obligations/{duty.pk}/chase/", {"next": page})
     assert response.status_code == 302

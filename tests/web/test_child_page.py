@@ -47,7 +47,9 @@ def section(html: str, testid: str) -> str:
 
 
 def timeline_titles(html: str) -> list[str]:
-    items = re.findall(r'<li class="moj-timeline__item hw-timeline__item" data-kind="(\w+)">(.*?)</li>', html, re.S)
+    items = re.findall(
+        r'<li class="moj-timeline__item hw-timeline__item" data-kind="(\w+)">(.*?)</li>', html, re.S
+    )
     return [re.sub(r"<[^>]+>|\s+", " ", body).strip() for _, body in items]
 
 
