@@ -19,7 +19,7 @@ from homeward.episodes.models import Episode
 from homeward.meetings.models import Action, Meeting
 from homeward.obligations.models import Obligation
 from tests.browser.cast import cast
-from tests.browser.conftest import Steps, live_database, sign_in
+from tests.browser.conftest import OUTPUT, Steps, live_database, sign_in
 
 pytestmark = [pytest.mark.browser, live_database]
 
@@ -37,6 +37,30 @@ def check(page: Page, steps: Steps, path: str, title: str, heading: str) -> None
     width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert width[0] <= width[1], f"{path} scrolls sideways at 390 px: {width[0]} px wide, {width[1]} px shown"
     steps(title)
+
+
+def on_paper(page: Page, title: str) -> None:
+    """Printed, a worklist is a clean list: its duties, no navigation, search, buttons or links' column."""
+    page.emulate_media(media="print")
+    try:
+        expect(page.locator(".hw-worklist").first).to_be_visible()
+        expect(page.locator(".hw-worklist tbody tr").first).to_be_visible()
+        # Every button but the column headings (the sortable table's, printed as the headings' words).
+        for hidden in (
+            ".govuk-service-navigation",
+            ".govuk-header",
+            ".govuk-footer",
+            "button:not(th[aria-sort] > button)",
+            "th[aria-sort] svg",
+            ".govuk-details",
+        ):
+            shown = page.locator(hidden).evaluate_all(
+                "found => found.filter(e => e.checkVisibility()).length"
+            )
+            assert shown == 0, f"{title} prints {shown} of {hidden}"
+        page.pdf(path=str(OUTPUT / "every-daily-page-390" / f"{title}-print.pdf"))
+    finally:
+        page.emulate_media(media="screen")
 
 
 def test_every_daily_page_fits_a_phone_and_passes_axe(page: Page) -> None:
@@ -102,6 +126,10 @@ def test_every_daily_page_fits_a_phone_and_passes_axe(page: Page) -> None:
     check(page, steps, "/my-work/#team", "team-view", "My work")
     expect(page.get_by_test_id("team-by-person")).to_be_visible()
     check(page, steps, "/overdue/", "overdue", "Overdue")
+    expect(page.get_by_role("button", name="Chase").first).to_be_visible()
+    on_paper(page, "overdue")
+    page.goto("/my-work/")
+    on_paper(page, "my-work")
     # The duty's own page offers the manager a Chase (the worker was chased above: not again yet).
     check(page, steps, f"/obligations/{duty.pk}/why/", "duty-as-manager", "Why is this due?")
     expect(page.get_by_test_id("chased")).to_contain_text(people.manager.get_full_name())
