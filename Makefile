@@ -11,6 +11,10 @@ PORT ?= 8000
 # GOV.UK Frontend, from npm, served by Django as static files.
 GOVUK_DIST := node_modules/govuk-frontend/dist/govuk
 GOVUK_STATIC := src/homeward/web/static/govuk
+# The Ministry of Justice's components (timeline, badges, identity bar, sortable table), where
+# GOV.UK Frontend has none; copied beside it the same way.
+MOJ_DIST := node_modules/@ministryofjustice/frontend/moj
+MOJ_STATIC := src/homeward/web/static/moj
 
 .PHONY: setup assets run test lint typecheck pytest examples clean venv-903 pdf-libraries bench bench-engine wrk
 
@@ -26,7 +30,7 @@ node_modules/.installed: package.json $(wildcard package-lock.json)
 	$(if $(wildcard package-lock.json),$(NPM) ci,$(NPM) install) --no-audit --no-fund
 	touch $@
 
-assets: $(GOVUK_STATIC)/.copied
+assets: $(GOVUK_STATIC)/.copied $(MOJ_STATIC)/.copied
 
 # The stylesheet asks for its fonts and images at /assets/...; here they live under /static/govuk/.
 $(GOVUK_STATIC)/.copied: node_modules/.installed
@@ -37,6 +41,16 @@ $(GOVUK_STATIC)/.copied: node_modules/.installed
 	cp -R $(GOVUK_DIST)/assets $(GOVUK_STATIC)/assets
 	sed -i 's#url(\(["'\'']\{0,1\}\)/assets/#url(\1/static/govuk/assets/#g' $(GOVUK_STATIC)/govuk-frontend.min.css
 	! grep -q 'url(["'\'']\{0,1\}/assets/' $(GOVUK_STATIC)/govuk-frontend.min.css
+	touch $@
+
+$(MOJ_STATIC)/.copied: node_modules/.installed
+	rm -rf $(MOJ_STATIC)
+	mkdir -p $(MOJ_STATIC)
+	cp $(MOJ_DIST)/moj-frontend.min.css $(MOJ_DIST)/moj-frontend.min.css.map $(MOJ_STATIC)/
+	cp $(MOJ_DIST)/moj-frontend.min.js $(MOJ_DIST)/moj-frontend.min.js.map $(MOJ_STATIC)/
+	cp -R $(MOJ_DIST)/assets $(MOJ_STATIC)/assets
+	sed -i 's#url(\(["'\'']\{0,1\}\)/assets/#url(\1/static/moj/assets/#g' $(MOJ_STATIC)/moj-frontend.min.css
+	! grep -q 'url(["'\'']\{0,1\}/assets/' $(MOJ_STATIC)/moj-frontend.min.css
 	touch $@
 
 lint: setup
@@ -119,7 +133,7 @@ run: setup assets pdf-libraries
 	$(BIN)/homeward runserver $(HOST):$(PORT)
 
 clean:
-	rm -rf $(VENV) $(VENV_903) .pytest_cache .mypy_cache .ruff_cache node_modules $(GOVUK_STATIC)
+	rm -rf $(VENV) $(VENV_903) .pytest_cache .mypy_cache .ruff_cache node_modules $(GOVUK_STATIC) $(MOJ_STATIC)
 
 # The benchmark (not part of `make test`): PostgreSQL (installed and started by tools/postgres.sh),
 # two generated databases, gunicorn, latency, a load run with wrk, a crash, pg_dump/pg_restore.

@@ -41,6 +41,8 @@ OUTPUT = ROOT / "test-output" / "browser"
 DOCS_SHOTS = OUTPUT / "docs"
 VIEWPORT = {"width": 1280, "height": 900}
 DOCS_HEIGHT = 1500
+DOCS_LAPTOP = {"width": 1366, "height": 768}
+DOCS_PHONE = {"width": 390, "height": 844}
 
 # A live server's tests commit, so the database is emptied after each one.
 live_database = pytest.mark.django_db(transaction=True)
@@ -134,11 +136,7 @@ class Steps:
         self.count += 1
         page.screenshot(path=self.folder / f"{self.count:02d}-{title}.png", full_page=True)
         if docs:
-            # What the README shows: the top of the page, a little more than one screen.
-            DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-            height = min(page.evaluate("document.documentElement.scrollHeight"), DOCS_HEIGHT)
-            clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
-            page.screenshot(path=DOCS_SHOTS / f"{docs}.png", full_page=True, clip=clip)  # type: ignore[arg-type]
+            self.docs(docs)
         assert not self.script_errors, f"{title}: script errors {self.script_errors}"
         if not self.javascript:
             return
@@ -147,6 +145,20 @@ class Steps:
         (self.folder / "axe.json").write_text(json.dumps(self.checked, indent=2))
         grave = [v for v in violations if v["impact"] in ("serious", "critical")]
         assert not grave, f"{title} ({page.url}): axe finds {json.dumps(grave, indent=2)}"
+
+    def docs(self, name: str) -> None:
+        """What the README shows: the top of the page on a laptop (``name``.png) and on a phone
+        (``name``-phone.png), a little more than one screen each; then the size it had."""
+        page = self.page
+        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+        was = page.viewport_size
+        for size, suffix in ((DOCS_LAPTOP, ""), (DOCS_PHONE, "-phone")):
+            page.set_viewport_size(size)  # type: ignore[arg-type]
+            height = min(page.evaluate("document.documentElement.scrollHeight"), DOCS_HEIGHT)
+            clip = {"x": 0, "y": 0, "width": size["width"], "height": height}
+            page.screenshot(path=DOCS_SHOTS / f"{name}{suffix}.png", full_page=True, clip=clip)  # type: ignore[arg-type]
+        if was is not None:
+            page.set_viewport_size(was)
 
 
 def axe(page: Page) -> list[dict[str, Any]]:

@@ -165,6 +165,9 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
 
     # The team manager: what is overdue across the teams, and Maya's page.
     sign_in(page, people.manager)
+    page.get_by_role("link", name="My work").click()
+    expect(page.get_by_test_id("team-by-person")).to_be_visible()
+    step("my-work", docs="my-work")
     page.get_by_role("link", name="Overdue").click()
     # Overdue too (CATALOGUE.md, Due promptly): telling the IRO, due a day after she went
     # missing; the row followed here is the pre-placement risk assessment (West Mercia 6.1).

@@ -47,12 +47,14 @@ def section(html: str, testid: str) -> str:
 
 
 def timeline_titles(html: str) -> list[str]:
-    items = re.findall(r'<li class="hw-timeline__item" data-kind="(\w+)">(.*?)</li>', html, re.S)
+    items = re.findall(
+        r'<li class="moj-timeline__item hw-timeline__item" data-kind="(\w+)">(.*?)</li>', html, re.S
+    )
     return [re.sub(r"<[^>]+>|\s+", " ", body).strip() for _, body in items]
 
 
 def timeline_kinds(html: str) -> list[str]:
-    return re.findall(r'<li class="hw-timeline__item" data-kind="(\w+)">', html)
+    return re.findall(r'<li class="moj-timeline__item hw-timeline__item" data-kind="(\w+)">', html)
 
 
 def missing_now(service: Service, hours_ago: int = 3) -> Episode:
@@ -167,7 +169,7 @@ def test_the_timeline_is_newest_first_in_practitioners_words_with_who_did_it(ser
     found = next(i for i, t in enumerate(titles) if "Found" in t)
     reported = next(i for i, t in enumerate(titles) if "Reported missing" in t)
     assert found < reported
-    assert f"By {service.worker.get_full_name()}" in titles[reported]
+    assert f"by {service.worker.get_full_name()}" in titles[reported]
     assert "Notify (" not in html and "_" not in " ".join(titles)
 
 

@@ -24,7 +24,8 @@ TAGS = {
     "not_required": ("Not required", "govuk-tag--grey"),
     "cancelled": ("No longer needed", "govuk-tag--grey"),
 }
-RISK = {"high": "govuk-tag--red", "medium": "govuk-tag--orange", "low": "govuk-tag--yellow"}
+# Risk is a badge (the MOJ component), so it reads apart from a duty's status tag beside it.
+RISK = {"high": "moj-badge--red", "medium": "hw-badge--amber", "low": "hw-badge--yellow"}
 
 
 @register.simple_tag
@@ -36,8 +37,8 @@ def status_tag(obligation: Obligation, now: datetime) -> SafeString:
 @register.simple_tag
 def risk_tag(level: str, label: str) -> SafeString:
     if not level:
-        return format_html('<strong class="govuk-tag govuk-tag--grey">{}</strong>', "Not graded")
-    return format_html('<strong class="govuk-tag {}">{}</strong>', RISK.get(level, "govuk-tag--grey"), label)
+        return format_html('<strong class="moj-badge moj-badge--grey">{}</strong>', "Not graded")
+    return format_html('<strong class="moj-badge {}">{}</strong>', RISK.get(level, "moj-badge--grey"), label)
 
 
 @register.filter

@@ -7,11 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from homeward.access.audit import record_view
-from homeward.access.visible import allocating_children, closable_ids, visible_episodes
+from homeward.access.visible import allocating_children, chasable_ids, closable_ids, visible_episodes
 from homeward.casework.allocation import allocate as allocate_obligation
+from homeward.casework.chase import CHASE_AGAIN_AFTER
 from homeward.casework.obligations import close_obligation
 from homeward.obligations.models import Obligation
-from homeward.queries import allocation
+from homeward.queries import allocation, chases
 from homeward.queries.why import why_due
 from homeward.web.forms import now_local
 from homeward.web.forms.obligations import AllocateForm, CloseObligationForm
@@ -156,6 +157,10 @@ def why(request: HttpRequest, pk: int) -> HttpResponse:
     user = me(request)
     record_view(request, obligation.episode or obligation.child, view="why_due", obligation=obligation.pk)
     now = timezone.now()
+    chased = chases.latest([obligation]).get(obligation.pk)
+    # As on the worklists: chased within the hour, the page says so and offers no button the
+    # write path would refuse.
+    recently = chased is not None and chased.at > now - CHASE_AGAIN_AFTER
     return render(
         request,
         "obligations/why.html",
@@ -165,5 +170,7 @@ def why(request: HttpRequest, pk: int) -> HttpResponse:
             "back": _record(obligation),
             "now": now,
             "closable": closable_ids(user, [obligation]) if obligation.is_outstanding else set(),
+            "chasable": set() if recently else chasable_ids(user, [obligation]),
+            "chased": chased,
         },
     )

@@ -1,5 +1,11 @@
 import { initAll } from '/static/govuk/govuk-frontend.min.js'
+import { SortableTable } from '/static/moj/moj-frontend.min.js'
 initAll()
+// Only the MOJ components that need a script (the sortable tables of the worklists): each
+// table is a plain table without JavaScript, in the order the server chose.
+for (const table of document.querySelectorAll('[data-module="moj-sortable-table"]')) {
+  new SortableTable(table)
+}
 // The profile sheet's print button (no inline script: the Content-Security-Policy forbids it).
 for (const button of document.querySelectorAll('.hw-print')) {
   button.addEventListener('click', () => window.print())
