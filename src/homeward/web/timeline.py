@@ -6,7 +6,7 @@ Each entry is shown only to a reader who may open its own page (``Reader``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TypeVar
@@ -226,7 +226,7 @@ MEETING_KINDS = frozenset(OBLIGATION_KIND.values())
 
 
 def _pending(
-    events: list[tuple[int, datetime, str, int | None]],
+    events: Sequence[tuple[int, datetime, str, int | None]],
     withdrawn: Iterable[Episode],
     interviews: Iterable[ReturnInterview],
     meetings: Iterable[Meeting],
