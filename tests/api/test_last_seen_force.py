@@ -34,10 +34,14 @@ def test_the_force_where_the_child_was_last_seen_is_told_and_gets_the_profile(pa
     assert episode.last_seen_force == partners.other_force
     assert episode.police_force == partners.other_force
     assert not episode.last_seen_force_not_known
+    # The answer comes back by name, as the force's own system would show it.
+    assert response.json()["last_seen_force"] == "Dyfed-Powys Police"
 
     told = partners.client("other_police")
     assert told.get(f"/api/v1/episodes/{episode.pk}/profile/").status_code == 200
-    assert told.get(f"/api/v1/episodes/{episode.pk}/").status_code == 200
+    detail = told.get(f"/api/v1/episodes/{episode.pk}/")
+    assert detail.status_code == 200
+    assert detail.json()["last_seen_force"] == "Dyfed-Powys Police"
     [entry] = AuditEntry.objects.filter(object_pk=str(episode.pk), additional_data__view="profile")
     assert entry.additional_data["recipient_force"] == "Dyfed-Powys Police"
     # The home's force was not told: nothing, until the coordinator shares the profile with it.
@@ -90,6 +94,7 @@ def test_not_known_said_outright_is_not_known(partners: Partners) -> None:
     assert response.status_code == 201, response.content
     episode = Episode.objects.get(pk=response.json()["id"])
     assert episode.last_seen_force_not_known and episode.police_force is None
+    assert response.json()["last_seen_force"] == "not_known"
 
 
 def test_a_force_reporting_is_the_force_told(partners: Partners) -> None:

@@ -398,6 +398,12 @@ class EpisodeSerializer(serializers.ModelSerializer[Episode]):
     partner_reference = serializers.SerializerMethodField(
         help_text="Your organisation's reference for it, if any"
     )
+    last_seen_force = serializers.SerializerMethodField(
+        help_text=(
+            "The police force area the child was last seen in, by name (001 s.5-6: the force told); "
+            '"not_known" when the reporter did not know; null on a report made before it was asked'
+        )
+    )
     open_obligations = serializers.SerializerMethodField()
 
     class Meta:
@@ -410,6 +416,7 @@ class EpisodeSerializer(serializers.ModelSerializer[Episode]):
             "version",
             "reported_at",
             "last_seen_at",
+            "last_seen_force",
             "risk_level",
             "police_informed",
             "police_reference",
@@ -421,6 +428,12 @@ class EpisodeSerializer(serializers.ModelSerializer[Episode]):
 
     def get_child(self, episode: Episode) -> str:
         return f"C{episode.child_id}"
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_last_seen_force(self, episode: Episode) -> str | None:
+        if episode.last_seen_force_id is not None and episode.last_seen_force is not None:
+            return episode.last_seen_force.name
+        return NOT_KNOWN if episode.last_seen_force_not_known else None
 
     def get_partner_reference(self, episode: Episode) -> str | None:
         references: dict[int, str] = self.context.get("references", {})

@@ -68,7 +68,11 @@ class Missing(PartnerView):
     )
     def get(self, request: Request) -> Response:
         now = timezone.now()
-        episodes = list(missing.still_missing(access.episodes_for(self.token.organisation)))
+        episodes = list(
+            missing.still_missing(access.episodes_for(self.token.organisation)).select_related(
+                "child", "last_seen_force"
+            )
+        )
         references = self.references(episodes)
         results = []
         for episode in episodes:
