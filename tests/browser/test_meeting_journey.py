@@ -1,8 +1,9 @@
 """A strategy meeting in a browser, arranged from its duty and held (Wakefield s.8): the team
 manager arranges it from My work, the return interview worker (always invited, s.8) is told in
 her inbox and sees it in My work; the meeting is held with attendance and decisions, an action is
-given to her, and it shows in her My work. Each step on a laptop (1366 x 768) and a phone
-(390 x 844)."""
+given to her, and it shows in her My work. Past its date it is overdue there, she is chased, the
+team manager is told, and the next meeting's agenda lists it still open (issue 17). Each step on a
+laptop (1366 x 768) and a phone (390 x 844)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from homeward.accounts.models import Organisation, OrganisationKind, Role
+from homeward.casework import outbox
 from homeward.casework.episodes import report_episode
 from homeward.meetings.models import Action, Arrangement, Meeting
 from homeward.obligations.models import Obligation
@@ -131,3 +133,38 @@ def test_a_strategy_meeting_arranged_from_its_duty_held_and_its_action_in_my_wor
     page.goto("/my-work/")
     expect(page.get_by_role("link", name="Share the Find Me plan with the CVE Team")).to_be_visible()
     both_sizes(page, steps, "action-in-work")
+    sign_out(page)
+
+    # Its date passes with the action still open: Fiona is chased and, as Wakefield escalates a
+    # late duty, the child's team manager is told (Fiona has no team of her own).
+    action = Action.objects.get(meeting=held)
+    Action.objects.filter(pk=action.pk).update(due_on=timezone.localdate() - timedelta(days=3))
+    assert outbox.chase_actions(timezone.now()) == 2
+    sign_in(page, fiona)
+    page.goto("/my-work/")
+    row = page.locator("tr", has=page.get_by_role("link", name="Share the Find Me plan with the CVE Team"))
+    expect(row.get_by_text("Overdue")).to_be_visible()
+    page.goto("/inbox/")
+    chased = page.locator(
+        "tr", has=page.get_by_text(re.compile(rf"Overdue action - child {child.reference}"))
+    )
+    expect(chased.get_by_text("Outstanding")).to_be_visible()
+    both_sizes(page, steps, "action-overdue")
+    sign_out(page)
+
+    # The team manager hears of it, and the next meeting's agenda starts from it, still open.
+    nxt = Arrangement.objects.create(
+        child=child, kind="strategy", starts_at=now + timedelta(days=1), place="Room 4, County Hall"
+    )
+    sign_in(page, manager)
+    page.goto("/inbox/")
+    expect(
+        page.get_by_text(re.compile(rf"Overdue action in your team - child {child.reference}"))
+    ).to_be_visible()
+    page.goto(f"/meetings/arranged/{nxt.pk}/")
+    still_open = page.locator(
+        "li", has=page.get_by_role("link", name="Share the Find Me plan with the CVE Team")
+    )
+    expect(page.get_by_role("heading", name="6. Actions still open from earlier meetings")).to_be_visible()
+    expect(still_open.get_by_text("Overdue")).to_be_visible()
+    both_sizes(page, steps, "next-agenda")

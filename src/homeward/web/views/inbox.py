@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homeward.access.audit import record_denied
+from homeward.accounts.models import User
+from homeward.meetings.models import ActionState
 from homeward.notifications.models import Kind, Message
 from homeward.web.views.common import login_required, me
 
@@ -21,7 +23,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
         request,
         "notifications/inbox.html",
         {
-            "messages_list": mine.select_related("obligation", "allocation__obligation__assignee")[:PAGE],
+            "messages_list": [
+                (item, work_now(item, me(request)))
+                for item in mine.select_related(
+                    "obligation",
+                    "allocation__obligation__assignee",
+                    "action__assignee",
+                    "panel_action__assignee",
+                )[:PAGE]
+            ],
             "unread": mine.filter(read_at__isnull=True).count(),
             "total": mine.count(),
         },
@@ -34,7 +44,14 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
     # may name a child, so the attempt goes on the audit trail like any refused record.
     item = (
         Message.objects.filter(pk=pk, recipient=me(request))
-        .select_related("recipient", "obligation__episode", "obligation__child")
+        .select_related(
+            "recipient",
+            "obligation__episode",
+            "obligation__child",
+            "action",
+            "panel_action",
+            "invitation__arrangement",
+        )
         .first()
     )
     if item is None:
@@ -46,6 +63,36 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "notifications/message.html", {"item": item, "opens": _opens(item)})
 
 
+def work_now(item: Message, user: User) -> str:
+    """Where the work a message asked for stands now, for the inbox: a duty's or an action's state;
+    empty for a message that only tells (an event, a digest, an invitation); "No longer applies"
+    once what it was about is gone."""
+    if item.allocation_id is not None:
+        o = item.allocation.obligation if item.allocation else None
+        if o is None:
+            return "No longer applies"
+        if o.outcome:
+            return f"Closed: {o.get_outcome_display().lower()}"
+        return "Outstanding" if o.assignee_id == user.pk else f"With {_name(o.assignee)}"
+    if item.obligation is not None:
+        o = item.obligation
+        return f"Closed: {o.get_outcome_display().lower()}" if o.outcome else "Outstanding"
+    # A meeting's or a panel's action: open (with its owner) or closed, as its own page says.
+    action = item.action or item.panel_action
+    if action is not None:
+        if action.state != ActionState.OPEN:
+            return f"Closed: {action.get_state_display().lower()}"
+        return "Outstanding" if action.assignee_id == user.pk else f"With {action.who}"
+    tells_only = item.event_id or item.invitation_id or item.warning_notice_id
+    if tells_only or item.kind in (Kind.DIGEST, Kind.COMMISSIONED):
+        return ""
+    return "No longer applies"
+
+
+def _name(person: User | None) -> str:
+    return (person.get_full_name() if person is not None else "") or "someone else"
+
+
 def _opens(item: Message) -> bool:
     """Whether the record the message links to still opens for its recipient: a duty the duty
     team was told of out of hours is the allocated team's again once the office opens, and the
@@ -53,6 +100,13 @@ def _opens(item: Message) -> bool:
     obligation = item.obligation
     if item.kind == Kind.DIGEST:
         return True
+    # An action's page is for its owner and whoever holds the case (or runs the panels).
+    if item.action is not None:
+        return item.recipient.has_perm("meetings.change_action", item.action)
+    if item.panel_action is not None:
+        return item.recipient.has_perm("meetings.change_panelaction", item.panel_action)
+    if item.invitation is not None:
+        return item.recipient.has_perm("meetings.view_arrangement", item.invitation.arrangement)
     if obligation is None:
         return False
     user = item.recipient
