@@ -62,6 +62,9 @@ def walk(page: Page, people: Cast, step: Steps) -> None:
     fill_datetime(page, "When was this reported?", local(now - timedelta(hours=29)))
     page.get_by_label("Not yet").check()
     page.get_by_label("Where were they last seen?").fill("Leaving The Willows by the back gate")
+    # The force told is the force where she was last seen (001 s.5-6): here her home's.
+    forces = page.get_by_role("group", name="Which police force area was the child last seen in?")
+    forces.get_by_label("West Mercia Police").check()
     step("report-form")
     page.get_by_role("button", name="Report").click()
     expect(page.get_by_text(f"{name} has been reported missing")).to_be_visible()
