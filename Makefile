@@ -110,12 +110,11 @@ curl:
 	fi
 
 # The tests render pages, which link the GOV.UK Frontend assets.
-# The suite runs across the machine's cores (pytest-xdist, a test file per worker, the access matrix in
-# four parts (tests/conftest.py), each worker with its own
+# The suite runs across the machine's cores (pytest-xdist, a test file per worker, each with its own
 # test database); the browser tests run after it on their own, one Chromium and one live server.
 PYTEST_WORKERS ?= auto
 pytest: setup assets venv-903 pdf-libraries chromium curl
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadgroup -m "not browser"
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile -m "not browser"
 	$(BIN)/pytest -q -m browser
 
 examples: setup

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 
 import pytest
@@ -11,20 +10,6 @@ from django.contrib.contenttypes.models import ContentType
 from homeward.accounts.models import Role, Team, User
 from homeward.children.models import Child
 from tests.factories import ChildFactory, TeamFactory, UserFactory
-
-# The access matrix is two thirds of the suite's tests: as one file on one worker it was the run's
-# long pole. With ``--dist loadgroup`` every other file stays whole on one worker (as loadfile
-# kept it: its module fixtures built once), and the matrix is dealt out in four parts.
-MATRIX = "tests/web/test_access_matrix.py"
-MATRIX_PARTS = 4
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        path = item.nodeid.split("::", 1)[0]
-        group = f"{path}#{zlib.crc32(item.nodeid.encode()) % MATRIX_PARTS}" if path == MATRIX else path
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(autouse=True)
