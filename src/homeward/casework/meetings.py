@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,9 +24,12 @@ from homeward.meetings.models import (
     Invitation,
     Meeting,
     MeetingKind,
+    PanelAction,
 )
 from homeward.meetings.rules import spec_for, validate, validate_arrangement
 from homeward.obligations.models import Obligation
+
+Closable = TypeVar("Closable", Action, PanelAction)
 
 
 def _outstanding(meeting: Meeting, kind: str, at: datetime) -> Obligation | None:
@@ -224,7 +228,11 @@ def decide_not_to_hold(arrangement: Arrangement, reason: str, by: User | None) -
 def close_action(action: Action, *, state: str, note: str, by: User | None) -> Action:
     """Mark a meeting's action done or no longer needed (its chasing stops)."""
     timeline.lock_child(action.meeting.child)
-    action = Action.objects.select_for_update().get(pk=action.pk)
+    return closed(Action.objects.select_for_update().get(pk=action.pk), state=state, note=note, by=by)
+
+
+def closed(action: Closable, *, state: str, note: str, by: User | None) -> Closable:
+    """Close a locked meeting's or panel's action: done, or no longer needed with a reason."""
     if action.state != ActionState.OPEN:
         raise ValidationError({"state": "This action is already closed."})
     if state not in (ActionState.DONE, ActionState.DROPPED):

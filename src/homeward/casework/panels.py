@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from homeward.accounts.models import User
 from homeward.casework import outbox
+from homeward.casework.meetings import closed
 from homeward.casework.obligations import close_obligation
 from homeward.children.models import Child, Establishment
 from homeward.meetings.models import (
-    ActionState,
     Panel,
     PanelAction,
     PanelAdult,
@@ -170,16 +170,4 @@ def record_panel(
 @transaction.atomic
 def close_panel_action(action: PanelAction, *, state: str, note: str, by: User | None) -> PanelAction:
     """Mark a panel's action done or no longer needed (its chasing stops)."""
-    action = PanelAction.objects.select_for_update().get(pk=action.pk)
-    if action.state != ActionState.OPEN:
-        raise ValidationError({"state": "This action is already closed."})
-    if state not in (ActionState.DONE, ActionState.DROPPED):
-        raise ValidationError({"state": "Choose whether it was done or is no longer needed."})
-    if state == ActionState.DROPPED and not note.strip():
-        raise ValidationError({"closing_note": "Say why the action is no longer needed."})
-    action.state = state
-    action.closing_note = note.strip()
-    action.closed_at = timezone.now()
-    action.closed_by = by
-    action.save(update_fields=["state", "closing_note", "closed_at", "closed_by"])
-    return action
+    return closed(PanelAction.objects.select_for_update().get(pk=action.pk), state=state, note=note, by=by)
