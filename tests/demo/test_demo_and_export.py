@@ -4,12 +4,9 @@ replays (``homeward replay``) to exactly the obligations the application stores.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from base64 import b32encode
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from io import StringIO
 from pathlib import Path
@@ -40,22 +37,6 @@ from homeward.protocols.replay import replay
 HOMEWARD = Path(sys.executable).with_name("homeward")
 
 Key = tuple[str, str, str | None, str | None, int | None, datetime, datetime | None, str]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
-    """Build the demo once for this module, in a transaction rolled back at the end:
-    each test's own transaction nests inside it, so the tests still see a clean copy."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            out = StringIO()
-            call_command("demo_data", stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def counts() -> dict[str, int]:
@@ -210,33 +191,6 @@ def test_export_case_takes_the_number_and_refuses_unknown_children(demo: str) ->
         call_command("export_case", "C999999", stdout=StringIO())
     with pytest.raises(CommandError, match="no UTC offset"):
         call_command("export_case", child.reference, as_of="2026-01-01T09:00", stdout=StringIO())
-
-
-def homeward(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(HOMEWARD), *args], env=env, capture_output=True, text=True, timeout=300)
-
-
-def test_the_homeward_console_script_exports_a_case_that_replays(tmp_path: Path) -> None:
-    """What `make run` does on a fresh machine, then `homeward export-case` and `homeward replay`."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}"}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    assert homeward("migrate", "--noinput", "-v0", env=env).returncode == 0
-    built = homeward("demo_data", env=env)
-    assert built.returncode == 0, built.stderr
-    assert DEMO_PASSWORD in built.stdout
-    again = homeward("demo_data", env=env)
-    assert again.returncode == 0 and "already there" in again.stdout
-
-    case = tmp_path / "c1.json"
-    exported = homeward("export-case", "C1", "--out", str(case), env=env)
-    assert exported.returncode == 0, exported.stderr
-    replayed = homeward("replay", str(case), env=env)
-    assert replayed.returncode == 0, replayed.stderr
-    assert any(o["child"] == "C1" for o in json.loads(replayed.stdout)["obligations"])
-
-    missing = homeward("export-case", "C999999", env=env)
-    assert missing.returncode == 1
-    assert "No child 'C999999'" in missing.stderr
 
 
 @pytest.mark.django_db

@@ -7,15 +7,12 @@ command re-evaluates every child (or those named) through the write path.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from django.test import Client
 
 from homeward.accounts.models import Role, User
@@ -24,20 +21,6 @@ from homeward.episodes.models import Episode
 from homeward.obligations.evaluation import evaluation_unit
 from homeward.obligations.models import Obligation
 from tests.factories import signed_in
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """The demo data set, built once for the module in a transaction rolled back at the end."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            call_command("demo_data", stdout=StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def _as_stored_before_due_promptly() -> int:
@@ -53,7 +36,7 @@ def _undated() -> int:
 
 
 @pytest.mark.django_db
-def test_after_reevaluating_the_demo_no_outstanding_obligation_is_without_a_due_time(demo: None) -> None:
+def test_after_reevaluating_the_demo_no_outstanding_obligation_is_without_a_due_time(demo: str) -> None:
     assert _undated() == 0  # the demo is built through the write path, with today's engine
     ids = set(Obligation.objects.values_list("pk", flat=True))
     taken = _as_stored_before_due_promptly()
@@ -74,7 +57,7 @@ def test_after_reevaluating_the_demo_no_outstanding_obligation_is_without_a_due_
 
 
 @pytest.mark.django_db
-def test_reevaluate_one_child_leaves_the_others_as_they_were(demo: None) -> None:
+def test_reevaluate_one_child_leaves_the_others_as_they_were(demo: str) -> None:
     _as_stored_before_due_promptly()
     undated_children = list(
         Child.objects.filter(obligations__due_at__isnull=True, obligations__outcome="").distinct()
@@ -92,7 +75,7 @@ def test_reevaluate_one_child_leaves_the_others_as_they_were(demo: None) -> None
 
 
 @pytest.mark.django_db
-def test_reevaluate_refuses_a_child_that_does_not_exist_naming_the_option(demo: None) -> None:
+def test_reevaluate_refuses_a_child_that_does_not_exist_naming_the_option(demo: str) -> None:
     _as_stored_before_due_promptly()
     before = _undated()
     for bad in ("C999999", "twelve", ""):
@@ -106,7 +89,7 @@ def test_reevaluate_refuses_a_child_that_does_not_exist_naming_the_option(demo: 
 
 @pytest.mark.django_db
 def test_the_currently_missing_board_shows_a_next_deadline_once_obligations_are_reevaluated(
-    demo: None,
+    demo: str,
 ) -> None:
     coordinator = User.objects.filter(role=Role.MISSING_COORDINATOR, is_active=True).first()
     assert coordinator is not None
