@@ -75,6 +75,8 @@ class _DemoTogether(LoadFileScheduling):
         return scope
 
 
+# Optional: a run with `-p no:xdist` has no such hook to implement.
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadFileScheduling | None:
     if config.getoption("dist") != "loadfile":
         return None

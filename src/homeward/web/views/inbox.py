@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from homeward.access.audit import record_denied
 from homeward.accounts.models import User
+from homeward.children.models import Child, WarningNotice
+from homeward.episodes.models import Episode
 from homeward.meetings.models import ActionState
 from homeward.notifications.models import Kind, Message
 from homeward.web.views.common import login_required, me
@@ -107,12 +112,36 @@ def _opens(item: Message) -> bool:
         return item.recipient.has_perm("meetings.change_panelaction", item.panel_action)
     if item.invitation is not None:
         return item.recipient.has_perm("meetings.view_arrangement", item.invitation.arrangement)
-    if obligation is None:
-        return False
     user = item.recipient
+    if obligation is None:
+        return _link_opens(item.link, user)
     if obligation.episode is not None:
         return user.has_perm("episodes.view_episode", obligation.episode)
     return user.has_perm("children.view_child", obligation.child)
+
+
+def _link_opens(link: str, user: User) -> bool:
+    """A message that carries no duty (news of a child, a commissioned interview, a warning
+    notice's match) links to an episode, a child or a notice: it opens if that page would open
+    for its recipient, by the same permissions the page itself asks."""
+    try:
+        match = resolve(urlsplit(link).path)
+    except Resolver404:
+        return False
+    pk = match.kwargs.get("pk")
+    if match.url_name == "episode":
+        episode = Episode.objects.filter(pk=pk).first()
+        return episode is not None and (
+            user.has_perm("episodes.view_episode", episode)
+            or user.has_perm("episodes.view_episode_as_host", episode)
+        )
+    if match.url_name == "child":
+        child = Child.objects.filter(pk=pk).first()
+        return child is not None and user.has_perm("children.view_child", child)
+    if match.url_name == "warning_notice":
+        notice = WarningNotice.objects.filter(pk=pk).first()
+        return notice is not None and user.has_perm("children.view_warningnotice", notice)
+    return False
 
 
 @require_POST
