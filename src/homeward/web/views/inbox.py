@@ -129,6 +129,8 @@ def _link_opens(link: str, user: User) -> bool:
     except Resolver404:
         return False
     pk = match.kwargs.get("pk")
+    if not isinstance(pk, int):
+        return False
     if match.url_name == "episode":
         episode = Episode.objects.filter(pk=pk).first()
         return episode is not None and (
