@@ -99,6 +99,16 @@ screenshots: setup assets chromium
 	mkdir -p docs/screenshots
 	cp test-output/browser/docs/*.png docs/screenshots/
 
+# tests/api/test_shared_cache.py starts a real Redis (the cache several web processes share).
+.PHONY: redis
+redis:
+	@if command -v redis-server >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server; \
+	else \
+		echo "The tests start a Redis server: sudo apt-get install redis-server" >&2; exit 1; \
+	fi
+
 # tests/api/test_readme_example.py runs the README's partner API example, which uses curl.
 .PHONY: curl
 curl:
@@ -113,7 +123,7 @@ curl:
 # The suite runs across the machine's cores (pytest-xdist, a test file per worker, each with its own
 # test database); the browser tests run after it on their own, one Chromium and one live server.
 PYTEST_WORKERS ?= auto
-pytest: setup assets venv-903 pdf-libraries chromium curl
+pytest: setup assets venv-903 pdf-libraries chromium curl redis
 	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --dist loadfile -m "not browser"
 	$(BIN)/pytest -q -m browser
 

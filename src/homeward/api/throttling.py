@@ -1,7 +1,8 @@
 """Requests per token (``HOMEWARD_API_RATE``, e.g. ``600/minute``), counted in Django's cache.
 
 The default cache is per process: with several web processes the limit is per
-process. Set a shared cache (Redis, memcached) in production to make it exact.
+process. With HOMEWARD_REDIS_URL set (homeward.settings.base) every process counts in the one
+Redis, so the limit is exact (tests/api/test_shared_cache.py).
 """
 
 from __future__ import annotations

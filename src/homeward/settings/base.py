@@ -133,6 +133,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Beyond one web process: a shared cache (Redis) when HOMEWARD_REDIS_URL is set, e.g.
+# redis://127.0.0.1:6379/0. The API's per-token throttle counts in it, so every process shares one
+# budget per token; sessions are read from it first and kept in the database too (cached_db), so
+# a restarted Redis signs nobody out. Unset (the zero set-up default), each process has its own
+# memory cache and sessions live in the database alone.
+HOMEWARD_REDIS_URL = os.environ.get("HOMEWARD_REDIS_URL", "")
+if HOMEWARD_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": HOMEWARD_REDIS_URL,
+            "KEY_PREFIX": "homeward",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTH_USER_MODEL = "accounts.User"
 # Object permissions follow the professional relationship (homeward.access.relationships).
 AUTHENTICATION_BACKENDS = [
