@@ -17,11 +17,24 @@ from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 from xdist.scheduler import LoadFileScheduling
 
 from homeward.accounts.models import Role, Team, User
 from homeward.children.models import Child
 from tests.factories import ChildFactory, TeamFactory, UserFactory
+
+# A second database, separate from the primary, for tests/reports/test_replica.py: the reports
+# read from a replica when one is configured, and the test shows whose rows they count. Named here,
+# before the test databases are made, so pytest-django makes and migrates it with the others
+# (an in-memory SQLite, whatever the primary is). Only tests that ask for it may use it.
+if "replica" not in connections.settings:
+    connections.settings["replica"] = connections.configure_settings(
+        {
+            "default": {"ENGINE": "django.db.backends.sqlite3"},
+            "replica": {"ENGINE": "django.db.backends.sqlite3", "NAME": "replica"},
+        }
+    )["replica"]
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_903 = ROOT / ".venv-903"

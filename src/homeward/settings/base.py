@@ -132,6 +132,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
+# Reports read from a replica when HOMEWARD_REPLICA_DATABASE_URL names one (homeward.reports.replica).
+# Under test it mirrors the primary, as Django advises; tests/reports/test_replica.py tests
+# against a separate second database of its own.
+HOMEWARD_REPLICA_DATABASE_URL = os.environ.get("HOMEWARD_REPLICA_DATABASE_URL", "")
+HOMEWARD_REPORTS_FROM_REPLICA = bool(HOMEWARD_REPLICA_DATABASE_URL)
+if HOMEWARD_REPLICA_DATABASE_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        HOMEWARD_REPLICA_DATABASE_URL, conn_max_age=int(os.environ.get("HOMEWARD_DB_CONN_MAX_AGE", "0"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["homeward.reports.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Beyond one web process: a shared cache (Redis) when HOMEWARD_REDIS_URL is set, e.g.

@@ -8,7 +8,8 @@ from django.db import migrations, models
 def carry_done_over(apps, schema_editor):
     """An action ticked done becomes one whose state is done."""
     Action = apps.get_model("meetings", "Action")
-    Action.objects.filter(done=True).update(state="done")
+    # On the database being migrated, not the one a router would pick (a replica is read-only).
+    Action.objects.using(schema_editor.connection.alias).filter(done=True).update(state="done")
 
 
 class Migration(migrations.Migration):

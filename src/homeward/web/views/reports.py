@@ -19,7 +19,7 @@ from homeward.access.reports import (
 )
 from homeward.access.visible import interview_children
 from homeward.children.models import Child
-from homeward.reports import annex_a, charts, pdf, ssd_missing, ssda903, tables
+from homeward.reports import annex_a, charts, pdf, replica, ssd_missing, ssda903, tables
 from homeward.reports import interview_names as interview_names_report
 from homeward.reports.oversight import Count, report
 from homeward.reports.what_if import what_if as replay_draft
@@ -77,9 +77,11 @@ def oversight(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.GET if bound else None, children=reader.children, initial=initial())
     context: dict[str, Any] = {"form": form, "identified": reader.identified}
     if bound and form.is_valid():
-        result = report(
-            reader.children, form.period, form.scope_choice, timezone.now(), identified=reader.identified
-        )
+        children = replica.decided(reader.children)
+        with replica.reads():
+            result = report(
+                children, form.period, form.scope_choice, timezone.now(), identified=reader.identified
+            )
         found = tables.oversight_tables(result)
         name = f"oversight-{form.period.first}-{form.period.last}-{slugify(form.scope_choice.label)}"
         response = table_download(found, name, request)
@@ -134,7 +136,9 @@ def ssda903_page(request: HttpRequest) -> HttpResponse:
         except ssda903.InputError as exc:
             form.add_error("year", exc.message[:1].upper() + exc.message[1:] + ".")
         else:
-            ret = ssda903.build(reader.children, year, timezone.now())
+            children = replica.decided(reader.children)
+            with replica.reads():
+                ret = ssda903.build(children, year, timezone.now())
             wanted = request.GET.get("download")
             tables_903 = ret.tables()
             if wanted in tables_903:
@@ -159,7 +163,9 @@ def ssd_missing_download(request: HttpRequest) -> HttpResponse:
         # A row per child and episode, like the 903: not for analysts.
         raise refuse(request, Child, "ssd_missing", "reports.ssd_missing")
     now = timezone.now()
-    found = ssd_missing.rows(reader.children, now)
+    children = replica.decided(reader.children)
+    with replica.reads():
+        found = ssd_missing.rows(children, now)
     return download(
         tables.to_csv(ssd_missing.table(found)),
         f"ssd_missing-{timezone.localtime(now):%Y-%m-%d}.csv",
@@ -186,7 +192,9 @@ def annex_a_page(request: HttpRequest) -> HttpResponse:
         except ssda903.InputError as exc:
             form.add_error("date", exc.message[:1].upper() + exc.message[1:] + ".")
         else:
-            found = annex_a.rows(reader.children, census, timezone.now(), identified=reader.identified)
+            children = replica.decided(reader.children)
+            with replica.reads():
+                found = annex_a.rows(children, census, timezone.now(), identified=reader.identified)
             table = annex_a.table(found, census, identified=reader.identified)
             response = table_download([table], f"annex-a-{census}", request)
             if response is not None:
