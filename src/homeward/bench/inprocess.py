@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                         "reported_at": moment.strftime("%Y-%m-%dT%H:%M"),
                         "police_informed": "true",
                         "police_reference": "BENCH/1",
+                        "last_seen_force": "not_known",  # the form asks it since the force question
                     },
                 ).status_code
             )
