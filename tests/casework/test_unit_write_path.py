@@ -64,9 +64,9 @@ def test_each_write_stores_the_children_it_can_affect_and_the_unit_agrees_with_t
     stored: list[set[int]] = []
     real_store = evaluation.store
 
-    def spy(children: list[Child], computed: list[Any]) -> None:
+    def spy(children: list[Child], computed: list[Any], *rest: Any) -> None:
         stored.append({x.pk for x in children})
-        real_store(children, computed)
+        real_store(children, computed, *rest)
 
     monkeypatch.setattr(evaluation, "store", spy)
 

@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="append", default=[], help="a measurement's name")
     parser.add_argument("--only", action="append", default=[], help="measure only these")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument(
+        "--queries", action="append", default=[], help="print the SQL of one more call of this measurement"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "homeward.settings.base")
     import django
@@ -101,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                         "reported_at": moment.strftime("%Y-%m-%dT%H:%M"),
                         "police_informed": "true",
                         "police_reference": "BENCH/1",
+                        "last_seen_force": "not_known",  # the form asks it since the force question
                     },
                 ).status_code
             )
@@ -177,6 +181,14 @@ def main(argv: list[str] | None = None) -> int:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
             print(out.getvalue())
+        if name in args.queries:
+            # Each query of one more call, shortened: where the repeated look-ups are.
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as captured:
+                call(args.repeat + 1)
+            for number, query in enumerate(captured.captured_queries, 1):
+                print(f"{number:3} {query['time']:>6} {query['sql'][:300]}")
     print(json.dumps(figures, indent=1))
     return 0
 

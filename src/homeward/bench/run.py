@@ -292,6 +292,7 @@ class Bench:
                     "reported_at": moment.strftime("%Y-%m-%dT%H:%M"),
                     "police_informed": "true",
                     "police_reference": "BENCH/1",
+                    "last_seen_force": "not_known",  # the form asks it since the force question
                 },
             )
             self.samples["report"].append(answer.seconds)

@@ -26,9 +26,11 @@ from homeward.obligations.evaluation import (
     because_as_stored,
     compute_change,
     evaluation_unit,
+    history_of,
     packs_by_version,
 )
 from homeward.obligations.models import Obligation, Outcome
+from homeward.protocols.engine import Adoption
 from homeward.protocols.engine import Obligation as Computed
 
 # The stored obligation's foreign keys among the fields ``store`` sets, with their id attributes.
@@ -58,10 +60,10 @@ def _police_forces(children: list[Child]) -> dict[int, int]:
     return {pk: told or seen for pk, told, seen in rows if told or seen}
 
 
-def store(children: list[Child], computed: list[Computed]) -> None:
+def store(children: list[Child], computed: list[Computed], history: list[Adoption] | None = None) -> None:
     by_pk = {c.pk: c for c in children}
     # Each row's rule from the pack and version that raised it (the authority's adoptions).
-    packs = packs_by_version(children[0].responsible_authority)
+    packs = packs_by_version(children[0].responsible_authority, history)
     existing = {o.key: o for o in Obligation.objects.filter(child__in=children)}
     allocations, allocated_people = _allocations(existing.values())
     keep: set[int] = set()
@@ -203,9 +205,11 @@ def reevaluate(children: Iterable[Child], now: datetime, *, change: Event | None
     for child in children:
         if child.pk in done:
             continue
-        unit = evaluation_unit(child)
-        reached, computed = compute_change(unit, child, now, change)
-        store(reached, computed)
+        # The authority's adoptions read once for the unit, the engine and the store.
+        history = history_of(child.responsible_authority)
+        unit = evaluation_unit(child, history)
+        reached, computed = compute_change(unit, child, now, change, history)
+        store(reached, computed, history)
         done.update(c.pk for c in reached)
         evaluated.extend(reached)
     return evaluated

@@ -56,15 +56,53 @@ def inbox_url() -> str:
 
 
 class Visibility:
-    """Which children each recipient may know by name, read once per recipient."""
+    """Which children each recipient may know by name, read once per recipient.
 
-    def __init__(self) -> None:
+    ``among``: the only children the caller will ask about (a write's few): each recipient's
+    answer is then read for those alone, not for every child they see (a coordinator sees the
+    whole authority: thousands of ids read to answer for one child). A child outside them is
+    asked on its own.
+    """
+
+    def __init__(self, among: Iterable[int] | None = None) -> None:
+        self._among = None if among is None else frozenset(among)
         self._seen: dict[int, set[int]] = {}
+        self._outside: dict[tuple[int, int], bool] = {}
 
-    def knows(self, user: User, child_id: int) -> bool:
+    def knows(self, user: User, child: Child) -> bool:
+        if _named_on_record(user, child):
+            return True
+        child_id = child.pk
+        if self._among is not None and child_id not in self._among:
+            if (user.pk, child_id) not in self._outside:
+                self._outside[(user.pk, child_id)] = visible_children(user).filter(pk=child_id).exists()
+            return self._outside[(user.pk, child_id)]
         if user.pk not in self._seen:
-            self._seen[user.pk] = set(visible_children(user).values_list("pk", flat=True))
+            children = visible_children(user)
+            if self._among is not None:
+                children = children.filter(pk__in=self._among)
+            self._seen[user.pk] = set(children.values_list("pk", flat=True))
         return child_id in self._seen[user.pk]
+
+
+def _named_on_record(user: User, child: Child) -> bool:
+    """Whether the child's own row shows this person may open an unrestricted record: they are its
+    allocated worker, its IRO, or a manager of its team in its authority (three of
+    ``access.relationships.CHILD_RELATIONSHIPS``, read from fields already loaded). False means
+    "ask the database", never "may not": the write path's recipients are mostly these people."""
+    if child.sealed or not user.is_active:
+        return False
+    if child.allocated_worker_id == user.pk:
+        return True
+    if user.role == Role.IRO and child.iro_id == user.pk:
+        return True
+    return (
+        user.role == Role.TEAM_MANAGER
+        and child.team_id is not None
+        and child.team_id == user.team_id
+        and user.organisation_id == child.responsible_authority_id
+        and child.responsible_authority.kind == OrganisationKind.LOCAL_AUTHORITY
+    )
 
 
 def who(child: Child, named: bool, opens: bool = False) -> str:
@@ -130,7 +168,7 @@ def compose(
         OPENINGS[Kind(kind)],
         "",
         f"Required ({obligation.requirement}): {obligation.title}",
-        who(child, visibility.knows(recipient, child.pk), opens_record(obligation, recipient)),
+        who(child, visibility.knows(recipient, child), opens_record(obligation, recipient)),
         f"Due by: {_when(obligation.due_at)}"
         if obligation.due_at
         else "Due: now (the protocol sets no later time)",
@@ -192,10 +230,11 @@ def _message(
 def _queue(messages: list[Message]) -> int:
     if not messages:
         return 0
-    # ignore_conflicts: a message another path queued first stays as it is.
-    before = Message.objects.count()
+    # ignore_conflicts: a message another path queued first stays as it is. Each message's id is
+    # new (a uuid), so those stored with these ids are the ones queued now: counted by the unique
+    # index, not by counting the whole table before and after (a scan that grows with it).
     Message.objects.bulk_create(messages, ignore_conflicts=True)
-    return Message.objects.count() - before
+    return Message.objects.filter(message_id__in=[m.message_id for m in messages]).count()
 
 
 def _working_hours(arrangement: OutOfHours | None) -> timing.WorkingHours:
@@ -242,9 +281,9 @@ def first_told(obligation: Obligation) -> User | None:
     return obligation.team.manager if obligation.team is not None else None
 
 
-def announce(obligations: Iterable[Obligation], now: datetime) -> int:
+def announce(obligations: Iterable[Obligation], now: datetime, visibility: Visibility | None = None) -> int:
     """Tell the person each open obligation falls to, and out of hours the duty team too."""
-    visibility = Visibility()
+    visibility = visibility or Visibility()
     arrangements: dict[int, OutOfHours | None] = {}
     messages: list[Message] = []
     for obligation in obligations:
@@ -260,9 +299,14 @@ def announce(obligations: Iterable[Obligation], now: datetime) -> int:
     return _queue(messages)
 
 
-def announce_for(children: Iterable[Child], now: datetime) -> int:
-    """From the write path: what has opened for these children and nobody has been told of."""
-    return announce(_unannounced(Obligation.objects.filter(child__in=list(children)), now), now)
+def announce_for(children: Iterable[Child], now: datetime, visibility: Visibility | None = None) -> int:
+    """From the write path: what has opened for these children and nobody has been told of.
+
+    ``visibility``: shared with the write's other messages (``tell_childs_people``), so each
+    recipient's access is read once per write."""
+    children = list(children)
+    visibility = visibility or Visibility(c.pk for c in children)
+    return announce(_unannounced(Obligation.objects.filter(child__in=children), now), now, visibility)
 
 
 def announce_opened(now: datetime) -> int:
@@ -308,7 +352,7 @@ def announce_allocation(allocation: Allocation, now: datetime) -> int:
                     *reason,
                     "",
                     facts[0],
-                    who(child, visibility.knows(allocation.to, child.pk)),
+                    who(child, visibility.knows(allocation.to, child)),
                     *facts[1:],
                     "",
                     f"Open the record: {link}",
@@ -332,7 +376,7 @@ def announce_allocation(allocation: Allocation, now: datetime) -> int:
                         *reason,
                         "",
                         facts[0],
-                        who(child, visibility.knows(previous, child.pk)),
+                        who(child, visibility.knows(previous, child)),
                         facts[2],
                         "",
                         f"Open the record: {link}",
@@ -368,7 +412,7 @@ def announce_chase(chase: Chase, now: datetime) -> int:
         *([f"Their note: {chase.note}"] if chase.note else []),
         "",
         f"Required ({obligation.requirement}): {obligation.title}",
-        who(child, Visibility().knows(chase.to, child.pk), opens_record(obligation, chase.to)),
+        who(child, Visibility().knows(chase.to, child), opens_record(obligation, chase.to)),
         f"Due by: {_when(obligation.due_at)}"
         if obligation.due_at
         else "Due: now (the protocol sets no later time)",
@@ -441,7 +485,7 @@ def childs_people(child: Child, at: datetime) -> dict[User, str]:
     return people
 
 
-def tell_childs_people(event: Event, now: datetime) -> int:
+def tell_childs_people(event: Event, now: datetime, visibility: Visibility | None = None) -> int:
     """Tell the child's own people what happened to their episode: reported, graded, reclassified
     or found (once each per event, whoever tries first). The person who recorded it is not told."""
     if event.type not in NEWS or event.episode is None:
@@ -452,12 +496,12 @@ def tell_childs_people(event: Event, now: datetime) -> int:
         category=_label_of(Category, data.get("category")), level=_label_of(RiskLevel, data.get("level"))
     )
     link = f"{settings.HOMEWARD_BASE_URL}{reverse('episode', args=[episode.pk])}"
-    visibility = Visibility()
+    visibility = visibility or Visibility([child.pk])
     messages = []
     for person, why in childs_people(child, episode.reported_at).items():
         if person == event.recorded_by:
             continue
-        named = visibility.knows(person, child.pk)
+        named = visibility.knows(person, child)
         lines = [
             f"{what} at {_when(event.at)} (episode {episode.reference}).",
             who(child, named),
@@ -576,7 +620,7 @@ def digest(
         if heading is None:
             continue
         child = obligation.child
-        name = child.name if visibility.knows(person, child.pk) else "not named"
+        name = child.name if visibility.knows(person, child) else "not named"
         assert obligation.due_at is not None
         sections[heading].append(
             f"- {obligation.title}, child {child.reference} ({name}), due by {_when(obligation.due_at)}: "
@@ -698,7 +742,7 @@ def tell_invited(arrangement: Arrangement, now: datetime) -> int:
         what = arrangement.get_kind_display()
         lines = [
             f"You are invited to a {what.lower()} at {_when(arrangement.starts_at)}.",
-            who(child, visibility.knows(person, child.pk)),
+            who(child, visibility.knows(person, child)),
             f"Where: {arrangement.place}" if arrangement.place else "Where: by call (details below)",
         ]
         if arrangement.call_details:
@@ -734,7 +778,7 @@ def _action_message(
         opening,
         "",
         f"Action: {action.description}",
-        who(child, visibility.knows(recipient, child.pk)),
+        who(child, visibility.knows(recipient, child)),
         f"Due: {due}",
         f"From: {action.meeting.get_kind_display()} on {_when(action.meeting.held_at)}",
     ]
@@ -981,7 +1025,7 @@ def announce_warning_notice_matches(episode: Episode, found: Iterable[Match], no
             lines = [
                 f'Episode {episode.reference} names as an associate "{match.named_as}": the adult '
                 f"served a {notice.get_kind_display()} ({notice.reference}).",
-                who(child, visibility.knows(coordinator, child.pk)),
+                who(child, visibility.knows(coordinator, child)),
                 f"Served by {notice.served_by_name}, {notice.served_by_force}, at {_when(notice.served_at)}; "
                 f"in force until {notice.expires_on:%d %b %Y}.",
                 "Tell the police who served it: contact with a named child is a breach "

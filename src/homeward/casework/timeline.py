@@ -92,11 +92,14 @@ def finish(child: Child, *, news: Event | None = None, recorded: Event | None = 
     Child.objects.filter(pk=child.pk).update(version=child.version + 1)
     child.version += 1
     now = timezone.now()
+    stored = reevaluate([child], now, change=recorded or news)
+    # Each recipient's access to these children read once for both kinds of message.
+    visibility = outbox.Visibility(c.pk for c in stored)
     # Whoever a newly open obligation falls to is told in the same transaction.
-    outbox.announce_for(reevaluate([child], now, change=recorded or news), now)
+    outbox.announce_for(stored, now, visibility)
     if news is not None:
         # And the child's own people, whether or not a duty falls to them (002 s.3, 004 App 4).
-        outbox.tell_childs_people(news, now)
+        outbox.tell_childs_people(news, now, visibility)
 
 
 def lock_child(child: Child) -> Child:

@@ -54,15 +54,21 @@ def child_facts(child: Child) -> dict[str, Any]:
 
 
 def event_entry(event: Event) -> dict[str, Any]:
-    entry: dict[str, Any] = {"at": iso(event.at), "type": event.type}
-    if event.type in EPISODE_EVENTS:
-        entry["episode"] = episode_ref(event.episode_id) if event.episode_id else None
+    return _entry(event.at, event.type, event.child_id, event.episode_id, event.data)
+
+
+def _entry(
+    at: datetime, type_: str, child_id: int, episode_id: int | None, stored: dict[str, Any]
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {"at": iso(at), "type": type_}
+    if type_ in EPISODE_EVENTS:
+        entry["episode"] = episode_ref(episode_id) if episode_id else None
     else:
-        entry["child"] = child_ref(event.child_id)
-        if event.episode_id is not None:
-            entry["episode"] = episode_ref(event.episode_id)
-    data = dict(event.data)
-    if event.type == "placement_started":
+        entry["child"] = child_ref(child_id)
+        if episode_id is not None:
+            entry["episode"] = episode_ref(episode_id)
+    data = dict(stored)
+    if type_ == "placement_started":
         data["establishment"] = establishment_ref(int(data["establishment"]))
     entry.update({k: v for k, v in data.items() if v is not None})
     return entry
@@ -82,15 +88,17 @@ def case_file(
     the write layer (casework.evaluation).
     """
     children = list(children)
-    events = list(
+    # The fields an entry reads, not model instances: the write path reads a unit's whole
+    # history (hundreds of events) on every change.
+    stored = (
         Event.objects.filter(child__in=children)
         .filter(Q(episode__isnull=True) | Q(episode__withdrawn_at__isnull=True))
         .order_by("at", "id")
+        .values_list("at", "type", "child_id", "episode_id", "data")
     )
-    events.extend(extra)
     return {
         "protocol": protocol,
         "as_of": iso(as_of) if as_of else None,
         "children": [child_facts(c) for c in children],
-        "events": [event_entry(e) for e in events],
+        "events": [_entry(*row) for row in stored] + [event_entry(e) for e in extra],
     }

@@ -61,9 +61,15 @@ def history_of(authority: Organisation | None) -> list[Adoption]:
     return [base, *(Adoption(adopted_pack(r.text), r.in_force_from) for r in adoption_records(authority))]
 
 
-def packs_by_version(authority: Organisation | None) -> dict[tuple[str, str], Pack]:
-    """The authority's packs by (id, version): what raised each of its stored obligations."""
-    return {(a.pack.id, a.pack.version): a.pack for a in history_of(authority)}
+def packs_by_version(
+    authority: Organisation | None, history: list[Adoption] | None = None
+) -> dict[tuple[str, str], Pack]:
+    """The authority's packs by (id, version): what raised each of its stored obligations.
+
+    ``history``: the authority's, already read (``history_of``) by the caller."""
+    return {
+        (a.pack.id, a.pack.version): a.pack for a in (history_of(authority) if history is None else history)
+    }
 
 
 def history_ref(authority: Organisation | None) -> str | list[dict[str, Any]]:
@@ -77,15 +83,16 @@ def history_ref(authority: Organisation | None) -> str | list[dict[str, Any]]:
     ]
 
 
-def evaluation_unit(child: Child) -> list[Child]:
+def evaluation_unit(child: Child, history: list[Adoption] | None = None) -> list[Child]:
     """The children whose obligations are evaluated together with this child's.
 
     Alone, unless the pack counts episodes per establishment: then every child of
     the same authority connected to this one through homes they have lived in,
     however indirectly. A smaller unit would re-store a peer's obligations
-    computed without the peer's other homes.
+    computed without the peer's other homes. ``history``: the authority's adoptions, if read.
     """
-    if not any(counts_establishments(a.pack) for a in history_of(child.responsible_authority)):
+    history = history_of(child.responsible_authority) if history is None else history
+    if not any(counts_establishments(a.pack) for a in history):
         return [child]
     Placement = child.placements.model
     children: set[int] = {child.pk}
@@ -104,7 +111,10 @@ def evaluation_unit(child: Child) -> list[Child]:
         )
         frontier = reached - children
         children |= reached
-    others = Child.objects.filter(pk__in=children - {child.pk}).select_related("responsible_authority")
+    # With what ``assignee_for`` and the store read of each child reached: not a query per child.
+    others = Child.objects.filter(pk__in=children - {child.pk}).select_related(
+        "responsible_authority", "allocated_worker", "team__manager", "iro"
+    )
     return sorted([child, *others], key=lambda c: c.pk)
 
 
@@ -152,7 +162,11 @@ EPISODE_EVENTS_COUNTED = frozenset({"reported", "reclassified", "found", "police
 
 
 def compute_change(
-    unit: list[Child], child: Child, now: datetime, change: Event | None
+    unit: list[Child],
+    child: Child,
+    now: datetime,
+    change: Event | None,
+    history: list[Adoption] | None = None,
 ) -> tuple[list[Child], list[Computed]]:
     """The children of ``unit`` whose obligations ``change`` can change, and their obligations.
 
@@ -162,7 +176,7 @@ def compute_change(
     reaches no one else; a report, return or reclassification reaches the children missing from
     the child's homes after it (``engine.affected_by``); anything else, the whole unit.
     """
-    history = history_of(child.responsible_authority)
+    history = history_of(child.responsible_authority) if history is None else history
     timeline = _timeline(unit, now)
     reached = unit
     if change is not None and len(unit) > 1 and change.child_id == child.pk:
