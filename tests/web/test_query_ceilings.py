@@ -24,8 +24,9 @@ __all__ = ["authority"]  # the fixture, shared with test_query_counts
 # Measured on main (SQLite, the test settings); see tools/bench/PAGES.md. The child's page was 56
 # before a read-only request remembered its access answers; warning notices added one, and the
 # timeline one more (it reads its events' kinds, then only the shown events whole). My work's
-# panel actions (issue 17) are one query more, however many there are.
-CEILINGS = {"board": 14, "my_work": 25, "child": 42}
+# panel actions (issue 17) are one query more, however many there are. Each was three more while
+# every request saved the session (now at most once a minute: accounts.idle).
+CEILINGS = {"board": 12, "my_work": 23, "child": 40}
 
 
 def busy_authority(people: dict[str, User]) -> dict[str, str]:
@@ -41,7 +42,11 @@ def busy_authority(people: dict[str, User]) -> dict[str, str]:
 
 def test_the_board_stays_within_its_query_ceiling(authority: dict[str, User]) -> None:
     busy_authority(authority)
-    n = queries(sign_in(Client(), authority["coordinator"]), "/")
+    client = sign_in(Client(), authority["coordinator"])
+    # A look at a board that changed since the last one also saves the session (what it showed):
+    # three queries more than this, the steady look of a coordinator who keeps it open.
+    client.get("/")
+    n = queries(client, "/")
     assert n <= CEILINGS["board"]
 
 

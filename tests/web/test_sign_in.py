@@ -6,6 +6,7 @@ a session ends after a spell without use.
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from io import StringIO
 
@@ -17,7 +18,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from homeward.accounts import two_factor
+from homeward.accounts import idle, two_factor
 from homeward.accounts.models import Role, User
 from tests.factories import PASSWORD, ChildFactory, UserFactory, current_code, totp_device
 
@@ -126,22 +127,65 @@ def test_wrong_codes_count_towards_the_lockout_and_end_the_half_signed_in_sessio
     assert client.get("/sign-in/code/")["Location"].startswith("/sign-in/?")
 
 
-def test_a_session_ends_after_a_spell_without_use() -> None:
-    assert settings.SESSION_SAVE_EVERY_REQUEST
-    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+def signed_in_session(client: Client) -> Session:
     worker = UserFactory(role=Role.SOCIAL_WORKER)
     totp_device(worker)
-    client = Client()
     password(client, worker)
     client.post("/sign-in/code/", {"code": current_code(worker)})
     assert client.get("/").status_code == 200
-    session = Session.objects.get(session_key=client.session.session_key)
-    # Each request pushes the expiry on ...
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def last_pushed_on(client: Client, seconds_ago: int) -> None:
+    """Pretend the session's expiry was last pushed on ``seconds_ago``."""
+    store = client.session
+    store[idle.SEEN_KEY] = int(time.time()) - seconds_ago
+    store.save()
+
+
+def test_a_session_ends_after_a_spell_without_use() -> None:
+    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+    assert "homeward.accounts.idle.KeepSessionAliveMiddleware" in settings.MIDDLEWARE
+    client = Client()
+    session = signed_in_session(client)
+    # A request a minute or more after the expiry was last pushed on pushes it on again ...
+    last_pushed_on(client, idle.SESSION_TOUCH_SECONDS)
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() + timedelta(minutes=1))
     client.get("/")
     assert Session.objects.get(pk=session.pk).expire_date > timezone.now() + timedelta(minutes=5)
     # ... and a session left idle past it is over.
     Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+def test_a_request_within_the_minute_does_not_save_the_session_again() -> None:
+    client = Client()
+    session = signed_in_session(client)
+    last_pushed_on(client, 5)
+    expiry = timezone.now() + timedelta(minutes=29, seconds=30)
+    Session.objects.filter(pk=session.pk).update(expire_date=expiry)
+    assert client.get("/").status_code == 200
+    assert client.get("/my-work/").status_code == 200
+    assert Session.objects.get(pk=session.pk).expire_date == expiry
+
+
+def test_the_idle_timeout_comes_early_rather_than_late_whatever_the_stamp_says() -> None:
+    now = 1_000_000.0
+    assert not idle.needs_touch(now - idle.SESSION_TOUCH_SECONDS + 1, now)
+    assert idle.needs_touch(now - idle.SESSION_TOUCH_SECONDS, now)
+    # A stamp from the future (a clock put back) or none at all: the session is saved now.
+    assert idle.needs_touch(now + 5, now)
+    assert idle.needs_touch(None, now)
+    assert idle.needs_touch("yesterday", now)
+
+
+def test_signing_out_still_ends_a_session_saved_less_than_a_minute_ago() -> None:
+    client = Client()
+    session = signed_in_session(client)
+    last_pushed_on(client, 5)
+    client.post("/sign-out/")
+    assert not Session.objects.filter(pk=session.pk).exists()
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
 

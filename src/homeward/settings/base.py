@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "homeward.web.security.PageMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside the session middleware: it marks a session in use for saving, once a minute.
+    "homeward.accounts.idle.KeepSessionAliveMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -206,9 +208,10 @@ STORAGES = {
 HOMEWARD_PHOTO_MAX_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# Signed out after this long without a request (every request pushes the expiry on).
+# Signed out after this long without a request: a request pushes the expiry on, saving the
+# session at most once a minute (accounts.idle.KeepSessionAliveMiddleware), not on every request.
 SESSION_COOKIE_AGE = 60 * int(os.environ.get("HOMEWARD_SESSION_IDLE_MINUTES", "30"))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

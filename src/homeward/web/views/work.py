@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -64,9 +65,16 @@ def _board(request: HttpRequest, *, look: bool) -> missing.Board:
     )
     if look:
         # What the rows are compared with until the next full look, and what that look compares with.
-        session["board_baseline"] = baseline if baseline is not None else found.episode_ids
-        session["board_seen"] = found.episode_ids
+        # Set only what changed: assigning marks the session for saving, and a look at an unchanged
+        # board should not write it (accounts.idle saves it once a minute for the idle timeout).
+        _remember(session, "board_baseline", baseline if baseline is not None else found.episode_ids)
+        _remember(session, "board_seen", found.episode_ids)
     return found
+
+
+def _remember(session: SessionBase, key: str, value: list[int]) -> None:
+    if session.get(key) != value:
+        session[key] = value
 
 
 @login_required
