@@ -190,10 +190,4 @@ def start_of_working_day_before(instant: datetime, n: int) -> datetime:
 
 def iso(instant: datetime | None) -> str | None:
     """An instant as ISO-8601 in UTC with an explicit offset."""
-    return None if instant is None else _iso(instant)
-
-
-# Each explanation names the events that raised it by instant, every re-evaluation again.
-@lru_cache(maxsize=65536)
-def _iso(instant: datetime) -> str:
-    return to_utc(instant).isoformat()
+    return None if instant is None else to_utc(instant).isoformat()

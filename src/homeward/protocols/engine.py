@@ -634,29 +634,29 @@ _OBLIGATION_DEFAULTS = _defaults(Obligation)
 
 def _finish(draft: _Draft, as_of: datetime, explain: bool = False) -> Obligation:
     rule = draft.rule
-    values = {
-        "rule": rule.id,
-        "kind": rule.kind,
-        "requirement": draft.requirement,
-        "child": draft.child,
-        "episode": draft.episode.id if draft.episode else None,
-        "recipient": rule.recipient,
-        "establishment": draft.establishment,
-        "level": draft.level,
-        "opens_at": draft.opens_at,
-        "due_at": draft.due_at,
-        "status": draft.status(as_of),
-        "cites": rule.cites,
-        "closed_at": draft.closed_at,
-        "reason": draft.reason,
-        "protocol": draft.world.pack.id,
-        "version": draft.world.pack.version,
-    }
-    if explain:
-        # Made once with its explanation: ``dataclasses.replace`` on every obligation cost
-        # as much again as making it.
-        values.update(_explanation(values, draft))
-    return _frozen(Obligation, _OBLIGATION_DEFAULTS, values)
+    obligation = _frozen(
+        Obligation,
+        _OBLIGATION_DEFAULTS,
+        {
+            "rule": rule.id,
+            "kind": rule.kind,
+            "requirement": draft.requirement,
+            "child": draft.child,
+            "episode": draft.episode.id if draft.episode else None,
+            "recipient": rule.recipient,
+            "establishment": draft.establishment,
+            "level": draft.level,
+            "opens_at": draft.opens_at,
+            "due_at": draft.due_at,
+            "status": draft.status(as_of),
+            "cites": rule.cites,
+            "closed_at": draft.closed_at,
+            "reason": draft.reason,
+            "protocol": draft.world.pack.id,
+            "version": draft.world.pack.version,
+        },
+    )
+    return _explained(obligation, draft) if explain else obligation
 
 
 # -- explanations (REPLAY.md, --explain) ---------------------------------------------
@@ -799,8 +799,7 @@ def _held_words(world: World, condition: Condition | None, occasion: Occasion) -
     return held
 
 
-def _explanation(obligation: dict[str, Any], draft: _Draft) -> dict[str, Any]:
-    """REPLAY.md's ``because`` and the explanation in words, for the obligation's ``values``."""
+def _explained(obligation: Obligation, draft: _Draft) -> Obligation:
     world, rule, occasion = draft.world, draft.rule, draft.occasion
     assert occasion is not None and draft.basis is not None
     counted, tally = _counted(draft)
@@ -821,21 +820,22 @@ def _explanation(obligation: dict[str, Any], draft: _Draft) -> dict[str, Any]:
     closes = words.closes_sentence(
         kind=rule.kind,
         recipient=rule.recipient,
-        episode=obligation["episode"],
-        child=obligation["child"],
+        episode=obligation.episode,
+        child=obligation.child,
         lapses=draft.lapses,
-        status=obligation["status"],
-        closed_at=obligation["closed_at"],
+        status=obligation.status,
+        closed_at=obligation.closed_at,
     )
     title = rule.title or rule.kind.replace("_", " ")
     explanation = (
         f"{reason}. Rule {rule.id} ({title}), {rule.cites}; {world.pack.id} version {world.pack.version}. "
-        f"Due {words.when(obligation['due_at'])}: {due}. {closes}"
+        f"Due {words.when(obligation.due_at)}: {due}. {closes}"
     )
-    return {
-        "because": because,
-        "why": reason + ".",
-        "due_because": due,
-        "closes_when": closes,
-        "explanation": explanation,
-    }
+    return replace(
+        obligation,
+        because=because,
+        why=reason + ".",
+        due_because=due,
+        closes_when=closes,
+        explanation=explanation,
+    )

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 
 from homeward.protocols.calendar import Span, is_working_day, local, local_date
 from homeward.protocols.pack import Condition
@@ -56,10 +55,6 @@ class DueBasis:
     replaced: datetime | None = None
 
 
-# Every explanation names three or four instants, the same few again and again (a unit's
-# reports, its series' steps, every re-evaluation of it): the words are pure, so kept.
-# (Equal instants in other offsets are the same key, and read the same in London.)
-@lru_cache(maxsize=65536)
 def when(instant: datetime) -> str:
     """'14:05 on Tuesday 3 March 2026', in Europe/London time."""
     wall = local(instant)
