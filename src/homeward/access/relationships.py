@@ -164,12 +164,31 @@ def acting_on(who: User, now: datetime | None = None) -> ObligationQuerySet:
     """The obligations that are this person's to act on at ``now``: open, and either falling to
     them or the subject of a message to them that is still theirs (out of hours, until the office
     opens again: ``Message.acts_until``)."""
+    assigned, told = _acting_on(who, now)
+    return assigned | told
+
+
+def _acting_on(who: User, now: datetime | None) -> tuple[ObligationQuerySet, ObligationQuerySet]:
+    """``acting_on`` in its two halves: falling to this person, and told to them."""
     now = now or timezone.now()
-    told = Message.objects.filter(recipient=who, obligation__isnull=False).filter(
+    messages = Message.objects.filter(recipient=who, obligation__isnull=False).filter(
         Q(acts_until__isnull=True) | Q(acts_until__gt=now)
     )
-    return Obligation.objects.outstanding(now).filter(
-        Q(assignee=who) | Q(pk__in=told.values("obligation_id"))
+    outstanding = Obligation.objects.outstanding(now)
+    return outstanding.filter(assignee=who), outstanding.filter(pk__in=messages.values("obligation_id"))
+
+
+def _acting_on_any(who: User, now: datetime | None, *, episode: bool) -> Q:
+    """Rows keyed by the episode (or the child) of an obligation this person acts on.
+
+    Each half is its own subquery: "assigned to me OR named in my messages" in one WHERE had
+    PostgreSQL read every outstanding obligation in the country for each board (about 190 ms
+    of the board's 258 ms slowest query on the large bench), where each half alone is an index read.
+    """
+    column = "episode_id" if episode else "child_id"
+    halves = _acting_on(who, now)
+    return Q(pk__in=halves[0].filter(episode__isnull=not episode).values(column)) | Q(
+        pk__in=halves[1].filter(episode__isnull=not episode).values(column)
     )
 
 
@@ -178,7 +197,7 @@ def told_to_act_on_child(user: User | AnonymousUser | None, now: datetime | None
     who = person(user)
     if who is None:
         return NOTHING
-    return Q(pk__in=acting_on(who, now).filter(episode__isnull=True).values("child_id"))
+    return _acting_on_any(who, now, episode=False)
 
 
 def emergency_access(user: User | AnonymousUser | None, now: datetime | None = None) -> Q:
@@ -291,7 +310,7 @@ def told_to_act(user: User | AnonymousUser | None, now: datetime | None = None) 
     who = person(user)
     if who is None:
         return NOTHING
-    told = Q(pk__in=acting_on(who, now).filter(episode__isnull=False).values("episode_id"))
+    told = _acting_on_any(who, now, episode=True)
     own = own_unconfirmed_report(who)
     return told if own == NOTHING else told & ~own
 

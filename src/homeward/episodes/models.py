@@ -195,6 +195,18 @@ class Episode(models.Model):
             models.Index(
                 fields=["reported_at"], name="episode_open", condition=models.Q(found_at__isnull=True)
             ),
+            # The coordinator's two "to confirm" lists read a handful of rows among every episode
+            # ever reported: without these each was a scan of the whole table on every look at My work.
+            models.Index(
+                fields=["reported_at"],
+                name="episode_to_confirm",
+                condition=models.Q(awaiting_confirmation=True, withdrawn_at__isnull=True),
+            ),
+            models.Index(
+                fields=["reported_at"],
+                name="episode_force_to_confirm",
+                condition=models.Q(last_seen_force_not_known=True, withdrawn_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
