@@ -16,7 +16,7 @@ GOVUK_STATIC := src/homeward/web/static/govuk
 MOJ_DIST := node_modules/@ministryofjustice/frontend/moj
 MOJ_STATIC := src/homeward/web/static/moj
 
-.PHONY: setup assets run test lint typecheck pytest examples clean venv-903 pdf-libraries bench bench-engine wrk
+.PHONY: setup assets run test lint typecheck pytest examples clean venv-903 pdf-libraries bench bench-engine wrk nginx
 
 setup: $(VENV)/.installed
 
@@ -146,18 +146,25 @@ clean:
 	rm -rf $(VENV) $(VENV_903) .pytest_cache .mypy_cache .ruff_cache node_modules $(GOVUK_STATIC) $(MOJ_STATIC)
 
 # The benchmark (not part of `make test`): PostgreSQL (installed and started by tools/postgres.sh),
-# two generated databases, gunicorn, latency, a load run with wrk, a crash, pg_dump/pg_restore.
+# two generated databases, gunicorn, latency, load runs with wrk (100 and 300 people, then again
+# through nginx to two gunicorns sharing a Redis), a crash, pg_dump/pg_restore.
 # Writes BENCHMARKS.md. BENCH_ARGS passes options, e.g. BENCH_ARGS="--rebuild" or smaller sizes:
 #   make bench BENCH_ARGS="--small-children 300 --large-children 3000 --rounds 20 --load-seconds 10"
 BENCH_ARGS ?=
 ENGINE_BENCH_ARGS ?=
-bench: setup assets pdf-libraries wrk
+bench: setup assets pdf-libraries wrk redis nginx
 	port=$$(tools/postgres.sh) && $(BIN)/python -m homeward.bench.run --pg-port $$port $(BENCH_ARGS)
 
 # The protocol engine alone, on one core (no database): the demo's exports (built once into
 # var/bench/engine-demo/) and generated histories. Prints JSON; BENCHMARKS.md has the figures.
 bench-engine: setup
 	$(BIN)/python -m homeward.bench.engine $(ENGINE_BENCH_ARGS)
+
+# The bench's scale-out run: two web processes behind nginx (the proxy) sharing one Redis.
+nginx:
+	@if command -v nginx >/dev/null || test -x /usr/sbin/nginx; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx-light; \
+	else echo "The bench's scale-out run needs nginx: sudo apt-get install nginx-light" >&2; exit 1; fi
 
 wrk:
 	@if command -v wrk >/dev/null; then :; \

@@ -15,6 +15,7 @@ PAGES = (
 )
 RATIO_AIM = 5.0
 GROWTH_AIM = 1.5
+LOAD_P95_AIM_MS = 500
 
 
 def _ratio(latency: dict[str, Any], name: str, key: str) -> float:
@@ -32,6 +33,71 @@ def _aims(results: dict[str, Any]) -> list[str]:
         lines.append(
             f"- {label}: p95 within 5x the health check: **{within}**; growth small to large: **{grows}**."
         )
+    return lines
+
+
+def _errors(ld: dict[str, Any]) -> int:
+    return sum(int(ld.get(k, 0)) for k in ld if k.startswith("errors_")) + int(ld.get("not_200", 0))
+
+
+def _load(ld: dict[str, Any]) -> list[str]:
+    aim = "met" if float(ld["p95_ms"]) < LOAD_P95_AIM_MS and _errors(ld) == 0 else "missed"
+    return [
+        f"- **{int(ld.get('connections', 0))} people**: `{ld['command']}`",
+        f"  - {int(ld['requests'])} requests in {ld['seconds']} s: **{ld['throughput']} requests/s**; "
+        f"latency p50 {ld['p50_ms']} ms, **p95 {ld['p95_ms']} ms**, p99 {ld['p99_ms']} ms, max {ld['max_ms']} ms "
+        f"(aim: p95 under {LOAD_P95_AIM_MS} ms, no errors: **{aim}**)",
+        f"  - errors: **{_errors(ld)}** (connect {int(ld['errors_connect'])}, read {int(ld['errors_read'])}, "
+        f"write {int(ld['errors_write'])}, timeout {int(ld['errors_timeout'])}, 4xx/5xx {int(ld['errors_status'])}, "
+        f"any answer but 200 {int(ld['not_200'])})",
+    ]
+
+
+def _scale_paragraph(results: dict[str, Any]) -> list[str]:
+    """What a region or the country would need, worked out from this run's own figures."""
+    runs = [results[k] for k in ("load", "load_many") if k in results]
+    runs += [results["scale"][k] for k in ("load", "load_many") if k in results["scale"]]
+    held = [r for r in runs if float(r["p95_ms"]) < LOAD_P95_AIM_MS and _errors(r) == 0]
+    cores = int(results["machine"]["cores"])
+    lines = ["### What a region or the country would need\n"]
+    if not held:
+        slowest = min(runs, key=lambda r: float(r["p95_ms"]))
+        lines.append(
+            f"No load run held p95 under {LOAD_P95_AIM_MS} ms on this {cores}-core machine (the best: "
+            f"{int(slowest['connections'])} people at p95 {slowest['p95_ms']} ms, "
+            f"{slowest['throughput']} requests/s). Until one does, these figures give no honest capacity "
+            "per server; the analysis below says where the time goes.\n"
+        )
+        return lines
+    best = max(held, key=lambda r: float(r["throughput"]))
+    per_core = float(best["throughput"]) / cores
+    people_per_core = int(best["connections"]) / cores
+    lines.append(
+        f"The most this machine carried within the aim: {int(best['connections'])} people reading "
+        f"(a page every 5 to 15 s each), {best['throughput']} requests/s at p95 {best['p95_ms']} ms, on "
+        f"{cores} cores shared by the web processes, PostgreSQL and the load generator: at least "
+        f"{people_per_core:.0f} signed-in people, {per_core:.1f} requests/s, a core. Scaled out as above "
+        "(web processes behind a proxy, one shared cache, reports from a replica), with the assumptions "
+        "named so they can be changed:"
+    )
+    for name, people in (
+        (
+            "a region (10 local authorities with 40 staff signed in at once each, 2 police forces with 10)",
+            420,
+        ),
+        ("England (152 local authorities with 40 each, 39 police forces with 10)", 6470),
+    ):
+        lines.append(
+            f"- {name}: {people} people signed in at once, about {people / 10:.0f} requests/s: "
+            f"**{people / people_per_core:.0f} cores** of web and database at this machine's rate "
+            f"(today's busiest reading day is a small multiple of this: provision two to three times it)."
+        )
+    lines.append(
+        "\nThe database is the part that does not scale out by adding processes: the board and the "
+        "write path read it on every request, so a country runs one primary with replicas for reports "
+        "(`HOMEWARD_REPLICA_DATABASE_URL`), and the write path's figures above, not the pages', set "
+        "how many reports a second one primary takes.\n"
+    )
     return lines
 
 
@@ -163,25 +229,38 @@ def write_report(results: dict[str, Any], out: Path) -> None:
             w.append("```sql\n" + f["slowest_sql"] + "\n```\n")
             w.append("```\n" + "\n".join(f["plan"]) + "\n```\n")
     if "load" in results:
-        ld = results["load"]
-        errors = sum(int(ld.get(k, 0)) for k in ld if k.startswith("errors_")) + int(ld.get("not_200", 0))
         w.append("## Load run\n")
         w.append(
-            f"`{ld['command']}` with `tools/bench/mixed.lua`: {settings['connections']} connections for "
-            f"{settings['load_seconds']} s, each connection a person who reads each page for 5 to 15 s before "
-            f"the next, signed in as one of {ld['people']} people (coordinators: the board and the "
-            "children list; social workers: My work and their children's pages; one request in ten the health check), "
-            "on the large database.\n"
+            f"`tools/bench/mixed.lua` with wrk for {settings['load_seconds']} s: each connection a person who "
+            "reads each page for 5 to 15 s before the next, signed in as one of "
+            f"{results['load']['people']} people (coordinators: the board and the children list; social "
+            "workers: My work and their children's pages; one request in ten the health check), on the "
+            f"large database, served by one gunicorn ({settings['gunicorn_workers']} workers x 4 threads).\n"
         )
-        w.append(f"- requests: {int(ld['requests'])} in {ld['seconds']} s: **{ld['throughput']} requests/s**")
+        for key in ("load", "load_many"):
+            if key in results:
+                w.extend(_load(results[key]))
+        w.append("")
+    if "scale" in results:
+        sc = results["scale"]
+        w.append("## Beyond one process: two behind a proxy\n")
         w.append(
-            f"- latency p50 {ld['p50_ms']} ms, **p95 {ld['p95_ms']} ms**, p99 {ld['p99_ms']} ms, max {ld['max_ms']} ms"
+            f"The same load runs through nginx ({sc['nginx']}) on loopback to {sc['processes']} gunicorn "
+            f"processes on their own ports ({sc['workers_each']} workers x 4 threads each), both against the "
+            f"one PostgreSQL and sharing one Redis ({sc['redis']}, started by the bench) as their cache: "
+            "sessions (`cached_db`) and the API's throttle (`HOMEWARD_REDIS_URL`). The load run's people "
+            "signed in through the proxy, so a person's pages were answered by either process.\n"
         )
-        w.append(
-            f"- errors: **{errors}** (connect {int(ld['errors_connect'])}, read {int(ld['errors_read'])}, "
-            f"write {int(ld['errors_write'])}, timeout {int(ld['errors_timeout'])}, 4xx/5xx {int(ld['errors_status'])}, "
-            f"any answer but 200 {int(ld['not_200'])})\n"
+        for key in ("load", "load_many"):
+            if key in sc:
+                w.extend(_load(sc[key]))
+        served = ", ".join(
+            f"{upstream}: {sum(counts.values())} ({', '.join(f'{n} x {st}' for st, n in sorted(counts.items()))})"
+            for upstream, counts in sorted(sc["served_by"].items())
         )
+        w.append(f"- answered by (nginx's log: upstream, requests, statuses): {served}")
+        w.append(f"- keys in the shared Redis at the end: {sc['redis_keys']}\n")
+        w.extend(_scale_paragraph(results))
     if "crash" in results:
         c = results["crash"]
         w.append("## Crash safety\n")

@@ -10,9 +10,11 @@ Steps (each figure lands in ``var/bench/results.json`` and then BENCHMARKS.md):
    from their authenticator, and time ``/healthz`` (the baseline), "Currently missing",
    "My work", a child's page and reporting a child missing (the web form: a POST through the
    write path), round after round on one connection each. Then profile each page in-process.
-3. On the large database: 100 connections of mixed journeys for two minutes with wrk, and
-   the crash test: reports in flight, gunicorn killed with SIGKILL, restarted, and every
-   acknowledged report checked whole (``dbtool verify``).
+3. On the large database: 100 and then 300 people's mixed journeys (connections) for two
+   minutes each with wrk; the same again through nginx to two gunicorn processes on their own
+   ports sharing one Redis (started here) for sessions and the API's throttle; and the crash
+   test: reports in flight, gunicorn killed with SIGKILL, restarted, and every acknowledged
+   report checked whole (``dbtool verify``).
 4. pg_dump the small database, pg_restore it into a new one, compare every table's rows.
 """
 
@@ -77,6 +79,8 @@ class Bench:
         self.results: dict[str, Any] = {"started": datetime.now(UTC).isoformat(timespec="seconds")}
         self.server: subprocess.Popen[bytes] | None = None
         self.port = 0
+        # One key for every process of a run: two behind the proxy must read each other's sessions.
+        self.secret = secrets.token_urlsafe(40)
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -198,28 +202,33 @@ class Bench:
     # --- 2. serving and measuring ----------------------------------------------------------
 
     def serve(self, database: str) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
+        self.server = self.gunicorn(database, self.port, self.args.gunicorn_workers)
+
+    def gunicorn(
+        self, database: str, port: int, workers: int, base_url: str = "", **extra: str
+    ) -> subprocess.Popen[bytes]:
+        """gunicorn with the production settings on ``port``, once it answers ``/healthz``."""
         env = self.env(
             database,
             DJANGO_SETTINGS_MODULE="homeward.settings.production",
-            HOMEWARD_SECRET_KEY=secrets.token_urlsafe(40),
+            HOMEWARD_SECRET_KEY=self.secret,
             HOMEWARD_ALLOWED_HOSTS="127.0.0.1",
             HOMEWARD_STATIC_ROOT=str(VAR / "static"),
             HOMEWARD_DB_CONN_MAX_AGE="60",
-            HOMEWARD_BASE_URL=f"http://127.0.0.1:{self.port}",
+            HOMEWARD_BASE_URL=base_url or f"http://127.0.0.1:{port}",
             # One bench token reports hundreds of children a minute: above a partner's allowance.
             HOMEWARD_API_RATE="100000/minute",
+            **extra,
         )
-        self.server = subprocess.Popen(
+        process = subprocess.Popen(
             [
                 str(BIN / "gunicorn"),
                 "homeward.wsgi",
                 "--bind",
-                f"127.0.0.1:{self.port}",
+                f"127.0.0.1:{port}",
                 "--workers",
-                str(self.args.gunicorn_workers),
+                str(workers),
                 "--worker-class",
                 "gthread",
                 "--threads",
@@ -237,26 +246,28 @@ class Bench:
             cwd=ROOT,
             start_new_session=True,
         )
+        self.wait_for(port, "gunicorn")
+        return process
+
+    def wait_for(self, port: int, what: str) -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if Session(self.port).request("GET", "/healthz").status == 200:
+                if Session(port).request("GET", "/healthz").status == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.3)
-        raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+        raise RuntimeError(f"{what} did not answer /healthz on port {port} within 60 s")
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.server is None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.server.pid, sig)
-        self.server.wait(timeout=60)
-        self.server = None
+        if self.server is not None:
+            halt(self.server, sig)
+            self.server = None
 
-    def signed_in(self, who: dict[str, Any], password: str) -> Session:
-        session = Session(self.port)
+    def signed_in(self, who: dict[str, Any], password: str, port: int = 0) -> Session:
+        port = port or self.port
+        session = Session(port)
         # django-otp takes each code once: wait for a fresh one if this person signed in this step.
         for attempt in range(3):
             try:
@@ -265,7 +276,7 @@ class Bench:
             except RuntimeError:
                 if attempt == 2:
                     raise
-                session = Session(self.port)
+                session = Session(port)
                 time.sleep(31 - time.time() % 30)
         raise AssertionError("unreachable")
 
@@ -349,49 +360,117 @@ class Bench:
 
     # --- 3. load and crash ---------------------------------------------------------------------
 
-    def load(self, picks: dict[str, Any]) -> dict[str, Any]:
+    def sessions(self, picks: dict[str, Any], port: int) -> Path:
+        """Sign the load run's people in through ``port``: their cookies and pages, for mixed.lua."""
         sessions = []
         for who in picks["load"]:
-            session = self.signed_in(who, picks["password"])
+            session = self.signed_in(who, picks["password"], port)
             paths = ["/", "/children/"] if who["role"] == "coordinator" else ["/my-work/"]
             paths += [f"/children/{c}/" for c in who.get("children", [])]
             sessions.append({"cookie": session.cookie_header(), "paths": paths})
-        data = VAR / "load-sessions.lua"
+        data = VAR / f"load-sessions-{port}.lua"
         lines = ["return {"]
         for s in sessions:
             quoted = ", ".join(json.dumps(p) for p in s["paths"])
             lines.append(f"  {{cookie = {json.dumps(s['cookie'])}, paths = {{{quoted}}}}},")
         lines.append("}")
         data.write_text("\n".join(lines) + "\n")
+        return data
+
+    def load(self, data: Path, port: int, connections: int) -> dict[str, Any]:
+        """``connections`` people reading pages (tools/bench/mixed.lua) for ``--load-seconds``."""
         command = [
             "wrk",
             "--threads",
             "2",
             "--connections",
-            str(self.args.connections),
+            str(connections),
             "--duration",
             f"{self.args.load_seconds}s",
             "--timeout",
             "30s",
             "--script",
             str(ROOT / "tools" / "bench" / "mixed.lua"),
-            f"http://127.0.0.1:{self.port}",
+            f"http://127.0.0.1:{port}",
         ]
         self.log("load: " + " ".join(command))
         done = subprocess.run(
             command,
-            env={**os.environ, "BENCH_SESSIONS": str(data), "BENCH_PORT": str(self.port)},
+            env={**os.environ, "BENCH_SESSIONS": str(data), "BENCH_PORT": str(port)},
             check=True,
             text=True,
             stdout=subprocess.PIPE,
         )
-        (VAR / "wrk.txt").write_text(done.stdout)
-        figures: dict[str, Any] = {"command": " ".join(command), "people": len(sessions)}
+        (VAR / f"wrk-{connections}-{port}.txt").write_text(done.stdout)
+        people = data.read_text().count("cookie = ")
+        figures: dict[str, Any] = {"command": " ".join(command), "people": people, "connections": connections}
         for line in done.stdout.splitlines():
             if line.startswith("BENCH "):
                 key, value = line[6:].split("=", 1)
                 figures[key] = float(value)
         return figures
+
+    def scale(self, size: Size, picks: dict[str, Any]) -> dict[str, Any]:
+        """Beyond one process: two gunicorns on their own ports behind nginx, sharing one Redis
+        (sessions and the API's throttle) and one PostgreSQL; the load runs again through the proxy."""
+        work = VAR / "scale"
+        work.mkdir(parents=True, exist_ok=True)
+        (work / "access.log").unlink(missing_ok=True)
+        redis_port, proxy_port = free_port(), free_port()
+        ports = [free_port(), free_port()]
+        workers = max(2, (self.args.gunicorn_workers + 1) // 2)
+        started: list[subprocess.Popen[bytes]] = []
+        try:
+            started.append(
+                subprocess.Popen(
+                    [
+                        *("redis-server", "--port", str(redis_port), "--bind", "127.0.0.1"),
+                        *("--save", "", "--appendonly", "no", "--dir", str(work)),
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            )
+            redis_url = f"redis://127.0.0.1:{redis_port}/0"
+            wait_for_redis(redis_url)
+            for port in ports:
+                started.append(
+                    self.gunicorn(
+                        size.database,
+                        port,
+                        workers,
+                        base_url=f"http://127.0.0.1:{proxy_port}",
+                        HOMEWARD_REDIS_URL=redis_url,
+                    )
+                )
+            conf = work / "nginx.conf"
+            conf.write_text(nginx_conf(work, proxy_port, ports))
+            started.append(
+                subprocess.Popen(["nginx", "-p", str(work), "-c", str(conf)], start_new_session=True)
+            )
+            self.wait_for(proxy_port, "nginx")
+            self.log(f"{size.name}: two gunicorns ({ports}) behind nginx ({proxy_port}), Redis {redis_port}")
+            data = self.sessions(picks, proxy_port)
+            result: dict[str, Any] = {
+                "processes": len(ports),
+                "workers_each": workers,
+                "redis": version(["redis-server", "--version"]),
+                "nginx": version(["nginx", "-v"]),
+                "load": self.load(data, proxy_port, self.args.connections),
+            }
+            if self.args.many_connections:
+                result["load_many"] = self.load(data, proxy_port, self.args.many_connections)
+            result["redis_keys"] = redis_keys(redis_url)
+        finally:
+            for process in reversed(started):
+                halt(process, signal.SIGTERM)
+        served: dict[str, dict[str, int]] = {}
+        for line in (work / "access.log").read_text().splitlines():
+            upstream, status = line.split()[:2]
+            counts = served.setdefault(upstream, {})
+            counts[status] = counts.get(status, 0) + 1
+        result["served_by"] = served
+        return result
 
     def crash(self, size: Size, picks: dict[str, Any]) -> dict[str, Any]:
         """API reports in flight from eight partner connections; SIGKILL to gunicorn; restart; check each acknowledged."""
@@ -575,8 +654,13 @@ class Bench:
                     if self.args.load_seconds > 0:
                         self.serve(size.database)
                         self.log(f"{size.name}: load run")
-                        self.results["load"] = self.load(picks)
+                        data = self.sessions(picks, self.port)
+                        self.results["load"] = self.load(data, self.port, self.args.connections)
+                        if self.args.many_connections:
+                            self.results["load_many"] = self.load(data, self.port, self.args.many_connections)
                         self.stop()
+                        if self.args.scale_out:
+                            self.results["scale"] = self.scale(size, picks)
                     if self.args.crash_after > 0:
                         # A fresh pick: the measured reports took some children.
                         again = self.dbtool(size.database, "pick", "--load-people", "0")
@@ -593,6 +677,91 @@ class Bench:
         (VAR / "results.json").write_text(json.dumps(self.results, indent=1, default=str))
         write_report(self.results, Path(self.args.out))
         self.log(f"wrote {self.args.out}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def halt(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """Stop a process started in its own session, with its children (gunicorn's workers)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def wait_for_redis(url: str) -> None:
+    import redis
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            redis.Redis.from_url(url).ping()
+            return
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def redis_keys(url: str) -> int:
+    import redis
+
+    return int(redis.Redis.from_url(url).dbsize())
+
+
+def version(command: list[str]) -> str:
+    done = subprocess.run(command, check=False, text=True, capture_output=True)
+    return (done.stdout or done.stderr).strip()
+
+
+def nginx_conf(work: Path, port: int, upstreams: list[int]) -> str:
+    """A reverse proxy on loopback to the web processes, in the foreground, everything under ``work``.
+
+    The Host header passes through with its port (Django checks a form's Referer against it) and
+    connections to the upstreams are kept open, as a production proxy would keep them.
+    """
+    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstreams)
+    return f"""daemon off;
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    log_format upstream '$upstream_addr $status $request_time';
+    access_log {work}/access.log upstream buffer=64k flush=1s;
+    client_body_temp_path {work}/body;
+    proxy_temp_path {work}/proxy;
+    fastcgi_temp_path {work}/fastcgi;
+    uwsgi_temp_path {work}/uwsgi;
+    scgi_temp_path {work}/scgi;
+    proxy_max_temp_file_size 0;
+    upstream homeward {{
+{servers}
+        keepalive 64;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        keepalive_timeout 30s;
+        location / {{
+            proxy_pass http://homeward;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_read_timeout 120s;
+        }}
+    }}
+}}
+"""
 
 
 def machine() -> dict[str, Any]:
@@ -628,6 +797,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=100)
     parser.add_argument("--load-seconds", type=int, default=120)
     parser.add_argument("--load-people", type=int, default=12)
+    parser.add_argument(
+        "--many-connections", type=int, default=300, help="the second load run's people (0: none)"
+    )
+    parser.add_argument(
+        "--scale-out",
+        type=int,
+        default=1,
+        help="1: the load runs again through nginx to two gunicorns sharing a Redis; 0: not",
+    )
     parser.add_argument("--crash-after", type=float, default=8.0, help="seconds of reports before SIGKILL")
     parser.add_argument("--gunicorn-workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--pg-port", type=int, default=5432)
