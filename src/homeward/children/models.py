@@ -136,6 +136,11 @@ class Child(models.Model):
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        indexes = [
+            # Restricted records are a handful: "not one of them" is then read from this, not by
+            # joining every child in the country to its episodes (access.visible).
+            models.Index(fields=["id"], name="child_restricted", condition=models.Q(sealed=True)),
+        ]
         verbose_name_plural = "children"
 
     def __str__(self) -> str:
