@@ -28,20 +28,19 @@ def visible_children(user: User | AnonymousUser) -> QuerySet[Child]:
     children = Child.objects.select_related("responsible_authority", "allocated_worker", "team")
     if rel.person(user) is None:
         return children.none()
-    return children.filter(rel.any_of(rel.CHILD_RELATIONSHIPS, user)).filter(
-        rel.named_on_restricted_record(user)
-    )
+    return children.filter(pk__in=_keys(rel.CHILD_RELATIONSHIPS, user))
 
 
-def _visible_child_keys(user: User | AnonymousUser) -> QuerySet[Child, Any]:
-    """The keys of ``visible_children``, as a UNION of one read per relationship this person has.
+def _keys(relations: tuple[Any, ...], user: User | AnonymousUser) -> QuerySet[Child, Any]:
+    """The keys of the children any of these relationships gives this person (less restricted
+    records they are not named on), as a UNION of one read per relationship they have.
 
-    The same children: but "allocated to me OR my authority's OR in <subquery> ..." in one WHERE
-    can use no index, and had PostgreSQL read every child in the country for each board, where
-    each relationship alone is an index read of a few thousand at most.
+    The same children as ``filter(any_of(...))``: but "allocated to me OR my team's OR in
+    <subquery> ..." in one WHERE can use no index, and had PostgreSQL read every child in the
+    country for each page, where each relationship alone is an index read of a few thousand at most.
     """
     limit = rel.named_on_restricted_record(user)
-    related = (relation(user) for relation in rel.CHILD_RELATIONSHIPS)
+    related = (relation(user) for relation in relations)
     parts = [
         Child.objects.filter(q).filter(limit).order_by().values("pk") for q in related if q != rel.NOTHING
     ]
@@ -55,9 +54,7 @@ def case_children(user: User | AnonymousUser) -> QuerySet[Child]:
     """The children whose case this person holds for the responsible authority (may change the record)."""
     if rel.person(user) is None:
         return Child.objects.none()
-    return Child.objects.filter(rel.any_of(rel.CASE_RELATIONSHIPS, user)).filter(
-        rel.named_on_restricted_record(user)
-    )
+    return Child.objects.filter(pk__in=_keys(rel.CASE_RELATIONSHIPS, user))
 
 
 def allocating_children(user: User | AnonymousUser) -> QuerySet[Child]:
@@ -89,7 +86,7 @@ def visible_episodes(user: User | AnonymousUser) -> QuerySet[Episode]:
     episodes = Episode.objects.select_related("child", "child__responsible_authority")
     if rel.person(user) is None:
         return episodes.none()
-    mine = Q(child__in=_visible_child_keys(user))
+    mine = Q(child__in=_keys(rel.CHILD_RELATIONSHIPS, user))
     told = rel.notified_force(user) | rel.told_to_act(user)
     return episodes.filter(mine | (told & _unrestricted_episodes(user)))
 
@@ -244,7 +241,9 @@ def briefing_items(user: User | AnonymousUser, briefing: Briefing) -> QuerySet[B
     """The children on a briefing this person may see: a child whose record they may open, or
     whose episode on the agenda they may open (the police officer told of it). The others are
     left out altogether, not shown by name."""
-    mine = Q(child__in=_visible_child_keys(user)) | Q(episode__in=visible_episodes(user).values("pk"))
+    mine = Q(child__in=_keys(rel.CHILD_RELATIONSHIPS, user)) | Q(
+        episode__in=visible_episodes(user).values("pk")
+    )
     return briefing.items.filter(mine).select_related(
         "child", "episode", "meeting", "child__allocated_worker", "child__team"
     )
