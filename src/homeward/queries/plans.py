@@ -48,7 +48,10 @@ def _since(child: Child, after: datetime) -> list[Since]:
 
 
 def summary(child: Child, kind: str) -> PlanSummary:
-    plan = Plan.objects.filter(child=child, kind=kind).first()
+    return _summary(child, kind, Plan.objects.filter(child=child, kind=kind).first())
+
+
+def _summary(child: Child, kind: str, plan: Plan | None) -> PlanSummary:
     latest = plan.versions.select_related("written_by", "meets").first() if plan is not None else None
     reviewed_at = latest.written_at if latest is not None else None
     if kind == "find_me" and reviewed_at is None:
@@ -61,7 +64,9 @@ def summary(child: Child, kind: str) -> PlanSummary:
 
 def summaries(child: Child) -> list[PlanSummary]:
     """Every plan the child may have, written or not, in the order ``plans.kinds`` lists them."""
-    return [summary(child, kind) for kind in PLANS]
+    # One read for all the child's plans: most children have none, and four reads said so.
+    written = {plan.kind: plan for plan in Plan.objects.filter(child=child).order_by("pk")}
+    return [_summary(child, kind, written.get(kind)) for kind in PLANS]
 
 
 def versions(plan: Plan) -> list[PlanVersion]:

@@ -23,7 +23,7 @@ from homeward.casework.children import save_child
 from homeward.casework.intelligence import save_assessment_with_findings, save_plan_with_findings
 from homeward.casework.placements import record_director_review, start_placement
 from homeward.casework.restrictions import restrict_record
-from homeward.children.models import FindMePlan
+from homeward.children.models import Child, FindMePlan
 from homeward.episodes.models import RiskLevel
 from homeward.queries import child as queries
 from homeward.queries import intelligence, notes, profile, reporting, warning_notices
@@ -45,6 +45,7 @@ from homeward.web.views.common import (
     form_page,
     login_required,
     me,
+    permitted,
     recorded,
     section_refused,
 )
@@ -86,7 +87,9 @@ def child_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    child = child_for(request, pk)
+    # The people and team the page names, read with the child rather than one query each.
+    related = Child.objects.select_related("responsible_authority", "allocated_worker", "team", "iro")
+    child = permitted(request, related, pk, "children.view_child")
     # A view under emergency access is flagged with the use it was made under (README).
     record_view(request, child, **emergency_flag(me(request), child))
     now = timezone.now()
