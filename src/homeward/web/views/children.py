@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -60,6 +61,8 @@ DUTIES_SHOWN = 5
 # The episodes and closed duties shown before "Show all" (the same fold as the timeline's).
 EPISODES_SHOWN = 10
 CLOSED_SHOWN = 10
+# The children list's page length.
+CHILDREN_PER_PAGE = 50
 
 
 @login_required
@@ -76,12 +79,17 @@ def child_list(request: HttpRequest) -> HttpResponse:
             | Q(known_as__icontains=query)
             | Q(aliases__icontains=query)
         )
-    shown = list(children[:200])
+    # A page at a time: a coordinator's whole authority (thousands of children) in one table was
+    # a long scroll on a phone and most of the time of the page (issue 20). Any page number,
+    # however malformed, gives a page (the first, or the last if past the end).
+    ordered = children.order_by("last_name", "first_name", "pk")  # the same order on every page
+    page = Paginator(ordered, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    shown = list(page.object_list)
     reportable = reportable_ids(me(request), [child.pk for child in shown])
     return render(
         request,
         "children/list.html",
-        {"rows": reporting.for_children(shown, reportable), "query": query},
+        {"rows": reporting.for_children(shown, reportable), "query": query, "page": page},
     )
 
 
