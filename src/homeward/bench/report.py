@@ -14,6 +14,8 @@ PAGES = (
     ("report_api", "Report missing (API: `POST /api/v1/episodes/`)"),
 )
 RATIO_AIM = 5.0
+# Issue 20: a page within 5x the health check at p95, the write path within 10x.
+RATIO_AIMS = {"report": 10.0, "report_api": 10.0}
 GROWTH_AIM = 1.5
 LOAD_P95_AIM_MS = 500
 
@@ -26,12 +28,13 @@ def _aims(results: dict[str, Any]) -> list[str]:
     lines = []
     small, large = results["latency"]["small"], results["latency"]["large"]
     for name, label in PAGES:
+        aim = RATIO_AIMS.get(name, RATIO_AIM)
         ratio = _ratio(large, name, "p95_ms")
         growth = ratio / _ratio(small, name, "p95_ms")
-        within = "met" if ratio <= RATIO_AIM else f"missed by {ratio / RATIO_AIM:.1f}x ({ratio:.1f}x, aim 5x)"
+        within = "met" if ratio <= aim else f"missed by {ratio / aim:.1f}x ({ratio:.1f}x, aim {aim:g}x)"
         grows = "met" if growth < GROWTH_AIM else f"missed ({growth:.2f}x, aim under 1.5x)"
         lines.append(
-            f"- {label}: p95 within 5x the health check: **{within}**; growth small to large: **{grows}**."
+            f"- {label}: p95 within {aim:g}x the health check: **{within}**; growth small to large: **{grows}**."
         )
     return lines
 
@@ -167,7 +170,7 @@ def write_report(results: dict[str, Any], out: Path) -> None:
     w.append("")
     w.append("## Latency\n")
     w.append(
-        f"gunicorn ({settings['gunicorn_workers']} gthread workers x 4 threads, keep-alive 20 s, production settings, DEBUG off) "
+        f"gunicorn ({settings['gunicorn_workers']} gthread workers x {settings.get('gunicorn_threads', 4)} threads, keep-alive 20 s, production settings, DEBUG off) "
         f"on loopback; one signed-in browser per page, {settings['rounds']} rounds after {settings['warmup']} "
         "warm-up rounds, the six requests of a round one after another. Ratios are to `/healthz` "
         "(no database query) in the same run.\n"
@@ -240,7 +243,7 @@ def write_report(results: dict[str, Any], out: Path) -> None:
             "reads each page for 5 to 15 s before the next, signed in as one of "
             f"{results['load']['people']} people (coordinators: the board and the children list; social "
             "workers: My work and their children's pages; one request in ten the health check), on the "
-            f"large database, served by one gunicorn ({settings['gunicorn_workers']} workers x 4 threads).\n"
+            f"large database, served by one gunicorn ({settings['gunicorn_workers']} workers x {settings.get('gunicorn_threads', 4)} threads).\n"
         )
         for key in ("load", "load_many"):
             if key in results:
@@ -251,7 +254,7 @@ def write_report(results: dict[str, Any], out: Path) -> None:
         w.append("## Beyond one process: two behind a proxy\n")
         w.append(
             f"The same load runs through nginx ({sc['nginx']}) on loopback to {sc['processes']} gunicorn "
-            f"processes on their own ports ({sc['workers_each']} workers x 4 threads each), both against the "
+            f"processes on their own ports ({sc['workers_each']} workers x {settings.get('gunicorn_threads', 4)} threads each), both against the "
             f"one PostgreSQL and sharing one Redis ({sc['redis']}, started by the bench) as their cache: "
             "sessions (`cached_db`) and the API's throttle (`HOMEWARD_REDIS_URL`). The load run's people "
             "signed in through the proxy, so a person's pages were answered by either process.\n"

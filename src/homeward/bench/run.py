@@ -232,13 +232,13 @@ class Bench:
                 "--worker-class",
                 "gthread",
                 "--threads",
-                "4",
+                str(self.args.gunicorn_threads),
                 "--timeout",
                 "120",
                 # Keep a reader's connection open through their 5-15 s on a page (load run): with
                 # gunicorn's 2 s default each next page met a closed connection (wrk: read error).
                 "--keep-alive",
-                "20",
+                str(self.args.gunicorn_keep_alive),
                 "--log-level",
                 "warning",
             ],
@@ -466,7 +466,9 @@ class Bench:
                 halt(process, signal.SIGTERM)
         served: dict[str, dict[str, int]] = {}
         for line in (work / "access.log").read_text().splitlines():
-            upstream, status = line.split()[:2]
+            # A request nginx passed to a second process (the first closed its kept-open
+            # connection) names both: "127.0.0.1:A, 127.0.0.1:B".
+            status, upstream = line.split("|")[:2]
             counts = served.setdefault(upstream, {})
             counts[status] = counts.get(status, 0) + 1
         result["served_by"] = served
@@ -735,7 +737,7 @@ pid {work}/nginx.pid;
 error_log {work}/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
-    log_format upstream '$upstream_addr $status $request_time';
+    log_format upstream '$status|$upstream_addr|$request_time';
     access_log {work}/access.log upstream buffer=64k flush=1s;
     client_body_temp_path {work}/body;
     proxy_temp_path {work}/proxy;
@@ -808,6 +810,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--crash-after", type=float, default=8.0, help="seconds of reports before SIGKILL")
     parser.add_argument("--gunicorn-workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--gunicorn-threads", type=int, default=4)
+    parser.add_argument("--gunicorn-keep-alive", type=int, default=20, help="seconds; 0: a connection a request")
     parser.add_argument("--pg-port", type=int, default=5432)
     parser.add_argument(
         "--prefix", default="homeward_bench", help="database names: PREFIX_small, PREFIX_large"
