@@ -6,6 +6,7 @@ rules that raise obligations.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -157,6 +158,15 @@ class World:
             child: sorted((e for e in eps if e.missing_from), key=self._missing_order)
             for child, eps in by_child.items()
         }
+        # Count windows are found by bisection over each peer list's instants (``counted``),
+        # which needs every episode to start (last seen) no later than it became missing:
+        # what parse_case checks (last seen before the report, nothing before its report).
+        # A record that does not say so is counted by reading every peer, as before.
+        self._bisectable = all(
+            e.start <= e.missing_from for e in self.episodes.values() if e.missing_from is not None
+        )
+        # Per peer list (``_peers``): the instant each became missing, and each one's place.
+        self._peer_index: dict[int, tuple[list[Episode], list[datetime], dict[int, int]]] = {}
         # Keyed by the window's unit and amount: hashing and comparing the pack's Span (a pydantic
         # model) on every look-up cost more than the count.
         self._count_cache: dict[tuple[str, str, str, int], int] = {}
@@ -315,12 +325,35 @@ class World:
         """The missing episodes a count window holds at this episode (CATALOGUE.md, count windows)."""
         assert episode.missing_from is not None
         since, start = window.before(episode.start), episode.start
+        peers = self._peers(episode, of)
+        if self._bisectable and len(peers) > 1:
+            # Peers are in the order they became missing, so those no later than this one are
+            # the ones up to it; one that started after ``since`` became missing after it too,
+            # so none before the first to become missing after ``since`` can count. A child
+            # with years of episodes reads the few in the window, not all of them.
+            _, froms, places = self._indexed(peers)
+            at = places.get(id(episode))
+            if at is not None:
+                return [e for e in peers[bisect_right(froms, since) : at + 1] if since < e.start <= start]
         mine = (episode.missing_from, episode.order)
         return [
             e
-            for e in self._peers(episode, of)
+            for e in peers
             if e.missing_from is not None and (e.missing_from, e.order) <= mine and since < e.start <= start
         ]
+
+    def _indexed(self, peers: list[Episode]) -> tuple[list[Episode], list[datetime], dict[int, int]]:
+        """A peer list with the instant each became missing and each one's place in it, once.
+
+        Keyed by the list's id; the list is kept beside them so that the id is never reused
+        (the peer lists are the world's own, made once: ``missing_by_child``, ``_residents``).
+        """
+        found = self._peer_index.get(id(peers))
+        if found is None or found[0] is not peers:
+            froms: list[datetime] = [e.missing_from for e in peers]  # type: ignore[misc]
+            places = {id(e): n for n, e in enumerate(peers)}
+            found = self._peer_index[id(peers)] = (peers, froms, places)
+        return found
 
     def entry(self, index: int) -> Entry:
         """The event at this position in the file."""
@@ -333,7 +366,9 @@ class World:
         if key not in self._previous:
             peers = self._peers(episode, of)
             # By identity: the peers are this world's own episodes (``==`` would compare every field).
-            index = next((i for i, e in enumerate(peers) if e is episode), None)
+            index = self._indexed(peers)[2].get(id(episode)) if len(peers) > 1 else None
+            if index is None:
+                index = next((i for i, e in enumerate(peers) if e is episode), None)
             if index is None:
                 index = peers.index(episode)
             self._previous[key] = peers[index - 1] if index > 0 else None

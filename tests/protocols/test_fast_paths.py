@@ -1,0 +1,77 @@
+"""The engine's shortcuts give what the straightforward reading gives.
+
+Count windows are found by bisection over each peer list (``World.counted``) and an
+episode's predecessor by its place in the list (``World.previous``): over generated
+timelines and the benchmark's long histories (a child with dozens of episodes, a home with
+many), each must equal reading every peer, as CATALOGUE.md's count windows are defined.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from homeward.bench.engine import child_with_episodes, home_with_episodes
+from homeward.protocols.calendar import Span
+from homeward.protocols.timeline import parse_case
+from homeward.protocols.world import Episode, World
+from tests.protocols.test_properties import AS_OF, PACKS, PROPERTY_SETTINGS, timelines
+
+WINDOWS = [Span(hours=48), Span(days=7), Span(days=28), Span(months=2), Span(days=365), Span(working_days=3)]
+
+
+def _straightforward(world: World, episode: Episode, of: str, window: Span) -> list[Episode]:
+    """Every missing episode of the child (or at the episode's home), read one by one."""
+    assert episode.missing_from is not None
+    if of == "child":
+        peers = [e for e in world.episodes.values() if e.child == episode.child and e.missing_from]
+    else:
+        place = world.establishment_of(episode)
+        peers = (
+            [e for e in world.episodes.values() if e.missing_from and world.establishment_of(e) == place]
+            if place is not None
+            else [episode]
+        )
+    peers.sort(key=lambda e: (e.missing_from, e.order))
+    since, start = window.before(episode.start), episode.start
+    mine = (episode.missing_from, episode.order)
+    return [e for e in peers if (e.missing_from, e.order) <= mine and since < e.start <= start]
+
+
+def _previous(world: World, episode: Episode, of: str) -> Episode | None:
+    peers = world._peers(episode, of)
+    at = next(i for i, e in enumerate(peers) if e is episode)
+    return peers[at - 1] if at > 0 else None
+
+
+def _check(pack: str, case: dict[str, Any]) -> None:
+    timeline = parse_case(case)
+    as_of = timeline.as_of or AS_OF
+    world = World(PACKS[pack], timeline, as_of)
+    assert world._bisectable  # parse_case's records always start before they become missing
+    for episode in world.episodes.values():
+        if episode.missing_from is None:
+            continue
+        for of in ("child", "establishment"):
+            for window in WINDOWS:
+                assert world.counted(episode, of, window) == _straightforward(world, episode, of, window)
+            assert world.previous(episode, of) is _previous(world, episode, of)
+
+
+@PROPERTY_SETTINGS
+@given(case=timelines(), pack=st.sampled_from(sorted(PACKS)))
+def test_count_windows_hold_what_reading_every_peer_holds(case: dict[str, Any], pack: str) -> None:
+    _check(pack, case)
+
+
+@PROPERTY_SETTINGS
+@given(seed=st.integers(0, 2**16), pack=st.sampled_from(sorted(PACKS)), home=st.booleans())
+def test_count_windows_over_long_histories(seed: int, pack: str, home: bool) -> None:
+    case = (
+        home_with_episodes(seed, pack, per_year=15, years=2, children=4)
+        if home
+        else child_with_episodes(seed, pack, episodes=30, years=2)
+    )
+    _check(pack, case)
