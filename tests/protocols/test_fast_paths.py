@@ -1,5 +1,6 @@
 """The engine's shortcuts give what the straightforward reading gives.
 
+Obligations are made without their dataclass's ``__init__``, and must be what it makes.
 Count windows are found by bisection over each peer list (``World.counted``) and an
 episode's predecessor by its place in the list (``World.previous``): over generated
 timelines and the benchmark's long histories (a child with dozens of episodes, a home with
@@ -8,6 +9,8 @@ many), each must equal reading every peer, as CATALOGUE.md's count windows are d
 
 from __future__ import annotations
 
+from dataclasses import fields
+from datetime import timedelta
 from typing import Any
 
 from hypothesis import given
@@ -15,6 +18,7 @@ from hypothesis import strategies as st
 
 from homeward.bench.engine import child_with_episodes, home_with_episodes
 from homeward.protocols.calendar import Span
+from homeward.protocols.engine import Obligation, evaluate
 from homeward.protocols.timeline import parse_case
 from homeward.protocols.world import Episode, World
 from tests.protocols.test_properties import AS_OF, PACKS, PROPERTY_SETTINGS, timelines
@@ -75,3 +79,20 @@ def test_count_windows_over_long_histories(seed: int, pack: str, home: bool) -> 
         else child_with_episodes(seed, pack, episodes=30, years=2)
     )
     _check(pack, case)
+
+
+@PROPERTY_SETTINGS
+@given(case=timelines(), pack=st.sampled_from(sorted(PACKS)), explain=st.booleans())
+def test_obligations_are_made_as_their_dataclass_makes_them(
+    case: dict[str, Any], pack: str, explain: bool
+) -> None:
+    """The engine sets an obligation's fields without its ``__init__`` (one per obligation):
+    each must be the very instance the constructor gives, every field set."""
+    timeline = parse_case(case)
+    for made in evaluate(PACKS[pack], timeline, AS_OF, until=AS_OF + timedelta(days=35), explain=explain):
+        assert set(vars(made)) == {f.name for f in fields(Obligation)}
+        built = Obligation(**{f.name: getattr(made, f.name) for f in fields(Obligation)})
+        assert built == made
+        if not explain:  # an explained one names its events in dictionaries: no hash
+            assert hash(built) == hash(made)
+        assert repr(built) == repr(made)

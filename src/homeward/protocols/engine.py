@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import MISSING, dataclass, fields, replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from homeward.protocols import explain as words
 from homeward.protocols.calendar import Span, iso, shift, to_utc
@@ -21,10 +21,11 @@ from homeward.protocols.explain import PROMPTLY, REPEAT, RULE, SERIES, DueBasis
 from homeward.protocols.pack import Condition, Due, Pack, Rule, Trigger
 from homeward.protocols.timeline import (
     Completed,
+    Entry,
     PoliceInformed,
     Timeline,
 )
-from homeward.protocols.world import Episode, Occasion, World
+from homeward.protocols.world import Check, Episode, Occasion, World, _checks
 
 CLOSED = ("done", "declined", "not_required")
 _T = TypeVar("_T")
@@ -176,8 +177,14 @@ class _Draft:
     reason: str | None = None
     index: int | None = None  # the raising event's position in the file (Occasion.index)
     occasion: Occasion | None = None  # what raised it, for the explanation
-    basis: DueBasis | None = None  # how its due time was worked out
+    # How its due time was worked out: a DueBasis, or the arguments that make one (made only
+    # when the obligation is explained: most evaluations never read it).
+    basis: DueBasis | tuple[Any, ...] | None = None
     must_because: Condition | None = None  # the must_if that made a consider a must
+
+    def due_basis(self) -> DueBasis | None:
+        basis = self.basis
+        return _basis(*basis) if isinstance(basis, tuple) else basis
 
     def open_at(self, t: datetime, index: int | None = None) -> bool:
         """Open when the event at ``t``, position ``index`` in the file, is applied."""
@@ -287,22 +294,28 @@ def _fired(
                 yield Occasion(at, child_id, emergency=started.emergency, index=index)
 
 
-def _due(world: World, rule: Rule, occasion: Occasion) -> DueBasis:
-    """When the obligation is due: the rule's own time, else Due promptly (CATALOGUE.md)."""
-    for due in rule.dues:
-        if world.holds(due.when, occasion):
+def _due(world: World, rule: Rule, occasion: Occasion) -> tuple[datetime, DueBasis | tuple[Any, ...]]:
+    """When the obligation is due: the rule's own time, else Due promptly (CATALOGUE.md).
+
+    With how that was worked out: a DueBasis, or the arguments that make one
+    (``_Draft.due_basis``).
+    """
+    for due in rule.due:
+        if due.when is None or world.holds(due.when, occasion):
             return _due_time(due, occasion)
     if occasion.next_at is not None:
-        # A repeating duty (G6 carer update, ES2 risk review) is due when the next
-        # one of its series opens.
-        return _basis(SERIES, occasion.next_at)
+        # A repeating duty (G6 carer update, ES2 risk review) is due when the next one of its
+        # series opens.
+        return occasion.next_at, (SERIES, occasion.next_at)
     # Where the rule gives no time (or none of its alternatives applies), due
     # ``promptly`` after it opens: the authority's setting in its pack.
     promptly = world.pack.definitions.promptly
-    return _basis(PROMPTLY, promptly.after(occasion.at), "trigger", occasion.at, promptly)
+    at = occasion.at
+    due_at = promptly.after(at)
+    return due_at, (PROMPTLY, due_at, "trigger", at, promptly)
 
 
-def _due_time(due: Due, occasion: Occasion) -> DueBasis:
+def _due_time(due: Due, occasion: Occasion) -> tuple[datetime, DueBasis | tuple[Any, ...]]:
     episode = occasion.episode
     anchor, named = occasion.at, "trigger"
     if episode is not None:
@@ -314,8 +327,12 @@ def _due_time(due: Due, occasion: Occasion) -> DueBasis:
             anchor, named = episode.found.at, "found"
         elif due.from_ == "notified" and episode.found is not None:
             anchor, named = episode.found.notified_at or episode.found.at, "notified"
-    basis = _basis(RULE, due.after.after(anchor), named, anchor, due.after, condition=due.when)
+    due_at = due.after.after(anchor)
+    args = (RULE, due_at, named, anchor, due.after, due.when)
     sooner = due.sooner_if_graded
+    if sooner is None or episode is None:
+        return due_at, args
+    basis = _basis(*args)
     if sooner is not None and episode is not None:
         for at, level, _ in episode.gradings:
             if level in sooner.levels and at < basis.due_at and sooner.after.after(at) < basis.due_at:
@@ -327,12 +344,51 @@ def _due_time(due: Due, occasion: Occasion) -> DueBasis:
                     sooner_span=sooner.after,
                     replaced=basis.replaced or basis.due_at,
                 )
-    return basis
+    return basis.due_at, basis
+
+
+class _Compiled(NamedTuple):
+    """What a rule's drafts read of the rule, worked out once per rule rather than per occasion."""
+
+    rule: Rule
+    checks: tuple[Check, ...]  # its conditions (World.holds), in the order they are read
+    lifted: Condition | None  # an intervention meeting's level_rises: the level it carries
+    counts_home: bool  # counts an establishment's episodes: the draft names the establishment
+
+
+# Keyed by id(); the rule is kept beside what is compiled so that the id is never reused.
+_RULES: dict[int, _Compiled] = {}
+
+
+def _compiled(rule: Rule) -> _Compiled:
+    found = _RULES.get(id(rule))
+    if found is None or found.rule is not rule:
+        conditions = rule.conditions
+        lifted = _level_condition(rule)
+        found = _RULES[id(rule)] = _Compiled(
+            rule,
+            () if conditions is None else _checks(conditions),
+            lifted if rule.kind == "intervention_meeting" else None,
+            conditions is not None
+            and conditions.count is not None
+            and conditions.count.of == "establishment",
+        )
+    return found
 
 
 def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: datetime) -> list[_Draft]:
-    if not world.holds(rule.conditions, occasion):
-        return []
+    compiled = _compiled(rule)
+    for check in compiled.checks:
+        if not check(world, occasion):
+            return []
+    return _raised(world, compiled, order, occasion, until)
+
+
+def _raised(
+    world: World, compiled: _Compiled, order: int, occasion: Occasion, until: datetime
+) -> list[_Draft]:
+    """The drafts of a rule whose conditions hold at the occasion (``_drafts``)."""
+    rule = compiled.rule
     requirement = rule.requirement
     must_because = None
     if rule.must_if is not None and world.holds(rule.must_if, occasion):
@@ -340,43 +396,47 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
     episode = occasion.episode
     level = None
     establishment = None
-    lifted = _level_condition(rule)
-    if lifted is not None and episode is not None and rule.kind == "intervention_meeting":
-        level = world._level_rose(episode, lifted)
-    counted = rule.conditions.count if rule.conditions else None
-    if counted is not None and counted.of == "establishment" and episode is not None:
-        establishment = world.establishment_of(episode)
-    basis = _due(world, rule, occasion)
+    if episode is not None:
+        if compiled.lifted is not None:
+            level = world._level_rose(episode, compiled.lifted)
+        if compiled.counts_home:
+            establishment = world.establishment_of(episode)
+    due_at, basis = _due(world, rule, occasion)
+    # Positionally, in _Draft's field order: a call by keyword costs more than the rest of it.
     first = _Draft(
-        rule=rule,
-        world=world,
-        order=order,
-        child=occasion.child,
-        episode=episode,
-        opens_at=occasion.at,
-        due_at=basis.due_at,
-        requirement=requirement,
-        lapses=rule.lapses_when_found,
-        level=level,
-        establishment=establishment,
-        index=occasion.index,
-        occasion=occasion,
-        basis=basis,
-        must_because=must_because,
+        rule,
+        world,
+        order,
+        occasion.child,
+        episode,
+        occasion.at,
+        due_at,
+        requirement,
+        rule.lapses_when_found,
+        level,
+        establishment,
+        None,
+        None,
+        None,
+        occasion.index,
+        occasion,
+        basis,
+        must_because,
     )
-    drafts = [first]
     every = rule.repeat_while_missing
-    if every is not None and episode is not None:
-        falls_due = first.due_at
-        # Held "monthly while still missing": each next meeting is due a month after
-        # the last fell due, and each repeat lapses with the episode.
-        while falls_due <= until and episode.still_missing(falls_due):
-            next_due = every.after(falls_due)
-            repeat = _basis(REPEAT, next_due, "previous_due", falls_due, every)
-            drafts.append(
-                replace(first, opens_at=falls_due, due_at=next_due, lapses=True, index=None, basis=repeat)
-            )
-            falls_due = next_due
+    if every is None or episode is None:
+        return [first]
+    drafts = [first]
+    falls_due = due_at
+    # Held "monthly while still missing": each next meeting is due a month after
+    # the last fell due, and each repeat lapses with the episode.
+    while falls_due <= until and episode.still_missing(falls_due):
+        next_due = every.after(falls_due)
+        repeat = (REPEAT, next_due, "previous_due", falls_due, every)
+        drafts.append(
+            replace(first, opens_at=falls_due, due_at=next_due, lapses=True, index=None, basis=repeat)
+        )
+        falls_due = next_due
     return drafts
 
 
@@ -416,13 +476,21 @@ def evaluate(
         for order, rule in enumerate(world.pack.rules):
             if rule.when.event == "completed":
                 continue  # raised as completions are applied, in _close
+            compiled = _compiled(rule)
+            checks = compiled.checks
             for occasion in _occasions(world, rule, until, wanted):
                 # Raised by the adoption in force at the instant of its occasion.
                 at = occasion.at
                 if at <= until and (always or _in_force(at, since, ends)):
-                    for draft in _drafts(world, rule, order, occasion, until):
-                        if draft.opens_at <= until:
-                            keep(draft)
+                    # The rule's conditions read here, before anything is made: about half
+                    # the occasions fail them.
+                    for check in checks:
+                        if not check(world, occasion):
+                            break
+                    else:
+                        for draft in _raised(world, compiled, order, occasion, until):
+                            if draft.opens_at <= until:
+                                keep(draft)
     _close(worlds, adoptions, drafts, until, wanted)
     position = {id(world): n for n, world in enumerate(worlds)}
     drafts.sort(
@@ -524,21 +592,39 @@ class _Open:
     """The drafts a closing event can meet, indexed as they are raised (in the order raised).
 
     A ``police_informed`` meets its episode's notifies to the police; a completion meets the
-    child's drafts of its kind: each looks through those, not through every draft.
+    child's drafts of its kind: each looks through those, not through every draft. Only the
+    drafts some closing event of the record will look for are indexed: most (a risk review
+    every two hours while missing) are met by none.
     """
 
-    def __init__(self, drafts: list[_Draft]) -> None:
+    def __init__(self, drafts: list[_Draft], closing: Iterable[Entry]) -> None:
         self.drafts = drafts
         self.police: dict[str, list[_Draft]] = {}
         self.by_kind: dict[tuple[str, str], list[_Draft]] = {}
+        self._informed: set[str] = set()
+        self._completed: set[tuple[str, str]] = set()
+        for entry in closing:
+            event = entry.event
+            if isinstance(event, PoliceInformed):
+                self._informed.add(event.episode)
+            elif isinstance(event, Completed):
+                self._completed.add((event.kind, event.child))
         for draft in drafts:
             self._index(draft)
 
     def _index(self, draft: _Draft) -> None:
         rule = draft.rule
-        if draft.episode is not None and rule.kind == "notify" and rule.recipient == "police":
-            self.police.setdefault(draft.episode.id, []).append(draft)
-        self.by_kind.setdefault((rule.kind, draft.child), []).append(draft)
+        episode = draft.episode
+        if (
+            episode is not None
+            and rule.kind == "notify"
+            and rule.recipient == "police"
+            and episode.id in self._informed
+        ):
+            self.police.setdefault(episode.id, []).append(draft)
+        key = (rule.kind, draft.child)
+        if key in self._completed:
+            self.by_kind.setdefault(key, []).append(draft)
 
     def extend(self, drafts: Iterable[_Draft]) -> None:
         for draft in drafts:
@@ -570,7 +656,7 @@ def _close(
     only: frozenset[str] | None = None,
 ) -> None:
     """Apply what closes obligations, in the order it happened, whichever version raised them."""
-    index = _Open(drafts)
+    index = _Open(drafts, worlds[0].closing)
     completions = {id(world): _completion_rules(world.pack) for world in worlds}
     single = worlds[0] if len(worlds) == 1 else None
     police, by_kind = index.police, index.by_kind
@@ -629,20 +715,33 @@ def _earliest_open(drafts: list[_Draft], event: Completed, index: int) -> _Draft
     return best
 
 
-_OBLIGATION_DEFAULTS = _defaults(Obligation)
+_new = object.__new__
+_set = object.__setattr__
 
 
 def _finish(draft: _Draft, as_of: datetime, explain: bool = False) -> Obligation:
-    rule = draft.rule
-    obligation = _frozen(
-        Obligation,
-        _OBLIGATION_DEFAULTS,
+    rule, pack, episode = draft.rule, draft.world.pack, draft.episode
+    # What _frozen makes, written out (one per obligation): every field, in the order
+    # {**defaults, **values} gave them, without merging two dictionaries to get there.
+    obligation = _new(Obligation)
+    _set(
+        obligation,
+        "__dict__",
         {
+            "closed_at": draft.closed_at,
+            "reason": draft.reason,
+            "protocol": pack.id,
+            "version": pack.version,
+            "because": (),
+            "why": "",
+            "due_because": "",
+            "closes_when": "",
+            "explanation": "",
             "rule": rule.id,
             "kind": rule.kind,
             "requirement": draft.requirement,
             "child": draft.child,
-            "episode": draft.episode.id if draft.episode else None,
+            "episode": episode.id if episode is not None else None,
             "recipient": rule.recipient,
             "establishment": draft.establishment,
             "level": draft.level,
@@ -650,10 +749,6 @@ def _finish(draft: _Draft, as_of: datetime, explain: bool = False) -> Obligation
             "due_at": draft.due_at,
             "status": draft.status(as_of),
             "cites": rule.cites,
-            "closed_at": draft.closed_at,
-            "reason": draft.reason,
-            "protocol": draft.world.pack.id,
-            "version": draft.world.pack.version,
         },
     )
     return _explained(obligation, draft) if explain else obligation
@@ -729,7 +824,8 @@ def _what_happened(draft: _Draft) -> str:
     occasion, episode, rule = draft.occasion, draft.episode, draft.rule
     assert occasion is not None
     trigger, at = rule.when, words.when(occasion.at)
-    if draft.basis is not None and draft.basis.how == REPEAT and episode is not None:
+    basis = draft.due_basis()
+    if basis is not None and basis.how == REPEAT and episode is not None:
         return f"{episode.id} was still missing when the last one fell due, at {words.when(draft.opens_at)}"
     if episode is None:
         if trigger.event == "placement_started":
@@ -801,7 +897,8 @@ def _held_words(world: World, condition: Condition | None, occasion: Occasion) -
 
 def _explained(obligation: Obligation, draft: _Draft) -> Obligation:
     world, rule, occasion = draft.world, draft.rule, draft.occasion
-    assert occasion is not None and draft.basis is not None
+    basis = draft.due_basis()
+    assert occasion is not None and basis is not None
     counted, tally = _counted(draft)
     because = tuple(_event_ref(world, i) for i in _raising_indexes(draft, counted))
     facts = _held_words(world, rule.conditions, occasion)
@@ -816,7 +913,7 @@ def _explained(obligation: Obligation, draft: _Draft) -> Obligation:
         reason += f"; {words.listing(facts)}"
     if draft.must_because is not None:
         reason += f"; a must because: {words.listing(_held_words(world, draft.must_because, occasion))}"
-    due = words.due_sentence(draft.basis)
+    due = words.due_sentence(basis)
     closes = words.closes_sentence(
         kind=rule.kind,
         recipient=rule.recipient,
