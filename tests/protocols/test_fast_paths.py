@@ -32,9 +32,9 @@ def _straightforward(world: World, episode: Episode, of: str, window: Span) -> l
     if of == "child":
         peers = [e for e in world.episodes.values() if e.child == episode.child and e.missing_from]
     else:
-        place = world.establishment_of(episode)
+        place = _home(world, episode)
         peers = (
-            [e for e in world.episodes.values() if e.missing_from and world.establishment_of(e) == place]
+            [e for e in world.episodes.values() if e.missing_from and _home(world, e) == place]
             if place is not None
             else [episode]
         )
@@ -42,6 +42,12 @@ def _straightforward(world: World, episode: Episode, of: str, window: Span) -> l
     since, start = window.before(episode.start), episode.start
     mine = (episode.missing_from, episode.order)
     return [e for e in peers if (e.missing_from, e.order) <= mine and since < e.start <= start]
+
+
+def _home(world: World, episode: Episode) -> str | None:
+    """Where the child lived when the episode became missing, from all the child's facts then."""
+    placement = world.child_at(episode.child, episode.missing_from or episode.reported_at).placement
+    return placement.establishment if placement else None
 
 
 def _previous(world: World, episode: Episode, of: str) -> Episode | None:
@@ -61,6 +67,7 @@ def _check(pack: str, case: dict[str, Any]) -> None:
         for of in ("child", "establishment"):
             for window in WINDOWS:
                 assert world.counted(episode, of, window) == _straightforward(world, episode, of, window)
+            assert world.establishment_of(episode) == _home(world, episode)
             assert world.previous(episode, of) is _previous(world, episode, of)
 
 

@@ -136,7 +136,7 @@ class World:
         self.pack = pack
         self.as_of = as_of
         self._placed_at: dict[str, str | None] = {}
-        self._residents: dict[str, list[Episode]] = {}
+        self._residents: dict[str | None, list[Episode]] | None = None
         self._facts: dict[tuple[str, datetime], ChildFacts] = {}
         self._placements: dict[int, Placement] = {}
         self.children = timeline.children
@@ -291,10 +291,19 @@ class World:
             last_director_review=review,
         )
 
+    def _placement_at(self, child_id: str, t: datetime) -> Placement | None:
+        """The child's placement at ``t``: ``child_at(...).placement``, without the rest of the facts."""
+        placement = self.children[child_id].placement
+        for at, started, index in self.placements.get(child_id, ()):
+            if at <= t:
+                placement = self._placement(index, started)
+        return placement
+
     def establishment_of(self, episode: Episode) -> str | None:
         if episode.id not in self._placed_at:
-            when = episode.missing_from or episode.reported_at
-            placement = self.child_at(episode.child, when).placement
+            # An establishment count asks this of every missing episode of the unit: the
+            # placement alone is read, not every fact of the child at that instant.
+            placement = self._placement_at(episode.child, episode.missing_from or episode.reported_at)
             self._placed_at[episode.id] = placement.establishment if placement else None
         return self._placed_at[episode.id]
 
@@ -307,12 +316,21 @@ class World:
         place = self.establishment_of(episode)
         if place is None:
             return [episode]
-        if place not in self._residents:
-            self._residents[place] = sorted(
-                (e for e in self.episodes.values() if e.missing_from and self.establishment_of(e) == place),
-                key=self._missing_order,
-            )
-        return self._residents[place]
+        residents = self._residents
+        if residents is None:
+            # Every home's missing episodes in one pass (a pass per home read every episode
+            # of the unit again for each).
+            residents = {}
+            for e in self.episodes.values():
+                if e.missing_from:
+                    residents.setdefault(self.establishment_of(e), []).append(e)
+            for members in residents.values():
+                members.sort(key=self._missing_order)
+            self._residents = residents
+        found = residents.get(place)
+        if found is None:
+            found = residents[place] = []
+        return found
 
     def count(self, episode: Episode, of: str, window: Span) -> int:
         key = (episode.id, of, window.unit, window.amount)
