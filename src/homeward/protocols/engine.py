@@ -277,15 +277,15 @@ def _fired(
             wanted = trigger.categories or ["missing"]
 
             period, n = trigger.after, 1
-            while True:
-                at = _nth(period, n, episode.reported_at)
-                if at > until or (episode.found_at is not None and at >= episode.found_at):
-                    break
+            reported_at, found_at = episode.reported_at, episode.found_at
+            # Each step's next is the one after it: worked out once (Essex: every two hours).
+            at = _nth(period, n, reported_at)
+            while not (at > until or (found_at is not None and at >= found_at)):
+                following = _nth(period, n + 1, reported_at)
                 if episode.category(at) in wanted:
-                    yield Occasion(
-                        at, child, episode, next_at=_nth(period, n + 1, episode.reported_at), series_n=n
-                    )
+                    yield Occasion(at, child, episode, None, None, None, following, n)
                 n += 1
+                at = following
     if trigger.event == "placement_started":
         for child_id, starts in world.placements.items():
             if only is not None and child_id not in only:
@@ -492,16 +492,20 @@ def evaluate(
                             if draft.opens_at <= until:
                                 keep(draft)
     _close(worlds, adoptions, drafts, until, wanted)
-    position = {id(world): n for n, world in enumerate(worlds)}
-    drafts.sort(
-        key=lambda d: (
-            d.opens_at,
-            d.child,
-            d.episode.order if d.episode else -1,
-            position[id(d.world)],
-            d.order,
+    if len(worlds) == 1:
+        # One adoption: every draft's version is the same, so the key leaves it out.
+        drafts.sort(key=lambda d: (d.opens_at, d.child, d.episode.order if d.episode else -1, d.order))
+    else:
+        position = {id(world): n for n, world in enumerate(worlds)}
+        drafts.sort(
+            key=lambda d: (
+                d.opens_at,
+                d.child,
+                d.episode.order if d.episode else -1,
+                position[id(d.world)],
+                d.order,
+            )
         )
-    )
     return [_finish(d, as_of, explain) for d in drafts]
 
 
