@@ -387,7 +387,11 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
 def _raised(
     world: World, compiled: _Compiled, order: int, occasion: Occasion, until: datetime
 ) -> list[_Draft]:
-    """The drafts of a rule whose conditions hold at the occasion (``_drafts``)."""
+    """The drafts of a rule whose conditions hold at the occasion (``_drafts``).
+
+    Each opens at or before ``until`` when the occasion is at or before it: the first at the
+    occasion, each repeat when the last fell due, no later than ``until``.
+    """
     rule = compiled.rule
     requirement = rule.requirement
     must_because = None
@@ -469,7 +473,6 @@ def evaluate(
     # version was in force when they happened.
     worlds = [World(a.pack, timeline, as_of) for a in adoptions]
     drafts: list[_Draft] = []
-    keep = drafts.append
     for n, world in enumerate(worlds):
         since, ends = adoptions[n].since, adoptions[n + 1].since if n + 1 < len(adoptions) else None
         always = since is None and ends is None  # the only adoption: in force throughout
@@ -488,9 +491,7 @@ def evaluate(
                         if not check(world, occasion):
                             break
                     else:
-                        for draft in _raised(world, compiled, order, occasion, until):
-                            if draft.opens_at <= until:
-                                keep(draft)
+                        drafts.extend(_raised(world, compiled, order, occasion, until))
     _close(worlds, adoptions, drafts, until, wanted)
     if len(worlds) == 1:
         # One adoption: every draft's version is the same, so the key leaves it out.
@@ -506,7 +507,9 @@ def evaluate(
                 d.order,
             )
         )
-    return [_finish(d, as_of, explain) for d in drafts]
+    # The rules and worlds outlive this call: their ids name the same objects throughout it.
+    templates: dict[Any, dict[str, Any]] = {}
+    return [_finish(d, as_of, explain, templates) for d in drafts]
 
 
 def _reads_establishment(condition: Condition | None) -> bool:
@@ -723,38 +726,63 @@ _new = object.__new__
 _set = object.__setattr__
 
 
-def _finish(draft: _Draft, as_of: datetime, explain: bool = False) -> Obligation:
-    rule, pack, episode = draft.rule, draft.world.pack, draft.episode
-    # What _frozen makes, written out (one per obligation): every field, in the order
-    # {**defaults, **values} gave them, without merging two dictionaries to get there.
+def _template(draft: _Draft) -> dict[str, Any]:
+    """An obligation's fields that its rule and version decide, the rest left to ``_finish``.
+
+    Every field, in the order ``_frozen``'s ``{**defaults, **values}`` gave them.
+    """
+    rule, pack = draft.rule, draft.world.pack
+    return {
+        "closed_at": None,
+        "reason": None,
+        "protocol": pack.id,
+        "version": pack.version,
+        "because": (),
+        "why": "",
+        "due_because": "",
+        "closes_when": "",
+        "explanation": "",
+        "rule": rule.id,
+        "kind": rule.kind,
+        "requirement": None,
+        "child": None,
+        "episode": None,
+        "recipient": rule.recipient,
+        "establishment": None,
+        "level": None,
+        "opens_at": None,
+        "due_at": None,
+        "status": None,
+        "cites": rule.cites,
+    }
+
+
+def _finish(
+    draft: _Draft, as_of: datetime, explain: bool = False, templates: dict[Any, dict[str, Any]] | None = None
+) -> Obligation:
+    # Made without the frozen dataclass's __init__ (one per obligation): a copy of what the
+    # rule and version decide (``templates``, kept by the caller for one evaluation), then the
+    # fields this draft decides; copying a dictionary of 21 keys costs less than writing one.
+    key = (id(draft.rule), id(draft.world))
+    template = templates.get(key) if templates is not None else None
+    if template is None:
+        template = _template(draft)
+        if templates is not None:
+            templates[key] = template
+    fields = template.copy()
+    episode = draft.episode
+    fields["closed_at"] = draft.closed_at
+    fields["reason"] = draft.reason
+    fields["requirement"] = draft.requirement
+    fields["child"] = draft.child
+    fields["episode"] = episode.id if episode is not None else None
+    fields["establishment"] = draft.establishment
+    fields["level"] = draft.level
+    fields["opens_at"] = draft.opens_at
+    fields["due_at"] = draft.due_at
+    fields["status"] = draft.status(as_of)
     obligation = _new(Obligation)
-    _set(
-        obligation,
-        "__dict__",
-        {
-            "closed_at": draft.closed_at,
-            "reason": draft.reason,
-            "protocol": pack.id,
-            "version": pack.version,
-            "because": (),
-            "why": "",
-            "due_because": "",
-            "closes_when": "",
-            "explanation": "",
-            "rule": rule.id,
-            "kind": rule.kind,
-            "requirement": draft.requirement,
-            "child": draft.child,
-            "episode": episode.id if episode is not None else None,
-            "recipient": rule.recipient,
-            "establishment": draft.establishment,
-            "level": draft.level,
-            "opens_at": draft.opens_at,
-            "due_at": draft.due_at,
-            "status": draft.status(as_of),
-            "cites": rule.cites,
-        },
-    )
+    _set(obligation, "__dict__", fields)
     return _explained(obligation, draft) if explain else obligation
 
 
