@@ -1,8 +1,9 @@
 """The engine's shortcuts give what the straightforward reading gives.
 
 Obligations are made without their dataclass's ``__init__``, and must be what it makes.
-Count windows are found by bisection over each peer list (``World.counted``) and an
-episode's predecessor by its place in the list (``World.previous``): over generated
+Count windows are found by bisection over each peer list (``World.counted``), and an
+episode's predecessor and the missing episodes before it by its place in the list
+(``World.previous``, ``World._prior_missing``): over generated
 timelines and the benchmark's long histories (a child with dozens of episodes, a home with
 many), each must equal reading every peer, as CATALOGUE.md's count windows are defined.
 """
@@ -50,6 +51,19 @@ def _home(world: World, episode: Episode) -> str | None:
     return placement.establishment if placement else None
 
 
+def _prior(world: World, episode: Episode) -> int:
+    """The child's missing episodes that became missing before this one (or before its report)."""
+    mine = (episode.missing_from or episode.reported_at, episode.order)
+    return sum(
+        1
+        for e in world.episodes.values()
+        if e.child == episode.child
+        and e.missing_from is not None
+        and e is not episode
+        and (e.missing_from, e.order) < mine
+    )
+
+
 def _previous(world: World, episode: Episode, of: str) -> Episode | None:
     peers = world._peers(episode, of)
     at = next(i for i, e in enumerate(peers) if e is episode)
@@ -62,6 +76,7 @@ def _check(pack: str, case: dict[str, Any]) -> None:
     world = World(PACKS[pack], timeline, as_of)
     assert world._bisectable  # parse_case's records always start before they become missing
     for episode in world.episodes.values():
+        assert world._prior_missing(episode, episode.reported_at) == _prior(world, episode)
         if episode.missing_from is None:
             continue
         for of in ("child", "establishment"):

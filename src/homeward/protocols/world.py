@@ -440,6 +440,12 @@ class World:
         return arrived <= ref <= span.after(arrived)
 
     def _prior_missing(self, episode: Episode, t: datetime) -> int:
+        peers = self.missing_by_child[episode.child]
+        if episode.missing_from and len(peers) > 1:
+            # In the order they became missing: those before it are the ones it comes after.
+            at = self._indexed(peers)[2].get(id(episode))
+            if at is not None:
+                return at
         mine = self._missing_order(episode) if episode.missing_from else (t, episode.order)
         return sum(
             1
@@ -569,6 +575,17 @@ def _compile(c: Condition) -> tuple[Check, ...]:
     if c.level_rises is not None:
         checks.append(lambda w, o: o.episode is not None and w._level_rose(o.episode, c) is not None)
     if c.any_of is not None:
-        inner = tuple(c.any_of)
-        checks.append(lambda w, o: any(w.holds(i, o) for i in inner))
+        branches = tuple(_checks(i) for i in c.any_of)
+
+        def any_of(w: World, o: Occasion) -> bool:
+            # World.holds of each branch in turn, without a generator and a look-up per branch.
+            for branch in branches:
+                for check in branch:
+                    if not check(w, o):
+                        break
+                else:
+                    return True
+            return False
+
+        checks.append(any_of)
     return tuple(checks)
