@@ -150,6 +150,14 @@ def local_midnight(day: date) -> datetime:
     return from_local(datetime.combine(day, time(0, 0)))
 
 
+# The holidays package loads its countries' modules at the first calendar asked for (some
+# 280 of them). Asked here, with this module, they are part of a process's start-up, not of
+# its first working-day sum: start-up is what a server (and homeward.bench.engine) keeps out
+# of the garbage collector's sweeps with gc.freeze(); loaded after it, they were swept again
+# at every full collection (4-5 ms each, in whichever evaluation it fell).
+holidays.country_holidays("GB", subdiv="ENG")
+
+
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> frozenset[date]:
     # England and Wales share their bank holidays; "observed" substitute days
