@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import MISSING, dataclass, fields, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
 
 from homeward.protocols import explain as words
@@ -177,14 +177,20 @@ class _Draft:
     reason: str | None = None
     index: int | None = None  # the raising event's position in the file (Occasion.index)
     occasion: Occasion | None = None  # what raised it, for the explanation
-    # How its due time was worked out: a DueBasis, or the arguments that make one (made only
-    # when the obligation is explained: most evaluations never read it).
-    basis: DueBasis | tuple[Any, ...] | None = None
+    # How its due time was worked out: a DueBasis, the arguments that make one, or SERIES for
+    # a series step due when the next opens (made only when the obligation is explained: most
+    # evaluations never read it).
+    basis: DueBasis | tuple[Any, ...] | str | None = None
     must_because: Condition | None = None  # the must_if that made a consider a must
 
     def due_basis(self) -> DueBasis | None:
         basis = self.basis
-        return _basis(*basis) if isinstance(basis, tuple) else basis
+        if isinstance(basis, tuple):
+            return _basis(*basis)
+        if isinstance(basis, str):  # SERIES
+            assert self.occasion is not None and self.occasion.next_at is not None
+            return _basis(SERIES, self.occasion.next_at)
+        return basis
 
     def open_at(self, t: datetime, index: int | None = None) -> bool:
         """Open when the event at ``t``, position ``index`` in the file, is applied."""
@@ -192,18 +198,6 @@ class _Draft:
             return False
         found = self.episode.found_at if self.episode else None
         return not (self.lapses and found is not None and found < t)
-
-    def status(self, as_of: datetime) -> str:
-        if self.outcome is not None:
-            return self.outcome
-        found = self.episode.found_at if self.episode else None
-        if self.lapses and found is not None and found <= as_of:
-            return "cancelled"
-        if self.opens_at > as_of:
-            return "scheduled"
-        if as_of > self.due_at:
-            return "overdue"
-        return "open"
 
 
 def _level_condition(rule: Rule) -> Condition | None:
@@ -278,10 +272,14 @@ def _fired(
 
             period, n = trigger.after, 1
             reported_at, found_at = episode.reported_at, episode.found_at
+            # Hours are elapsed time: the nth step is n periods on from the report in UTC
+            # (calendar.shift's own arithmetic), added here rather than looked up step by step.
+            hourly = period.unit == "hours"
+            base, step = to_utc(reported_at), timedelta(hours=period.amount)
             # Each step's next is the one after it: worked out once (Essex: every two hours).
-            at = _nth(period, n, reported_at)
+            at = base + step if hourly else _nth(period, n, reported_at)
             while not (at > until or (found_at is not None and at >= found_at)):
-                following = _nth(period, n + 1, reported_at)
+                following = base + step * (n + 1) if hourly else _nth(period, n + 1, reported_at)
                 if episode.category(at) in wanted:
                     yield Occasion(at, child, episode, None, None, None, following, n)
                 n += 1
@@ -354,6 +352,7 @@ class _Compiled(NamedTuple):
     checks: tuple[Check, ...]  # its conditions (World.holds), in the order they are read
     lifted: Condition | None  # an intervention meeting's level_rises: the level it carries
     counts_home: bool  # counts an establishment's episodes: the draft names the establishment
+    dated: bool  # gives a due time of its own (else a series step is due when the next opens)
 
 
 # Keyed by id(); the rule is kept beside what is compiled so that the id is never reused.
@@ -372,6 +371,7 @@ def _compiled(rule: Rule) -> _Compiled:
             conditions is not None
             and conditions.count is not None
             and conditions.count.of == "establishment",
+            bool(rule.due),
         )
     return found
 
@@ -405,7 +405,14 @@ def _raised(
             level = world._level_rose(episode, compiled.lifted)
         if compiled.counts_home:
             establishment = world.establishment_of(episode)
-    due_at, basis = _due(world, rule, occasion)
+    next_at = occasion.next_at
+    basis: DueBasis | tuple[Any, ...] | str
+    if next_at is not None and not compiled.dated:
+        # A step of a series whose rule gives no time (_due): due when the next opens, its
+        # basis made from the occasion when explained.
+        due_at, basis = next_at, SERIES
+    else:
+        due_at, basis = _due(world, rule, occasion)
     # Positionally, in _Draft's field order: a call by keyword costs more than the rest of it.
     first = _Draft(
         rule,
@@ -780,7 +787,19 @@ def _finish(
     fields["level"] = draft.level
     fields["opens_at"] = draft.opens_at
     fields["due_at"] = draft.due_at
-    fields["status"] = draft.status(as_of)
+    outcome = draft.outcome
+    if outcome is None:
+        # Its status at as_of, worked out here (not by a method: one call fewer per obligation).
+        found = episode.found_at if episode is not None else None
+        if draft.lapses and found is not None and found <= as_of:
+            outcome = "cancelled"
+        elif draft.opens_at > as_of:
+            outcome = "scheduled"
+        elif as_of > draft.due_at:
+            outcome = "overdue"
+        else:
+            outcome = "open"
+    fields["status"] = outcome
     obligation = _new(Obligation)
     _set(obligation, "__dict__", fields)
     return _explained(obligation, draft) if explain else obligation
