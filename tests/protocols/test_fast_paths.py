@@ -1,6 +1,7 @@
 """The engine's shortcuts give what the straightforward reading gives.
 
-Obligations are made without their dataclass's ``__init__``, and must be what it makes.
+Obligations are made without their dataclass's ``__init__``, and must be what it makes;
+instants are put in words without strftime, and must read as strftime reads them.
 Count windows are found by bisection over each peer list (``World.counted``), and an
 episode's predecessor and the missing episodes before it by its place in the list
 (``World.previous``, ``World._prior_missing``): over generated
@@ -11,14 +12,15 @@ many), each must equal reading every peer, as CATALOGUE.md's count windows are d
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from homeward.bench.engine import child_with_episodes, home_with_episodes
-from homeward.protocols.calendar import Span
+from homeward.protocols import explain as words
+from homeward.protocols.calendar import Span, local
 from homeward.protocols.engine import Obligation, evaluate
 from homeward.protocols.timeline import parse_case
 from homeward.protocols.world import Episode, World
@@ -118,3 +120,15 @@ def test_obligations_are_made_as_their_dataclass_makes_them(
         if not explain:  # an explained one names its events in dictionaries: no hash
             assert hash(built) == hash(made)
         assert repr(built) == repr(made)
+
+
+@given(
+    instant=st.datetimes(
+        min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.just(UTC)
+    )
+)
+def test_an_instant_in_words_is_what_strftime_says(instant: datetime) -> None:
+    """explain.when and explain.day name days and months from their own tables, not strftime's."""
+    wall = local(instant)
+    assert words.when(instant) == f"{wall:%H:%M} on {wall:%A} {wall.day} {wall:%B %Y}"
+    assert words.day(wall.date()) == f"{wall:%A} {wall.day} {wall:%B %Y}"

@@ -870,12 +870,11 @@ def _counted(draft: _Draft) -> tuple[list[Episode], str]:
     return [], ""
 
 
-def _what_happened(draft: _Draft) -> str:
-    """The occasion, as a practitioner would say it."""
+def _what_happened(draft: _Draft, basis: DueBasis | None) -> str:
+    """The occasion, as a practitioner would say it (``basis``: the draft's due basis)."""
     occasion, episode, rule = draft.occasion, draft.episode, draft.rule
     assert occasion is not None
     trigger, at = rule.when, words.when(occasion.at)
-    basis = draft.due_basis()
     if basis is not None and basis.how == REPEAT and episode is not None:
         return f"{episode.id} was still missing when the last one fell due, at {words.when(draft.opens_at)}"
     if episode is None:
@@ -953,9 +952,9 @@ def _explained(obligation: Obligation, draft: _Draft) -> Obligation:
     counted, tally = _counted(draft)
     because = tuple(_event_ref(world, i) for i in _raising_indexes(draft, counted))
     facts = _held_words(world, rule.conditions, occasion)
-    reason = tally or _what_happened(draft)
+    reason = tally or _what_happened(draft, basis)
     if tally:
-        happened = _what_happened(draft)
+        happened = _what_happened(draft, basis)
         # "when E3 became missing", "when the return was notified": ids keep their capital.
         if happened[1:2].islower() or happened[1:2] == " ":
             happened = happened[0].lower() + happened[1:]
