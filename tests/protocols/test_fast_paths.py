@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from homeward.bench.engine import child_with_episodes, home_with_episodes
 from homeward.protocols import explain as words
-from homeward.protocols.calendar import Span, local
+from homeward.protocols.calendar import LONDON, Span, local
 from homeward.protocols.engine import Obligation, evaluate
 from homeward.protocols.timeline import parse_case
 from homeward.protocols.world import Episode, World
@@ -132,3 +132,20 @@ def test_an_instant_in_words_is_what_strftime_says(instant: datetime) -> None:
     wall = local(instant)
     assert words.when(instant) == f"{wall:%H:%M} on {wall:%A} {wall.day} {wall:%B %Y}"
     assert words.day(wall.date()) == f"{wall:%A} {wall.day} {wall:%B %Y}"
+
+
+@given(
+    instant=st.datetimes(
+        min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1), timezones=st.timezones()
+    ),
+)
+def test_london_time_is_what_going_by_utc_gives(instant: datetime) -> None:
+    """calendar.local converts once, not by way of UTC: the same wall time, offset and fold."""
+    by_utc = instant.astimezone(UTC).astimezone(LONDON)
+    mine = local(instant)
+    assert (mine, mine.replace(tzinfo=None), mine.utcoffset(), mine.fold) == (
+        by_utc,
+        by_utc.replace(tzinfo=None),
+        by_utc.utcoffset(),
+        by_utc.fold,
+    )
