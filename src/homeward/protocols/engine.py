@@ -330,18 +330,18 @@ def _due_time(due: Due, occasion: Occasion) -> tuple[datetime, DueBasis | tuple[
     sooner = due.sooner_if_graded
     if sooner is None or episode is None:
         return due_at, args
+    # "Or earlier if graded high": made at once, the gradings can replace it.
     basis = _basis(*args)
-    if sooner is not None and episode is not None:
-        for at, level, _ in episode.gradings:
-            if level in sooner.levels and at < basis.due_at and sooner.after.after(at) < basis.due_at:
-                basis = replace(
-                    basis,
-                    due_at=sooner.after.after(at),
-                    sooner_level=level,
-                    sooner_at=at,
-                    sooner_span=sooner.after,
-                    replaced=basis.replaced or basis.due_at,
-                )
+    for at, level, _ in episode.gradings:
+        if level in sooner.levels and at < basis.due_at and sooner.after.after(at) < basis.due_at:
+            basis = replace(
+                basis,
+                due_at=sooner.after.after(at),
+                sooner_level=level,
+                sooner_at=at,
+                sooner_span=sooner.after,
+                replaced=basis.replaced or basis.due_at,
+            )
     return basis.due_at, basis
 
 
