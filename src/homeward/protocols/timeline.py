@@ -483,6 +483,8 @@ def _construct(model: type[_M], values: dict[str, Any], convert: dict[str, Any] 
     return instance
 
 
+_from_iso = datetime.fromisoformat
+_set = object.__setattr__
 _EVENT_PLANS: dict[str, tuple[type[_Event], dict[str, Any], tuple[str, ...], tuple[str, ...]]] = {}
 
 
@@ -497,17 +499,20 @@ def _trusted_event(raw: dict[str, Any]) -> Event:
         plan = _EVENT_PLANS[raw["type"]] = (model, defaults, lists, instants)
     model, defaults, lists, instants = plan
     event = model.__new__(model)
-    fields = {**defaults, **raw}
+    fields = defaults.copy()
+    fields.update(raw)
     for name in lists:
         if name not in raw:
             fields[name] = []
     at = raw["at"]
-    at = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+    if not isinstance(at, datetime):
+        at = _from_iso(at)
     fields["at"] = at if at.tzinfo is UTC else at.astimezone(UTC)
     for name in instants:
-        if name in raw:
-            fields[name] = _trusted_instant(raw[name])
-    object.__setattr__(event, "__dict__", fields)
+        value = raw.get(name)
+        if value is not None:
+            fields[name] = _trusted_instant(value)
+    _set(event, "__dict__", fields)
     _SET_FIELDS(event, set(raw))
     _SET_EXTRA(event, None)
     _SET_PRIVATE(event, None)
@@ -535,7 +540,8 @@ def read_trusted(data: dict[str, Any]) -> Timeline:
         child = _construct(Child, values, dates)
         children[child.id] = child
     events: list[Event] = [_trusted_event(raw) for raw in data["events"]]
-    order = sorted(range(len(events)), key=lambda i: (events[i].at, i))
+    # By instant, ties in file order: the sort is stable, so the position need not be in the key.
+    order = sorted(range(len(events)), key=[e.at for e in events].__getitem__)
     protocol = data.get("protocol")
     if isinstance(protocol, list):
         protocol = tuple(AdoptionRef.model_validate(ref) for ref in protocol)

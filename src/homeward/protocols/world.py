@@ -6,6 +6,7 @@ rules that raise obligations.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -135,7 +136,7 @@ class World:
         self.pack = pack
         self.as_of = as_of
         self._placed_at: dict[str, str | None] = {}
-        self._residents: dict[str, list[Episode]] = {}
+        self._residents: dict[str | None, list[Episode]] | None = None
         self._facts: dict[tuple[str, datetime], ChildFacts] = {}
         self._placements: dict[int, Placement] = {}
         self.children = timeline.children
@@ -157,6 +158,15 @@ class World:
             child: sorted((e for e in eps if e.missing_from), key=self._missing_order)
             for child, eps in by_child.items()
         }
+        # Count windows are found by bisection over each peer list's instants (``counted``),
+        # which needs every episode to start (last seen) no later than it became missing:
+        # what parse_case checks (last seen before the report, nothing before its report).
+        # A record that does not say so is counted by reading every peer, as before.
+        self._bisectable = all(
+            e.start <= e.missing_from for e in self.episodes.values() if e.missing_from is not None
+        )
+        # Per peer list (``_peers``): the instant each became missing, and each one's place.
+        self._peer_index: dict[int, tuple[list[Episode], list[datetime], dict[int, int]]] = {}
         # Keyed by the window's unit and amount: hashing and comparing the pack's Span (a pydantic
         # model) on every look-up cost more than the count.
         self._count_cache: dict[tuple[str, str, str, int], int] = {}
@@ -281,10 +291,19 @@ class World:
             last_director_review=review,
         )
 
+    def _placement_at(self, child_id: str, t: datetime) -> Placement | None:
+        """The child's placement at ``t``: ``child_at(...).placement``, without the rest of the facts."""
+        placement = self.children[child_id].placement
+        for at, started, index in self.placements.get(child_id, ()):
+            if at <= t:
+                placement = self._placement(index, started)
+        return placement
+
     def establishment_of(self, episode: Episode) -> str | None:
         if episode.id not in self._placed_at:
-            when = episode.missing_from or episode.reported_at
-            placement = self.child_at(episode.child, when).placement
+            # An establishment count asks this of every missing episode of the unit: the
+            # placement alone is read, not every fact of the child at that instant.
+            placement = self._placement_at(episode.child, episode.missing_from or episode.reported_at)
             self._placed_at[episode.id] = placement.establishment if placement else None
         return self._placed_at[episode.id]
 
@@ -297,12 +316,21 @@ class World:
         place = self.establishment_of(episode)
         if place is None:
             return [episode]
-        if place not in self._residents:
-            self._residents[place] = sorted(
-                (e for e in self.episodes.values() if e.missing_from and self.establishment_of(e) == place),
-                key=self._missing_order,
-            )
-        return self._residents[place]
+        residents = self._residents
+        if residents is None:
+            # Every home's missing episodes in one pass (a pass per home read every episode
+            # of the unit again for each).
+            residents = {}
+            for e in self.episodes.values():
+                if e.missing_from:
+                    residents.setdefault(self.establishment_of(e), []).append(e)
+            for members in residents.values():
+                members.sort(key=self._missing_order)
+            self._residents = residents
+        found = residents.get(place)
+        if found is None:
+            found = residents[place] = []
+        return found
 
     def count(self, episode: Episode, of: str, window: Span) -> int:
         key = (episode.id, of, window.unit, window.amount)
@@ -315,12 +343,35 @@ class World:
         """The missing episodes a count window holds at this episode (CATALOGUE.md, count windows)."""
         assert episode.missing_from is not None
         since, start = window.before(episode.start), episode.start
+        peers = self._peers(episode, of)
+        if self._bisectable and len(peers) > 1:
+            # Peers are in the order they became missing, so those no later than this one are
+            # the ones up to it; one that started after ``since`` became missing after it too,
+            # so none before the first to become missing after ``since`` can count. A child
+            # with years of episodes reads the few in the window, not all of them.
+            _, froms, places = self._indexed(peers)
+            at = places.get(id(episode))
+            if at is not None:
+                return [e for e in peers[bisect_right(froms, since) : at + 1] if since < e.start <= start]
         mine = (episode.missing_from, episode.order)
         return [
             e
-            for e in self._peers(episode, of)
+            for e in peers
             if e.missing_from is not None and (e.missing_from, e.order) <= mine and since < e.start <= start
         ]
+
+    def _indexed(self, peers: list[Episode]) -> tuple[list[Episode], list[datetime], dict[int, int]]:
+        """A peer list with the instant each became missing and each one's place in it, once.
+
+        Keyed by the list's id; the list is kept beside them so that the id is never reused
+        (the peer lists are the world's own, made once: ``missing_by_child``, ``_residents``).
+        """
+        found = self._peer_index.get(id(peers))
+        if found is None or found[0] is not peers:
+            froms: list[datetime] = [e.missing_from for e in peers]  # type: ignore[misc]
+            places = {id(e): n for n, e in enumerate(peers)}
+            found = self._peer_index[id(peers)] = (peers, froms, places)
+        return found
 
     def entry(self, index: int) -> Entry:
         """The event at this position in the file."""
@@ -333,7 +384,9 @@ class World:
         if key not in self._previous:
             peers = self._peers(episode, of)
             # By identity: the peers are this world's own episodes (``==`` would compare every field).
-            index = next((i for i, e in enumerate(peers) if e is episode), None)
+            index = self._indexed(peers)[2].get(id(episode)) if len(peers) > 1 else None
+            if index is None:
+                index = next((i for i, e in enumerate(peers) if e is episode), None)
             if index is None:
                 index = peers.index(episode)
             self._previous[key] = peers[index - 1] if index > 0 else None
@@ -387,6 +440,12 @@ class World:
         return arrived <= ref <= span.after(arrived)
 
     def _prior_missing(self, episode: Episode, t: datetime) -> int:
+        peers = self.missing_by_child[episode.child]
+        if episode.missing_from and len(peers) > 1:
+            # In the order they became missing: those before it are the ones it comes after.
+            at = self._indexed(peers)[2].get(id(episode))
+            if at is not None:
+                return at
         mine = self._missing_order(episode) if episode.missing_from else (t, episode.order)
         return sum(
             1
@@ -516,6 +575,17 @@ def _compile(c: Condition) -> tuple[Check, ...]:
     if c.level_rises is not None:
         checks.append(lambda w, o: o.episode is not None and w._level_rose(o.episode, c) is not None)
     if c.any_of is not None:
-        inner = tuple(c.any_of)
-        checks.append(lambda w, o: any(w.holds(i, o) for i in inner))
+        branches = tuple(_checks(i) for i in c.any_of)
+
+        def any_of(w: World, o: Occasion) -> bool:
+            # World.holds of each branch in turn, without a generator and a look-up per branch.
+            for branch in branches:
+                for check in branch:
+                    if not check(w, o):
+                        break
+                else:
+                    return True
+            return False
+
+        checks.append(any_of)
     return tuple(checks)
