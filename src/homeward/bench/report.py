@@ -243,7 +243,8 @@ def write_report(results: dict[str, Any], out: Path) -> None:
             "reads each page for 5 to 15 s before the next, signed in as one of "
             f"{results['load']['people']} people (coordinators: the board and the children list; social "
             "workers: My work and their children's pages; one request in ten the health check), on the "
-            f"large database, served by one gunicorn ({settings['gunicorn_workers']} workers x {settings.get('gunicorn_threads', 4)} threads).\n"
+            f"large database, through nginx on loopback (as production is served: the proxy ends TLS) to one "
+            f"gunicorn ({settings['gunicorn_workers']} workers x {settings.get('gunicorn_threads', 4)} threads).\n"
         )
         for key in ("load", "load_many"):
             if key in results:

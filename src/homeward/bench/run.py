@@ -230,7 +230,7 @@ class Bench:
                 "--workers",
                 str(workers),
                 "--worker-class",
-                "gthread",
+                self.args.gunicorn_worker_class,
                 "--threads",
                 str(self.args.gunicorn_threads),
                 "--timeout",
@@ -410,37 +410,45 @@ class Bench:
                 figures[key] = float(value)
         return figures
 
-    def scale(self, size: Size, picks: dict[str, Any]) -> dict[str, Any]:
-        """Beyond one process: two gunicorns on their own ports behind nginx, sharing one Redis
-        (sessions and the API's throttle) and one PostgreSQL; the load runs again through the proxy."""
-        work = VAR / "scale"
+    def proxied(self, size: Size, picks: dict[str, Any], processes: int) -> dict[str, Any]:
+        """The load runs through nginx, as production serves the application (the proxy ends TLS),
+        to ``processes`` gunicorns on their own ports against the one PostgreSQL; more than one
+        share a Redis (sessions and the API's throttle), started here.
+
+        Never wrk straight at gunicorn: its threaded worker holds a thread for up to 5 s for the
+        first request of a new connection, and a load run's people open their connections at the
+        start and read for 5 to 15 s before their first page, so every thread of every worker
+        waited on an idle connection in turn (p95 in seconds with the CPU 70% idle). nginx opens
+        a connection to gunicorn only with a request to send on it.
+        """
+        work = VAR / f"proxy-{processes}"
         work.mkdir(parents=True, exist_ok=True)
         (work / "access.log").unlink(missing_ok=True)
         redis_port, proxy_port = free_port(), free_port()
-        ports = [free_port(), free_port()]
-        workers = max(2, (self.args.gunicorn_workers + 1) // 2)
+        ports = [free_port() for _ in range(processes)]
+        workers = self.args.gunicorn_workers
+        if processes > 1:
+            workers = max(2, (workers + 1) // 2)
         started: list[subprocess.Popen[bytes]] = []
+        shared: dict[str, str] = {}
         try:
-            started.append(
-                subprocess.Popen(
-                    [
-                        *("redis-server", "--port", str(redis_port), "--bind", "127.0.0.1"),
-                        *("--save", "", "--appendonly", "no", "--dir", str(work)),
-                    ],
-                    stdout=subprocess.DEVNULL,
-                    start_new_session=True,
+            if processes > 1:
+                started.append(
+                    subprocess.Popen(
+                        [
+                            *("redis-server", "--port", str(redis_port), "--bind", "127.0.0.1"),
+                            *("--save", "", "--appendonly", "no", "--dir", str(work)),
+                        ],
+                        stdout=subprocess.DEVNULL,
+                        start_new_session=True,
+                    )
                 )
-            )
-            redis_url = f"redis://127.0.0.1:{redis_port}/0"
-            wait_for_redis(redis_url)
+                shared["HOMEWARD_REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+                wait_for_redis(shared["HOMEWARD_REDIS_URL"])
             for port in ports:
                 started.append(
                     self.gunicorn(
-                        size.database,
-                        port,
-                        workers,
-                        base_url=f"http://127.0.0.1:{proxy_port}",
-                        HOMEWARD_REDIS_URL=redis_url,
+                        size.database, port, workers, base_url=f"http://127.0.0.1:{proxy_port}", **shared
                     )
                 )
             conf = work / "nginx.conf"
@@ -449,18 +457,21 @@ class Bench:
                 subprocess.Popen(["nginx", "-p", str(work), "-c", str(conf)], start_new_session=True)
             )
             self.wait_for(proxy_port, "nginx")
-            self.log(f"{size.name}: two gunicorns ({ports}) behind nginx ({proxy_port}), Redis {redis_port}")
+            self.log(
+                f"{size.name}: gunicorn {ports} behind nginx ({proxy_port}) {'with Redis' if shared else ''}"
+            )
             data = self.sessions(picks, proxy_port)
             result: dict[str, Any] = {
                 "processes": len(ports),
                 "workers_each": workers,
-                "redis": version(["redis-server", "--version"]),
                 "nginx": version(["nginx", "-v"]),
                 "load": self.load(data, proxy_port, self.args.connections),
             }
             if self.args.many_connections:
                 result["load_many"] = self.load(data, proxy_port, self.args.many_connections)
-            result["redis_keys"] = redis_keys(redis_url)
+            if shared:
+                result["redis"] = version(["redis-server", "--version"])
+                result["redis_keys"] = redis_keys(shared["HOMEWARD_REDIS_URL"])
         finally:
             for process in reversed(started):
                 halt(process, signal.SIGTERM)
@@ -654,15 +665,13 @@ class Bench:
                 }
                 if size is sizes[-1]:
                     if self.args.load_seconds > 0:
-                        self.serve(size.database)
                         self.log(f"{size.name}: load run")
-                        data = self.sessions(picks, self.port)
-                        self.results["load"] = self.load(data, self.port, self.args.connections)
-                        if self.args.many_connections:
-                            self.results["load_many"] = self.load(data, self.port, self.args.many_connections)
-                        self.stop()
+                        one = self.proxied(size, picks, 1)
+                        self.results["load"] = {**one["load"], "nginx": one["nginx"]}
+                        if "load_many" in one:
+                            self.results["load_many"] = one["load_many"]
                         if self.args.scale_out:
-                            self.results["scale"] = self.scale(size, picks)
+                            self.results["scale"] = self.proxied(size, picks, 2)
                     if self.args.crash_after > 0:
                         # A fresh pick: the measured reports took some children.
                         again = self.dbtool(size.database, "pick", "--load-people", "0")
@@ -810,8 +819,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--crash-after", type=float, default=8.0, help="seconds of reports before SIGKILL")
     parser.add_argument("--gunicorn-workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--gunicorn-worker-class", default="gthread", choices=["gthread", "sync"])
     parser.add_argument("--gunicorn-threads", type=int, default=4)
-    parser.add_argument("--gunicorn-keep-alive", type=int, default=20, help="seconds; 0: a connection a request")
+    parser.add_argument(
+        "--gunicorn-keep-alive", type=int, default=20, help="seconds; 0: a connection a request"
+    )
     parser.add_argument("--pg-port", type=int, default=5432)
     parser.add_argument(
         "--prefix", default="homeward_bench", help="database names: PREFIX_small, PREFIX_large"
