@@ -68,3 +68,13 @@ def test_a_run_with_errors_does_not_count_as_held(results: dict[str, Any], tmp_p
     failing = copy.deepcopy(results)
     failing["scale"]["load_many"].update(p95_ms=420.0, errors_timeout=3.0)
     assert "No load run held p95 under 500 ms" in written(failing, tmp_path)
+
+
+def test_the_ceiling_is_the_busiest_run_that_did_not_hold(results: dict[str, Any], tmp_path: Path) -> None:
+    ceiling = copy.deepcopy(results)
+    ceiling["scale"]["load"].update(p95_ms=137.0, throughput=9.6)
+    ceiling["scale"]["load_many"].update(p95_ms=2599.1, throughput=26.8)
+    text = written(ceiling, tmp_path)
+    assert "at least 50 signed-in people, 4.8 requests/s, a core" in text
+    assert "The ceiling: 300 people asked for more than the machine gave" in text
+    assert "answered 26.8 requests/s (13.4 a core) at p95 2599.1 ms" in text

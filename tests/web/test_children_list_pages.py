@@ -62,3 +62,14 @@ def test_one_page_of_children_needs_no_page_links(coordinator: object) -> None:
     html = signed_in(coordinator).get("/children/").content.decode()
     assert len(names(html)) == 10
     assert "govuk-pagination" not in html
+
+
+def test_a_long_list_offers_the_first_and_last_pages_and_those_beside_this_one(coordinator: object) -> None:
+    authority = coordinator.organisation  # type: ignore[attr-defined]
+    for n in range(CHILDREN_PER_PAGE + 1, CHILDREN_PER_PAGE * 10):
+        ChildFactory(responsible_authority=authority, first_name="Child", last_name=f"Surname{n:03d}")
+    html = signed_in(coordinator).get("/children/?page=5").content.decode()
+    offered = re.findall(r'aria-label="Page (\d+)[^"]*"', html)
+    assert offered == ["1", "4", "5", "6", "10"]
+    assert html.count("govuk-pagination__item--ellipses") == 2
+    assert 'aria-label="Page 5 of 10" aria-current="page"' in html

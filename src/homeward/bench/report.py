@@ -93,7 +93,15 @@ def _scale_paragraph(results: dict[str, Any]) -> list[str]:
         lines.append(
             f"- {name}: {people} people signed in at once, about {people / 10:.0f} requests/s: "
             f"**{people / people_per_core:.0f} cores** of web and database at this machine's rate "
-            f"(today's busiest reading day is a small multiple of this: provision two to three times it)."
+            "(a busy morning asks more than the average: provision two to three times it)."
+        )
+    saturated = max(runs, key=lambda r: float(r["throughput"]))
+    if saturated not in held:
+        lines.append(
+            f"- The ceiling: {int(saturated['connections'])} people asked for more than the machine gave, and it "
+            f"answered {saturated['throughput']} requests/s ({float(saturated['throughput']) / cores:.1f} a core) "
+            f"at p95 {saturated['p95_ms']} ms: every core busy. The rate above, from a run that held, is the "
+            "one to plan on; the ceiling says how little headroom is left above it."
         )
     lines.append(
         "\nThe database is the part that does not scale out by adding processes: the board and the "

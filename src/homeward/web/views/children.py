@@ -89,7 +89,14 @@ def child_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "children/list.html",
-        {"rows": reporting.for_children(shown, reportable), "query": query, "page": page},
+        {
+            "rows": reporting.for_children(shown, reportable),
+            "query": query,
+            "page": page,
+            # The first and last pages and those either side of this one, the rest elided (GOV.UK).
+            "page_range": list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
+            "ellipsis": Paginator.ELLIPSIS,
+        },
     )
 
 
