@@ -160,16 +160,10 @@ def placed_with_carer(user: User | AnonymousUser | None) -> Q:
     return Q(Exists(placed_now))
 
 
-def acting_on(who: User, now: datetime | None = None) -> ObligationQuerySet:
-    """The obligations that are this person's to act on at ``now``: open, and either falling to
-    them or the subject of a message to them that is still theirs (out of hours, until the office
-    opens again: ``Message.acts_until``)."""
-    assigned, told = _acting_on(who, now)
-    return assigned | told
-
-
 def _acting_on(who: User, now: datetime | None) -> tuple[ObligationQuerySet, ObligationQuerySet]:
-    """``acting_on`` in its two halves: falling to this person, and told to them."""
+    """The obligations that are this person's to act on at ``now``, in two halves: open and falling
+    to them, and open and the subject of a message to them that is still theirs (out of hours,
+    until the office opens again: ``Message.acts_until``)."""
     now = now or timezone.now()
     messages = Message.objects.filter(recipient=who, obligation__isnull=False).filter(
         Q(acts_until__isnull=True) | Q(acts_until__gt=now)
@@ -310,7 +304,7 @@ def own_unconfirmed_report(who: User) -> Q:
 
 
 def told_to_act(user: User | AnonymousUser | None, now: datetime | None = None) -> Q:
-    """Episodes with an obligation that is this person's to act on (see ``acting_on``)."""
+    """Episodes with an obligation that is this person's to act on (see ``_acting_on``)."""
     who = person(user)
     if who is None:
         return NOTHING
@@ -579,7 +573,7 @@ def organisation_closes(organisation: Organisation, obligation: Obligation) -> b
 def closable(user: User | AnonymousUser | None) -> Q:
     """The duties this person may close, as a filter over obligations: their role's duties, on a
     child (or, for the police, an episode) they are related to in their own role; and any duty
-    that is theirs to act on (``acting_on``: assigned to them, or told to them out of hours or as
+    that is theirs to act on (``_acting_on``: assigned to them, or told to them out of hours or as
     the manager of whom it fell to), for as long as it is; never on a record restricted from them.
     Each relationship is tested on the obligation's own child or episode, row by row."""
     who = person(user)

@@ -173,7 +173,13 @@ class Child(models.Model):
 
     @property
     def current_placement(self) -> Placement | None:
-        return self.placements.filter(ended_on__isnull=True).order_by("-started_at").first()
+        # With the home and host authority every page that shows the placement names.
+        return (
+            self.placements.filter(ended_on__isnull=True)
+            .select_related("establishment", "host_authority")
+            .order_by("-started_at")
+            .first()
+        )
 
 
 class Placement(models.Model):

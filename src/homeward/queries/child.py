@@ -34,11 +34,7 @@ def record(child: Child, now: datetime) -> dict[str, Any]:
     plan = FindMePlan.objects.filter(child=child).first()
     return {
         "child": child,
-        # Where the child lives now, with the home and host named on the page, in one read.
-        "placement": child.placements.filter(ended_on__isnull=True)
-        .select_related("establishment", "host_authority")
-        .order_by("-started_at")
-        .first(),
+        "placement": child.current_placement,
         "episodes": child.episodes.all(),
         "open_episode": open_episode(child),
         **duties(child, now),
