@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="append", default=[], help="a measurement's name")
     parser.add_argument("--only", action="append", default=[], help="measure only these")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--profile-out", help="a directory: each profile's raw pstats, NAME.pstats")
     parser.add_argument(
         "--queries", action="append", default=[], help="print the SQL of one more call of this measurement"
     )
@@ -135,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         "currently_missing": (lambda n: coordinator.get("/").status_code, 200),
         "board_rows": (lambda n: coordinator.get("/board/rows/").status_code, 200),
         "my_work": (lambda n: worker.get("/my-work/").status_code, 200),
+        "child": (lambda n: worker.get(f"/children/{picks['child']['id']}/").status_code, 200),
         "report": (report, 302),
         "report_api": (report_api, 201),
     }
@@ -181,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
             print(out.getvalue())
+            if args.profile_out:
+                os.makedirs(args.profile_out, exist_ok=True)
+                profiler.dump_stats(os.path.join(args.profile_out, f"{name}.pstats"))
         if name in args.queries:
             # Each query of one more call, shortened: where the repeated look-ups are.
             from django.test.utils import CaptureQueriesContext
