@@ -90,3 +90,19 @@ def test_a_bad_option_is_named_and_nothing_is_written(db: None, args: list[str],
     assert str(error.value) == message
     assert not Organisation.objects.exists()
     assert not Child.objects.exists()
+
+
+def test_the_bench_reports_children_missing_under_the_same_pack_at_every_size(
+    generated: dict[str, object],
+) -> None:
+    from homeward.bench.dbtool import WRITE_PACK, pick
+
+    picks = pick(2)
+    # Not the authority whose pages are measured, and the pack that makes the most work of a report:
+    # the writes' growth from the small database to the large compares one pack with itself.
+    assert picks["reporting_authority"]["protocol"] == WRITE_PACK == "essex"
+    assert picks["reporting_authority"]["id"] != picks["authority"]["id"]
+    assert picks["report_children"]
+    assert set(
+        Child.objects.filter(pk__in=picks["report_children"]).values_list("responsible_authority", flat=True)
+    ) == {picks["reporting_authority"]["id"]}
