@@ -43,12 +43,13 @@ de-identified aggregates, administrators manage accounts.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import rules.permissions
 import rules.predicates
@@ -57,6 +58,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from homeward.access import memo
 from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.children.models import Child, EmergencyAccess, Placement, WarningNotice
 from homeward.episodes.models import Episode, ProfileShare
@@ -96,10 +98,34 @@ def person(user: User | AnonymousUser | None) -> User | None:
 
 
 def _authority(user: User) -> int | None:
-    org = user.organisation
-    if org is None or org.kind != OrganisationKind.LOCAL_AUTHORITY:
-        return None
-    return org.pk
+    """Asked about a dozen times a request (each relationship and section asks it), remembered
+    for the request (``access.memo``): another instance of the same person is read once."""
+
+    def look_up() -> int | None:
+        org = user.organisation
+        if org is None or org.kind != OrganisationKind.LOCAL_AUTHORITY:
+            return None
+        return org.pk
+
+    return memo.once(("authority", memo.shape(user)), look_up)
+
+
+F = TypeVar("F", bound=Callable[..., Q])
+
+
+def built_once(build: F) -> F:
+    """A relationship's filter for one person, built once in a request (``access.memo``): the same
+    filter was built again for each query and each check of a page (issue 20). Asked of another
+    moment (``now``) it is built afresh."""
+
+    @functools.wraps(build)
+    def remembered(user: User | AnonymousUser | None, *args: Any, **kwargs: Any) -> Q:
+        who = person(user)
+        if who is None or args or kwargs or not memo.active():
+            return build(user, *args, **kwargs)
+        return memo.once((build, memo.shape(who)), lambda: build(who))
+
+    return cast(F, remembered)
 
 
 def authority_of(user: User) -> int | None:
@@ -115,6 +141,7 @@ def allocated_worker(user: User | AnonymousUser | None) -> Q:
     return Q(allocated_worker=who) if who else NOTHING
 
 
+@built_once
 def team_caseload(user: User | AnonymousUser | None) -> Q:
     who = person(user)
     if who is None or who.role != Role.SOCIAL_WORKER or who.team_id is None:
@@ -122,6 +149,7 @@ def team_caseload(user: User | AnonymousUser | None) -> Q:
     return Q(team_id=who.team_id, responsible_authority_id=_authority(who))
 
 
+@built_once
 def managed_team(user: User | AnonymousUser | None) -> Q:
     who = person(user)
     if who is None or who.role != Role.TEAM_MANAGER:
@@ -130,6 +158,7 @@ def managed_team(user: User | AnonymousUser | None) -> Q:
     return (Q(team__manager=who) | own) & Q(responsible_authority_id=_authority(who))
 
 
+@built_once
 def whole_authority(user: User | AnonymousUser | None) -> Q:
     who = person(user)
     if who is None or who.role not in AUTHORITY_WIDE_ROLES or _authority(who) is None:
@@ -137,11 +166,13 @@ def whole_authority(user: User | AnonymousUser | None) -> Q:
     return Q(responsible_authority_id=_authority(who))
 
 
+@built_once
 def reviewing_officer(user: User | AnonymousUser | None) -> Q:
     who = person(user)
     return Q(iro=who) if who and who.role == Role.IRO else NOTHING
 
 
+@built_once
 def return_interviews(user: User | AnonymousUser | None) -> Q:
     who = person(user)
     if who is None or who.role != Role.RETURN_INTERVIEW_WORKER or _authority(who) is None:
@@ -150,6 +181,7 @@ def return_interviews(user: User | AnonymousUser | None) -> Q:
     return Q(been_missing, responsible_authority_id=_authority(who))
 
 
+@built_once
 def placed_with_carer(user: User | AnonymousUser | None) -> Q:
     who = person(user)
     if who is None or who.role != Role.CARER or who.establishment_id is None:
@@ -187,9 +219,10 @@ def _acting_on_any(who: User, now: datetime | None, *, episode: bool | None) -> 
             assigned.filter(episode__isnull=not episode),
             told.filter(episode__isnull=not episode),
         )
-    return Q(pk__in=assigned.order_by().values(column).union(told.order_by().values(column)))
+    return memo.within("pk", assigned.order_by().values(column).union(told.order_by().values(column)))
 
 
+@built_once
 def told_to_act_on_child(user: User | AnonymousUser | None, now: datetime | None = None) -> Q:
     """Children with an obligation of their own (not an episode's) that is this person's to act on."""
     who = person(user)
@@ -198,6 +231,7 @@ def told_to_act_on_child(user: User | AnonymousUser | None, now: datetime | None
     return _acting_on_any(who, now, episode=False)
 
 
+@built_once
 def emergency_access(user: User | AnonymousUser | None, now: datetime | None = None) -> Q:
     """Children this person opened in an emergency, stating why, while that lasts (README
     "Emergency access"; every view under it is flagged on the audit trail)."""
@@ -208,6 +242,7 @@ def emergency_access(user: User | AnonymousUser | None, now: datetime | None = N
     return Q(pk__in=current.values("child_id"))
 
 
+@built_once
 def may_open_in_emergency(user: User | AnonymousUser | None) -> Q:
     """Whose record this person may open in an emergency: the unrestricted children of their own
     local authority, for its own staff (the emergency duty team, a duty social worker)."""
@@ -217,6 +252,7 @@ def may_open_in_emergency(user: User | AnonymousUser | None) -> Q:
     return Q(responsible_authority_id=_authority(who), sealed=False)
 
 
+@built_once
 def named_on_restricted_record(user: User | AnonymousUser | None) -> Q:
     """Not a relationship but a limit: an unsealed child, or a sealed one this person is named on."""
     who = person(user)
@@ -226,6 +262,7 @@ def named_on_restricted_record(user: User | AnonymousUser | None) -> Q:
     return Q(sealed=False) | Q(Exists(named))
 
 
+@built_once
 def allocates_work(user: User | AnonymousUser | None) -> Q:
     """Whose duties this person allocates to named people: the Missing Children Coordinator their
     authority's children's (002 s.3: the coordinator ensures "the Return Home Interview task can
@@ -266,6 +303,7 @@ def any_of(relations: tuple[Any, ...], user: User | AnonymousUser | None) -> Q:
 # --- relationships to an episode (filters over Episode) -------------------------------------
 
 
+@built_once
 def notified_force(user: User | AnonymousUser | None) -> Q:
     who = person(user)
     if who is None or who.role != Role.POLICE_LIAISON or who.organisation is None:
@@ -283,6 +321,7 @@ def notified_force(user: User | AnonymousUser | None) -> Q:
     )
 
 
+@built_once
 def shared_with_force(user: User | AnonymousUser | None) -> Q:
     """Episodes whose child's profile the coordinator shared with this police liaison officer's
     force (002 s.10: the area the child is believed to be in): the profile only, not the episode."""
@@ -303,6 +342,7 @@ def own_unconfirmed_report(who: User) -> Q:
     return Q(awaiting_confirmation=True, police_force_id=who.organisation_id)
 
 
+@built_once
 def told_to_act(user: User | AnonymousUser | None, now: datetime | None = None) -> Q:
     """Episodes with an obligation that is this person's to act on (see ``_acting_on``)."""
     who = person(user)
@@ -313,6 +353,7 @@ def told_to_act(user: User | AnonymousUser | None, now: datetime | None = None) 
     return told if own == NOTHING else told & ~own
 
 
+@built_once
 def host_area(user: User | AnonymousUser | None) -> Q:
     """Episodes that began while the child was placed in this person's authority's area (not its own child)."""
     who = person(user)
@@ -332,6 +373,7 @@ def host_area(user: User | AnonymousUser | None) -> Q:
 COMMISSIONED_ROLES = (*HOST_ROLES, Role.RETURN_INTERVIEW_WORKER)
 
 
+@built_once
 def commissioned_host(user: User | AnonymousUser | None) -> Q:
     """Episodes whose return home interview the responsible authority asked this person's
     authority to hold (casework.commissions): the host's view only, like ``host_area``."""
@@ -570,6 +612,7 @@ def organisation_closes(organisation: Organisation, obligation: Obligation) -> b
     return role is not None and duties_of(role).include(obligation)
 
 
+@built_once
 def closable(user: User | AnonymousUser | None) -> Q:
     """The duties this person may close, as a filter over obligations: their role's duties, on a
     child (or, for the police, an episode) they are related to in their own role; and any duty
@@ -598,6 +641,7 @@ def closable(user: User | AnonymousUser | None) -> Q:
     return (by_role | told) & (Q(child__sealed=False) | Q(Exists(named)))
 
 
+@built_once
 def partner_work(user: User | AnonymousUser | None) -> Q:
     """A partner's own work (carers, police liaison officers): the duties falling to their role on
     the children placed with them or the episodes their force was told of, whichever of them the
@@ -810,7 +854,10 @@ def is_privacy_lead(user: User) -> bool:
     if who is None or who.role not in AUTHORITY_STAFF or _authority(who) is None:
         return False
     granted = Permission.objects.filter(codename=PRIVACY_LEAD_PERMISSION, content_type__app_label="children")
-    return granted.filter(Q(user=who) | Q(group__user=who)).exists()
+    # Asked by the navigation of each page: once a request (access.memo).
+    return memo.once(
+        ("privacy_lead", memo.shape(who)), lambda: granted.filter(Q(user=who) | Q(group__user=who)).exists()
+    )
 
 
 def privacy_leads(authority_id: int) -> models.QuerySet[User]:
@@ -841,6 +888,7 @@ def confirms_police_reports(user: User) -> bool:
     return bool(who and who.role in CONFIRMING_ROLES)
 
 
+@built_once
 def chasable(user: User | AnonymousUser | None) -> Q:
     """The open duties this person may chase, as a filter over obligations: those who oversee the
     work and allocate it (``allocates_work``: the coordinator across the authority, a team manager

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 
+from homeward.access.memo import building_once
 from homeward.access.relationships import remembering_answers
 
 # What the pages take. Function views run their body for any method, so a TRACE or OPTIONS
@@ -50,7 +51,8 @@ class SecurityHeadersMiddleware:
 
 class RememberAnswersWhileReadingMiddleware:
     """A GET or HEAD writes nothing a relationship depends on, so the same question of the same
-    record is asked of the database once while the page renders (access.relationships)."""
+    record is asked of the database once while the page renders (access.relationships), and
+    each access filter is built and compiled once (access.memo: a third of a page's time)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -58,5 +60,5 @@ class RememberAnswersWhileReadingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        with remembering_answers():
+        with remembering_answers(), building_once():
             return self.get_response(request)
