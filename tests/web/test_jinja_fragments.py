@@ -7,13 +7,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.template import engines
+from django.template import defaultfilters, engines
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 
 from homeward.accounts.models import Organisation, OrganisationKind, Role, User
 from homeward.casework.episodes import report_episode
 from homeward.casework.placements import start_placement
+from homeward.web import jinja
 from tests.factories import (
     AuthorityFactory,
     ChildFactory,
@@ -96,3 +98,17 @@ def test_dates_are_djangos_date_filter_in_the_uk_time_zone() -> None:
     summer = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
     # British Summer Time: an hour ahead of UTC; the epoch seconds are the same instant.
     assert fragment.render({"at": summer}) == f"Wed 1 Jul 13:00|{int(summer.timestamp())}|"
+
+
+@pytest.mark.parametrize("language", ["en-gb", "cy"])
+def test_the_fast_date_formats_are_djangos_every_hour_of_a_year(language: str) -> None:
+    # The formats the fragments use, one Django's own filter is left to (a backslash escape), and
+    # every hour of 2026 (both clock changes), in English and in Welsh (the names translated).
+    formats = ["D j M H:i", "j M", "U", "H:i D j M", "D j M Y H:i", r"D \d\a\y"]
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    with translation.override(language):
+        for hour in range(0, 365 * 24, 1):
+            at = start + timedelta(hours=hour, minutes=hour % 60)
+            for fmt in formats:
+                assert jinja.date(at, fmt) == defaultfilters.date(template_localtime(at), fmt), (at, fmt)
+    assert jinja.date(None, "j M") == "" and jinja.date(datetime(2026, 7, 1).date(), "j M") == "1 Jul"
