@@ -116,6 +116,16 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The hot row loops (the work lists', the board's), in their own folder (each app's
+        # jinja2/, which Django's engine above does not read): homeward.web.jinja says why.
+        # No context processors: the pages that embed them pass what they need.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "homeward.web.jinja.environment", "keep_trailing_newline": True},
+    },
 ]
 # Forms render as GOV.UK Design System markup (homeward/web/templates/django/forms).
 FORM_RENDERER = "homeward.web.forms.GovukFormRenderer"

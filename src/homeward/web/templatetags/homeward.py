@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
 from django import template
+from django.template import engines
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from homeward.accounts.models import Role
 from homeward.obligations.models import Obligation
@@ -154,3 +156,17 @@ def why_details(why: duties.Why, about: str = "", duty: Obligation | None = None
         link,
         text,
     )
+
+
+@register.simple_tag(takes_context=True)
+def jinja(context: template.Context, name: str, **values: Any) -> SafeString:
+    """A Jinja2 fragment (the hot row loops: homeward.web.jinja) inside a page of Django's engine.
+
+    The fragment sees this page's context (the request, now, the ids each row's links depend on)
+    with ``values`` over it, as ``{% include ... with %}`` would; the Jinja2 backend adds
+    ``csrf_input`` from the request. Its output is escaped by Jinja2 already, so it is safe here.
+    """
+    fragment = engines["jinja2"].get_template(name)
+    # The fragment's own escaping made its HTML (homeward.web.jinja's _finalize): nothing to escape.
+    seen = cast(dict[str, Any], context.flatten())
+    return mark_safe(fragment.render({**seen, **values}, context.get("request")))

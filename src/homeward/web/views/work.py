@@ -112,7 +112,8 @@ def board_rows(request: HttpRequest) -> HttpResponse:
     if not user.has_perm("episodes.view_board"):
         return redirect(start_page(user))
     found = _board(request, look=False)
-    return render(request, "web/includes/board_rows.html", {"board": found, "now": timezone.now()})
+    # Jinja2 (homeward.web.jinja): the same fragment the page embeds, without Django's engine.
+    return render(request, "web/board_rows.jinja", {"board": found, "now": timezone.now()}, using="jinja2")
 
 
 # What meets a duty, by its kind: the form that records it (its URL name, and whether it takes
