@@ -172,3 +172,15 @@ def test_a_page_read_builds_once_a_form_sent_does_not() -> None:
     middleware(RequestFactory().get("/"))
     middleware(RequestFactory().post("/"))
     assert seen == [True, False]
+
+
+def test_a_compiled_subquery_has_no_order_as_djangos_own_in_has_none() -> None:
+    # Child's default order (by name) left in the embedded subquery made PostgreSQL sort it and
+    # misjudge its size: My work's note check read every child in the country (700 ms, large bench).
+    assert Child._meta.ordering
+    q = memo.within("child", Child.objects.filter(sealed=False).values("pk"))
+    raw = q.children[0][1]
+    assert "ORDER BY" not in raw.sql.upper()
+    # A sliced subquery keeps its order: its rows depend on it.
+    sliced = memo.within("child", Child.objects.order_by("last_name").values("pk")[:5])
+    assert "ORDER BY" in sliced.children[0][1].sql.upper()

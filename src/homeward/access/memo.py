@@ -81,6 +81,10 @@ def within(field: str, queryset: QuerySet[Any, Any]) -> Q:
     default database: a report reading from the replica (``reports.replica``) reads a copy of the
     same PostgreSQL, so the same SQL."""
     query = queryset.query.clone()
+    # As Django's own ``__in`` does: no ORDER BY (a child's default, by name). Left in, it made
+    # PostgreSQL sort the subquery and misjudge its size: My work's note check read every
+    # child in the country in a nested loop, 700 ms on the large database, against 1 ms without.
+    query.clear_ordering(clear_default=True)
     query.subquery = True
     query.bump_prefix(Query(queryset.model))
     try:
